@@ -1,0 +1,177 @@
+// Package assets holds the facts oauthwiz relies on — Datadog sites, the OAuth
+// scope catalog and the troubleshooting catalog — as embedded data, so that each
+// fact lives in one place and code never rebuilds hostnames by string arithmetic.
+package assets
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"sync"
+)
+
+//go:embed sites.json scopes.json troubleshooting.json
+var files embed.FS
+
+// Site is one Datadog site of the sites table.
+type Site struct {
+	ID              string `json:"id"`
+	Param           string `json:"site"` // the site parameter, also the bare domain
+	AppHost         string `json:"app_host"`
+	APIHost         string `json:"api_host"`
+	OAuthDocumented bool   `json:"oauth_documented"`
+}
+
+// Scope is one entry of the scope catalog.
+type Scope struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Private     bool   `json:"private"`
+}
+
+// Trouble is one entry of the troubleshooting catalog.
+type Trouble struct {
+	ID       string   `json:"id"`
+	Patterns []string `json:"patterns"`
+	Title    string   `json:"title"`
+	Meaning  string   `json:"meaning"`
+	Fix      string   `json:"fix"`
+	Step     string   `json:"step"`
+}
+
+var (
+	loadOnce  sync.Once
+	sites     []Site
+	scopes    []Scope
+	troubles  []Trouble
+	troubleRE []*regexp.Regexp
+	loadErr   error
+)
+
+func load() {
+	loadOnce.Do(func() {
+		var sc struct {
+			Scopes []Scope `json:"scopes"`
+		}
+		for _, f := range []struct {
+			name string
+			into any
+		}{{"sites.json", &sites}, {"scopes.json", &sc}, {"troubleshooting.json", &troubles}} {
+			b, err := files.ReadFile(f.name)
+			if err == nil {
+				err = json.Unmarshal(b, f.into)
+			}
+			if err != nil {
+				loadErr = fmt.Errorf("assets/%s: %w", f.name, err)
+				return
+			}
+		}
+		scopes = sc.Scopes
+		sort.Slice(scopes, func(i, j int) bool { return scopes[i].Name < scopes[j].Name })
+		for _, t := range troubles {
+			parts := make([]string, len(t.Patterns))
+			for i, p := range t.Patterns {
+				parts[i] = regexp.QuoteMeta(strings.ToLower(p))
+			}
+			troubleRE = append(troubleRE, regexp.MustCompile(strings.Join(parts, "|")))
+		}
+	})
+	if loadErr != nil {
+		// The embedded files are part of the binary: a broken one is a build defect.
+		panic(loadErr)
+	}
+}
+
+// Sites returns the Datadog sites in table order.
+func Sites() []Site { load(); return append([]Site(nil), sites...) }
+
+// SiteByID finds a site by its id (us1, eu1, …).
+func SiteByID(id string) (Site, bool) {
+	load()
+	for _, s := range sites {
+		if s.ID == strings.ToLower(strings.TrimSpace(id)) {
+			return s, true
+		}
+	}
+	return Site{}, false
+}
+
+// SiteIDs lists the site ids, for error messages and help.
+func SiteIDs() []string {
+	load()
+	ids := make([]string, len(sites))
+	for i, s := range sites {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// SiteForDomain maps a site or domain parameter, possibly with an org subdomain
+// in front (bigcorp.datadoghq.eu), to its site. The longest matching site
+// parameter wins so that us3.datadoghq.com is not taken for datadoghq.com.
+func SiteForDomain(domain string) (Site, bool) {
+	load()
+	d := strings.ToLower(strings.TrimSuffix(strings.TrimSpace(domain), "."))
+	d = strings.TrimPrefix(strings.TrimPrefix(d, "https://"), "http://")
+	if i := strings.IndexAny(d, "/:"); i >= 0 {
+		d = d[:i]
+	}
+	var best Site
+	found := false
+	for _, s := range sites {
+		for _, candidate := range []string{s.Param, s.AppHost} {
+			if d == candidate || strings.HasSuffix(d, "."+candidate) {
+				if !found || len(s.Param) > len(best.Param) {
+					best, found = s, true
+				}
+			}
+		}
+	}
+	return best, found
+}
+
+// Scopes returns the scope catalog sorted by name.
+func Scopes() []Scope { load(); return append([]Scope(nil), scopes...) }
+
+// LookupScope finds a scope by name.
+func LookupScope(name string) (Scope, bool) {
+	load()
+	i := sort.Search(len(scopes), func(i int) bool { return scopes[i].Name >= name })
+	if i < len(scopes) && scopes[i].Name == name {
+		return scopes[i], true
+	}
+	return Scope{}, false
+}
+
+// Troubles returns the troubleshooting catalog.
+func Troubles() []Trouble { load(); return append([]Trouble(nil), troubles...) }
+
+// Diagnose returns the catalog entries whose patterns occur in text, most
+// specific (longest matching pattern) first.
+func Diagnose(text string) []Trouble {
+	load()
+	lower := strings.ToLower(text)
+	type hit struct {
+		t   Trouble
+		len int
+	}
+	var hits []hit
+	for i, re := range troubleRE {
+		if m := re.FindAllString(lower, -1); len(m) > 0 {
+			longest := 0
+			for _, s := range m {
+				longest = max(longest, len(s))
+			}
+			hits = append(hits, hit{troubles[i], longest})
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].len > hits[j].len })
+	out := make([]Trouble, len(hits))
+	for i, h := range hits {
+		out[i] = h.t
+	}
+	return out
+}

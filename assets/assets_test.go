@@ -1,0 +1,88 @@
+package assets
+
+import "testing"
+
+func TestSitesTable(t *testing.T) {
+	if got := len(Sites()); got != 9 {
+		t.Fatalf("sites: got %d, want 9", got)
+	}
+	eu, ok := SiteByID("eu1")
+	if !ok || eu.AppHost != "app.datadoghq.eu" || eu.APIHost != "api.datadoghq.eu" {
+		t.Fatalf("eu1 = %+v", eu)
+	}
+	for _, id := range []string{"us1-fed", "us2-fed", "uk1"} {
+		s, _ := SiteByID(id)
+		if s.OAuthDocumented {
+			t.Errorf("%s: OAuth must be marked undocumented", id)
+		}
+	}
+}
+
+func TestSiteForDomain(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"datadoghq.com", "us1"},
+		{"us3.datadoghq.com", "us3"},
+		{"bigcorp.us3.datadoghq.com", "us3"},
+		{"bigcorp.datadoghq.eu", "eu1"},
+		{"app.datadoghq.eu", "eu1"},
+		{"https://ap2.datadoghq.com/", "ap2"},
+		{"us2.ddog-gov.com", "us2-fed"},
+		{"ddog-gov.com", "us1-fed"},
+		{"example.com", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		s, ok := SiteForDomain(tt.in)
+		if tt.want == "" {
+			if ok {
+				t.Errorf("%q: got %s, want no site", tt.in, s.ID)
+			}
+			continue
+		}
+		if !ok || s.ID != tt.want {
+			t.Errorf("%q: got %q (%v), want %q", tt.in, s.ID, ok, tt.want)
+		}
+	}
+}
+
+func TestScopeCatalog(t *testing.T) {
+	all := Scopes()
+	if len(all) < 70 {
+		t.Fatalf("scope catalog has %d entries", len(all))
+	}
+	seen := map[string]bool{}
+	for _, s := range all {
+		if s.Description == "" || seen[s.Name] {
+			t.Errorf("scope %q: empty description or duplicate", s.Name)
+		}
+		seen[s.Name] = true
+	}
+	k, ok := LookupScope("api_keys_write")
+	if !ok || !k.Private {
+		t.Fatalf("api_keys_write must be present and private: %+v", k)
+	}
+	if _, ok := LookupScope("metrics_write"); ok {
+		t.Fatal("metrics_write is not an OAuth scope")
+	}
+}
+
+func TestDiagnose(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"invalid_request - Invalid client_id parameter value", "invalid-client-id"},
+		{"invalid_request - Mismatching redirect URI", "mismatching-redirect-uri"},
+		{`{"error":"invalid_grant","error_description":"Invalid code or code verifier"}`, "invalid-code-or-verifier"},
+		{`403 {"errors":["Forbidden"]}`, "forbidden"},
+		{"Hostname/IP does not match certificate's altnames", "altnames"},
+		{"listen tcp 127.0.0.1:8000: bind: address already in use", "port-in-use"},
+		{"error=access_denied", "access-denied"},
+	}
+	for _, tt := range tests {
+		got := Diagnose(tt.text)
+		if len(got) == 0 || got[0].ID != tt.want {
+			t.Errorf("%q: got %v, want first %s", tt.text, got, tt.want)
+		}
+	}
+	if got := Diagnose("everything is fine"); len(got) != 0 {
+		t.Errorf("unexpected diagnosis %v", got)
+	}
+}

@@ -1,0 +1,453 @@
+// Package authorize runs the OAuth 2.0 authorization code flow with PKCE (S256)
+// through a one-shot loopback listener, and refreshes and revokes tokens.
+package authorize
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// Endpoints are the OAuth endpoints of one site.
+type Endpoints struct {
+	AuthorizeURL string
+	TokenURL     string
+	RevokeURL    string
+}
+
+// Provider hides what is specific to a platform (Datadog today): its hosts,
+// how a callback names the site, and how scopes are written.
+type Provider interface {
+	// Endpoints returns the OAuth endpoints of a site id.
+	Endpoints(site string) (Endpoints, error)
+	// SiteFromParam maps a site or domain parameter (possibly with an org
+	// subdomain in front) to a site id.
+	SiteFromParam(param string) (string, error)
+	// ScopeParam joins scopes the way the authorize endpoint expects them.
+	ScopeParam(scopes []string) string
+	// SplitScopes splits a granted scope string.
+	SplitScopes(s string) []string
+}
+
+// Options configure one authorization attempt.
+type Options struct {
+	Provider     Provider
+	Site         string // the site the flow starts on (and the token endpoint's site unless the callback says otherwise)
+	ClientID     string
+	ClientSecret string
+	RedirectURI  string // loopback http URI; port 0 picks a free port
+	Scopes       []string
+	// StartURL, when set, is opened instead of the authorize endpoint — the
+	// Developer Platform's Test Authorization link, which sends the browser to
+	// OnboardingURL with a site/domain parameter. OnboardingURL must then be
+	// served by the same loopback listener as the redirect URI.
+	StartURL      string
+	OnboardingURL string
+	Timeout       time.Duration
+	HTTPClient    *http.Client
+	// OpenBrowser opens a URL; nil means the user opens it (see OnURL).
+	OpenBrowser func(string) error
+	// OnURL is told the URL the user must open, before waiting starts.
+	OnURL func(string)
+	// Pasted delivers callback URLs the user pasted (SSH): each is handled as
+	// if the browser had reached the listener.
+	Pasted <-chan string
+	// Listen is net.Listen unless a test replaces it.
+	Listen func(network, addr string) (net.Listener, error)
+}
+
+// Result is a completed authorization.
+type Result struct {
+	Site            string
+	Callback        Callback
+	Token           *oauth2.Token
+	ScopesRequested []string
+	ScopesGranted   []string
+	ScopesMissing   []string // requested but not granted
+	ScopesExtra     []string // granted but not requested
+	RedirectURI     string   // the redirect URI actually sent
+}
+
+// Error is a failed authorization, with the step that failed.
+type Error struct {
+	Step string // "listen", "callback", "state", "consent", "token", "timeout"
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Err.Error() }
+func (e *Error) Unwrap() error { return e.Err }
+
+func stepErr(step string, format string, args ...any) error {
+	return &Error{Step: step, Err: fmt.Errorf(format, args...)}
+}
+
+// ConfirmationPage is what the browser shows after the callback. It loads
+// nothing from elsewhere: no scripts, styles, fonts or images.
+const ConfirmationPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>oauthwiz</title>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<style>body{font-family:sans-serif;margin:4em auto;max-width:32em;color:#222}</style></head>
+<body><h1>%s</h1><p>%s</p></body></html>
+`
+
+// NewState returns a random state value, fresh for every attempt.
+func NewState() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// loopbackListen binds the redirect URI's port on 127.0.0.1 (or [::1]).
+func loopbackListen(opts Options) (net.Listener, *url.URL, error) {
+	u, err := url.Parse(opts.RedirectURI)
+	if err != nil {
+		return nil, nil, stepErr("listen", "--redirect-uri %q does not parse: %v", opts.RedirectURI, err)
+	}
+	if u.Scheme != "http" {
+		return nil, nil, stepErr("listen", "--redirect-uri %q: the loopback listener serves http only; use http://127.0.0.1:PORT/PATH (or paste the callback URL when the redirect URI is not on this machine)", opts.RedirectURI)
+	}
+	host := u.Hostname()
+	bind := "127.0.0.1"
+	switch host {
+	case "127.0.0.1", "localhost":
+	case "::1":
+		bind = "::1"
+	default:
+		return nil, nil, stepErr("listen", "--redirect-uri %q: host %q is not a loopback address; use 127.0.0.1, localhost or [::1]", opts.RedirectURI, host)
+	}
+	port := u.Port()
+	if port == "" {
+		port = "80"
+	}
+	listen := opts.Listen
+	if listen == nil {
+		listen = net.Listen
+	}
+	ln, err := listen("tcp", net.JoinHostPort(bind, port))
+	if err != nil {
+		return nil, nil, stepErr("listen", "cannot listen on %s for the redirect URI %s: %v", net.JoinHostPort(bind, port), opts.RedirectURI, err)
+	}
+	actual := *u
+	actual.Host = net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	return ln, &actual, nil
+}
+
+func (o Options) config(ep Endpoints, redirect string) *oauth2.Config {
+	return &oauth2.Config{
+		ClientID:     o.ClientID,
+		ClientSecret: o.ClientSecret,
+		RedirectURL:  redirect,
+		Scopes:       o.Scopes,
+		// Datadog's clients are confidential; the secret goes in the form body.
+		Endpoint: oauth2.Endpoint{AuthURL: ep.AuthorizeURL, TokenURL: ep.TokenURL, AuthStyle: oauth2.AuthStyleInParams},
+	}
+}
+
+func (o Options) httpContext(ctx context.Context) context.Context {
+	c := o.HTTPClient
+	if c == nil {
+		c = &http.Client{Timeout: 30 * time.Second}
+	}
+	return context.WithValue(ctx, oauth2.HTTPClient, c)
+}
+
+// AuthCodeURL builds the authorize URL for one attempt.
+func (o Options) AuthCodeURL(ep Endpoints, redirect, state, verifier string) string {
+	cfg := o.config(ep, redirect)
+	cfg.Scopes = nil // the provider joins scopes its own way
+	extra := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier)}
+	if len(o.Scopes) > 0 {
+		extra = append(extra, oauth2.SetAuthURLParam("scope", o.Provider.ScopeParam(o.Scopes)))
+	}
+	return cfg.AuthCodeURL(state, extra...)
+}
+
+// Run performs one authorization: listen, send the user to the browser, wait
+// for exactly one callback, check state, exchange the code with the verifier.
+func Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.Provider == nil {
+		return nil, errors.New("authorize: no provider")
+	}
+	if opts.ClientID == "" {
+		return nil, stepErr("input", "no client ID: pass --client-id")
+	}
+	if opts.ClientSecret == "" {
+		return nil, stepErr("input", "no client secret: set OAUTHWIZ_CLIENT_SECRET, pass --client-secret-stdin, or store it first")
+	}
+	startEP, err := opts.Provider.Endpoints(opts.Site)
+	if err != nil {
+		return nil, stepErr("input", "%v", err)
+	}
+	timeout := opts.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	ln, redirect, err := loopbackListen(opts)
+	if err != nil {
+		return nil, err
+	}
+	redirectURI := redirect.String()
+	verifier := oauth2.GenerateVerifier()
+	state := NewState()
+
+	var onboardingPath string
+	if opts.StartURL != "" {
+		ou, err := url.Parse(opts.OnboardingURL)
+		if err != nil || ou.Port() != redirect.Port() || ou.Hostname() != redirect.Hostname() {
+			ln.Close()
+			return nil, stepErr("input", "the onboarding URL %q must be served on the redirect URI's host and port (%s) to start from Test Authorization", opts.OnboardingURL, redirect.Host)
+		}
+		onboardingPath = ou.Path
+	}
+
+	type outcome struct {
+		cb  Callback
+		err error
+	}
+	results := make(chan outcome, 1)
+	var once sync.Once
+	deliver := func(o outcome) bool {
+		delivered := false
+		once.Do(func() { results <- o; delivered = true })
+		return delivered
+	}
+	var tokenSite sync.Mutex
+	siteForToken := opts.Site
+
+	mux := http.NewServeMux()
+	mux.HandleFunc(redirect.Path, func(w http.ResponseWriter, r *http.Request) {
+		cb, perr := callbackFromQuery(r.URL.Query())
+		if perr != nil {
+			http.Error(w, "oauthwiz: this address only accepts the OAuth callback", http.StatusBadRequest)
+			return
+		}
+		title, body := "Authorization received", "You may now close this tab."
+		if cb.Error != "" {
+			title, body = "Authorization failed", "Datadog answered "+cb.Error+". Return to the terminal for what to do."
+		}
+		if !deliver(outcome{cb: cb}) {
+			title, body = "Already handled", "oauthwiz already received a callback for this attempt. You may close this tab."
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintf(w, ConfirmationPage, htmlEscape(title), htmlEscape(body))
+	})
+	if onboardingPath != "" && onboardingPath != redirect.Path {
+		mux.HandleFunc(onboardingPath, func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			param := q.Get("site")
+			if param == "" {
+				param = q.Get("domain")
+			}
+			site, err := opts.Provider.SiteFromParam(param)
+			if err != nil {
+				http.Error(w, "oauthwiz: the onboarding request names no known site: "+err.Error(), http.StatusBadRequest)
+				return
+			}
+			ep, err := opts.Provider.Endpoints(site)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadRequest)
+				return
+			}
+			tokenSite.Lock()
+			siteForToken = site
+			tokenSite.Unlock()
+			http.Redirect(w, r, opts.AuthCodeURL(ep, redirectURI, state, verifier), http.StatusFound)
+		})
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer func() {
+		shutdownCtx, c := context.WithTimeout(context.Background(), 2*time.Second)
+		defer c()
+		srv.Shutdown(shutdownCtx)
+	}()
+
+	openURL := opts.AuthCodeURL(startEP, redirectURI, state, verifier)
+	if opts.StartURL != "" {
+		openURL = opts.StartURL
+	}
+	if opts.OnURL != nil {
+		opts.OnURL(openURL)
+	}
+	if opts.OpenBrowser != nil {
+		// A browser that cannot open is not fatal: the URL was shown.
+		_ = opts.OpenBrowser(openURL)
+	}
+	if opts.Pasted != nil {
+		go func() {
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case line, ok := <-opts.Pasted:
+					if !ok {
+						return
+					}
+					if cb, err := ParseCallback(line); err == nil {
+						deliver(outcome{cb: cb})
+						return
+					}
+				}
+			}
+		}()
+	}
+
+	var cb Callback
+	select {
+	case <-ctx.Done():
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			return nil, stepErr("timeout", "no callback reached %s within %s: was the browser on this machine? Over SSH, pass --paste and paste the final URL", redirectURI, timeout)
+		}
+		return nil, &Error{Step: "cancelled", Err: ctx.Err()}
+	case o := <-results:
+		cb = o.cb
+	}
+	if cb.State != state {
+		return nil, stepErr("state", "state mismatch: the callback does not belong to this attempt (expected the state sent with it); nothing was exchanged")
+	}
+	if cb.Error != "" {
+		msg := cb.Error
+		if cb.ErrorDescription != "" {
+			msg += " - " + cb.ErrorDescription
+		}
+		return nil, stepErr("consent", "the authorize endpoint answered %s", msg)
+	}
+
+	tokenSite.Lock()
+	site := siteForToken
+	tokenSite.Unlock()
+	if p := cb.SiteOrDomain(); p != "" {
+		fromCallback, err := opts.Provider.SiteFromParam(p)
+		if err != nil {
+			return nil, stepErr("callback", "the callback names site %q, which is not a known site: %v", p, err)
+		}
+		if opts.StartURL == "" && fromCallback != opts.Site {
+			return nil, stepErr("callback", "authorization started on %s but the callback says the org is on %s: start again on %s", opts.Site, fromCallback, fromCallback)
+		}
+		site = fromCallback
+	}
+	ep, err := opts.Provider.Endpoints(site)
+	if err != nil {
+		return nil, stepErr("callback", "%v", err)
+	}
+	tok, err := opts.config(ep, redirectURI).Exchange(opts.httpContext(ctx), cb.Code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, &Error{Step: "token", Err: describeTokenError(ep.TokenURL, err)}
+	}
+	res := &Result{Site: site, Callback: cb, Token: tok, ScopesRequested: opts.Scopes, RedirectURI: redirectURI}
+	res.ScopesGranted = grantedScopes(opts.Provider, tok, opts.Scopes)
+	res.ScopesMissing, res.ScopesExtra = diffScopes(res.ScopesRequested, res.ScopesGranted)
+	return res, nil
+}
+
+// grantedScopes reads the token response's scope; RFC 6749 §5.1 says an
+// absent scope means exactly the requested ones.
+func grantedScopes(p Provider, tok *oauth2.Token, requested []string) []string {
+	if s, ok := tok.Extra("scope").(string); ok {
+		return p.SplitScopes(s)
+	}
+	return append([]string(nil), requested...)
+}
+
+func diffScopes(requested, granted []string) (missing, extra []string) {
+	g := map[string]bool{}
+	for _, s := range granted {
+		g[s] = true
+	}
+	r := map[string]bool{}
+	for _, s := range requested {
+		r[s] = true
+		if !g[s] {
+			missing = append(missing, s)
+		}
+	}
+	for _, s := range granted {
+		if !r[s] {
+			extra = append(extra, s)
+		}
+	}
+	return
+}
+
+func describeTokenError(endpoint string, err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		desc := re.ErrorCode
+		if re.ErrorDescription != "" {
+			desc += " - " + re.ErrorDescription
+		}
+		if desc == "" {
+			desc = strings.TrimSpace(string(re.Body))
+		}
+		return fmt.Errorf("POST %s answered %d: %s", endpoint, re.Response.StatusCode, desc)
+	}
+	return fmt.Errorf("POST %s: %w", endpoint, err)
+}
+
+// Refresh trades a refresh token for a new access token.
+func Refresh(ctx context.Context, opts Options, refreshToken string) (*oauth2.Token, error) {
+	ep, err := opts.Provider.Endpoints(opts.Site)
+	if err != nil {
+		return nil, err
+	}
+	cfg := opts.config(ep, "")
+	tok, err := cfg.TokenSource(opts.httpContext(ctx), &oauth2.Token{RefreshToken: refreshToken, Expiry: time.Unix(1, 0)}).Token()
+	if err != nil {
+		return nil, describeTokenError(ep.TokenURL, err)
+	}
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = refreshToken
+	}
+	return tok, nil
+}
+
+// Revoke revokes a token (RFC 7009). hint is "access_token" or "refresh_token".
+func Revoke(ctx context.Context, opts Options, token, hint string) error {
+	ep, err := opts.Provider.Endpoints(opts.Site)
+	if err != nil {
+		return err
+	}
+	form := url.Values{"client_id": {opts.ClientID}, "client_secret": {opts.ClientSecret}, "token": {token}}
+	if hint != "" {
+		form.Set("token_type_hint", hint)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.RevokeURL, strings.NewReader(form.Encode()))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	c := opts.HTTPClient
+	if c == nil {
+		c = &http.Client{Timeout: 30 * time.Second}
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return fmt.Errorf("POST %s: %w", ep.RevokeURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s answered %s", ep.RevokeURL, resp.Status)
+	}
+	return nil
+}
+
+func htmlEscape(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}

@@ -1,0 +1,74 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+)
+
+var (
+	forbidden    = map[string][]string{"errors": {"Forbidden"}}
+	unauthorized = map[string][]string{"errors": {"Unauthorized"}}
+)
+
+// bearer checks the access token and the scope an endpoint needs, answering
+// the way Datadog does: 401 without credentials, 403 for a bad, expired or
+// under-scoped token.
+func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site, scope string) *token {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		writeJSON(w, http.StatusUnauthorized, unauthorized)
+		return nil
+	}
+	value, ok := strings.CutPrefix(h, "Bearer ")
+	s.mu.Lock()
+	t := s.tokens[strings.TrimSpace(value)]
+	s.mu.Unlock()
+	if !ok || t == nil || t.Kind != "access" || t.Revoked || t.Site != site.ID || s.opts.Now().After(t.Expires) || !contains(t.Scopes, scope) {
+		writeJSON(w, http.StatusForbidden, forbidden)
+		return nil
+	}
+	return t
+}
+
+func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site assets.Site) {
+	t := s.bearer(w, r, site, "api_keys_write")
+	if t == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.apiKeys {
+		if k.OrgID == t.OrgID && k.ClientID == t.ClientID {
+			writeJSON(w, http.StatusConflict, map[string][]string{"errors": {"an API key already exists for this OAuth client in this organization: revoke it on the API Keys page to create another"}})
+			return
+		}
+	}
+	name := "OAuth client"
+	for _, c := range s.clients {
+		if c.ID == t.ClientID {
+			name = c.Name
+		}
+	}
+	k := &apiKey{ID: uuidLike(), Key: randomHex(16), Name: name, OrgID: t.OrgID, ClientID: t.ClientID, Site: site.ID, Created: s.opts.Now().UTC()}
+	s.apiKeys = append(s.apiKeys, k)
+	ts := k.Created.Format("2006-01-02T15:04:05Z")
+	writeJSON(w, http.StatusCreated, map[string]any{"data": map[string]any{
+		"type": "api_keys", "id": k.ID,
+		"attributes": map[string]any{"key": k.Key, "last4": k.Key[len(k.Key)-4:], "name": k.Name, "created_at": ts, "modified_at": ts},
+	}})
+}
+
+func (s *Server) validate(w http.ResponseWriter, r *http.Request, site assets.Site) {
+	key := r.Header.Get("DD-API-KEY")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.apiKeys {
+		if key != "" && k.Key == key && k.Site == site.ID {
+			writeJSON(w, http.StatusOK, map[string]bool{"valid": true})
+			return
+		}
+	}
+	writeJSON(w, http.StatusForbidden, forbidden)
+}

@@ -1,0 +1,472 @@
+// Package sandbox is a loopback stand-in for Datadog's OAuth and API endpoints,
+// faithful to their documented behaviour, for tests and pairing demos. One
+// listener per emulated site, plus a control listener that publishes the
+// sandbox's sites and clients and lists its state.
+package sandbox
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+)
+
+// Options shape a sandbox.
+type Options struct {
+	// Sites to emulate (ids); empty means all nine.
+	Sites []string
+	// AutoApprove answers a valid authorize request with the redirect at once,
+	// as if the user had clicked Authorize.
+	AutoApprove bool
+	// LoginOrg is the org the emulated browser session is signed in to:
+	// "sandbox" (the partner's sandbox org, default) or "customer".
+	LoginOrg string
+	// AccessTokenTTL defaults to one hour, like Datadog's.
+	AccessTokenTTL time.Duration
+	// CodeTTL is how long an authorization code may wait; default 60 s.
+	CodeTTL time.Duration
+	// RedirectURIs, OnboardingURL and Scopes shape the seeded test clients.
+	RedirectURIs  []string
+	OnboardingURL string
+	Scopes        []string
+	// Now is the sandbox's clock.
+	Now func() time.Time
+}
+
+// Defaults for the seeded test clients.
+var (
+	DefaultRedirectURI   = "http://127.0.0.1:8765/oauth/callback"
+	DefaultOnboardingURL = "http://127.0.0.1:8765/oauth/onboarding"
+	DefaultScopes        = []string{"api_keys_write", "dashboards_read", "monitors_read"}
+)
+
+type org struct {
+	ID, Name, Site, Kind string // Kind: "partner-sandbox" or "customer"
+}
+
+type client struct {
+	ID, Secret, Name, Site, Kind, OwnerOrg string
+	RedirectURIs                           []string
+	Scopes                                 []string
+	OnboardingURL                          string
+}
+
+type pendingRequest struct {
+	clientID, redirectURI, state, challenge string
+	scopes                                  []string
+	site                                    string
+	expires                                 time.Time
+}
+
+type authCode struct {
+	clientID, redirectURI, challenge, orgID, site string
+	scopes                                        []string
+	expires                                       time.Time
+	used                                          bool
+	issued                                        []string // token values issued with it
+}
+
+type token struct {
+	ID, Value, Kind, ClientID, OrgID, Site string
+	Scopes                                 []string
+	Expires                                time.Time // zero: does not expire
+	Revoked                                bool
+	Refresh                                string // for an access token, the refresh token it came with
+}
+
+type apiKey struct {
+	ID, Key, Name, OrgID, ClientID, Site string
+	Created                              time.Time
+}
+
+// Server is a running sandbox.
+type Server struct {
+	opts    Options
+	mu      sync.Mutex
+	sites   map[string]*siteServer
+	order   []string
+	control *http.Server
+	ctlURL  string
+	orgs    []*org
+	clients []*client
+	pending map[string]*pendingRequest
+	codes   map[string]*authCode
+	tokens  map[string]*token
+	apiKeys []*apiKey
+	closers []func()
+}
+
+type siteServer struct {
+	site assets.Site
+	url  string
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+func uuidLike() string {
+	h := randomHex(16)
+	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
+}
+
+// Start opens the listeners and seeds orgs and test clients.
+func Start(opts Options) (*Server, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.AccessTokenTTL == 0 {
+		opts.AccessTokenTTL = time.Hour
+	}
+	if opts.CodeTTL == 0 {
+		opts.CodeTTL = time.Minute
+	}
+	if len(opts.RedirectURIs) == 0 {
+		opts.RedirectURIs = []string{DefaultRedirectURI}
+	}
+	if opts.OnboardingURL == "" {
+		opts.OnboardingURL = DefaultOnboardingURL
+	}
+	if len(opts.Scopes) == 0 {
+		opts.Scopes = DefaultScopes
+	}
+	for _, sc := range opts.Scopes {
+		if _, ok := assets.LookupScope(sc); !ok {
+			return nil, fmt.Errorf("sandbox: scope %q is not in the scope catalog", sc)
+		}
+	}
+	switch opts.LoginOrg {
+	case "", "sandbox", "customer":
+	default:
+		return nil, fmt.Errorf("sandbox: --login-org must be sandbox or customer, not %q", opts.LoginOrg)
+	}
+	ids := opts.Sites
+	if len(ids) == 0 {
+		ids = assets.SiteIDs()
+	}
+	s := &Server{opts: opts, sites: map[string]*siteServer{}, pending: map[string]*pendingRequest{}, codes: map[string]*authCode{}, tokens: map[string]*token{}}
+	for _, id := range ids {
+		site, ok := assets.SiteByID(id)
+		if !ok {
+			s.Close()
+			return nil, fmt.Errorf("sandbox: unknown site %q (known: %s)", id, strings.Join(assets.SiteIDs(), ", "))
+		}
+		if _, dup := s.sites[site.ID]; dup {
+			continue
+		}
+		url, err := s.serve(s.siteHandler(site))
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.sites[site.ID] = &siteServer{site: site, url: url}
+		s.order = append(s.order, site.ID)
+		sandboxOrg := &org{ID: uuidLike(), Name: "Partner Sandbox (" + site.ID + ")", Site: site.ID, Kind: "partner-sandbox"}
+		customer := &org{ID: uuidLike(), Name: "Customer Org (" + site.ID + ")", Site: site.ID, Kind: "customer"}
+		s.orgs = append(s.orgs, sandboxOrg, customer)
+		s.clients = append(s.clients, &client{
+			ID: uuidLike(), Secret: "ddsbx_secret_" + randomHex(20), Name: "oauthwiz sandbox integration",
+			Site: site.ID, Kind: "test", OwnerOrg: sandboxOrg.ID,
+			RedirectURIs: append([]string(nil), opts.RedirectURIs...), Scopes: append([]string(nil), opts.Scopes...),
+			OnboardingURL: opts.OnboardingURL,
+		})
+	}
+	ctl, err := s.serve(s.controlHandler())
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.ctlURL = ctl
+	return s, nil
+}
+
+func (s *Server) serve(h http.Handler) (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("sandbox: cannot listen on 127.0.0.1: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	s.closers = append(s.closers, func() { srv.Close() })
+	return "http://" + ln.Addr().String(), nil
+}
+
+// Close stops every listener.
+func (s *Server) Close() {
+	for _, c := range s.closers {
+		c()
+	}
+	s.closers = nil
+}
+
+// ControlURL is the base URL of the control listener (the --sandbox value).
+func (s *Server) ControlURL() string { return s.ctlURL }
+
+// Provider returns a Datadog provider pointed at this sandbox.
+func (s *Server) Provider() *datadog.Provider {
+	return &datadog.Provider{Overrides: s.Discovery().Sites}
+}
+
+func (s *Server) publicClient(c *client) datadog.SandboxClient {
+	return datadog.SandboxClient{
+		Provider: "datadog", Site: c.Site, Kind: c.Kind, Name: c.Name, ClientID: c.ID, ClientSecret: c.Secret,
+		RedirectURIs: append([]string(nil), c.RedirectURIs...), OnboardingURL: c.OnboardingURL,
+		Scopes:      append([]string(nil), c.Scopes...),
+		TestAuthURL: s.sites[c.Site].url + "/apps/test-authorization?client_id=" + c.ID,
+	}
+}
+
+// Discovery describes the sandbox: its sites, and its clients with their
+// (test) secrets — publishing them is the sandbox's purpose.
+func (s *Server) Discovery() datadog.Discovery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := datadog.Discovery{ControlURL: s.ctlURL, Sites: map[string]datadog.Hosts{}}
+	for _, id := range s.order {
+		u := s.sites[id].url
+		d.Sites[id] = datadog.Hosts{AppURL: u, APIURL: u}
+	}
+	for _, c := range s.clients {
+		d.Clients = append(d.Clients, s.publicClient(c))
+	}
+	return d
+}
+
+// Client returns the client of a kind on a site.
+func (s *Server) Client(site, kind string) (datadog.SandboxClient, bool) {
+	for _, c := range s.Discovery().Clients {
+		if c.Site == site && c.Kind == kind {
+			return c, true
+		}
+	}
+	return datadog.SandboxClient{}, false
+}
+
+// Publish issues the published client of a site (new credentials, usable from
+// any org). Publishing again issues new credentials again, as Datadog does.
+func (s *Server) Publish(site string) (datadog.SandboxClient, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var test *client
+	for _, c := range s.clients {
+		if c.Site == site && c.Kind == "test" {
+			test = c
+		}
+	}
+	if test == nil {
+		return datadog.SandboxClient{}, fmt.Errorf("the sandbox does not emulate site %q", site)
+	}
+	kept := s.clients[:0]
+	for _, c := range s.clients {
+		if !(c.Site == site && c.Kind == "published") {
+			kept = append(kept, c)
+		}
+	}
+	s.clients = kept
+	pub := *test
+	pub.ID, pub.Secret, pub.Kind = uuidLike(), "ddsbx_secret_"+randomHex(20), "published"
+	s.clients = append(s.clients, &pub)
+	return s.publicClient(&pub), nil
+}
+
+// RevokeAPIKeys removes the API keys of an org, as a user would on the API Keys
+// page; it returns how many were removed.
+func (s *Server) RevokeAPIKeys(orgID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.apiKeys[:0]
+	n := 0
+	for _, k := range s.apiKeys {
+		if k.OrgID == orgID {
+			n++
+			continue
+		}
+		kept = append(kept, k)
+	}
+	s.apiKeys = kept
+	return n
+}
+
+// State is what GET /sandbox/state lists: never a secret value.
+type State struct {
+	Orgs []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+		Site string `json:"site"`
+		Kind string `json:"kind"`
+	} `json:"orgs"`
+	Clients []StateClient   `json:"clients"`
+	Tokens  []StateToken    `json:"tokens"`
+	APIKeys []StateAPIKey   `json:"api_keys"`
+	Pending int             `json:"pending_authorizations"`
+	Codes   []StateAuthCode `json:"codes"`
+}
+
+// StateClient is a client without its secret.
+type StateClient struct {
+	ID            string   `json:"client_id"`
+	Name          string   `json:"name"`
+	Site          string   `json:"site"`
+	Kind          string   `json:"kind"`
+	OwnerOrg      string   `json:"owner_org"`
+	RedirectURIs  []string `json:"redirect_uris"`
+	Scopes        []string `json:"scopes"`
+	OnboardingURL string   `json:"onboarding_url"`
+}
+
+// StateToken is an issued token without its value.
+type StateToken struct {
+	ID        string     `json:"id"`
+	Kind      string     `json:"kind"`
+	ClientID  string     `json:"client_id"`
+	OrgID     string     `json:"org_id"`
+	Site      string     `json:"site"`
+	Scopes    []string   `json:"scopes"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Revoked   bool       `json:"revoked"`
+}
+
+// StateAPIKey is an API key with only its last four characters.
+type StateAPIKey struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	OrgID     string    `json:"org_id"`
+	ClientID  string    `json:"client_id"`
+	Site      string    `json:"site"`
+	Last4     string    `json:"last4"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// StateAuthCode is an authorization code's status.
+type StateAuthCode struct {
+	ClientID string    `json:"client_id"`
+	Used     bool      `json:"used"`
+	Expires  time.Time `json:"expires_at"`
+}
+
+// State lists the sandbox's state.
+func (s *Server) State() State {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var st State
+	for _, o := range s.orgs {
+		st.Orgs = append(st.Orgs, struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+			Site string `json:"site"`
+			Kind string `json:"kind"`
+		}{o.ID, o.Name, o.Site, o.Kind})
+	}
+	for _, c := range s.clients {
+		st.Clients = append(st.Clients, StateClient{c.ID, c.Name, c.Site, c.Kind, c.OwnerOrg, c.RedirectURIs, c.Scopes, c.OnboardingURL})
+	}
+	for _, t := range s.tokens {
+		e := StateToken{ID: t.ID, Kind: t.Kind, ClientID: t.ClientID, OrgID: t.OrgID, Site: t.Site, Scopes: t.Scopes, Revoked: t.Revoked}
+		if !t.Expires.IsZero() {
+			exp := t.Expires
+			e.ExpiresAt = &exp
+		}
+		st.Tokens = append(st.Tokens, e)
+	}
+	sort.Slice(st.Tokens, func(i, j int) bool { return st.Tokens[i].ID < st.Tokens[j].ID })
+	for _, k := range s.apiKeys {
+		st.APIKeys = append(st.APIKeys, StateAPIKey{k.ID, k.Name, k.OrgID, k.ClientID, k.Site, k.Key[len(k.Key)-4:], k.Created})
+	}
+	for _, c := range s.codes {
+		st.Codes = append(st.Codes, StateAuthCode{c.clientID, c.used, c.expires})
+	}
+	st.Pending = len(s.pending)
+	return st
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) controlHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /sandbox/discovery", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Discovery())
+	})
+	mux.HandleFunc("GET /sandbox/state", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.State())
+	})
+	mux.HandleFunc("POST /sandbox/publish", func(w http.ResponseWriter, r *http.Request) {
+		c, err := s.Publish(r.URL.Query().Get("site"))
+		if err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {err.Error()}})
+			return
+		}
+		writeJSON(w, http.StatusOK, c)
+	})
+	mux.HandleFunc("POST /sandbox/api_keys/revoke", func(w http.ResponseWriter, r *http.Request) {
+		n := s.RevokeAPIKeys(r.URL.Query().Get("org_id"))
+		writeJSON(w, http.StatusOK, map[string]int{"revoked": n})
+	})
+	return mux
+}
+
+// loopbackVariant reports whether two redirect URIs are the same loopback
+// http URI except for the port (RFC 8252 §7.3).
+func loopbackVariant(registered, got string) bool {
+	a, err1 := url.Parse(registered)
+	b, err2 := url.Parse(got)
+	if err1 != nil || err2 != nil || a.Scheme != "http" || b.Scheme != "http" {
+		return false
+	}
+	loop := func(h string) bool { return h == "127.0.0.1" || h == "::1" || h == "localhost" }
+	return loop(a.Hostname()) && a.Hostname() == b.Hostname() && a.Path == b.Path && a.RawQuery == b.RawQuery && b.Port() != ""
+}
+
+func (c *client) redirectAllowed(uri string) bool {
+	for _, r := range c.RedirectURIs {
+		if r == uri || loopbackVariant(r, uri) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) findClient(id, site string) *client {
+	for _, c := range s.clients {
+		if c.ID == id && c.Site == site {
+			return c
+		}
+	}
+	return nil
+}
+
+func (s *Server) orgOf(site, kind string) *org {
+	for _, o := range s.orgs {
+		if o.Site == site && o.Kind == kind {
+			return o
+		}
+	}
+	return nil
+}
+
+func (s *Server) orgByID(id string) *org {
+	for _, o := range s.orgs {
+		if o.ID == id {
+			return o
+		}
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package secrets
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// TokenRecord is what authorize leaves behind for the steps after it. The whole
+// record is a secret (it holds the tokens), so it lives in the Store.
+type TokenRecord struct {
+	ClientID        string    `json:"client_id"`
+	Site            string    `json:"site"`
+	OrgID           string    `json:"org_id,omitempty"`
+	OrgName         string    `json:"org_name,omitempty"`
+	AccessToken     string    `json:"access_token"`
+	RefreshToken    string    `json:"refresh_token,omitempty"`
+	Expiry          time.Time `json:"expiry"`
+	ScopesRequested []string  `json:"scopes_requested,omitempty"`
+	ScopesGranted   []string  `json:"scopes_granted,omitempty"`
+	RedirectURI     string    `json:"redirect_uri,omitempty"`
+}
+
+// APIKeyRecord is a stored marketplace API key.
+type APIKeyRecord struct {
+	ID        string    `json:"id"`
+	Key       string    `json:"key"`
+	Last4     string    `json:"last4"`
+	Name      string    `json:"name,omitempty"`
+	OrgID     string    `json:"org_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Namespace addresses one integration's secrets on one site for one client kind.
+type Namespace struct {
+	Integration, Site, Kind string
+}
+
+func (n Namespace) key(item string) string { return Key(n.Integration, n.Site, n.Kind, item) }
+
+// ClientSecretKey is where the client secret is stored.
+func (n Namespace) ClientSecretKey() string { return n.key("client_secret") }
+
+// TokenKey is where the token record is stored.
+func (n Namespace) TokenKey() string { return n.key("token") }
+
+// APIKeyKey is where the API key for one org is stored.
+func (n Namespace) APIKeyKey(orgID string) string { return n.key("api_key:" + orgID) }
+
+// PutJSON stores v as JSON under key.
+func PutJSON(s Store, key string, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if err := s.Set(key, string(b)); err != nil {
+		return fmt.Errorf("storing %s in %s: %w", key, s.Where(), err)
+	}
+	return nil
+}
+
+// GetJSON loads the JSON stored under key into v.
+func GetJSON(s Store, key string, v any) error {
+	raw, err := s.Get(key)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(raw), v); err != nil {
+		return fmt.Errorf("the secret stored under %s in %s is not valid JSON: %w", key, s.Where(), err)
+	}
+	return nil
+}
+
+// IsNotFound reports whether err means nothing was stored.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -1,0 +1,342 @@
+// Package secrets keeps client secrets, tokens and API keys out of every file
+// oauthwiz writes except the OS keyring or, where no keyring works, one 0600
+// file the user was warned about.
+package secrets
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zalando/go-keyring"
+)
+
+// ErrNotFound means no secret is stored under that key.
+var ErrNotFound = errors.New("no secret stored under that key")
+
+// Store is where secrets live.
+type Store interface {
+	Get(key string) (string, error)
+	Set(key, value string) error
+	Delete(key string) error
+	// Where says, for messages, where secrets are kept.
+	Where() string
+}
+
+// Key builds the name a secret is stored under: one namespace per integration,
+// site and client kind (test or published).
+func Key(integration, site, kind, item string) string {
+	return strings.Join([]string{integration, site, kind, item}, "/")
+}
+
+// Mask shows enough of a secret to recognise it and never enough to use it.
+func Mask(s string) string {
+	switch n := len(s); {
+	case n == 0:
+		return ""
+	case n >= 16:
+		return s[:4] + "…" + s[n-4:]
+	case n >= 8:
+		return "…" + s[n-4:]
+	default:
+		return "****"
+	}
+}
+
+// Keyring stores secrets in the OS keyring under one service name.
+type Keyring struct {
+	Service string
+	// Timeout bounds each call: a locked or absent keyring daemon can hang.
+	Timeout time.Duration
+}
+
+func (k Keyring) run(fn func() error) error {
+	timeout := k.Timeout
+	if timeout == 0 {
+		timeout = 3 * time.Second
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(timeout):
+		return fmt.Errorf("the OS keyring did not answer within %s", timeout)
+	}
+}
+
+func (k Keyring) Get(key string) (string, error) {
+	var v string
+	err := k.run(func() (e error) { v, e = keyring.Get(k.Service, key); return })
+	if errors.Is(err, keyring.ErrNotFound) {
+		return "", ErrNotFound
+	}
+	return v, err
+}
+
+func (k Keyring) Set(key, value string) error {
+	return k.run(func() error { return keyring.Set(k.Service, key, value) })
+}
+
+func (k Keyring) Delete(key string) error {
+	err := k.run(func() error { return keyring.Delete(k.Service, key) })
+	if errors.Is(err, keyring.ErrNotFound) {
+		return nil
+	}
+	return err
+}
+
+func (k Keyring) Where() string { return "the OS keyring (service " + k.Service + ")" }
+
+// File stores secrets as JSON in one file of mode 0600, written atomically.
+type File struct {
+	Path string
+	mu   sync.Mutex
+}
+
+func (f *File) read() (map[string]string, error) {
+	m := map[string]string{}
+	b, err := os.ReadFile(f.Path)
+	if errors.Is(err, os.ErrNotExist) {
+		return m, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return m, nil
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("%s is not valid JSON (%v): move it aside and store the secrets again", f.Path, err)
+	}
+	return m, nil
+}
+
+func (f *File) write(m map[string]string) error {
+	if err := os.MkdirAll(filepath.Dir(f.Path), 0o700); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(f.Path, b, 0o600)
+}
+
+func (f *File) Get(key string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, err := f.read()
+	if err != nil {
+		return "", err
+	}
+	v, ok := m[key]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return v, nil
+}
+
+func (f *File) Set(key, value string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, err := f.read()
+	if err != nil {
+		return err
+	}
+	m[key] = value
+	return f.write(m)
+}
+
+func (f *File) Delete(key string) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, err := f.read()
+	if err != nil {
+		return err
+	}
+	if _, ok := m[key]; !ok {
+		return nil
+	}
+	delete(m, key)
+	return f.write(m)
+}
+
+func (f *File) Where() string { return f.Path + " (mode 0600)" }
+
+// Fallback uses Primary (the keyring) and, when it fails, Secondary (the file),
+// after telling the user once through Warn.
+type Fallback struct {
+	Primary, Secondary Store
+	Warn               func(string)
+	warned             sync.Once
+	degraded           bool
+	mu                 sync.Mutex
+}
+
+func (f *Fallback) fallBack(err error) {
+	f.mu.Lock()
+	f.degraded = true
+	f.mu.Unlock()
+	f.warned.Do(func() {
+		if f.Warn != nil {
+			f.Warn(fmt.Sprintf("warning: the OS keyring is not usable (%v); secrets go to %s instead", err, f.Secondary.Where()))
+		}
+	})
+}
+
+func (f *Fallback) isDegraded() bool { f.mu.Lock(); defer f.mu.Unlock(); return f.degraded }
+
+func (f *Fallback) Get(key string) (string, error) {
+	if !f.isDegraded() {
+		v, err := f.Primary.Get(key)
+		if err == nil {
+			return v, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			f.fallBack(err)
+		}
+	}
+	return f.Secondary.Get(key)
+}
+
+func (f *Fallback) Set(key, value string) error {
+	if !f.isDegraded() {
+		err := f.Primary.Set(key, value)
+		if err == nil {
+			return nil
+		}
+		f.fallBack(err)
+	}
+	return f.Secondary.Set(key, value)
+}
+
+func (f *Fallback) Delete(key string) error {
+	var errs []error
+	if !f.isDegraded() {
+		if err := f.Primary.Delete(key); err != nil {
+			f.fallBack(err)
+		}
+	}
+	if err := f.Secondary.Delete(key); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func (f *Fallback) Where() string {
+	if f.isDegraded() {
+		return f.Secondary.Where()
+	}
+	return f.Primary.Where()
+}
+
+// Memory is an in-process store for tests and the demo.
+type Memory struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (m *Memory) Get(key string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[key]
+	if !ok {
+		return "", ErrNotFound
+	}
+	return v, nil
+}
+
+func (m *Memory) Set(key, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]string{}
+	}
+	m.m[key] = value
+	return nil
+}
+
+func (m *Memory) Delete(key string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.m, key)
+	return nil
+}
+
+func (m *Memory) Where() string { return "memory (this process only)" }
+
+// Values lists every stored value, so tests can scan outputs for them.
+func (m *Memory) Values() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, v := range m.m {
+		out = append(out, v)
+	}
+	return out
+}
+
+// StateDir is where oauthwiz keeps its files: $OAUTHWIZ_STATE_DIR, else
+// $XDG_STATE_HOME/oauthwiz, else ~/.local/state/oauthwiz.
+func StateDir() string {
+	if d := os.Getenv("OAUTHWIZ_STATE_DIR"); d != "" {
+		return d
+	}
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "oauthwiz")
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return filepath.Join(os.TempDir(), "oauthwiz")
+	}
+	return filepath.Join(home, ".local", "state", "oauthwiz")
+}
+
+// Default is the store the commands use: the OS keyring, falling back to
+// secrets.json in the state folder. OAUTHWIZ_KEYRING=file skips the keyring.
+func Default(warn func(string)) Store {
+	file := &File{Path: filepath.Join(StateDir(), "secrets.json")}
+	if os.Getenv("OAUTHWIZ_KEYRING") == "file" {
+		return file
+	}
+	return &Fallback{Primary: Keyring{Service: "oauthwiz"}, Secondary: file, Warn: warn}
+}
+
+// WriteFileAtomic writes through a temporary file in the same folder and a
+// rename, so that a crash never leaves a half-written file.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	defer os.Remove(name)
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(name, path)
+}
