@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // Endpoints are the OAuth endpoints of one site.
@@ -450,4 +452,13 @@ func Revoke(ctx context.Context, opts Options, token, hint string) error {
 
 func htmlEscape(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;").Replace(s)
+}
+
+// Record is what the later steps need of a completed authorization.
+func (r *Result) Record(clientID string) secrets.TokenRecord {
+	return secrets.TokenRecord{
+		ClientID: clientID, Site: r.Site, OrgID: r.Callback.OrgID, OrgName: r.Callback.OrgName,
+		AccessToken: r.Token.AccessToken, RefreshToken: r.Token.RefreshToken, Expiry: r.Token.Expiry,
+		ScopesRequested: r.ScopesRequested, ScopesGranted: r.ScopesGranted, RedirectURI: r.RedirectURI,
+	}
 }

@@ -1,0 +1,146 @@
+// Package apikey creates the integration's marketplace API key with the stored
+// access token, persists it before anything else happens, and proves it works.
+package apikey
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// Options configure one `apikey create`.
+type Options struct {
+	Provider   *datadog.Provider
+	Store      secrets.Store
+	NS         secrets.Namespace
+	HTTPClient *http.Client
+	// Rotate replaces a stored key, after the user revoked it in Datadog.
+	Rotate bool
+	// ConfirmRevoked is called during a rotation with the API Keys page where
+	// the old key must be revoked; it returns once the user says it is done.
+	ConfirmRevoked func(pageURL, keyName, last4 string) error
+	Now            func() time.Time
+	Progress       func(string)
+	// LastResort is called with the key's value only if it could not be
+	// stored anywhere: showing it once beats losing it.
+	LastResort func(key string)
+}
+
+// Result is the outcome; Key is never printed by callers.
+type Result struct {
+	Site, Org, OrgID, KeyID, Last4, Name string
+	Created, Valid                       bool
+}
+
+func (o Options) progress(format string, args ...any) {
+	if o.Progress != nil {
+		o.Progress(fmt.Sprintf(format, args...))
+	}
+}
+
+func (o Options) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// ErrNotAuthorized means no token is stored for that integration and site.
+var ErrNotAuthorized = errors.New("not authorized")
+
+// FreshToken loads the stored token record and refreshes it if it expires
+// within the next half minute, saving the refreshed record.
+func FreshToken(ctx context.Context, o Options) (secrets.TokenRecord, error) {
+	var rec secrets.TokenRecord
+	if err := secrets.GetJSON(o.Store, o.NS.TokenKey(), &rec); err != nil {
+		if secrets.IsNotFound(err) {
+			return rec, fmt.Errorf("%w: no token is stored for %s on %s (%s client): run 'oauthwiz authorize --site %s' first", ErrNotAuthorized, o.NS.Integration, o.NS.Site, o.NS.Kind, o.NS.Site)
+		}
+		return rec, err
+	}
+	if o.now().Before(rec.Expiry.Add(-30 * time.Second)) {
+		return rec, nil
+	}
+	o.progress("access token expired at %s: refreshing", rec.Expiry.Format(time.RFC3339))
+	secret, err := o.Store.Get(o.NS.ClientSecretKey())
+	if err != nil {
+		return rec, fmt.Errorf("the access token expired and the client secret is not stored (%v): run 'oauthwiz authorize' again", err)
+	}
+	aopts := authorize.Options{Provider: o.Provider, Site: o.NS.Site, ClientID: rec.ClientID, ClientSecret: secret, HTTPClient: o.HTTPClient}
+	tok, err := authorize.Refresh(ctx, aopts, rec.RefreshToken)
+	if err != nil {
+		return rec, fmt.Errorf("refreshing the access token: %w", err)
+	}
+	rec.AccessToken, rec.RefreshToken, rec.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
+	if err := secrets.PutJSON(o.Store, o.NS.TokenKey(), rec); err != nil {
+		return rec, err
+	}
+	return rec, nil
+}
+
+// Create makes (or reuses) the org's marketplace API key.
+func Create(ctx context.Context, o Options) (*Result, error) {
+	rec, err := FreshToken(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := o.Provider.Hosts(o.NS.Site)
+	if err != nil {
+		return nil, err
+	}
+	api := datadog.Client{HTTP: o.HTTPClient, APIBase: hosts.APIURL}
+	res := &Result{Site: o.NS.Site, Org: rec.OrgName, OrgID: rec.OrgID}
+	keyName := o.NS.APIKeyKey(rec.OrgID)
+
+	var stored secrets.APIKeyRecord
+	err = secrets.GetJSON(o.Store, keyName, &stored)
+	switch {
+	case err == nil && !o.Rotate:
+		o.progress("an API key (…%s) is already stored for %s: validating it instead of creating another", stored.Last4, rec.OrgName)
+		res.KeyID, res.Last4, res.Name = stored.ID, stored.Last4, stored.Name
+		res.Valid, err = api.Validate(ctx, stored.Key)
+		return res, err
+	case err == nil && o.Rotate:
+		page, _ := o.Provider.APIKeysPageURL(o.NS.Site, stored.Name)
+		if o.ConfirmRevoked == nil {
+			return nil, fmt.Errorf("--rotate: revoke the key …%s named %q on %s first, then run again with --yes", stored.Last4, stored.Name, page)
+		}
+		if err := o.ConfirmRevoked(page, stored.Name, stored.Last4); err != nil {
+			return nil, err
+		}
+	case !secrets.IsNotFound(err):
+		return nil, err
+	}
+
+	o.progress("creating the marketplace API key for %s on %s", rec.OrgName, o.NS.Site)
+	key, err := api.CreateMarketplaceKey(ctx, rec.AccessToken)
+	if err != nil {
+		var ae *datadog.APIError
+		if errors.As(err, &ae) && ae.Status == http.StatusConflict {
+			page, _ := o.Provider.APIKeysPageURL(o.NS.Site, "")
+			return nil, fmt.Errorf("%w\nDatadog keeps one API key per org for this client and it is not stored here (lost API key): revoke it on %s, reinstall, and run 'oauthwiz apikey create --rotate'", err, page)
+		}
+		return nil, err
+	}
+	// Persist before anything else: the value is never shown again.
+	rec2 := secrets.APIKeyRecord{ID: key.ID, Key: key.Key, Last4: key.Last4, Name: key.Name, OrgID: rec.OrgID, CreatedAt: key.CreatedAt}
+	if err := secrets.PutJSON(o.Store, keyName, rec2); err != nil {
+		if o.LastResort != nil {
+			o.LastResort(key.Key)
+		}
+		return nil, fmt.Errorf("the API key was created but could not be stored: %w", err)
+	}
+	res.Created, res.KeyID, res.Last4, res.Name = true, key.ID, key.Last4, key.Name
+	o.progress("stored the API key …%s in %s; validating it", key.Last4, o.Store.Where())
+	res.Valid, err = api.Validate(ctx, key.Key)
+	if err != nil {
+		return res, fmt.Errorf("the key is stored, but validating it failed: %w", err)
+	}
+	return res, nil
+}

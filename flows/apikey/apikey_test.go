@@ -1,0 +1,156 @@
+package apikey_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+type fixture struct {
+	sb    *sandbox.Server
+	store *secrets.Memory
+	clock *clock
+	opts  apikey.Options
+	log   *strings.Builder
+}
+
+// authorized runs a real authorization against the sandbox and stores the
+// token record and client secret, as 'oauthwiz authorize' does.
+func authorized(t *testing.T, scopes []string) *fixture {
+	t.Helper()
+	clk := &clock{t: time.Now()}
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	c, _ := sb.Client("us1", "test")
+	store := &secrets.Memory{}
+	ns := secrets.Namespace{Integration: "acme", Site: "us1", Kind: "test"}
+	res, err := authorize.Run(context.Background(), authorize.Options{
+		Provider: sb.Provider(), Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: scopes, Timeout: 10 * time.Second,
+		OnURL: func(u string) {
+			go func() {
+				if resp, err := http.Get(u); err == nil {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+				}
+			}()
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Set(ns.ClientSecretKey(), c.ClientSecret)
+	secrets.PutJSON(store, ns.TokenKey(), res.Record(c.ClientID))
+	log := &strings.Builder{}
+	return &fixture{sb: sb, store: store, clock: clk, log: log, opts: apikey.Options{
+		Provider: sb.Provider(), Store: store, NS: ns, Now: clk.Now,
+		Progress: func(s string) { log.WriteString(s + "\n") },
+	}}
+}
+
+func TestCreateOnceThenReuse(t *testing.T) {
+	f := authorized(t, []string{"api_keys_write"})
+	res, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Created || !res.Valid || len(res.Last4) != 4 || res.Org != "Partner Sandbox (us1)" {
+		t.Fatalf("first create: %+v", res)
+	}
+	again, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Created || !again.Valid || again.Last4 != res.Last4 {
+		t.Fatalf("second create must reuse: %+v", again)
+	}
+	if n := len(f.sb.State().APIKeys); n != 1 {
+		t.Fatalf("sandbox holds %d keys, want 1", n)
+	}
+	for _, v := range f.store.Values() {
+		if len(v) > 8 && strings.Contains(f.log.String(), v) {
+			t.Fatalf("progress output leaks a stored secret: %s", f.log.String())
+		}
+	}
+}
+
+func TestRotate(t *testing.T) {
+	f := authorized(t, []string{"api_keys_write"})
+	first, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.opts.Rotate = true
+	if _, err := apikey.Create(context.Background(), f.opts); err == nil || !strings.Contains(err.Error(), "revoke the key") {
+		t.Fatalf("rotate without confirmation: %v", err)
+	}
+	var page string
+	f.opts.ConfirmRevoked = func(p, name, last4 string) error {
+		page = p
+		f.sb.RevokeAPIKeys(first.OrgID) // the user revokes it on the API Keys page
+		return nil
+	}
+	second, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !second.Created || second.Last4 == first.Last4 || !strings.Contains(page, "/organization-settings/api-keys?filter=") {
+		t.Fatalf("rotation: %+v page %s", second, page)
+	}
+}
+
+func TestLostKeyIsExplained(t *testing.T) {
+	f := authorized(t, []string{"api_keys_write"})
+	res, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store.Delete(f.opts.NS.APIKeyKey(res.OrgID))
+	_, err = apikey.Create(context.Background(), f.opts)
+	if err == nil || !strings.Contains(err.Error(), "lost API key") || !strings.Contains(err.Error(), "409") {
+		t.Fatalf("lost key: %v", err)
+	}
+}
+
+func TestExpiredTokenIsRefreshed(t *testing.T) {
+	f := authorized(t, []string{"api_keys_write"})
+	f.clock.Add(2 * time.Hour)
+	res, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Created || !strings.Contains(f.log.String(), "refreshing") {
+		t.Fatalf("expired token: %+v, log %s", res, f.log)
+	}
+}
+
+func TestMissingScopeAndNoAuthorization(t *testing.T) {
+	f := authorized(t, []string{"dashboards_read"})
+	if _, err := apikey.Create(context.Background(), f.opts); err == nil || !strings.Contains(err.Error(), `403: Forbidden`) {
+		t.Fatalf("without api_keys_write: %v", err)
+	}
+	f.opts.NS.Site = "eu1"
+	if _, err := apikey.Create(context.Background(), f.opts); err == nil || !strings.Contains(err.Error(), "run 'oauthwiz authorize --site eu1' first") {
+		t.Fatalf("not authorized: %v", err)
+	}
+}

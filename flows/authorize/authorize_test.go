@@ -1,0 +1,297 @@
+package authorize_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+)
+
+func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, datadog.SandboxClient) {
+	t.Helper()
+	if opts.Sites == nil {
+		opts.Sites = []string{"us1", "eu1"}
+	}
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	c, _ := sb.Client("us1", "test")
+	return sb, c
+}
+
+// browser follows the URL the flow shows, like a user's browser would.
+func browser(t testing.TB) func(string) {
+	return func(u string) {
+		go func() {
+			resp, err := http.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+		}()
+	}
+}
+
+func options(sb *sandbox.Server, c datadog.SandboxClient) authorize.Options {
+	return authorize.Options{
+		Provider: sb.Provider(), Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: []string{"api_keys_write", "dashboards_read"},
+		Timeout: 10 * time.Second,
+	}
+}
+
+func TestHeadlessFlowAgainstSandbox(t *testing.T) {
+	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
+	opts := options(sb, c)
+	var shown string
+	open := browser(t)
+	opts.OnURL = func(u string) { shown = u; open(u) }
+	res, err := authorize.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := url.Parse(shown)
+	q := u.Query()
+	if q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 || len(q.Get("state")) < 20 || q.Get("scope") != "api_keys_write dashboards_read" {
+		t.Fatalf("authorize URL lacks PKCE S256, state or scope: %s", shown)
+	}
+	if res.Site != "us1" || res.Callback.OrgName != "Partner Sandbox (us1)" || res.Token.AccessToken == "" || res.Token.RefreshToken == "" {
+		t.Fatalf("result %+v", res)
+	}
+	if len(res.ScopesMissing) != 0 || strings.Join(res.ScopesGranted, " ") != "api_keys_write dashboards_read" {
+		t.Fatalf("scopes granted %v missing %v", res.ScopesGranted, res.ScopesMissing)
+	}
+	if d := time.Until(res.Token.Expiry); d < 59*time.Minute || d > 61*time.Minute {
+		t.Fatalf("expiry in %s, want about 1 h", d)
+	}
+}
+
+func TestStartFromTestAuthorization(t *testing.T) {
+	// The onboarding URL and the redirect URI share a fixed loopback port, as
+	// the Developer Platform requires them registered.
+	port := freePort(t)
+	redirect := "http://127.0.0.1:" + port + "/oauth/callback"
+	sb, _ := startSandbox(t, sandbox.Options{AutoApprove: true, RedirectURIs: []string{redirect}, OnboardingURL: "http://127.0.0.1:" + port + "/oauth/onboarding"})
+	c, _ := sb.Client("eu1", "test")
+	opts := options(sb, c)
+	opts.Site = "us1" // the onboarding hop decides: the link is eu1's
+	opts.RedirectURI = redirect
+	opts.StartURL, opts.OnboardingURL = c.TestAuthURL, c.OnboardingURL
+	opts.OnURL = browser(t)
+	res, err := authorize.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Site != "eu1" || res.Callback.OrgName != "Partner Sandbox (eu1)" {
+		t.Fatalf("result site %s org %s", res.Site, res.Callback.OrgName)
+	}
+}
+
+func TestFlowFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		sbOpts   sandbox.Options
+		mod      func(*authorize.Options)
+		act      func(t *testing.T, authURL string)
+		wantStep string
+		wantText string
+	}{
+		{
+			name:   "state mismatch",
+			sbOpts: sandbox.Options{AutoApprove: true},
+			act: func(t *testing.T, authURL string) {
+				u, _ := url.Parse(authURL)
+				cb := u.Query().Get("redirect_uri") + "?code=abc&state=forged"
+				http.Get(cb)
+			},
+			wantStep: "state", wantText: "state mismatch",
+		},
+		{
+			name:   "denied consent",
+			sbOpts: sandbox.Options{},
+			act: func(t *testing.T, authURL string) {
+				resp, err := http.Get(authURL)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				body := string(b)
+				i := strings.Index(body, `name="request" value="`) + len(`name="request" value="`)
+				req := body[i : i+strings.Index(body[i:], `"`)]
+				base, _ := url.Parse(authURL)
+				base.Path, base.RawQuery = "/oauth2/v1/authorize/decision", ""
+				http.PostForm(base.String(), url.Values{"request": {req}, "decision": {"deny"}})
+			},
+			wantStep: "consent", wantText: "access_denied",
+		},
+		{
+			name:     "timeout",
+			sbOpts:   sandbox.Options{AutoApprove: true},
+			mod:      func(o *authorize.Options) { o.Timeout = 300 * time.Millisecond },
+			act:      func(t *testing.T, authURL string) {},
+			wantStep: "timeout", wantText: "no callback reached",
+		},
+		{
+			name:     "wrong secret",
+			sbOpts:   sandbox.Options{AutoApprove: true},
+			mod:      func(o *authorize.Options) { o.ClientSecret = "wrong" },
+			act:      func(t *testing.T, u string) { browser(t)(u) },
+			wantStep: "token", wantText: "invalid_client",
+		},
+		{
+			name:     "non-loopback redirect",
+			sbOpts:   sandbox.Options{AutoApprove: true},
+			mod:      func(o *authorize.Options) { o.RedirectURI = "http://192.0.2.1:8000/cb" },
+			act:      func(t *testing.T, u string) {},
+			wantStep: "listen", wantText: "not a loopback address",
+		},
+		{
+			name:   "callback from another site",
+			sbOpts: sandbox.Options{AutoApprove: true},
+			mod:    func(o *authorize.Options) {},
+			act: func(t *testing.T, authURL string) {
+				u, _ := url.Parse(authURL)
+				http.Get(u.Query().Get("redirect_uri") + "?code=abc&domain=datadoghq.eu&state=" + u.Query().Get("state"))
+			},
+			wantStep: "callback", wantText: "the callback says the org is on eu1",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sb, c := startSandbox(t, tt.sbOpts)
+			opts := options(sb, c)
+			if tt.mod != nil {
+				tt.mod(&opts)
+			}
+			opts.OnURL = func(u string) { go tt.act(t, u) }
+			_, err := authorize.Run(context.Background(), opts)
+			var ae *authorize.Error
+			if !errors.As(err, &ae) || ae.Step != tt.wantStep || !strings.Contains(err.Error(), tt.wantText) {
+				t.Fatalf("got %v (%#v), want step %s with %q", err, ae, tt.wantStep, tt.wantText)
+			}
+		})
+	}
+}
+
+func TestPastedCallbackOverSSH(t *testing.T) {
+	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
+	opts := options(sb, c)
+	pasted := make(chan string, 2)
+	opts.Pasted = pasted
+	opts.OnURL = func(authURL string) {
+		go func() {
+			// The browser is on another machine: it gets the redirect but cannot
+			// reach our listener; the user pastes the address bar instead.
+			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(authURL)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			pasted <- "not a url at all"
+			pasted <- resp.Header.Get("Location")
+		}()
+	}
+	res, err := authorize.Run(context.Background(), opts)
+	if err != nil || res.Token.AccessToken == "" {
+		t.Fatalf("pasted callback: %v", err)
+	}
+}
+
+func TestOnlyOneCallbackIsServed(t *testing.T) {
+	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
+	opts := options(sb, c)
+	var redirect string
+	open := browser(t)
+	opts.OnURL = func(u string) { p, _ := url.Parse(u); redirect = p.Query().Get("redirect_uri"); open(u) }
+	if _, err := authorize.Run(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := http.Get(redirect + "?code=x&state=y"); err == nil {
+		t.Fatal("the listener still answers after its callback")
+	}
+}
+
+func TestRefreshAndRevoke(t *testing.T) {
+	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
+	opts := options(sb, c)
+	opts.OnURL = browser(t)
+	res, err := authorize.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := authorize.Refresh(context.Background(), opts, res.Token.RefreshToken)
+	if err != nil || tok.AccessToken == res.Token.AccessToken || tok.RefreshToken != res.Token.RefreshToken {
+		t.Fatalf("refresh: %v %+v", err, tok)
+	}
+	if err := authorize.Revoke(context.Background(), opts, res.Token.RefreshToken, "refresh_token"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := authorize.Refresh(context.Background(), opts, res.Token.RefreshToken); err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Fatalf("refresh after revoke: %v", err)
+	}
+}
+
+// TestInteropWithPlainOAuth2Client drives the sandbox with golang.org/x/oauth2
+// alone (client secret in HTTP Basic, unlike oauthwiz), to show the sandbox
+// speaks standard OAuth 2.0 + PKCE rather than oauthwiz's dialect.
+func TestInteropWithPlainOAuth2Client(t *testing.T) {
+	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
+	hosts := sb.Discovery().Sites["us1"]
+	cfg := oauth2.Config{
+		ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: "http://127.0.0.1:5555/oauth/callback",
+		Scopes:   []string{"dashboards_read"},
+		Endpoint: oauth2.Endpoint{AuthURL: hosts.AppURL + "/oauth2/v1/authorize", TokenURL: hosts.APIURL + "/oauth2/v1/token", AuthStyle: oauth2.AuthStyleInHeader},
+	}
+	v := oauth2.GenerateVerifier()
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Get(cfg.AuthCodeURL("s", oauth2.S256ChallengeOption(v)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := resp.Location()
+	if loc == nil || loc.Query().Get("state") != "s" {
+		t.Fatalf("authorize: %s %v", resp.Status, loc)
+	}
+	tok, err := cfg.Exchange(context.Background(), loc.Query().Get("code"), oauth2.VerifierOption(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Extra("scope") != "dashboards_read" || !tok.Valid() {
+		t.Fatalf("token %+v", tok)
+	}
+}
+
+func FuzzParseCallback(f *testing.F) {
+	for _, s := range []string{
+		"http://127.0.0.1:8000/oauth/callback?code=abc&state=xyz&domain=datadoghq.eu&dd_oid=1&dd_org_name=Org",
+		"?error=access_denied&state=s",
+		"code=1",
+		"/cb?%zz",
+		"",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cb, err := authorize.ParseCallback(s)
+		if err == nil && cb.Code == "" && cb.Error == "" {
+			t.Fatalf("%q parsed to an empty callback", s)
+		}
+	})
+}
