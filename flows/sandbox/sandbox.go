@@ -470,3 +470,19 @@ func (s *Server) orgByID(id string) *org {
 	}
 	return nil
 }
+
+// Browse follows a URL the way a browser would (redirects included), for
+// demos and tests where no real browser can open: with AutoApprove the
+// authorize redirect lands on the caller's loopback listener.
+func Browse(u string) error {
+	c := &http.Client{Timeout: 30 * time.Second}
+	resp, err := c.Get(u)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 400 {
+		return fmt.Errorf("GET %s answered %s", u, resp.Status)
+	}
+	return nil
+}

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+)
+
+// APIKeyOptions is `oauthwiz apikey create`.
+type APIKeyOptions struct {
+	ClientFlags
+	Rotate bool
+	Yes    bool
+}
+
+// APIKeyJSON is the --json document.
+type APIKeyJSON struct {
+	Site    string `json:"site"`
+	Org     string `json:"org"`
+	Last4   string `json:"last4"`
+	Created bool   `json:"created"`
+	Valid   bool   `json:"valid"`
+}
+
+func runAPIKeyCmd(ctx context.Context, sys *IO, args []string) error {
+	var o APIKeyOptions
+	f := newFlags(sys, "apikey create", "apikey create --site SITE [--client-id ID] [flags]")
+	o.register(f)
+	f.Bool(&o.Rotate, "rotate", false, "replace the stored key: revoke it in Datadog, then create a new one")
+	f.Bool(&o.Yes, "yes", false, "with --rotate: the old key is already revoked on the API Keys page")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	return RunAPIKey(ctx, sys, o)
+}
+
+// RunAPIKey is the work of `oauthwiz apikey create`.
+func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
+	r, err := o.resolve(ctx, sys, false)
+	if err != nil {
+		return err
+	}
+	opts := apikey.Options{
+		Provider: r.provider, Store: r.store, NS: r.ns, HTTPClient: sys.HTTPClient, Rotate: o.Rotate, Now: sys.Now,
+		Progress: func(s string) { fmt.Fprintln(sys.Err, s) },
+		LastResort: func(key string) {
+			fmt.Fprintf(sys.Err, "\nCOULD NOT STORE THE API KEY. Save it now, it is never shown again:\n  %s\n\n", key)
+		},
+	}
+	if o.Rotate {
+		opts.ConfirmRevoked = func(page, name, last4 string) error {
+			fmt.Fprintf(sys.Err, "Rotating the API key …%s (%q):\n  1. Open %s\n  2. Revoke the key named %q\n  3. Then the integration must be reinstalled by the org (authorize again) if it used that key\n", last4, name, page, name)
+			if o.Yes {
+				return nil
+			}
+			if !sys.Interactive {
+				return usagef("--rotate: revoke the key first, then run again with --yes (no terminal to confirm on)")
+			}
+			fmt.Fprint(sys.Err, "Press Enter once the key is revoked (Ctrl+C to stop): ")
+			if _, err := bufio.NewReader(sys.In).ReadString('\n'); err != nil {
+				return ErrCancelled
+			}
+			return nil
+		}
+	}
+	res, err := apikey.Create(ctx, opts)
+	if err != nil {
+		if errors.Is(err, apikey.ErrNotAuthorized) {
+			return &UsageError{Msg: err.Error()}
+		}
+		explain(sys.Err, err)
+		var ae *datadog.APIError
+		if errors.As(err, &ae) {
+			return &RemoteError{Err: err}
+		}
+		return err
+	}
+	out := APIKeyJSON{Site: res.Site, Org: res.Org, Last4: res.Last4, Created: res.Created, Valid: res.Valid}
+	if o.JSON {
+		if err := json.NewEncoder(sys.Out).Encode(out); err != nil {
+			return err
+		}
+	} else {
+		verb := "Reused the stored"
+		if res.Created {
+			verb = "Created the"
+		}
+		validity := "valid (GET /api/v1/validate)"
+		if !res.Valid {
+			validity = "NOT valid: Datadog refused it"
+		}
+		fmt.Fprintf(sys.Out, "%s API key …%s for %s on %s: %s.\n  stored in: %s\n", verb, res.Last4, res.Org, res.Site, validity, r.store.Where())
+	}
+	if !res.Valid {
+		return &ProblemsError{Msg: "the API key is not valid"}
+	}
+	return nil
+}

@@ -1,0 +1,341 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// ClientFlags are the flags every networked command shares.
+type ClientFlags struct {
+	Site              string
+	ClientID          string
+	Kind              string // test or published
+	Integration       string
+	Dir               string
+	Sandbox           string
+	ClientSecretStdin bool
+	JSON              bool
+}
+
+func (c *ClientFlags) register(f *flagSet) {
+	f.String(&c.Site, "site", "", "Datadog site id: "+strings.Join(assets.SiteIDs(), ", "))
+	f.String(&c.ClientID, "client-id", "", "OAuth client ID (default: the sandbox's client for the site)")
+	f.String(&c.Kind, "kind", "test", "client kind: test or published")
+	f.String(&c.Integration, "integration", "", "integration name that keys stored secrets (default: the folder's app_id or name)")
+	f.String(&c.Dir, "dir", ".", "integration folder")
+	f.String(&c.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox (instead of the real Datadog)")
+	f.Bool(&c.ClientSecretStdin, "client-secret-stdin", false, "read the client secret from standard input (else $OAUTHWIZ_CLIENT_SECRET, the keyring, or a masked prompt)")
+	f.Bool(&c.JSON, "json", false, "print one JSON document on stdout")
+}
+
+// resolved is what ClientFlags resolve to.
+type resolved struct {
+	provider    *datadog.Provider
+	discovery   *datadog.Discovery
+	sandboxCli  *datadog.SandboxClient
+	info        integration.Info
+	ns          secrets.Namespace
+	store       secrets.Store
+	clientID    string
+	secret      string
+	secretFresh bool // given now, to be stored
+}
+
+func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*resolved, error) {
+	if err := checkSite(c.Site); err != nil {
+		return nil, err
+	}
+	if c.Kind != "test" && c.Kind != "published" {
+		return nil, usagef("--kind %q: use test or published", c.Kind)
+	}
+	r := &resolved{}
+	var err error
+	if r.provider, r.discovery, err = provider(ctx, sys, c.Sandbox); err != nil {
+		return nil, err
+	}
+	if r.info, err = integration.Load(c.Dir); err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	name := c.Integration
+	if name == "" {
+		name = r.info.Name
+	}
+	r.ns = secrets.Namespace{Integration: name, Site: c.Site, Kind: c.Kind}
+	r.store = sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	if r.discovery != nil {
+		for i, sc := range r.discovery.Clients {
+			if sc.Site == c.Site && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID) {
+				r.sandboxCli = &r.discovery.Clients[i]
+				break
+			}
+		}
+	}
+	r.clientID = c.ClientID
+	if r.clientID == "" && r.sandboxCli != nil {
+		r.clientID = r.sandboxCli.ClientID
+	}
+	if r.clientID == "" {
+		var rec secrets.TokenRecord
+		if secrets.GetJSON(r.store, r.ns.TokenKey(), &rec) == nil {
+			r.clientID = rec.ClientID
+		}
+	}
+	if r.clientID == "" {
+		return nil, usagef("no client ID: pass --client-id or set OAUTHWIZ_CLIENT_ID (the Developer Platform shows it under OAuth & Permissions)")
+	}
+	if !needSecret {
+		return r, nil
+	}
+	switch {
+	case c.ClientSecretStdin:
+		if r.secret, err = readLine(sys.In); err != nil || r.secret == "" {
+			return nil, usagef("--client-secret-stdin: no secret on standard input")
+		}
+		r.secretFresh = true
+	case sys.Getenv("OAUTHWIZ_CLIENT_SECRET") != "":
+		r.secret, r.secretFresh = sys.Getenv("OAUTHWIZ_CLIENT_SECRET"), true
+	}
+	if r.secret == "" {
+		if v, err := r.store.Get(r.ns.ClientSecretKey()); err == nil {
+			r.secret = v
+		}
+	}
+	if r.secret == "" && r.sandboxCli != nil && r.sandboxCli.ClientID == r.clientID {
+		r.secret, r.secretFresh = r.sandboxCli.ClientSecret, true
+	}
+	if r.secret == "" {
+		if !sys.Interactive || sys.ReadSecret == nil {
+			return nil, usagef("no client secret: set OAUTHWIZ_CLIENT_SECRET or pass --client-secret-stdin (no terminal to prompt on)")
+		}
+		if r.secret, err = sys.ReadSecret("Client secret (input hidden): "); err != nil || r.secret == "" {
+			return nil, usagef("no client secret entered")
+		}
+		r.secretFresh = true
+	}
+	return r, nil
+}
+
+// AuthorizeOptions is `oauthwiz authorize`.
+type AuthorizeOptions struct {
+	ClientFlags
+	RedirectURI string
+	Scopes      string
+	Timeout     time.Duration
+	NoBrowser   bool
+	Paste       bool
+	Start       string // "authorize" or "test-authorization"
+	Refresh     bool
+	Revoke      bool
+}
+
+// AuthorizeJSON is the --json document.
+type AuthorizeJSON struct {
+	Site            string   `json:"site"`
+	Org             string   `json:"org"`
+	OrgID           string   `json:"org_id,omitempty"`
+	ScopesRequested []string `json:"scopes_requested"`
+	ScopesGranted   []string `json:"scopes_granted"`
+	ScopesMissing   []string `json:"scopes_missing"`
+	ExpiresAt       string   `json:"expires_at"`
+	AccessToken     string   `json:"access_token"`
+	RefreshToken    string   `json:"refresh_token"`
+	Action          string   `json:"action"`
+}
+
+func runAuthorizeCmd(ctx context.Context, sys *IO, args []string) error {
+	var o AuthorizeOptions
+	f := newFlags(sys, "authorize", "authorize --site SITE [--client-id ID] [flags]")
+	o.register(f)
+	f.String(&o.RedirectURI, "redirect-uri", "", "loopback redirect URI registered on the client (default: from assets/oauth_clients.json or the sandbox)")
+	f.String(&o.Scopes, "scopes", "", "scopes to request, comma or space separated (default: the client's)")
+	f.Duration(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser's callback")
+	f.Bool(&o.NoBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
+	f.Bool(&o.Paste, "paste", false, "also accept the final callback URL pasted on standard input (over SSH)")
+	f.String(&o.Start, "start", "authorize", "where the browser starts: authorize (the endpoint) or test-authorization (the Developer Platform link, via the onboarding URL)")
+	f.Bool(&o.Refresh, "refresh", false, "refresh the stored access token instead of authorizing")
+	f.Bool(&o.Revoke, "revoke", false, "revoke the stored tokens")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	return RunAuthorize(ctx, sys, o)
+}
+
+// RunAuthorize is the work of `oauthwiz authorize`.
+func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
+	r, err := o.resolve(ctx, sys, true)
+	if err != nil {
+		return err
+	}
+	aopts := authorize.Options{Provider: r.provider, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, HTTPClient: sys.HTTPClient, Timeout: o.Timeout}
+	if r.secretFresh {
+		if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
+			return fmt.Errorf("storing the client secret: %w", err)
+		}
+	}
+	if o.Refresh || o.Revoke {
+		return refreshOrRevoke(ctx, sys, o, r, aopts)
+	}
+	if o.Scopes != "" {
+		aopts.Scopes = splitList(o.Scopes)
+	} else if r.info.Client != nil && len(r.info.Client.Scopes) > 0 {
+		aopts.Scopes = r.info.Client.Scopes
+	} else if r.sandboxCli != nil {
+		aopts.Scopes = r.sandboxCli.Scopes
+	}
+	for _, s := range aopts.Scopes {
+		if _, ok := assets.LookupScope(s); !ok {
+			fmt.Fprintf(sys.Err, "warning: scope %q is not in Datadog's scope catalog; the authorize endpoint will answer invalid_scope\n", s)
+		}
+	}
+	aopts.RedirectURI = o.RedirectURI
+	if aopts.RedirectURI == "" {
+		aopts.RedirectURI = r.info.Client.LoopbackRedirect()
+	}
+	if aopts.RedirectURI == "" && r.sandboxCli != nil {
+		aopts.RedirectURI = "http://127.0.0.1:0/oauth/callback" // the sandbox accepts any loopback port
+	}
+	if aopts.RedirectURI == "" {
+		return usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
+	}
+	switch o.Start {
+	case "authorize":
+	case "test-authorization":
+		if r.sandboxCli == nil {
+			return usagef("--start test-authorization: open the Test Authorization link of your client in the Developer Platform instead; oauthwiz serves the onboarding URL on the redirect URI's port")
+		}
+		aopts.StartURL, aopts.OnboardingURL = r.sandboxCli.TestAuthURL, r.sandboxCli.OnboardingURL
+		aopts.RedirectURI = firstOr(r.sandboxCli.RedirectURIs, aopts.RedirectURI)
+	default:
+		return usagef("--start %q: use authorize or test-authorization", o.Start)
+	}
+	aopts.OnURL = func(u string) {
+		if o.NoBrowser || !sys.CanOpenBrowser {
+			fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to your Datadog sandbox org:\n\n  %s\n\n", u)
+		} else {
+			fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", u)
+		}
+		fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", o.Timeout, aopts.RedirectURI)
+		if o.Paste {
+			fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
+		}
+	}
+	if !o.NoBrowser && sys.CanOpenBrowser {
+		aopts.OpenBrowser = sys.OpenBrowser
+	}
+	if o.Paste {
+		ch := make(chan string)
+		aopts.Pasted = ch
+		go func() {
+			sc := bufio.NewScanner(sys.In)
+			sc.Buffer(make([]byte, 64*1024), 64*1024)
+			for sc.Scan() {
+				ch <- sc.Text()
+			}
+		}()
+	}
+	res, err := authorize.Run(ctx, aopts)
+	if err != nil {
+		var ae *authorize.Error
+		if errors.As(err, &ae) && ae.Step != "cancelled" {
+			explain(sys.Err, err)
+		}
+		return err
+	}
+	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), res.Record(r.clientID)); err != nil {
+		return err
+	}
+	out := AuthorizeJSON{
+		Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, ScopesRequested: nonNil(res.ScopesRequested),
+		ScopesGranted: nonNil(res.ScopesGranted), ScopesMissing: nonNil(res.ScopesMissing),
+		ExpiresAt: res.Token.Expiry.UTC().Format(time.RFC3339), AccessToken: secrets.Mask(res.Token.AccessToken),
+		RefreshToken: secrets.Mask(res.Token.RefreshToken), Action: "authorized",
+	}
+	if len(res.ScopesMissing) > 0 || len(res.ScopesExtra) > 0 {
+		fmt.Fprintf(sys.Err, "warning: the granted scopes differ from the request: missing %v, extra %v\n", res.ScopesMissing, res.ScopesExtra)
+	}
+	return printAuthorize(sys, o.JSON, out, r.store.Where())
+}
+
+func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved, aopts authorize.Options) error {
+	var rec secrets.TokenRecord
+	if err := secrets.GetJSON(r.store, r.ns.TokenKey(), &rec); err != nil {
+		if secrets.IsNotFound(err) {
+			return usagef("no token stored for %s on %s: run 'oauthwiz authorize --site %s' first", r.ns.Integration, o.Site, o.Site)
+		}
+		return err
+	}
+	out := AuthorizeJSON{Site: rec.Site, Org: rec.OrgName, OrgID: rec.OrgID, ScopesRequested: nonNil(rec.ScopesRequested), ScopesGranted: nonNil(rec.ScopesGranted), ScopesMissing: []string{}}
+	if o.Revoke {
+		for _, t := range []struct{ v, hint string }{{rec.RefreshToken, "refresh_token"}, {rec.AccessToken, "access_token"}} {
+			if t.v == "" {
+				continue
+			}
+			if err := authorize.Revoke(ctx, aopts, t.v, t.hint); err != nil {
+				return &RemoteError{Err: err}
+			}
+		}
+		if err := r.store.Delete(r.ns.TokenKey()); err != nil {
+			return err
+		}
+		out.Action, out.ExpiresAt = "revoked", ""
+		return printAuthorize(sys, o.JSON, out, r.store.Where())
+	}
+	tok, err := authorize.Refresh(ctx, aopts, rec.RefreshToken)
+	if err != nil {
+		explain(sys.Err, err)
+		return &RemoteError{Err: err}
+	}
+	rec.AccessToken, rec.RefreshToken, rec.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
+	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), rec); err != nil {
+		return err
+	}
+	out.Action, out.ExpiresAt = "refreshed", tok.Expiry.UTC().Format(time.RFC3339)
+	out.AccessToken, out.RefreshToken = secrets.Mask(tok.AccessToken), secrets.Mask(tok.RefreshToken)
+	return printAuthorize(sys, o.JSON, out, r.store.Where())
+}
+
+func printAuthorize(sys *IO, asJSON bool, out AuthorizeJSON, where string) error {
+	if asJSON {
+		return json.NewEncoder(sys.Out).Encode(out)
+	}
+	switch out.Action {
+	case "revoked":
+		fmt.Fprintf(sys.Out, "Revoked the tokens of %s on %s and removed them from %s.\n", out.Org, out.Site, where)
+		return nil
+	case "refreshed":
+		fmt.Fprintf(sys.Out, "Refreshed the access token for %s on %s: %s, valid until %s.\n", out.Org, out.Site, out.AccessToken, out.ExpiresAt)
+		return nil
+	}
+	fmt.Fprintf(sys.Out, "Authorized on %s as %s.\n", out.Site, out.Org)
+	fmt.Fprintf(sys.Out, "  scopes granted: %s\n", strings.Join(out.ScopesGranted, " "))
+	if len(out.ScopesMissing) > 0 {
+		fmt.Fprintf(sys.Out, "  scopes missing: %s\n", strings.Join(out.ScopesMissing, " "))
+	}
+	fmt.Fprintf(sys.Out, "  access token:   %s (expires %s)\n  refresh token:  %s\n  stored in:      %s\n", out.AccessToken, out.ExpiresAt, out.RefreshToken, where)
+	return nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return def
+}

@@ -1,0 +1,305 @@
+// Package cli wires oauthwiz's commands: each has an options struct and a run
+// function that takes it, so tests call the work directly.
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/cli/browser"
+	"golang.org/x/term"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// Exit codes of the command line contract.
+const (
+	ExitOK        = 0
+	ExitProblems  = 1
+	ExitUsage     = 2
+	ExitRemote    = 3
+	ExitCancelled = 130
+)
+
+// IO is everything a command touches outside itself.
+type IO struct {
+	In       io.Reader
+	Out, Err io.Writer
+	// Interactive reports whether a person can answer prompts (stdin and
+	// stderr are terminals).
+	Interactive bool
+	Getenv      func(string) string
+	Store       func(warn func(string)) secrets.Store
+	HTTPClient  *http.Client
+	OpenBrowser func(string) error
+	// CanOpenBrowser reports whether a browser is likely to open here.
+	CanOpenBrowser bool
+	Now            func() time.Time
+	Version        string
+	// ReadSecret reads a masked line from the terminal.
+	ReadSecret func(prompt string) (string, error)
+}
+
+// System is the IO of the real process.
+func System(version string) *IO {
+	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd()))
+	return &IO{
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive,
+		Getenv:     os.Getenv,
+		Store:      secrets.Default,
+		HTTPClient: &http.Client{Timeout: 30 * time.Second},
+		OpenBrowser: func(u string) error {
+			browser.Stdout, browser.Stderr = io.Discard, io.Discard
+			return browser.OpenURL(u)
+		},
+		CanOpenBrowser: canOpenBrowser(os.Getenv),
+		Now:            time.Now,
+		Version:        version,
+		ReadSecret: func(prompt string) (string, error) {
+			fmt.Fprint(os.Stderr, prompt)
+			b, err := term.ReadPassword(int(os.Stdin.Fd()))
+			fmt.Fprintln(os.Stderr)
+			return strings.TrimSpace(string(b)), err
+		},
+	}
+}
+
+// canOpenBrowser guesses whether a browser can open: not over SSH, and on
+// Linux only with a display.
+func canOpenBrowser(getenv func(string) string) bool {
+	if getenv("SSH_CONNECTION") != "" || getenv("SSH_TTY") != "" || getenv("CI") != "" {
+		return false
+	}
+	if _, err := os.Stat("/proc/version"); err == nil { // Linux and WSL
+		return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || getenv("BROWSER") != ""
+	}
+	return true
+}
+
+// UsageError is bad input: exit 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+
+// RemoteError is a refusal or failure of a remote: exit 3.
+type RemoteError struct{ Err error }
+
+func (e *RemoteError) Error() string { return e.Err.Error() }
+func (e *RemoteError) Unwrap() error { return e.Err }
+
+// ProblemsError means checks ran and found problems: exit 1. Its message was
+// already printed.
+type ProblemsError struct{ Msg string }
+
+func (e *ProblemsError) Error() string { return e.Msg }
+
+// ErrCancelled is Ctrl+C.
+var ErrCancelled = errors.New("cancelled")
+
+type silentError struct{ code int }
+
+func (e silentError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+
+// Silent reports errors whose message was already shown.
+func Silent(err error) bool {
+	var s silentError
+	var p *ProblemsError
+	return errors.As(err, &s) || errors.As(err, &p) || errors.Is(err, flag.ErrHelp)
+}
+
+// ExitCode maps an error to the exit code of the contract.
+func ExitCode(err error) int {
+	var u *UsageError
+	var r *RemoteError
+	var p *ProblemsError
+	var s silentError
+	var ae *authorize.Error
+	var de *datadog.APIError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return ExitOK
+	case errors.As(err, &s):
+		return s.code
+	case errors.Is(err, ErrCancelled), errors.Is(err, context.Canceled):
+		return ExitCancelled
+	case errors.As(err, &u):
+		return ExitUsage
+	case errors.As(err, &p):
+		return ExitProblems
+	case errors.As(err, &ae):
+		if ae.Step == "input" || ae.Step == "listen" {
+			return ExitUsage
+		}
+		if ae.Step == "cancelled" {
+			return ExitCancelled
+		}
+		return ExitRemote
+	case errors.As(err, &r), errors.As(err, &de):
+		return ExitRemote
+	}
+	return ExitUsage
+}
+
+const rootUsage = `oauthwiz — publish a Datadog OAuth client, tested on every site.
+
+Usage:
+  oauthwiz                      the wizard, on the integration in the current folder
+  oauthwiz demo                 the wizard against the embedded sandbox (no account, no network)
+  oauthwiz sandbox              run the sandbox alone; prints its sites and clients as JSON
+  oauthwiz authorize            test authorization on one site (PKCE, loopback redirect)
+  oauthwiz apikey create        create the marketplace API key, stored once, validated
+  oauthwiz doctor [TEXT]        explain an OAuth error message
+  oauthwiz --version
+
+Run 'oauthwiz COMMAND -h' for a command's flags. Every flag has an environment
+variable (OAUTHWIZ_<FLAG>, e.g. OAUTHWIZ_SITE). Exit codes: 0 ok, 1 problems found,
+2 usage or input error, 3 a remote refused or failed, 130 cancelled.
+`
+
+// Main runs oauthwiz with arguments.
+func Main(ctx context.Context, args []string, sys *IO) error {
+	if len(args) == 0 {
+		return runWizard(ctx, sys, nil)
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		fmt.Fprint(sys.Out, rootUsage)
+		return nil
+	case "--version", "version":
+		fmt.Fprintln(sys.Out, "oauthwiz", sys.Version)
+		return nil
+	case "demo":
+		return runDemoCmd(ctx, sys, args[1:])
+	case "sandbox":
+		return runSandboxCmd(ctx, sys, args[1:])
+	case "authorize":
+		return runAuthorizeCmd(ctx, sys, args[1:])
+	case "apikey":
+		if len(args) < 2 || args[1] != "create" {
+			return usagef("usage: oauthwiz apikey create [flags] (see 'oauthwiz apikey create -h')")
+		}
+		return runAPIKeyCmd(ctx, sys, args[2:])
+	case "doctor":
+		return runDoctorCmd(ctx, sys, args[1:])
+	case "wizard":
+		return runWizard(ctx, sys, args[1:])
+	}
+	if strings.HasPrefix(args[0], "-") {
+		return runWizard(ctx, sys, args)
+	}
+	return usagef("unknown command %q\n\n%s", args[0], rootUsage)
+}
+
+// flagSet makes a FlagSet whose usage goes to stderr and whose defaults come
+// from OAUTHWIZ_* environment variables.
+type flagSet struct {
+	*flag.FlagSet
+	sys *IO
+}
+
+func newFlags(sys *IO, name, synopsis string) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(sys.Err)
+	fs.Usage = func() {
+		fmt.Fprintf(sys.Err, "Usage: oauthwiz %s\n\nFlags (each also read from OAUTHWIZ_<NAME>):\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return &flagSet{fs, sys}
+}
+
+func envName(flagName string) string {
+	return "OAUTHWIZ_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func (f *flagSet) String(p *string, name, def, usage string) {
+	if v := f.sys.Getenv(envName(name)); v != "" {
+		def = v
+	}
+	f.StringVar(p, name, def, usage)
+}
+
+func (f *flagSet) Bool(p *bool, name string, def bool, usage string) {
+	if v := f.sys.Getenv(envName(name)); v != "" {
+		def = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+	f.BoolVar(p, name, def, usage)
+}
+
+func (f *flagSet) Duration(p *time.Duration, name string, def time.Duration, usage string) {
+	if v := f.sys.Getenv(envName(name)); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			def = d
+		}
+	}
+	f.DurationVar(p, name, def, usage)
+}
+
+func (f *flagSet) parse(args []string) error {
+	if err := f.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &UsageError{Msg: err.Error()}
+	}
+	return nil
+}
+
+// splitList splits a comma or space separated flag value.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+}
+
+// provider returns the Datadog provider: the sandbox's hosts when one is
+// named, the real hosts otherwise.
+func provider(ctx context.Context, sys *IO, sandboxURL string) (*datadog.Provider, *datadog.Discovery, error) {
+	if sandboxURL == "" {
+		return &datadog.Provider{}, nil, nil
+	}
+	p, d, err := datadog.FromSandbox(ctx, sys.HTTPClient, sandboxURL)
+	if err != nil {
+		return nil, nil, &UsageError{Msg: err.Error()}
+	}
+	return p, d, nil
+}
+
+func checkSite(site string) error {
+	if site == "" {
+		return usagef("no site: pass --site (one of %s) or set OAUTHWIZ_SITE", strings.Join(assets.SiteIDs(), ", "))
+	}
+	if _, ok := assets.SiteByID(site); !ok {
+		return usagef("--site %q is not a Datadog site: use one of %s", site, strings.Join(assets.SiteIDs(), ", "))
+	}
+	return nil
+}
+
+// readLine reads one trimmed line (for --client-secret-stdin).
+func readLine(r io.Reader) (string, error) {
+	line, err := bufio.NewReaderSize(r, 64*1024).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimSpace(line), nil
+}
+
+// explain prints the troubleshooting catalog's entries for an error.
+func explain(w io.Writer, err error) {
+	for i, t := range assets.Diagnose(err.Error()) {
+		if i == 2 {
+			break
+		}
+		fmt.Fprintf(w, "\n%s\n  What it means: %s\n  What to do:    %s\n", t.Title, t.Meaning, t.Fix)
+	}
+}

@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+)
+
+// SandboxOptions is `oauthwiz sandbox`.
+type SandboxOptions struct {
+	JSON          bool
+	AutoApprove   bool
+	Sites         string
+	RedirectURIs  string
+	OnboardingURL string
+	Scopes        string
+	LoginOrg      string
+	TokenTTL      time.Duration
+}
+
+func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
+	var o SandboxOptions
+	f := newFlags(sys, "sandbox", "sandbox [--json] [--auto-approve] [flags]")
+	f.Bool(&o.JSON, "json", false, "print the sandbox description as one JSON line on stdout")
+	f.Bool(&o.AutoApprove, "auto-approve", false, "approve valid authorize requests at once (no consent page), for headless use")
+	f.String(&o.Sites, "sites", "", "site ids to emulate, comma separated (default: all nine)")
+	f.String(&o.RedirectURIs, "redirect-uris", sandbox.DefaultRedirectURI, "redirect URIs of the seeded test clients, comma separated")
+	f.String(&o.OnboardingURL, "onboarding-url", sandbox.DefaultOnboardingURL, "onboarding URL of the seeded test clients")
+	f.String(&o.Scopes, "scopes", "api_keys_write,dashboards_read,monitors_read", "scopes of the seeded test clients")
+	f.String(&o.LoginOrg, "login-org", "sandbox", "org the emulated browser session is signed in to: sandbox or customer")
+	f.Duration(&o.TokenTTL, "token-ttl", time.Hour, "access token lifetime")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	return RunSandbox(ctx, sys, o)
+}
+
+// RunSandbox serves the sandbox until ctx ends.
+func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
+	sb, err := sandbox.Start(sandbox.Options{
+		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, AccessTokenTTL: o.TokenTTL,
+		RedirectURIs: splitList(o.RedirectURIs), OnboardingURL: o.OnboardingURL, Scopes: splitList(o.Scopes),
+	})
+	if err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	defer sb.Close()
+	d := sb.Discovery()
+	if o.JSON {
+		b, _ := json.Marshal(d)
+		fmt.Fprintln(sys.Out, string(b))
+	} else {
+		fmt.Fprintf(sys.Out, "oauthwiz sandbox — control URL %s (pass it as --sandbox or OAUTHWIZ_SANDBOX)\n", d.ControlURL)
+		for _, c := range d.Clients {
+			fmt.Fprintf(sys.Out, "  %-7s %s  app/api %s  %s client %s  secret %s\n", c.Site, "", d.Sites[c.Site].AppURL, c.Kind, c.ClientID, c.ClientSecret)
+		}
+		fmt.Fprintln(sys.Out, "State: GET "+d.ControlURL+"/sandbox/state. Ctrl+C stops it.")
+	}
+	<-ctx.Done()
+	return nil
+}

@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/tui"
+)
+
+// WizardOptions is `oauthwiz` with no command.
+type WizardOptions struct {
+	Dir         string
+	Integration string
+	Sandbox     string
+	Accessible  bool
+	Timeout     time.Duration
+}
+
+func accessibleFromEnv(sys *IO) bool {
+	return sys.Getenv("ACCESSIBLE") != "" || sys.Getenv("TERM") == "dumb"
+}
+
+func runWizard(ctx context.Context, sys *IO, args []string) error {
+	var o WizardOptions
+	f := newFlags(sys, "", "[--dir PATH] [--sandbox URL] [--accessible]")
+	f.String(&o.Dir, "dir", ".", "integration folder")
+	f.String(&o.Integration, "integration", "", "integration name that keys stored secrets")
+	f.String(&o.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox (instead of the real Datadog)")
+	f.Bool(&o.Accessible, "accessible", accessibleFromEnv(sys), "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
+	f.Duration(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser's callback")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	return RunWizard(ctx, sys, o)
+}
+
+// RunWizard is the work of `oauthwiz`.
+func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
+	if !sys.Interactive && !o.Accessible {
+		return usagef("the wizard needs a terminal, and none is attached. Run the steps as commands instead:\n" +
+			"  oauthwiz authorize --site SITE --client-id ID   (secret in OAUTHWIZ_CLIENT_SECRET or --client-secret-stdin)\n" +
+			"  oauthwiz apikey create --site SITE\n" +
+			"or pass --accessible (ACCESSIBLE=1) to answer plain prompts on standard input")
+	}
+	p, d, err := provider(ctx, sys, o.Sandbox)
+	if err != nil {
+		return err
+	}
+	info, err := integration.Load(o.Dir)
+	if err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	name := o.Integration
+	if name == "" {
+		name = info.Name
+	}
+	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	deps := tui.Deps{
+		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", Discovery: d, Now: sys.Now,
+		Version: sys.Version, Timeout: o.Timeout,
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys)},
+	}
+	if d != nil {
+		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
+	}
+	return runJourney(ctx, sys, deps, o.Accessible)
+}
+
+func browserFor(sys *IO) func(string) error {
+	if !sys.CanOpenBrowser {
+		return nil
+	}
+	return sys.OpenBrowser
+}
+
+func runJourney(ctx context.Context, sys *IO, deps tui.Deps, accessible bool) error {
+	if accessible || !sys.Interactive {
+		var rs func(string) (string, error)
+		if sys.Interactive {
+			rs = sys.ReadSecret
+		}
+		return tui.Accessible{Deps: deps, In: sys.In, Out: sys.Err, ReadSecret: rs}.Run(ctx)
+	}
+	final, err := tui.Run(ctx, deps, sys.In, sys.Err)
+	if errors.Is(err, tui.ErrCancelled) {
+		return ErrCancelled
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprint(sys.Out, final.Summary())
+	return nil
+}
+
+// DemoOptions is `oauthwiz demo`.
+type DemoOptions struct {
+	Accessible bool
+	NoBrowser  bool
+	Timeout    time.Duration
+}
+
+func runDemoCmd(ctx context.Context, sys *IO, args []string) error {
+	var o DemoOptions
+	f := newFlags(sys, "demo", "demo [--accessible] [--no-browser]")
+	f.Bool(&o.Accessible, "accessible", accessibleFromEnv(sys), "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
+	f.Bool(&o.NoBrowser, "no-browser", false, "do not open a browser: the sandbox approves by itself")
+	f.Duration(&o.Timeout, "timeout", 2*time.Minute, "how long to wait for the consent page")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	return RunDemo(ctx, sys, o)
+}
+
+// RunDemo walks the journey against the embedded sandbox and a scratch
+// integration folder. Secrets stay in memory: the demo never touches the keyring.
+func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
+	// Where a browser can open, the real consent page is shown; elsewhere the
+	// sandbox approves by itself, so Enter alone completes the demo.
+	autoApprove := o.NoBrowser || !sys.CanOpenBrowser
+	sb, err := sandbox.Start(sandbox.Options{AutoApprove: autoApprove})
+	if err != nil {
+		return err
+	}
+	defer sb.Close()
+	dir, err := os.MkdirTemp("", "oauthwiz-demo-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	c, _ := sb.Client("us1", "test")
+	folder := filepath.Join(dir, "acme")
+	if err := integration.WriteScratch(folder, "acme", integration.OAuthClient{
+		Name: "Acme", Description: "Sends Acme events to Datadog", RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, OnboardingURL: c.OnboardingURL,
+	}); err != nil {
+		return err
+	}
+	info, err := integration.Load(folder)
+	if err != nil {
+		return err
+	}
+	d := sb.Discovery()
+	store := &secrets.Memory{}
+	p := sb.Provider()
+	open := sys.OpenBrowser
+	if autoApprove {
+		open = sandbox.Browse // the demo plays the browser itself
+	}
+	deps := tui.Deps{
+		Provider: p, Store: store, Info: info, Integration: "acme", Kind: "test", Discovery: &d, Now: sys.Now,
+		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open},
+	}
+	fmt.Fprintf(sys.Err, "oauthwiz demo: sandbox at %s (consent %s), scratch integration in %s\n", d.ControlURL, map[bool]string{true: "approved by the sandbox", false: "page in your browser"}[autoApprove], folder)
+	if err := runJourney(ctx, sys, deps, o.Accessible); err != nil {
+		return err
+	}
+	st := sb.State()
+	fmt.Fprintf(sys.Out, "Sandbox after the demo: %d tokens issued, %d API key(s).\n", len(st.Tokens), len(st.APIKeys))
+	return nil
+}

@@ -1,0 +1,24 @@
+// Command oauthwiz takes a partner engineer from a confidential OAuth client in
+// Datadog's Developer Platform to a published, tested integration.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
+)
+
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	err := cli.Main(ctx, os.Args[1:], cli.System(version))
+	stop()
+	if err != nil && !cli.Silent(err) {
+		fmt.Fprintln(os.Stderr, "oauthwiz:", err)
+	}
+	os.Exit(cli.ExitCode(err))
+}

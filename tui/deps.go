@@ -1,0 +1,93 @@
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// AuthorizeRequest is what the authorize step asks of the flows.
+type AuthorizeRequest struct {
+	Site, ClientID, ClientSecret, RedirectURI string
+	Scopes                                    []string
+	Timeout                                   time.Duration
+}
+
+// Authorized is a completed authorization, without token values.
+type Authorized struct {
+	Site, Org, OrgID string
+	Granted, Missing []string
+	Expiry           time.Time
+}
+
+// Flows are the wizard's side effects; the real ones call flows/, tests stub them.
+type Flows interface {
+	// Authorize runs test authorization, stores the secret and the tokens,
+	// and reports the URL the user must open through onURL.
+	Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error)
+	// CreateAPIKey creates or reuses the org's marketplace API key.
+	CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error)
+}
+
+// Deps is what the wizard needs from outside.
+type Deps struct {
+	Provider    *datadog.Provider
+	Store       secrets.Store
+	Info        integration.Info
+	Integration string // the name secrets are keyed by
+	Kind        string // test or published
+	Discovery   *datadog.Discovery
+	Flows       Flows
+	Now         func() time.Time
+	Version     string
+	Demo        bool
+	// RedirectURI overrides the client file's loopback redirect URI.
+	RedirectURI string
+	Timeout     time.Duration
+}
+
+func (d Deps) ns(site string) secrets.Namespace {
+	return secrets.Namespace{Integration: d.Integration, Site: site, Kind: d.Kind}
+}
+
+// RealFlows runs the flows/ packages.
+type RealFlows struct {
+	Provider          *datadog.Provider
+	Store             secrets.Store
+	Integration, Kind string
+	OpenBrowser       func(string) error
+	Now               func() time.Time
+}
+
+func (f RealFlows) ns(site string) secrets.Namespace {
+	return secrets.Namespace{Integration: f.Integration, Site: site, Kind: f.Kind}
+}
+
+// Authorize implements Flows.
+func (f RealFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
+	ns := f.ns(req.Site)
+	if err := f.Store.Set(ns.ClientSecretKey(), req.ClientSecret); err != nil {
+		return Authorized{}, err
+	}
+	res, err := authorize.Run(ctx, authorize.Options{
+		Provider: f.Provider, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret,
+		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OnURL: onURL, OpenBrowser: f.OpenBrowser,
+	})
+	if err != nil {
+		return Authorized{}, err
+	}
+	if err := secrets.PutJSON(f.Store, ns.TokenKey(), res.Record(req.ClientID)); err != nil {
+		return Authorized{}, err
+	}
+	return Authorized{Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, Granted: res.ScopesGranted, Missing: res.ScopesMissing, Expiry: res.Token.Expiry}, nil
+}
+
+// CreateAPIKey implements Flows.
+func (f RealFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
+	return apikey.Create(ctx, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now})
+}

@@ -1,0 +1,698 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+type step int
+
+const (
+	stepIntegration step = iota
+	stepSite
+	stepCredentials
+	stepAuthorize
+	stepAPIKey
+	stepSummary
+)
+
+// Messages returned by the wizard's commands.
+type (
+	authURLMsg    struct{ url string }
+	authorizedMsg struct{ res Authorized }
+	apiKeyMsg     struct{ res *apikey.Result }
+	errMsg        struct {
+		step step
+		err  error
+	}
+	tickMsg time.Time
+)
+
+// Journey is SPEC §2 as the sidebar shows it.
+var Journey = []string{
+	"Integration & case", "Client credentials", "Test authorization", "API key", "Every site",
+	"Every scope", "README & manifest", "Pull request", "Publish", "Re-test published",
+}
+
+type authState struct {
+	running bool
+	url     string
+	started time.Time
+	cancel  context.CancelFunc
+	urlCh   chan string
+	result  *Authorized
+	err     error
+}
+
+type keyState struct {
+	running bool
+	result  *apikey.Result
+	err     error
+	skipped bool
+}
+
+// Model is the wizard's root model.
+type Model struct {
+	deps     Deps
+	st       Styles
+	keys     KeyMap
+	help     help.Model
+	spinner  spinner.Model
+	width    int
+	height   int
+	step     step
+	showHelp bool
+
+	caseCursor int
+	caseChosen integration.Case
+	siteCursor int
+	site       string
+	sites      []assets.Site
+
+	clientID, secret textinput.Model
+	focus            int
+	credErr          string
+
+	auth authState
+	key  keyState
+
+	Cancelled bool
+	Finished  bool
+}
+
+// New builds the wizard's model.
+func New(deps Deps, st Styles) Model {
+	if deps.Now == nil {
+		deps.Now = time.Now
+	}
+	if deps.Timeout == 0 {
+		deps.Timeout = 5 * time.Minute
+	}
+	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites()}
+	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.clientID = textinput.New()
+	m.clientID.Placeholder = "client ID from OAuth & Permissions"
+	m.clientID.CharLimit = 512
+	m.clientID.Prompt = ""
+	m.secret = textinput.New()
+	m.secret.Placeholder = "client secret (shown once in the Developer Platform)"
+	// Secrets are long and pasted: keep a limit far above real ones.
+	m.secret.CharLimit = 8192
+	m.secret.EchoMode = textinput.EchoPassword
+	m.secret.EchoCharacter = '•'
+	m.secret.Prompt = ""
+	for i, s := range m.sites {
+		if s.ID == "us1" {
+			m.siteCursor = i
+		}
+	}
+	m.setActiveKeys()
+	return m
+}
+
+// Init implements tea.Model.
+func (m Model) Init() tea.Cmd { return nil }
+
+func (m *Model) setActiveKeys() {
+	k := m.keys
+	switch m.step {
+	case stepIntegration, stepSite:
+		m.keys.active = []key.Binding{k.Up, k.Down, k.Next, k.Back}
+	case stepCredentials:
+		m.keys.active = []key.Binding{k.Tab, k.Next, k.Back}
+	case stepAuthorize:
+		switch {
+		case m.auth.running:
+			m.keys.active = []key.Binding{k.Open, k.Back}
+		case m.auth.err != nil:
+			m.keys.active = []key.Binding{k.Retry, k.Back}
+		default:
+			m.keys.active = []key.Binding{k.Next, k.Back}
+		}
+	case stepAPIKey:
+		if m.key.err != nil {
+			m.keys.active = []key.Binding{k.Retry, k.Back}
+		} else {
+			m.keys.active = []key.Binding{k.Next, k.Back}
+		}
+	case stepSummary:
+		m.keys.active = []key.Binding{k.Next, k.Back}
+	}
+}
+
+// Update implements tea.Model.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer m.setActiveKeys()
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		return m, nil
+	case spinner.TickMsg:
+		if !m.auth.running && !m.key.running {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case tickMsg:
+		if m.auth.running {
+			return m, tick()
+		}
+		return m, nil
+	case authURLMsg:
+		m.auth.url = msg.url
+		return m, nil
+	case authorizedMsg:
+		m.auth.running, m.auth.result, m.auth.err = false, &msg.res, nil
+		return m, nil
+	case apiKeyMsg:
+		m.key.running, m.key.result, m.key.err = false, msg.res, nil
+		return m, nil
+	case errMsg:
+		if msg.step == stepAuthorize {
+			m.auth.running, m.auth.err = false, msg.err
+		} else {
+			m.key.running, m.key.err = false, msg.err
+		}
+		return m, nil
+	case tea.KeyMsg:
+		if key.Matches(msg, m.keys.Quit) {
+			if m.auth.cancel != nil {
+				m.auth.cancel()
+			}
+			m.Cancelled = true
+			return m, tea.Quit
+		}
+		if key.Matches(msg, m.keys.Help) && m.step != stepCredentials {
+			m.showHelp = !m.showHelp
+			m.help.ShowAll = m.showHelp
+			return m, nil
+		}
+		return m.updateStep(msg)
+	}
+	if m.step == stepCredentials {
+		return m.updateInputs(msg)
+	}
+	return m, nil
+}
+
+func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch m.step {
+	case stepIntegration:
+		switch {
+		case key.Matches(msg, k.Up):
+			m.caseCursor = (m.caseCursor + len(integration.Cases) - 1) % len(integration.Cases)
+		case key.Matches(msg, k.Down):
+			m.caseCursor = (m.caseCursor + 1) % len(integration.Cases)
+		case key.Matches(msg, k.Next):
+			m.caseChosen = integration.Cases[m.caseCursor].Case
+			m.step = stepSite
+		}
+	case stepSite:
+		switch {
+		case key.Matches(msg, k.Up):
+			m.siteCursor = (m.siteCursor + len(m.sites) - 1) % len(m.sites)
+		case key.Matches(msg, k.Down):
+			m.siteCursor = (m.siteCursor + 1) % len(m.sites)
+		case key.Matches(msg, k.Back):
+			m.step = stepIntegration
+		case key.Matches(msg, k.Next):
+			m.site = m.sites[m.siteCursor].ID
+			m.enterCredentials()
+			m.step = stepCredentials
+			return m, textinput.Blink
+		}
+	case stepCredentials:
+		switch {
+		case key.Matches(msg, k.Back):
+			m.step = stepSite
+		case key.Matches(msg, k.Tab):
+			m.setFocus(1 - m.focus)
+		case key.Matches(msg, k.Next):
+			if m.focus == 0 && m.secret.Value() == "" {
+				m.setFocus(1)
+				return m, nil
+			}
+			return m.startAuthorize()
+		default:
+			return m.updateInputs(msg)
+		}
+	case stepAuthorize:
+		switch {
+		case m.auth.running && key.Matches(msg, k.Back):
+			m.auth.cancel()
+		case m.auth.running && key.Matches(msg, k.Open):
+			if m.auth.url != "" {
+				return m, openCmd(m.deps, m.auth.url)
+			}
+		case !m.auth.running && m.auth.err != nil && key.Matches(msg, k.Retry):
+			return m.startAuthorize()
+		case !m.auth.running && key.Matches(msg, k.Back):
+			m.step = stepCredentials
+		case !m.auth.running && m.auth.result != nil && key.Matches(msg, k.Next):
+			return m.startAPIKey()
+		}
+	case stepAPIKey:
+		switch {
+		case m.key.running:
+		case m.key.err != nil && key.Matches(msg, k.Retry):
+			return m.startAPIKey()
+		case key.Matches(msg, k.Back):
+			m.step = stepAuthorize
+		case key.Matches(msg, k.Next):
+			m.step = stepSummary
+		}
+	case stepSummary:
+		switch {
+		case key.Matches(msg, k.Back):
+			m.step = stepAPIKey
+		case key.Matches(msg, k.Next):
+			m.Finished = true
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+func (m *Model) setFocus(i int) {
+	m.focus = i
+	if i == 0 {
+		m.clientID.Focus()
+		m.secret.Blur()
+	} else {
+		m.secret.Focus()
+		m.clientID.Blur()
+	}
+}
+
+func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.focus == 0 {
+		m.clientID, cmd = m.clientID.Update(msg)
+	} else {
+		m.secret, cmd = m.secret.Update(msg)
+	}
+	m.credErr = ""
+	return m, cmd
+}
+
+// enterCredentials prefills the inputs from what is known: the sandbox's
+// client, or the client ID and secret stored by an earlier run.
+func (m *Model) enterCredentials() {
+	if m.deps.Discovery != nil {
+		for _, c := range m.deps.Discovery.Clients {
+			if c.Site == m.site && c.Kind == m.deps.Kind {
+				m.clientID.SetValue(c.ClientID)
+				m.secret.SetValue(c.ClientSecret)
+			}
+		}
+	}
+	if m.clientID.Value() == "" {
+		var rec secrets.TokenRecord
+		if secrets.GetJSON(m.deps.Store, m.deps.ns(m.site).TokenKey(), &rec) == nil {
+			m.clientID.SetValue(rec.ClientID)
+		}
+	}
+	if m.secret.Value() == "" {
+		if v, err := m.deps.Store.Get(m.deps.ns(m.site).ClientSecretKey()); err == nil {
+			m.secret.SetValue(v)
+		}
+	}
+	m.setFocus(0)
+	if m.clientID.Value() != "" {
+		m.setFocus(1)
+	}
+}
+
+func (m Model) scopes() []string {
+	if c := m.deps.Info.Client; c != nil && len(c.Scopes) > 0 {
+		return c.Scopes
+	}
+	if m.deps.Discovery != nil {
+		for _, c := range m.deps.Discovery.Clients {
+			if c.Site == m.site && c.Kind == m.deps.Kind {
+				return c.Scopes
+			}
+		}
+	}
+	return nil
+}
+
+func (m Model) redirectURI() string {
+	if m.deps.RedirectURI != "" {
+		return m.deps.RedirectURI
+	}
+	return m.deps.Info.Client.LoopbackRedirect()
+}
+
+func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
+	id, secret := strings.TrimSpace(m.clientID.Value()), strings.TrimSpace(m.secret.Value())
+	switch {
+	case id == "":
+		m.credErr = "Enter the client ID."
+		m.setFocus(0)
+		return m, nil
+	case secret == "":
+		m.credErr = "Enter the client secret."
+		m.setFocus(1)
+		return m, nil
+	case len(m.scopes()) == 0:
+		m.credErr = "No scopes: list them in " + m.deps.Info.ClientFile + "."
+		return m, nil
+	case m.redirectURI() == "":
+		m.credErr = "No loopback redirect URI (http://127.0.0.1:PORT/PATH) in " + m.deps.Info.ClientFile + ": register one on the client and add it there."
+		return m, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	m.step = stepAuthorize
+	m.auth = authState{running: true, started: m.deps.Now(), cancel: cancel, urlCh: make(chan string, 1)}
+	m.key = keyState{}
+	req := AuthorizeRequest{Site: m.site, ClientID: id, ClientSecret: secret, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout}
+	flows, urlCh := m.deps.Flows, m.auth.urlCh
+	run := func() tea.Msg {
+		res, err := flows.Authorize(ctx, req, func(u string) { urlCh <- u })
+		if err != nil {
+			return errMsg{stepAuthorize, err}
+		}
+		return authorizedMsg{res}
+	}
+	waitURL := func() tea.Msg {
+		select {
+		case u := <-urlCh:
+			return authURLMsg{u}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return m, tea.Batch(run, waitURL, m.spinner.Tick, tick())
+}
+
+func (m Model) startAPIKey() (tea.Model, tea.Cmd) {
+	m.step = stepAPIKey
+	m.key = keyState{}
+	if !contains(m.auth.result.Granted, "api_keys_write") {
+		m.key.skipped = true
+		return m, nil
+	}
+	m.key.running = true
+	flows, site, id := m.deps.Flows, m.site, m.clientID.Value()
+	return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
+		res, err := flows.CreateAPIKey(context.Background(), site, id)
+		if err != nil {
+			return errMsg{stepAPIKey, err}
+		}
+		return apiKeyMsg{res}
+	})
+}
+
+func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }) }
+
+func openCmd(d Deps, u string) tea.Cmd {
+	rf, ok := d.Flows.(RealFlows)
+	if !ok || rf.OpenBrowser == nil {
+		return nil
+	}
+	return func() tea.Msg { _ = rf.OpenBrowser(u); return nil }
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// View implements tea.Model.
+func (m Model) View() string {
+	if m.Cancelled {
+		return ""
+	}
+	side := m.sidebar()
+	mainWidth := max(30, m.width-lipgloss.Width(side)-1)
+	body := lipgloss.JoinHorizontal(lipgloss.Top, side, lipgloss.NewStyle().Width(mainWidth).Render(m.main(mainWidth)))
+	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · publish a Datadog OAuth client")
+	if m.deps.Demo {
+		title += m.st.Warn.Render("  [demo: embedded sandbox]")
+	}
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.help.View(m.keys))
+}
+
+// stepStatus says what the sidebar shows for journey item i.
+func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
+	switch i {
+	case 0:
+		if m.step > stepIntegration {
+			return "✓", string(m.caseChosen), false, true
+		}
+		return "▸", "", true, false
+	case 1:
+		if m.step > stepCredentials {
+			return "✓", m.site, false, true
+		}
+		if m.step >= stepSite {
+			return "▸", "", true, false
+		}
+	case 2:
+		if m.auth.result != nil {
+			return "✓", m.auth.result.Site + " · " + m.auth.result.Org, false, true
+		}
+		if m.step == stepAuthorize {
+			return "▸", "", true, false
+		}
+	case 3:
+		switch {
+		case m.key.result != nil && m.key.result.Valid:
+			return "✓", "…" + m.key.result.Last4 + " valid", false, true
+		case m.key.skipped:
+			return "–", "not requested", false, true
+		case m.step == stepAPIKey:
+			return "▸", "", true, false
+		}
+	}
+	return "·", "", false, false
+}
+
+func (m Model) sidebar() string {
+	var b strings.Builder
+	b.WriteString(m.st.Key.Render("Journey") + "\n")
+	for i, name := range Journey {
+		mark, ev, current, done := m.stepStatus(i)
+		line := fmt.Sprintf("%s %s", mark, name)
+		switch {
+		case done:
+			line = m.st.Done.Render(line)
+			if ev != "" {
+				line += "\n  " + m.st.Subtle.Render(truncate(ev, 22))
+			}
+		case current:
+			line = m.st.Current.Render(line)
+		default:
+			line = m.st.Faint.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	return m.st.Sidebar.Width(26).Render(strings.TrimRight(b.String(), "\n"))
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// hardWrap breaks a long token such as a URL into lines of width w.
+func hardWrap(s string, w int) string {
+	if w <= 0 || len(s) <= w {
+		return s
+	}
+	var parts []string
+	for len(s) > w {
+		parts = append(parts, s[:w])
+		s = s[w:]
+	}
+	return strings.Join(append(parts, s), "\n")
+}
+
+func (m Model) main(w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	switch m.step {
+	case stepIntegration:
+		p(m.st.Title.Render("1. The integration"))
+		info := m.deps.Info
+		p("Folder: %s", truncate(info.Dir, w-8))
+		p("Name:   %s", info.Name)
+		if info.Client != nil {
+			p("Client: %s (%d scopes) in %s", info.Client.Name, len(info.Client.Scopes), "assets/oauth_clients.json")
+		} else {
+			p(m.st.Warn.Render("No assets/oauth_clients.json yet: the wizard will ask for everything."))
+		}
+		p("")
+		p("Which case is this?")
+		for i, c := range integration.Cases {
+			line := "  " + c.Title
+			if i == m.caseCursor {
+				line = m.st.Selected.Render("▸ " + c.Title)
+			}
+			p("%s", line)
+			p("    %s", m.st.Subtle.Render(c.Note))
+		}
+	case stepSite:
+		p(m.st.Title.Render("2. The site to test on first"))
+		p("A test client works only on its own site.")
+		p("")
+		for i, s := range m.sites {
+			note := s.AppHost
+			if !s.OAuthDocumented {
+				note += " · OAuth undocumented"
+			}
+			line := fmt.Sprintf("  %-8s %s", s.ID, m.st.Subtle.Render(note))
+			if i == m.siteCursor {
+				line = m.st.Selected.Render(fmt.Sprintf("▸ %-8s %s", s.ID, note))
+			}
+			p("%s", line)
+		}
+	case stepCredentials:
+		p(m.st.Title.Render("3. Client credentials (" + m.site + ")"))
+		if u, err := m.deps.Provider.DeveloperPlatformURL(m.site); err == nil {
+			p("In %s: your app → OAuth & Permissions →", hardWrap(u, w))
+			p("New Confidential OAuth Client. Enter:")
+		}
+		if c := m.deps.Info.Client; c != nil {
+			p("  name          %s", c.Name)
+			p("  redirect URIs %s", truncate(strings.Join(c.RedirectURIs, " "), w-16))
+			p("  onboarding    %s", truncate(c.OnboardingURL, w-16))
+			p("  scopes        %s", truncate(strings.Join(c.Scopes, " "), w-16))
+		}
+		p("")
+		label := func(i int, s string) string {
+			if m.focus == i {
+				return m.st.Selected.Render("▸ " + s)
+			}
+			return "  " + s
+		}
+		m.clientID.Width, m.secret.Width = w-4, w-4
+		p("%s", label(0, "Client ID"))
+		p("  %s", m.clientID.View())
+		p("%s", label(1, "Client secret"))
+		p("  %s", m.secret.View())
+		if v := m.secret.Value(); v != "" {
+			p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s; stored in the keyring", len(v), secrets.Mask(v))))
+		}
+		if m.credErr != "" {
+			p("%s", m.st.Error.Render(m.credErr))
+		}
+	case stepAuthorize:
+		p(m.st.Title.Render("4. Test authorization (" + m.site + ")"))
+		switch {
+		case m.auth.running:
+			left := m.deps.Timeout - m.deps.Now().Sub(m.auth.started)
+			p("%s Waiting for you to click Authorize… %s left", m.spinner.View(), fmtDuration(left))
+			p("")
+			if m.auth.url != "" {
+				p("Open this URL in a browser signed in to your")
+				p("sandbox org (press o to open it again):")
+				p("%s", m.st.Code.Render(hardWrap(m.auth.url, w)))
+			}
+		case m.auth.err != nil:
+			m.errorView(&b, m.auth.err, w)
+		case m.auth.result != nil:
+			r := m.auth.result
+			p(m.st.Done.Render("✓ Authorized on %s as %s"), r.Site, r.Org)
+			p("  scopes granted: %s", strings.Join(r.Granted, " "))
+			if len(r.Missing) > 0 {
+				p(m.st.Warn.Render("  scopes missing: %s"), strings.Join(r.Missing, " "))
+			}
+			p("  access token valid until %s", r.Expiry.Local().Format("15:04"))
+			p("  tokens stored in %s", m.deps.Store.Where())
+		default:
+			p("Cancelled. Press esc to go back.")
+		}
+	case stepAPIKey:
+		p(m.st.Title.Render("5. The integration's API key"))
+		switch {
+		case m.key.skipped:
+			p("api_keys_write was not granted, so no API key is created.")
+			p(m.st.Subtle.Render("Integrations that send metrics, events or logs need it: add it to the client's scopes."))
+		case m.key.running:
+			p("%s Creating the marketplace API key and storing it first…", m.spinner.View())
+		case m.key.err != nil:
+			m.errorView(&b, m.key.err, w)
+		case m.key.result != nil:
+			r := m.key.result
+			verb := "Reused the stored key"
+			if r.Created {
+				verb = "Created the key"
+			}
+			p(m.st.Done.Render("✓ %s …%s for %s"), verb, r.Last4, r.Org)
+			if r.Valid {
+				p("  valid: GET /api/v1/validate accepted it")
+			} else {
+				p(m.st.Error.Render("  NOT valid: Datadog refused it"))
+			}
+			p("  stored in %s, never shown again", m.deps.Store.Where())
+		}
+	case stepSummary:
+		p(m.st.Title.Render("Summary"))
+		for i, name := range Journey {
+			mark, ev, _, done := m.stepStatus(i)
+			if !done {
+				mark, ev = "·", "not covered by this version yet"
+			}
+			p("%s %-20s %s", mark, name, m.st.Subtle.Render(ev))
+		}
+		p("")
+		p("Press enter to finish. Your progress is in %s.", truncate(m.deps.Store.Where(), w-30))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (m Model) errorView(b *strings.Builder, err error, w int) {
+	fmt.Fprintln(b, m.st.Error.Render("✗ ")+hardWrapWords(err.Error(), w-2))
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(b, "Cancelled. Press r to try again or esc to go back.")
+		return
+	}
+	for i, t := range assets.Diagnose(err.Error()) {
+		if i == 1 {
+			break
+		}
+		fmt.Fprintln(b)
+		fmt.Fprintln(b, m.st.Key.Render(t.Title))
+		fmt.Fprintln(b, lipgloss.NewStyle().Width(w).Render("What it means: "+t.Meaning))
+		fmt.Fprintln(b, lipgloss.NewStyle().Width(w).Render("What to do: "+t.Fix))
+	}
+}
+
+func hardWrapWords(s string, w int) string {
+	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
+}
+
+func fmtDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}

@@ -1,0 +1,196 @@
+package tui
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// ErrCancelled is returned when the user quits with Ctrl+C.
+var ErrCancelled = errors.New("cancelled")
+
+// Run shows the wizard on out (stderr) until it finishes, and returns the
+// final model. bubbletea restores the terminal on return, also after a panic
+// in the model, which it recovers and reports as an error.
+func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, error) {
+	m := New(deps, NewStyles(RendererFor(out)))
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithContext(ctx))
+	final, err := p.Run()
+	fm, _ := final.(Model)
+	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) || fm.Cancelled {
+		return fm, ErrCancelled
+	}
+	return fm, err
+}
+
+// Summary is the plain-text checklist printed on stdout after the wizard.
+func (m Model) Summary() string {
+	var b strings.Builder
+	for i, name := range Journey {
+		mark, ev, _, done := m.stepStatus(i)
+		if !done {
+			mark, ev = "·", "not done"
+		}
+		fmt.Fprintf(&b, "%s %-20s %s\n", mark, name, ev)
+	}
+	return b.String()
+}
+
+// Accessible runs the same journey as plain line-by-line prompts, for screen
+// readers and TERM=dumb. At end of input every question takes its default, so
+// a scripted or CI run completes with Enter alone.
+type Accessible struct {
+	Deps Deps
+	In   io.Reader
+	Out  io.Writer
+	// ReadSecret reads a secret without echo when a terminal is there.
+	ReadSecret func(prompt string) (string, error)
+}
+
+// Run walks the journey.
+func (a Accessible) Run(ctx context.Context) error {
+	d := a.Deps
+	if d.Timeout == 0 {
+		d.Timeout = 5 * time.Minute
+	}
+	sc := bufio.NewScanner(a.In)
+	sc.Buffer(make([]byte, 64*1024), 64*1024)
+	ask := func(prompt, def string) string {
+		fmt.Fprintf(a.Out, "%s [%s]: ", prompt, def)
+		if !sc.Scan() {
+			fmt.Fprintln(a.Out)
+			return def
+		}
+		if v := strings.TrimSpace(sc.Text()); v != "" {
+			return v
+		}
+		return def
+	}
+	say := func(format string, args ...any) { fmt.Fprintf(a.Out, format+"\n", args...) }
+
+	say("Step 1 of 5: the integration.")
+	say("Folder %s, name %s.", d.Info.Dir, d.Info.Name)
+	if d.Info.Client != nil {
+		say("OAuth client %q with scopes: %s.", d.Info.Client.Name, strings.Join(d.Info.Client.Scopes, ", "))
+	}
+	for i, c := range integration.Cases {
+		say("  %d. %s (%s)", i+1, c.Title, c.Note)
+	}
+	caseIdx := 1
+	for {
+		n, err := strconv.Atoi(ask("Which case, 1 to 3?", "1"))
+		if err == nil && n >= 1 && n <= 3 {
+			caseIdx = n
+			break
+		}
+		say("Please answer 1, 2 or 3.")
+	}
+	say("Case: %s.", integration.Cases[caseIdx-1].Title)
+
+	say("")
+	say("Step 2 of 5: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
+	var site string
+	for {
+		site = ask("Site to test on first?", "us1")
+		if s, ok := assets.SiteByID(site); ok {
+			site = s.ID
+			if !s.OAuthDocumented {
+				say("Note: OAuth on %s is not documented by Datadog.", s.ID)
+			}
+			break
+		}
+		say("%q is not a site id.", site)
+	}
+
+	say("")
+	say("Step 3 of 5: client credentials for %s.", site)
+	if u, err := d.Provider.DeveloperPlatformURL(site); err == nil {
+		say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
+	}
+	m := New(d, Styles{})
+	m.site = site
+	m.enterCredentials()
+	clientID := ask("Client ID?", m.clientID.Value())
+	secret := m.secret.Value()
+	if secret != "" {
+		say("A client secret is known (%s); press Enter to use it.", secrets.Mask(secret))
+	}
+	var v string
+	if a.ReadSecret != nil {
+		v, _ = a.ReadSecret("Client secret (hidden): ")
+	} else {
+		fmt.Fprint(a.Out, "Client secret (not echoed when typed in a terminal): ")
+		if sc.Scan() {
+			v = strings.TrimSpace(sc.Text())
+		}
+		fmt.Fprintln(a.Out)
+	}
+	if v != "" {
+		secret = v
+	}
+	if clientID == "" || secret == "" {
+		return fmt.Errorf("a client ID and a client secret are needed: pass them with 'oauthwiz authorize --client-id ID' and OAUTHWIZ_CLIENT_SECRET")
+	}
+	m.clientID.SetValue(clientID)
+	m.secret.SetValue(secret)
+
+	say("")
+	say("Step 4 of 5: test authorization on %s.", site)
+	if len(m.scopes()) == 0 || m.redirectURI() == "" {
+		return fmt.Errorf("no scopes or no loopback redirect URI in %s", d.Info.ClientFile)
+	}
+	res, err := d.Flows.Authorize(ctx, AuthorizeRequest{Site: site, ClientID: clientID, ClientSecret: secret, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout}, func(u string) {
+		say("Open this URL in a browser signed in to your sandbox org, and click Authorize:")
+		say("%s", u)
+		say("Waiting up to %s…", d.Timeout)
+	})
+	if err != nil {
+		say("Authorization failed: %v", err)
+		for _, t := range assets.Diagnose(err.Error()) {
+			say("%s. %s %s", t.Title, t.Meaning, t.Fix)
+			break
+		}
+		return err
+	}
+	m.auth.result = &res
+	say("Authorized on %s as %s. Scopes granted: %s.", res.Site, res.Org, strings.Join(res.Granted, ", "))
+	if len(res.Missing) > 0 {
+		say("Warning: scopes requested but not granted: %s.", strings.Join(res.Missing, ", "))
+	}
+
+	say("")
+	say("Step 5 of 5: the integration's API key.")
+	if contains(res.Granted, "api_keys_write") {
+		k, err := d.Flows.CreateAPIKey(ctx, site, clientID)
+		if err != nil {
+			say("Creating the API key failed: %v", err)
+			return err
+		}
+		m.key.result = k
+		verb := "Reused the stored"
+		if k.Created {
+			verb = "Created the"
+		}
+		say("%s API key ending in %s for %s; valid: %v. Stored in %s.", verb, k.Last4, k.Org, k.Valid, d.Store.Where())
+	} else {
+		m.key.skipped = true
+		say("api_keys_write was not granted: no API key.")
+	}
+	m.step = stepSummary
+	m.caseChosen = integration.Cases[caseIdx-1].Case
+	say("")
+	say("Checklist:")
+	fmt.Fprint(a.Out, m.Summary())
+	return nil
+}

@@ -1,0 +1,39 @@
+// Package tui is oauthwiz's bubbletea wizard: one root model with a step enum,
+// one sub-model per step, and a shared context (size, styles, keys). It renders
+// and routes; every side effect runs in a tea.Cmd that calls flows/.
+package tui
+
+import (
+	"io"
+
+	"github.com/charmbracelet/lipgloss"
+)
+
+// Styles are built once from a renderer bound to the UI's output (stderr),
+// with fixed ANSI colours: no adaptive colours, so no background-colour query
+// that could stall start-up under tmux or SSH. NO_COLOR is honoured by the
+// renderer's colour profile.
+type Styles struct {
+	Title, Subtle, Faint, Done, Current, Error, Warn, Key, Box, Sidebar, Selected, Code lipgloss.Style
+}
+
+// NewStyles builds the styles for an output.
+func NewStyles(r *lipgloss.Renderer) Styles {
+	return Styles{
+		Title:    r.NewStyle().Bold(true).Foreground(lipgloss.Color("12")),
+		Subtle:   r.NewStyle().Foreground(lipgloss.Color("8")),
+		Faint:    r.NewStyle().Faint(true),
+		Done:     r.NewStyle().Foreground(lipgloss.Color("10")),
+		Current:  r.NewStyle().Bold(true).Foreground(lipgloss.Color("14")),
+		Error:    r.NewStyle().Bold(true).Foreground(lipgloss.Color("9")),
+		Warn:     r.NewStyle().Foreground(lipgloss.Color("11")),
+		Key:      r.NewStyle().Bold(true),
+		Box:      r.NewStyle().Border(lipgloss.RoundedBorder()).BorderForeground(lipgloss.Color("8")).Padding(0, 1),
+		Sidebar:  r.NewStyle().Border(lipgloss.NormalBorder(), false, true, false, false).BorderForeground(lipgloss.Color("8")).PaddingRight(1).MarginRight(1),
+		Selected: r.NewStyle().Bold(true).Foreground(lipgloss.Color("14")),
+		Code:     r.NewStyle().Foreground(lipgloss.Color("13")),
+	}
+}
+
+// RendererFor returns a renderer for an output writer.
+func RendererFor(w io.Writer) *lipgloss.Renderer { return lipgloss.NewRenderer(w) }
