@@ -121,43 +121,43 @@ func New(deps Deps, st Styles) Model {
 			m.siteCursor = i
 		}
 	}
-	m.setActiveKeys()
 	return m
 }
 
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd { return nil }
 
-func (m *Model) setActiveKeys() {
+// keyMap is the key map with the bindings of the current screen.
+func (m Model) keyMap() KeyMap {
 	k := m.keys
 	switch m.step {
 	case stepIntegration, stepSite:
-		m.keys.active = []key.Binding{k.Up, k.Down, k.Next, k.Back}
+		k.active = []key.Binding{k.Up, k.Down, k.Next, k.Back}
 	case stepCredentials:
-		m.keys.active = []key.Binding{k.Tab, k.Next, k.Back}
+		k.active = []key.Binding{k.Tab, k.Next, k.Back}
 	case stepAuthorize:
 		switch {
 		case m.auth.running:
-			m.keys.active = []key.Binding{k.Open, k.Back}
+			k.active = []key.Binding{k.Open, k.Back}
 		case m.auth.err != nil:
-			m.keys.active = []key.Binding{k.Retry, k.Back}
+			k.active = []key.Binding{k.Retry, k.Back}
 		default:
-			m.keys.active = []key.Binding{k.Next, k.Back}
+			k.active = []key.Binding{k.Next, k.Back}
 		}
 	case stepAPIKey:
 		if m.key.err != nil {
-			m.keys.active = []key.Binding{k.Retry, k.Back}
+			k.active = []key.Binding{k.Retry, k.Back}
 		} else {
-			m.keys.active = []key.Binding{k.Next, k.Back}
+			k.active = []key.Binding{k.Next, k.Back}
 		}
 	case stepSummary:
-		m.keys.active = []key.Binding{k.Next, k.Back}
+		k.active = []key.Binding{k.Next, k.Back}
 	}
+	return k
 }
 
 // Update implements tea.Model.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	defer m.setActiveKeys()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -453,7 +453,7 @@ func (m Model) View() string {
 	if m.deps.Demo {
 		title += m.st.Warn.Render("  [demo: embedded sandbox]")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.help.View(m.keys))
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.help.View(m.keyMap()))
 }
 
 // stepStatus says what the sidebar shows for journey item i.
@@ -592,13 +592,13 @@ func (m Model) main(w int) string {
 			}
 			return "  " + s
 		}
-		m.clientID.Width, m.secret.Width = w-4, w-4
+		m.clientID.Width, m.secret.Width = w-6, w-6
 		p("%s", label(0, "Client ID"))
 		p("  %s", m.clientID.View())
 		p("%s", label(1, "Client secret"))
 		p("  %s", m.secret.View())
 		if v := m.secret.Value(); v != "" {
-			p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s; stored in the keyring", len(v), secrets.Mask(v))))
+			p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
 		}
 		if m.credErr != "" {
 			p("%s", m.st.Error.Render(m.credErr))

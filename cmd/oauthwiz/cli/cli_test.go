@@ -1,0 +1,315 @@
+package cli_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// browserWriter is stderr for the command under test: it keeps what was
+// written and, like a person reading the terminal, opens the URL it is told
+// to open.
+type browserWriter struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+	t   *testing.T
+}
+
+func (w *browserWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	for _, line := range strings.Split(string(p), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "http://127.0.0.1") && (strings.Contains(line, "/oauth2/v1/authorize?") || strings.Contains(line, "/apps/test-authorization?")) {
+			go func() {
+				if err := sandbox.Browse(line); err != nil {
+					w.t.Errorf("browser: %v", err)
+				}
+			}()
+		}
+	}
+	return len(p), nil
+}
+
+func (w *browserWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.buf.String() }
+
+type harness struct {
+	t     *testing.T
+	sb    *sandbox.Server
+	state string
+	env   map[string]string
+	dir   string
+}
+
+func newHarness(t *testing.T, opts sandbox.Options) *harness {
+	t.Helper()
+	if opts.Sites == nil {
+		opts.Sites = []string{"us1", "eu1"}
+	}
+	opts.AutoApprove = true
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	h := &harness{t: t, sb: sb, state: t.TempDir(), dir: t.TempDir()}
+	h.env = map[string]string{"OAUTHWIZ_SANDBOX": sb.ControlURL()}
+	return h
+}
+
+func (h *harness) run(stdin string, args ...string) (code int, stdout, stderr string) {
+	h.t.Helper()
+	var out bytes.Buffer
+	errw := &browserWriter{t: h.t}
+	sys := &cli.IO{
+		In: strings.NewReader(stdin), Out: &out, Err: errw,
+		Getenv:     func(k string) string { return h.env[k] },
+		Store:      func(func(string)) secrets.Store { return &secrets.File{Path: filepath.Join(h.state, "secrets.json")} },
+		HTTPClient: &http.Client{Timeout: 10 * time.Second},
+		Now:        time.Now, Version: "test",
+		OpenBrowser: func(string) error { h.t.Error("no browser may be opened"); return nil },
+	}
+	if args[0] == "authorize" || args[0] == "apikey" {
+		args = append(args, "--dir", h.dir)
+	}
+	err := cli.Main(context.Background(), args, sys)
+	return cli.ExitCode(err), out.String(), errw.String() + errString(err)
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return "\nerror: " + err.Error()
+}
+
+func TestAuthorizeThenAPIKeyHeadless(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	c, _ := h.sb.Client("us1", "test")
+	code, stdout, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--json", "--timeout", "10s")
+	if code != 0 {
+		t.Fatalf("authorize exit %d\n%s", code, stderr)
+	}
+	var a cli.AuthorizeJSON
+	if err := json.Unmarshal([]byte(stdout), &a); err != nil {
+		t.Fatalf("stdout is not one JSON document: %v\n%s", err, stdout)
+	}
+	if a.Site != "us1" || a.Org != "Partner Sandbox (us1)" || len(a.ScopesMissing) != 0 || !strings.Contains(a.AccessToken, "…") || a.ExpiresAt == "" {
+		t.Fatalf("authorize JSON %+v", a)
+	}
+	if !strings.Contains(stderr, "Open this URL") {
+		t.Fatalf("--no-browser must print the URL on stderr:\n%s", stderr)
+	}
+
+	code, stdout, stderr = h.run("", "apikey", "create", "--site", "us1", "--json")
+	if code != 0 {
+		t.Fatalf("apikey exit %d\n%s", code, stderr)
+	}
+	var k cli.APIKeyJSON
+	json.Unmarshal([]byte(stdout), &k)
+	if !k.Created || !k.Valid || len(k.Last4) != 4 {
+		t.Fatalf("apikey JSON %s", stdout)
+	}
+	code, stdout2, _ := h.run("", "apikey", "create", "--site", "us1", "--json")
+	json.Unmarshal([]byte(stdout2), &k)
+	if code != 0 || k.Created {
+		t.Fatalf("second apikey create must reuse: %d %s", code, stdout2)
+	}
+
+	// Canary: no secret value in any output, nor in any file but the store.
+	var stored map[string]string
+	b, _ := os.ReadFile(filepath.Join(h.state, "secrets.json"))
+	json.Unmarshal(b, &stored)
+	canaries := []string{c.ClientSecret}
+	for _, v := range stored {
+		canaries = append(canaries, v)
+		var rec map[string]any
+		if json.Unmarshal([]byte(v), &rec) == nil {
+			for _, f := range []string{"access_token", "refresh_token", "key"} {
+				if s, ok := rec[f].(string); ok {
+					canaries = append(canaries, s)
+				}
+			}
+		}
+	}
+	if len(canaries) < 4 {
+		t.Fatalf("expected the secret, the tokens and the key in the store, got %d values", len(canaries))
+	}
+	outputs := stdout + stderr + stdout2
+	for _, cv := range canaries {
+		if len(cv) > 8 && strings.Contains(outputs, cv) {
+			t.Fatalf("a secret value appears in the output: …%s", cv[len(cv)-4:])
+		}
+	}
+	if st, _ := os.Stat(filepath.Join(h.state, "secrets.json")); st.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file mode %v", st.Mode().Perm())
+	}
+	state, _ := json.Marshal(h.sb.State())
+	for _, cv := range canaries {
+		if len(cv) > 8 && strings.Contains(string(state), cv) {
+			t.Fatal("the sandbox state leaks a secret value")
+		}
+	}
+
+	// Refresh, then revoke.
+	if code, stdout, stderr := h.run("", "authorize", "--site", "us1", "--refresh", "--json"); code != 0 || !strings.Contains(stdout, `"action":"refreshed"`) {
+		t.Fatalf("refresh: %d %s %s", code, stdout, stderr)
+	}
+	if code, stdout, stderr := h.run("", "authorize", "--site", "us1", "--revoke"); code != 0 || !strings.Contains(stdout, "Revoked") {
+		t.Fatalf("revoke: %d %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--refresh"); code != 2 || !strings.Contains(stderr, "run 'oauthwiz authorize --site us1' first") {
+		t.Fatalf("refresh after revoke: %d %s", code, stderr)
+	}
+}
+
+func TestAuthorizeFromTestAuthorizationLink(t *testing.T) {
+	port := freePort(t)
+	h := newHarness(t, sandbox.Options{RedirectURIs: []string{"http://127.0.0.1:" + port + "/oauth/callback"}, OnboardingURL: "http://127.0.0.1:" + port + "/oauth/onboarding"})
+	code, stdout, stderr := h.run("", "authorize", "--site", "eu1", "--start", "test-authorization", "--no-browser", "--json", "--timeout", "10s")
+	if code != 0 || !strings.Contains(stdout, `"site":"eu1"`) {
+		t.Fatalf("test authorization start: %d %s %s", code, stdout, stderr)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		code int
+		want string
+	}{
+		{"no site", []string{"authorize"}, nil, 2, "pass --site"},
+		{"unknown site", []string{"authorize", "--site", "mars"}, nil, 2, "use one of us1, us3"},
+		{"bad kind", []string{"authorize", "--site", "us1", "--kind", "x"}, nil, 2, "--kind"},
+		{"no client id without sandbox", []string{"authorize", "--site", "us1"}, map[string]string{"OAUTHWIZ_SANDBOX": ""}, 2, "--client-id"},
+		{"no secret without a terminal", []string{"authorize", "--site", "us1", "--client-id", "abc"}, map[string]string{"OAUTHWIZ_SANDBOX": ""}, 2, "OAUTHWIZ_CLIENT_SECRET"},
+		{"apikey before authorize", []string{"apikey", "create", "--site", "eu1"}, nil, 2, "run 'oauthwiz authorize --site eu1' first"},
+		{"wizard without a terminal", []string{"wizard"}, nil, 2, "oauthwiz authorize --site SITE"},
+		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
+		{"sandbox unreachable", []string{"authorize", "--site", "us1"}, map[string]string{"OAUTHWIZ_SANDBOX": "http://127.0.0.1:1"}, 2, "cannot reach the sandbox"},
+		{"env gives the site", []string{"apikey", "create"}, map[string]string{"OAUTHWIZ_SITE": "eu1"}, 2, "--site eu1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			saved := h.env
+			h.env = map[string]string{"OAUTHWIZ_SANDBOX": h.sb.ControlURL()}
+			for k, v := range tt.env {
+				h.env[k] = v
+			}
+			defer func() { h.env = saved }()
+			code, _, stderr := h.run("", tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Fatalf("exit %d (want %d), stderr:\n%s\nwant %q", code, tt.code, stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestAuthorizeRemoteFailureIsExplained(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	h.env["OAUTHWIZ_CLIENT_SECRET"] = "not-the-secret"
+	code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s")
+	if code != 3 || !strings.Contains(stderr, "invalid_client") || !strings.Contains(stderr, "What to do:") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "not-the-secret") {
+		t.Fatal("the secret is echoed")
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	tests := []struct {
+		args  []string
+		stdin string
+		code  int
+		want  string
+	}{
+		{[]string{"doctor", "invalid_request - Mismatching redirect URI"}, "", 0, "The redirect URI does not match the client"},
+		{[]string{"doctor"}, `{"errors":["Forbidden"]}`, 0, "403 Forbidden"},
+		{[]string{"doctor", "--json", "Invalid code or code verifier"}, "", 0, `"id":"invalid-code-or-verifier"`},
+		{[]string{"doctor", "all good"}, "", 1, "No known OAuth failure"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := h.run(tt.stdin, tt.args...)
+		if code != tt.code || !strings.Contains(stdout, tt.want) {
+			t.Errorf("%v: exit %d\n%s%s\nwant %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+}
+
+func TestSandboxCommandPrintsOneJSONLine(t *testing.T) {
+	r, w := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- cli.RunSandbox(ctx, &cli.IO{Out: w, Err: io.Discard, Getenv: func(string) string { return "" }}, cli.SandboxOptions{JSON: true, Sites: "us1,eu1", Scopes: "dashboards_read", RedirectURIs: "http://127.0.0.1:9999/cb", OnboardingURL: "http://127.0.0.1:9999/onboard", TokenTTL: time.Hour})
+	}()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d struct {
+		ControlURL string                       `json:"control_url"`
+		Sites      map[string]map[string]string `json:"sites"`
+		Clients    []map[string]any             `json:"clients"`
+	}
+	if err := json.Unmarshal([]byte(line), &d); err != nil {
+		t.Fatalf("%v: %s", err, line)
+	}
+	if d.ControlURL == "" || len(d.Sites) != 2 || d.Sites["eu1"]["api_url"] == "" || len(d.Clients) != 2 {
+		t.Fatalf("discovery %s", line)
+	}
+	c := d.Clients[0]
+	for _, f := range []string{"site", "kind", "client_id", "client_secret", "redirect_uris", "onboarding_url", "scopes"} {
+		if c[f] == nil {
+			t.Errorf("client lacks %s", f)
+		}
+	}
+	if c["redirect_uris"].([]any)[0] != "http://127.0.0.1:9999/cb" {
+		t.Errorf("redirect flag ignored: %v", c["redirect_uris"])
+	}
+	resp, err := http.Get(d.ControlURL + "/sandbox/state")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("state: %v", err)
+	}
+	resp.Body.Close()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
+	var out, errb bytes.Buffer
+	sys := &cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
+		OpenBrowser: func(string) error { t.Error("no browser"); return nil }}
+	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Accessible: true, Timeout: 10 * time.Second}); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	for _, want := range []string{"Step 5 of 5", "✓ API key", "valid"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if !strings.Contains(out.String(), "1 API key(s)") {
+		t.Errorf("stdout: %s", out.String())
+	}
+}
