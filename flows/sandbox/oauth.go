@@ -76,7 +76,7 @@ type pageData struct {
 func (s *Server) page(w http.ResponseWriter, status int, site assets.Site, d pageData) {
 	d.Site, d.Param = site.ID, site.Param
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
 	w.WriteHeader(status)
 	pageTmpl.Execute(w, d)
 }

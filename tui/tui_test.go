@@ -1,0 +1,262 @@
+package tui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+var fixedNow = time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+
+const fakeURL = "https://app.datadoghq.com/oauth2/v1/authorize?client_id=abc-123&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Foauth%2Fcallback&response_type=code&scope=api_keys_write+dashboards_read&state=st"
+
+// stubFlows answers at once with fixed results, so screens are deterministic.
+type stubFlows struct {
+	authErr error
+	keyErr  error
+	granted []string
+	seen    []AuthorizeRequest
+}
+
+func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
+	s.seen = append(s.seen, req)
+	onURL(fakeURL)
+	if s.authErr != nil {
+		return Authorized{}, s.authErr
+	}
+	return Authorized{Site: req.Site, Org: "Partner Sandbox", OrgID: "org-1", Granted: s.granted, Expiry: fixedNow.Add(time.Hour)}, nil
+}
+
+func (s *stubFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
+	if s.keyErr != nil {
+		return nil, s.keyErr
+	}
+	return &apikey.Result{Site: site, Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}, nil
+}
+
+func testStyles() Styles {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.Ascii)
+	return NewStyles(r)
+}
+
+func testDeps(f Flows) Deps {
+	return Deps{
+		Provider: &datadog.Provider{}, Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Flows: f,
+		Now: func() time.Time { return fixedNow }, Timeout: 5 * time.Minute,
+		Info: integration.Info{Dir: "/work/integrations-extras/acme", Name: "acme", HasManifest: true, ClientFile: "/work/integrations-extras/acme/assets/oauth_clients.json",
+			Client: &integration.OAuthClient{Name: "Acme", Scopes: []string{"api_keys_write", "dashboards_read"},
+				RedirectURIs: []string{"https://acme.example/cb", "http://127.0.0.1:8765/oauth/callback"}, OnboardingURL: "https://acme.example/onboard"}},
+	}
+}
+
+func press(m tea.Model, keys ...string) tea.Model {
+	for _, k := range keys {
+		var msg tea.KeyMsg
+		switch k {
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		case "up":
+			msg = tea.KeyMsg{Type: tea.KeyUp}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		m, _ = m.Update(msg)
+	}
+	return m
+}
+
+func send(m tea.Model, msgs ...tea.Msg) tea.Model {
+	for _, msg := range msgs {
+		m, _ = m.Update(msg)
+	}
+	return m
+}
+
+// TestScreens renders each screen at 80×24 and compares it with its golden
+// file (go test ./tui -update rewrites them).
+func TestScreens(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
+	base := func() tea.Model { return New(testDeps(f), testStyles()) }
+	creds := func() tea.Model { return press(base(), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test") }
+	authorizing := func() tea.Model { return send(press(creds(), "enter"), authURLMsg{fakeURL}) }
+	authorized := func() tea.Model {
+		return send(authorizing(), authorizedMsg{Authorized{Site: "us1", Org: "Partner Sandbox", Granted: []string{"api_keys_write", "dashboards_read"}, Expiry: fixedNow.Add(time.Hour)}})
+	}
+	keyed := func() tea.Model {
+		return send(press(authorized(), "enter"), apiKeyMsg{&apikey.Result{Site: "us1", Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}})
+	}
+	tests := []struct {
+		name  string
+		model func() tea.Model
+		want  string
+	}{
+		{"integration", base, "Which case is this?"},
+		{"site", func() tea.Model { return press(base(), "down", "enter", "down", "down", "down") }, "▸ eu1"},
+		{"credentials", creds, "25 characters, s3cr…test"},
+		{"authorizing", authorizing, "5:00 left"},
+		{"authorized", authorized, "✓ Authorized on us1 as Partner Sandbox"},
+		{"apikey", keyed, "✓ Created the key …abcd"},
+		{"summary", func() tea.Model { return press(keyed(), "enter") }, "Summary"},
+		{"help", func() tea.Model { return press(base(), "?") }, "ctrl+c"},
+		{"authorize-error", func() tea.Model {
+			return send(press(creds(), "enter"), errMsg{stepAuthorize, errors.New("POST https://api.datadoghq.com/oauth2/v1/token answered 400: invalid_request - Mismatching redirect URI")})
+		}, "What to do:"},
+		{"apikey-skipped", func() tea.Model {
+			return press(send(authorizing(), authorizedMsg{Authorized{Site: "us1", Org: "Partner Sandbox", Granted: []string{"dashboards_read"}}}), "enter")
+		}, "api_keys_write was not granted"},
+		{"credentials-missing", func() tea.Model { return press(base(), "enter", "enter", "enter", "enter") }, "Enter the client ID."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := send(tt.model(), tea.WindowSizeMsg{Width: 80, Height: 24})
+			view := m.View()
+			if !strings.Contains(view, tt.want) {
+				t.Fatalf("screen lacks %q:\n%s", tt.want, view)
+			}
+			for i, line := range strings.Split(view, "\n") {
+				if w := lipgloss.Width(line); w > 80 {
+					t.Errorf("line %d is %d columns wide (max 80): %q", i+1, w, line)
+				}
+			}
+			if strings.Contains(view, "s3cr3t-value-for-the-test") {
+				t.Fatal("the secret is shown in clear")
+			}
+			golden.RequireEqual(t, []byte(view))
+		})
+	}
+}
+
+func TestSecretInputTakesLongPastes(t *testing.T) {
+	long := strings.Repeat("x", 3000)
+	m := press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "id", "tab")
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(long), Paste: true})
+	if got := m.(Model).secret.Value(); got != long {
+		t.Fatalf("pasted %d characters, kept %d", len(long), len(got))
+	}
+}
+
+// TestWizardRunsToTheEnd drives the real program loop with teatest.
+func TestWizardRunsToTheEnd(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
+	tm := teatest.NewTestModel(t, New(testDeps(f), testStyles()), teatest.WithInitialTermSize(80, 24))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Type("abc-123")
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	tm.Type("s3cr3t")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Authorized on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Created the key")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Summary")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !fm.Finished || fm.Cancelled {
+		t.Fatalf("finished=%v cancelled=%v", fm.Finished, fm.Cancelled)
+	}
+	if len(f.seen) != 1 || f.seen[0].RedirectURI != "http://127.0.0.1:8765/oauth/callback" || f.seen[0].ClientSecret != "s3cr3t" {
+		t.Fatalf("authorize request %+v", f.seen)
+	}
+	golden.RequireEqual(t, []byte(fm.Summary()))
+}
+
+func TestCtrlCCancels(t *testing.T) {
+	tm := teatest.NewTestModel(t, New(testDeps(&stubFlows{}), testStyles()), teatest.WithInitialTermSize(80, 24))
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !fm.Cancelled {
+		t.Fatal("ctrl+c must cancel")
+	}
+}
+
+func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte(s)) }, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+// TestWizardAgainstSandbox runs the real flows against the embedded sandbox.
+func TestWizardAgainstSandbox(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	d := sb.Discovery()
+	store := &secrets.Memory{}
+	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", Discovery: &d, Now: time.Now, Timeout: 10 * time.Second,
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: integration.Info{Name: "acme", Dir: t.TempDir()},
+		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}}
+	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // prefilled from the sandbox
+	waitFor(t, tm, "Authorized on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "valid: GET /api/v1/validate")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !fm.Finished || len(sb.State().APIKeys) != 1 {
+		t.Fatalf("finished=%v keys=%d", fm.Finished, len(sb.State().APIKeys))
+	}
+	out := fmt.Sprint(fm.Summary())
+	for _, v := range store.Values() {
+		if strings.Contains(out, v) {
+			t.Fatal("summary leaks a stored secret")
+		}
+	}
+}
+
+func TestAccessibleMode(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
+	var out bytes.Buffer
+	in := strings.NewReader("7\n2\nmars\neu1\nabc-123\ns3cr3t\n")
+	err := Accessible{Deps: testDeps(f), In: in, Out: &out}.Run(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 5", fakeURL, "Created the API key ending in abcd", "✓ API key"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("accessible output lacks %q", want)
+		}
+	}
+	if f.seen[0].Site != "eu1" || f.seen[0].ClientID != "abc-123" {
+		t.Fatalf("request %+v", f.seen[0])
+	}
+	if strings.Contains(text, "s3cr3t") {
+		t.Fatal("accessible mode echoes the secret")
+	}
+}
+
+func TestMain(m *testing.M) {
+	// Screens show local times; pin the zone so golden files hold everywhere.
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
