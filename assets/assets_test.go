@@ -86,3 +86,16 @@ func TestDiagnose(t *testing.T) {
 		t.Errorf("unexpected diagnosis %v", got)
 	}
 }
+
+func FuzzDiagnose(f *testing.F) {
+	f.Add("invalid_request - Invalid client_id parameter value")
+	f.Add("")
+	f.Add("\xff\xfe")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, d := range Diagnose(s) {
+			if d.ID == "" || d.Fix == "" {
+				t.Fatalf("empty diagnosis for %q", s)
+			}
+		}
+	})
+}

@@ -102,7 +102,9 @@ func send(m tea.Model, msgs ...tea.Msg) tea.Model {
 func TestScreens(t *testing.T) {
 	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
 	base := func() tea.Model { return New(testDeps(f), testStyles()) }
-	creds := func() tea.Model { return press(base(), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test") }
+	creds := func() tea.Model {
+		return press(base(), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test")
+	}
 	authorizing := func() tea.Model { return send(press(creds(), "enter"), authURLMsg{fakeURL}) }
 	authorized := func() tea.Model {
 		return send(authorizing(), authorizedMsg{Authorized{Site: "us1", Org: "Partner Sandbox", Granted: []string{"api_keys_write", "dashboards_read"}, Expiry: fixedNow.Add(time.Hour)}})
@@ -259,4 +261,25 @@ func TestMain(m *testing.M) {
 	// Screens show local times; pin the zone so golden files hold everywhere.
 	time.Local = time.UTC
 	os.Exit(m.Run())
+}
+
+// BenchmarkFirstFrame is building the model and drawing its first screen.
+func BenchmarkFirstFrame(b *testing.B) {
+	deps := testDeps(&stubFlows{})
+	st := testStyles()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		_ = New(deps, st).View()
+	}
+}
+
+// BenchmarkKeyToFrame is one key press on the site list and the redraw.
+func BenchmarkKeyToFrame(b *testing.B) {
+	m := press(New(testDeps(&stubFlows{}), testStyles()), "enter")
+	down := tea.KeyMsg{Type: tea.KeyDown}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m, _ = m.Update(down)
+		_ = m.View()
+	}
 }

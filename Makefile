@@ -1,0 +1,41 @@
+# oauthwiz — see README.md. Only Go is needed; modules download themselves.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+FUZZTIME ?= 5s
+
+# Fuzz targets: package:Target
+FUZZ := ./flows/authorize:FuzzParseCallback ./flows/integration:FuzzParseClients ./flows/datadog:FuzzParseMarketplaceKey ./assets:FuzzDiagnose
+
+.PHONY: build test vet race fuzz demo bench install clean
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bin/oauthwiz ./cmd/oauthwiz
+
+test: vet race fuzz
+
+vet:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))" || { echo "gofmt would change:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+race:
+	$(GO) test -race -count=1 -timeout 15m ./...
+
+fuzz:
+	@for t in $(FUZZ); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+demo:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/oauthwiz demo
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+install:
+	$(GO) install -ldflags "$(LDFLAGS)" ./cmd/oauthwiz
+
+clean:
+	rm -rf bin
