@@ -104,6 +104,7 @@ func New(deps Deps, st Styles) Model {
 		deps.Timeout = 5 * time.Minute
 	}
 	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites()}
+	m.help.Styles = st.Help
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.clientID = textinput.New()
 	m.clientID.Placeholder = "client ID from OAuth & Permissions"

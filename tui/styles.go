@@ -6,6 +6,8 @@ package tui
 import (
 	"io"
 
+	"github.com/charmbracelet/bubbles/help"
+
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -15,11 +17,17 @@ import (
 // renderer's colour profile.
 type Styles struct {
 	Title, Subtle, Faint, Done, Current, Error, Warn, Key, Box, Sidebar, Selected, Code lipgloss.Style
+	Help                                                                                help.Styles
 }
 
 // NewStyles builds the styles for an output.
 func NewStyles(r *lipgloss.Renderer) Styles {
+	key := r.NewStyle().Foreground(lipgloss.Color("7"))
+	desc := r.NewStyle().Foreground(lipgloss.Color("8"))
 	return Styles{
+		// bubbles' default help styles are adaptive colours on the default
+		// (stdout) renderer, which would query the terminal: replace them.
+		Help:     help.Styles{ShortKey: key, ShortDesc: desc, ShortSeparator: desc, Ellipsis: desc, FullKey: key, FullDesc: desc, FullSeparator: desc},
 		Title:    r.NewStyle().Bold(true).Foreground(lipgloss.Color("12")),
 		Subtle:   r.NewStyle().Foreground(lipgloss.Color("8")),
 		Faint:    r.NewStyle().Faint(true),

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tmuxSession runs the real binary in a real terminal (tmux, 80×24).
+type tmuxSession struct {
+	t      *testing.T
+	socket string
+	name   string
+}
+
+func startTmux(t *testing.T, command string) *tmuxSession {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not found: install it (apt-get install tmux) to run the real-terminal test")
+	}
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("oauthwiz-test-%d", os.Getpid()), name: strings.ReplaceAll(t.Name(), "/", "-")}
+	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-session", "-t", s.name).Run() })
+	return s
+}
+
+func (s *tmuxSession) tmux(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxSession) screen() string { return s.tmux("capture-pane", "-p", "-t", s.name) }
+
+func (s *tmuxSession) waitFor(text string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		if sc := s.screen(); strings.Contains(sc, text) {
+			return sc
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.t.Fatalf("the screen never showed %q:\n%s", text, s.screen())
+	return ""
+}
+
+func (s *tmuxSession) keys(keys ...string) { s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "oauthwiz")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// TestDemoInRealTerminal walks the demo with Enter alone in tmux, from launch
+// to the summary, and checks the exit code and the terminal afterwards.
+func TestDemoInRealTerminal(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not found: install it (apt-get install tmux) to run the real-terminal test")
+	}
+	bin := buildBinary(t)
+	s := startTmux(t, bin+" demo --no-browser")
+	s.waitFor("Which case is this?")
+	s.keys("Enter")
+	s.waitFor("The site to test on first")
+	s.keys("Enter")
+	s.waitFor("Client secret")
+	s.keys("Enter")
+	s.waitFor("Authorized on us1 as Partner Sandbox (us1)")
+	s.keys("?")
+	s.waitFor("esc   back/cancel") // the full help, in columns
+	s.keys("?", "Enter")
+	s.waitFor("valid: GET /api/v1/validate accepted it")
+	s.keys("Enter")
+	s.waitFor("Summary")
+	s.keys("Enter")
+	sc := s.waitFor("EXIT=0")
+	for _, want := range []string{"✓ API key", "Sandbox after the demo: 2 tokens issued, 1 API key(s)."} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
+		}
+	}
+}
+
+func TestCtrlCExits130InRealTerminal(t *testing.T) {
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux not found: install it (apt-get install tmux) to run the real-terminal test")
+	}
+	bin := buildBinary(t)
+	s := startTmux(t, bin+" demo --no-browser")
+	s.waitFor("Which case is this?")
+	s.keys("C-c")
+	sc := s.waitFor("EXIT=130")
+	if strings.Contains(sc, "Which case is this?") {
+		t.Errorf("the wizard's screen was not cleared (alt screen not restored):\n%s", sc)
+	}
+}
