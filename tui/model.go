@@ -582,7 +582,13 @@ func (m Model) main(w int) string {
 		}
 		if c := m.deps.Info.Client; c != nil {
 			p("  name          %s", c.Name)
-			p("  redirect URIs %s", truncate(strings.Join(c.RedirectURIs, " "), w-16))
+			for i, u := range c.RedirectURIs {
+				label := "  redirect URIs"
+				if i > 0 {
+					label = "               "
+				}
+				p("%s %s", label, truncate(u, w-16))
+			}
 			p("  onboarding    %s", truncate(c.OnboardingURL, w-16))
 			p("  scopes        %s", truncate(strings.Join(c.Scopes, " "), w-16))
 		}
@@ -659,12 +665,13 @@ func (m Model) main(w int) string {
 		for i, name := range Journey {
 			mark, ev, _, done := m.stepStatus(i)
 			if !done {
-				mark, ev = "·", "not covered by this version yet"
+				mark, ev = "·", "not done yet"
 			}
 			p("%s %-20s %s", mark, name, m.st.Subtle.Render(ev))
 		}
 		p("")
-		p("Press enter to finish. Your progress is in %s.", truncate(m.deps.Store.Where(), w-30))
+		p("Secrets are kept in %s.", truncate(m.deps.Store.Where(), w-24))
+		p("Press enter to finish.")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
