@@ -52,7 +52,9 @@ func (s *tmuxSession) waitFor(text string) string {
 	return ""
 }
 
-func (s *tmuxSession) keys(keys ...string) { s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...) }
+func (s *tmuxSession) keys(keys ...string) {
+	s.tmux(append([]string{"send-keys", "-t", s.name}, keys...)...)
+}
 
 func buildBinary(t *testing.T) string {
 	t.Helper()
