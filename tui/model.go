@@ -217,21 +217,14 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch m.step {
 	case stepIntegration:
-		switch {
-		case key.Matches(msg, k.Up):
-			m.caseCursor = (m.caseCursor + len(integration.Cases) - 1) % len(integration.Cases)
-		case key.Matches(msg, k.Down):
-			m.caseCursor = (m.caseCursor + 1) % len(integration.Cases)
-		case key.Matches(msg, k.Next):
+		m.caseCursor = m.moveCursor(msg, m.caseCursor, len(integration.Cases))
+		if key.Matches(msg, k.Next) {
 			m.caseChosen = integration.Cases[m.caseCursor].Case
 			m.step = stepSite
 		}
 	case stepSite:
+		m.siteCursor = m.moveCursor(msg, m.siteCursor, len(m.sites))
 		switch {
-		case key.Matches(msg, k.Up):
-			m.siteCursor = (m.siteCursor + len(m.sites) - 1) % len(m.sites)
-		case key.Matches(msg, k.Down):
-			m.siteCursor = (m.siteCursor + 1) % len(m.sites)
 		case key.Matches(msg, k.Back):
 			m.step = stepIntegration
 		case key.Matches(msg, k.Next):
@@ -290,6 +283,17 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m, nil
+}
+
+// moveCursor moves a list cursor on up/down, wrapping around n items.
+func (m Model) moveCursor(msg tea.KeyMsg, cursor, n int) int {
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		return (cursor + n - 1) % n
+	case key.Matches(msg, m.keys.Down):
+		return (cursor + 1) % n
+	}
+	return cursor
 }
 
 func (m *Model) setFocus(i int) {

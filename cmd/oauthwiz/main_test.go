@@ -17,11 +17,16 @@ type tmuxSession struct {
 	name   string
 }
 
-func startTmux(t *testing.T, command string) *tmuxSession {
+func needTmux(t *testing.T) {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux not found: install it (apt-get install tmux) to run the real-terminal test")
 	}
+}
+
+func startTmux(t *testing.T, command string) *tmuxSession {
+	t.Helper()
+	needTmux(t)
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("oauthwiz-test-%d", os.Getpid()), name: strings.ReplaceAll(t.Name(), "/", "-")}
 	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-session", "-t", s.name).Run() })
@@ -68,9 +73,7 @@ func buildBinary(t *testing.T) string {
 // TestDemoInRealTerminal walks the demo with Enter alone in tmux, from launch
 // to the summary, and checks the exit code and the terminal afterwards.
 func TestDemoInRealTerminal(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not found: install it (apt-get install tmux) to run the real-terminal test")
-	}
+	needTmux(t)
 	bin := buildBinary(t)
 	s := startTmux(t, bin+" demo --no-browser")
 	s.waitFor("Which case is this?")
@@ -96,9 +99,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 }
 
 func TestCtrlCExits130InRealTerminal(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux not found: install it (apt-get install tmux) to run the real-terminal test")
-	}
+	needTmux(t)
 	bin := buildBinary(t)
 	s := startTmux(t, bin+" demo --no-browser")
 	s.waitFor("Which case is this?")
