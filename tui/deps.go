@@ -76,7 +76,8 @@ func (f RealFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL fu
 	}
 	res, err := authorize.Run(ctx, authorize.Options{
 		Provider: f.Provider, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret,
-		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OnURL: onURL, OpenBrowser: f.OpenBrowser,
+		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: f.OpenBrowser,
+		OnURL: func(u, _ string) { onURL(u) },
 	})
 	if err != nil {
 		return Authorized{}, err

@@ -60,8 +60,9 @@ type Options struct {
 	HTTPClient    *http.Client
 	// OpenBrowser opens a URL; nil means the user opens it (see OnURL).
 	OpenBrowser func(string) error
-	// OnURL is told the URL the user must open, before waiting starts.
-	OnURL func(string)
+	// OnURL is told the URL the user must open and the redirect URI the
+	// listener serves (its real port), before waiting starts.
+	OnURL func(openURL, redirectURI string)
 	// Pasted delivers callback URLs the user pasted (SSH): each is handled as
 	// if the browser had reached the listener.
 	Pasted <-chan string
@@ -286,7 +287,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		openURL = opts.StartURL
 	}
 	if opts.OnURL != nil {
-		opts.OnURL(openURL)
+		opts.OnURL(openURL, redirectURI)
 	}
 	if opts.OpenBrowser != nil {
 		// A browser that cannot open is not fatal: the URL was shown.

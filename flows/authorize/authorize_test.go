@@ -32,8 +32,8 @@ func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, datadog.
 }
 
 // browser follows the URL the flow shows, like a user's browser would.
-func browser(t testing.TB) func(string) {
-	return func(u string) {
+func browser(t testing.TB) func(string, string) {
+	return func(u, _ string) {
 		go func() {
 			resp, err := http.Get(u)
 			if err != nil {
@@ -59,7 +59,7 @@ func TestHeadlessFlowAgainstSandbox(t *testing.T) {
 	opts := options(sb, c)
 	var shown string
 	open := browser(t)
-	opts.OnURL = func(u string) { shown = u; open(u) }
+	opts.OnURL = func(u, r string) { shown = u; open(u, r) }
 	res, err := authorize.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +151,7 @@ func TestFlowFailures(t *testing.T) {
 			name:     "wrong secret",
 			sbOpts:   sandbox.Options{AutoApprove: true},
 			mod:      func(o *authorize.Options) { o.ClientSecret = "wrong" },
-			act:      func(t *testing.T, u string) { browser(t)(u) },
+			act:      func(t *testing.T, u string) { browser(t)(u, "") },
 			wantStep: "token", wantText: "invalid_client",
 		},
 		{
@@ -179,7 +179,7 @@ func TestFlowFailures(t *testing.T) {
 			if tt.mod != nil {
 				tt.mod(&opts)
 			}
-			opts.OnURL = func(u string) { go tt.act(t, u) }
+			opts.OnURL = func(u, _ string) { go tt.act(t, u) }
 			_, err := authorize.Run(context.Background(), opts)
 			var ae *authorize.Error
 			if !errors.As(err, &ae) || ae.Step != tt.wantStep || !strings.Contains(err.Error(), tt.wantText) {
@@ -194,7 +194,7 @@ func TestPastedCallbackOverSSH(t *testing.T) {
 	opts := options(sb, c)
 	pasted := make(chan string, 2)
 	opts.Pasted = pasted
-	opts.OnURL = func(authURL string) {
+	opts.OnURL = func(authURL, _ string) {
 		go func() {
 			// The browser is on another machine: it gets the redirect but cannot
 			// reach our listener; the user pastes the address bar instead.
@@ -219,7 +219,7 @@ func TestOnlyOneCallbackIsServed(t *testing.T) {
 	opts := options(sb, c)
 	var redirect string
 	open := browser(t)
-	opts.OnURL = func(u string) { p, _ := url.Parse(u); redirect = p.Query().Get("redirect_uri"); open(u) }
+	opts.OnURL = func(u, r string) { redirect = r; open(u, r) }
 	if _, err := authorize.Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}

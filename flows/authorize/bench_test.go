@@ -15,7 +15,7 @@ func BenchmarkAuthorizeFlow(b *testing.B) {
 	sb, c := startSandbox(b, sandbox.Options{AutoApprove: true, Sites: []string{"us1"}})
 	opts := options(sb, c)
 	opts.Timeout = 10 * time.Second
-	opts.OnURL = func(u string) { go sandbox.Browse(u) }
+	opts.OnURL = func(u, _ string) { go sandbox.Browse(u) }
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -29,7 +29,7 @@ func BenchmarkAuthorizeFlow(b *testing.B) {
 func BenchmarkRefresh(b *testing.B) {
 	sb, c := startSandbox(b, sandbox.Options{AutoApprove: true, Sites: []string{"us1"}})
 	opts := options(sb, c)
-	opts.OnURL = func(u string) { go sandbox.Browse(u) }
+	opts.OnURL = func(u, _ string) { go sandbox.Browse(u) }
 	res, err := authorize.Run(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)

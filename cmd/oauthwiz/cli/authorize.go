@@ -219,13 +219,13 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	default:
 		return usagef("--start %q: use authorize or test-authorization", o.Start)
 	}
-	aopts.OnURL = func(u string) {
+	aopts.OnURL = func(u, redirect string) {
 		if o.NoBrowser || !sys.CanOpenBrowser {
 			fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to your Datadog sandbox org:\n\n  %s\n\n", u)
 		} else {
 			fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", u)
 		}
-		fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", o.Timeout, aopts.RedirectURI)
+		fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", o.Timeout, redirect)
 		if o.Paste {
 			fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
 		}
