@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -25,6 +26,7 @@ type ClientFlags struct {
 	Dir               string
 	Sandbox           string
 	ClientSecretStdin bool
+	CredentialsFile   string
 	JSON              bool
 }
 
@@ -36,7 +38,27 @@ func (c *ClientFlags) register(f *flagSet) {
 	f.String(&c.Dir, "dir", ".", "integration folder")
 	f.String(&c.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox (instead of the real Datadog)")
 	f.Bool(&c.ClientSecretStdin, "client-secret-stdin", false, "read the client secret from standard input (else $OAUTHWIZ_CLIENT_SECRET, the keyring, or a masked prompt)")
+	f.String(&c.CredentialsFile, "credentials-file", "", `JSON file with "client_id" and "client_secret" (read, stored in the keyring; delete it afterwards)`)
 	f.Bool(&c.JSON, "json", false, "print one JSON document on stdout")
+}
+
+// readCredentialsFile reads {"client_id": …, "client_secret": …}.
+func readCredentialsFile(path string) (id, secret string, err error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", "", usagef("--credentials-file: %v", err)
+	}
+	var c struct {
+		ClientID     string `json:"client_id"`
+		ClientSecret string `json:"client_secret"`
+	}
+	if err := json.Unmarshal(b, &c); err != nil {
+		return "", "", &UsageError{Msg: "--credentials-file " + integration.JSONError(path, b, err).Error()}
+	}
+	if c.ClientID == "" || c.ClientSecret == "" {
+		return "", "", usagef("--credentials-file %s: needs both \"client_id\" and \"client_secret\"", path)
+	}
+	return c.ClientID, c.ClientSecret, nil
 }
 
 // resolved is what ClientFlags resolve to.
@@ -82,6 +104,17 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 		}
 	}
 	r.clientID = c.ClientID
+	var fileSecret string
+	if c.CredentialsFile != "" {
+		id, secret, err := readCredentialsFile(c.CredentialsFile)
+		if err != nil {
+			return nil, err
+		}
+		if r.clientID != "" && r.clientID != id {
+			return nil, usagef("--client-id %s differs from the client_id in %s", r.clientID, c.CredentialsFile)
+		}
+		r.clientID, fileSecret = id, secret
+	}
 	if r.clientID == "" && r.sandboxCli != nil {
 		r.clientID = r.sandboxCli.ClientID
 	}
@@ -98,6 +131,8 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 		return r, nil
 	}
 	switch {
+	case fileSecret != "":
+		r.secret, r.secretFresh = fileSecret, true
 	case c.ClientSecretStdin:
 		if r.secret, err = readLine(sys.In); err != nil || r.secret == "" {
 			return nil, usagef("--client-secret-stdin: no secret on standard input")

@@ -186,6 +186,35 @@ func TestAuthorizeFromTestAuthorizationLink(t *testing.T) {
 	}
 }
 
+func TestCredentialsFile(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	c, _ := h.sb.Client("eu1", "test")
+	good := filepath.Join(t.TempDir(), "creds.json")
+	os.WriteFile(good, []byte(`{"client_id":"`+c.ClientID+`","client_secret":"`+c.ClientSecret+`"}`), 0o600)
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	os.WriteFile(bad, []byte("{\n  \"client_id\": \"x\",\n  oops\n}"), 0o600)
+	half := filepath.Join(t.TempDir(), "half.json")
+	os.WriteFile(half, []byte(`{"client_id":"x"}`), 0o600)
+	for _, tt := range []struct {
+		file string
+		code int
+		want string
+	}{
+		{bad, 2, "bad.json:3:"},
+		{half, 2, "needs both"},
+		{filepath.Join(t.TempDir(), "none.json"), 2, "no such file"},
+		{good, 0, `"site":"eu1"`},
+	} {
+		code, stdout, stderr := h.run("", "authorize", "--site", "eu1", "--credentials-file", tt.file, "--no-browser", "--json", "--timeout", "10s")
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("%s: exit %d\n%s%s\nwant %q", filepath.Base(tt.file), code, stdout, stderr, tt.want)
+		}
+		if strings.Contains(stdout+stderr, c.ClientSecret) {
+			t.Fatal("the secret from the file is printed")
+		}
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	h := newHarness(t, sandbox.Options{})
 	tests := []struct {

@@ -55,7 +55,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 	} else {
 		fmt.Fprintf(sys.Out, "oauthwiz sandbox — control URL %s (pass it as --sandbox or OAUTHWIZ_SANDBOX)\n", d.ControlURL)
 		for _, c := range d.Clients {
-			fmt.Fprintf(sys.Out, "  %-7s %s  app/api %s  %s client %s  secret %s\n", c.Site, "", d.Sites[c.Site].AppURL, c.Kind, c.ClientID, c.ClientSecret)
+			fmt.Fprintf(sys.Out, "  %-7s %s  %s client %s  secret %s\n", c.Site, d.Sites[c.Site].AppURL, c.Kind, c.ClientID, c.ClientSecret)
 		}
 		fmt.Fprintln(sys.Out, "State: GET "+d.ControlURL+"/sandbox/state. Ctrl+C stops it.")
 	}
