@@ -1,0 +1,195 @@
+package readme
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// UninstallHeading is the canonical heading, an H2 whose anchor is
+// README.md#Uninstallation.
+const UninstallHeading = "## Uninstallation"
+
+// ErrNoSetup means the README has no "## Setup" section to place the
+// uninstallation section after.
+var ErrNoSetup = errors.New("the README has no '## Setup' section: add it first (rule readme/setup-missing)")
+
+// APIKeysPath is the relative link to the API Keys page filtered on a name.
+func APIKeysPath(title string) string {
+	return "/organization-settings/api-keys?filter=" + url.PathEscape(title)
+}
+
+// Statements is the body oauthwiz writes for a new uninstallation section;
+// ref is the reference label of the API Keys link.
+func Statements(title, ref, eol string) string {
+	return "Uninstalling " + title + " revokes every authorization that was previously granted to it." + eol + eol +
+		"Then make sure that every API key tied to " + title + " is disabled: search for " + title +
+		" on the [API Keys page][" + ref + "] and disable the keys it lists." + eol
+}
+
+// FixReadme puts the uninstallation section where publication needs it: an
+// "## Uninstallation" H2 as the section right after "## Setup". An existing
+// uninstall section at the wrong level, place or wording is moved there with
+// its body; a missing one is written with its statements and a reference
+// link numbered after the README's references. Every other byte is kept; a
+// README that is already right comes back unchanged.
+func FixReadme(src []byte, title string) ([]byte, bool, error) {
+	if !utf8.Valid(src) {
+		return nil, false, fmt.Errorf("the README is not valid UTF-8 (line %d)", CheckUTF8(src))
+	}
+	d := Parse(src)
+	setup := d.H2("setup")
+	if setup < 0 {
+		return nil, false, ErrNoSetup
+	}
+	eol := d.EOL
+	u := d.Uninstall()
+	if u >= 0 {
+		h := d.Headings[u]
+		if h.Level == 2 && h.Text == "Uninstallation" && d.NextH2After(setup, -1) == u {
+			return src, false, nil
+		}
+		at := insertPoint(d, setup, u)
+		start, end := h.Start, d.SectionEnd(u)
+		block := UninstallHeading + eol + eol + ensureBlankEnd(strings.TrimLeft(string(src[h.End:end]), "\r\n"), eol)
+		var out strings.Builder
+		if at <= start {
+			out.WriteString(padBefore(string(src[:at]), eol))
+			out.WriteString(block)
+			out.Write(src[at:start])
+			out.Write(src[end:])
+		} else { // the section ends at or before the insertion point
+			out.Write(src[:start])
+			out.WriteString(padBefore(string(src[end:at]), eol))
+			out.WriteString(block)
+			out.Write(src[at:])
+		}
+		return []byte(out.String()), true, nil
+	}
+
+	// Missing: first the reference definition, then the section.
+	label := nextRefLabel(d)
+	def := "[" + label + "]: " + APIKeysPath(title)
+	var withDef string
+	if last := lastRef(d); last != nil {
+		head, tail := string(src[:last.End]), string(src[last.End:])
+		if !strings.HasSuffix(head, "\n") {
+			head += eol
+			def = strings.TrimSuffix(def, eol)
+			withDef = head + def + tail
+		} else {
+			withDef = head + def + eol + tail
+		}
+	} else {
+		withDef = padBefore(string(src), eol) + def + eol
+	}
+	d = Parse([]byte(withDef))
+	at := insertPoint(d, d.H2("setup"), -1)
+	block := UninstallHeading + eol + eol + Statements(title, label, eol) + eol
+	out := padBefore(withDef[:at], eol) + block + withDef[at:]
+	return []byte(out), true, nil
+}
+
+// insertPoint is where the uninstallation section goes: the start of the
+// first H2 after Setup (ignoring the uninstall heading itself), or, when
+// Setup is the last H2, before the reference definitions that end the file.
+func insertPoint(d *Doc, setup, skip int) int {
+	if next := d.NextH2After(setup, skip); next >= 0 {
+		return d.Headings[next].Start
+	}
+	at := d.TrailingRefs()
+	if skip >= 0 {
+		// Never inside the section being moved.
+		if s, e := d.Headings[skip].Start, d.SectionEnd(skip); at > s && at < e {
+			at = e
+		}
+	}
+	return at
+}
+
+func lastRef(d *Doc) *RefDef {
+	if len(d.Refs) == 0 {
+		return nil
+	}
+	return &d.Refs[len(d.Refs)-1]
+}
+
+// nextRefLabel numbers a new reference after the README's numeric ones.
+func nextRefLabel(d *Doc) string {
+	n := 0
+	used := map[string]bool{}
+	for _, r := range d.Refs {
+		used[strings.ToLower(r.Label)] = true
+		if v, err := strconv.Atoi(r.Label); err == nil && v > n {
+			n = v
+		}
+	}
+	for used[strconv.Itoa(n+1)] {
+		n++
+	}
+	return strconv.Itoa(n + 1)
+}
+
+// padBefore makes sure text ends with a blank line (or is empty), so that an
+// inserted heading starts a block of its own.
+func padBefore(s, eol string) string {
+	if s == "" {
+		return s
+	}
+	if !strings.HasSuffix(s, "\n") {
+		s += eol
+	}
+	if !strings.HasSuffix(strings.TrimSuffix(s, eol), "\n") {
+		s += eol
+	}
+	return s
+}
+
+// ensureBlankEnd makes a moved section end with a blank line, so that the
+// heading after it stays a heading.
+func ensureBlankEnd(body, eol string) string {
+	if strings.TrimSpace(body) == "" {
+		return eol
+	}
+	if !strings.HasSuffix(body, "\n") {
+		body += eol
+	}
+	if !strings.HasSuffix(strings.TrimSuffix(body, eol), "\n") {
+		body += eol
+	}
+	return body
+}
+
+// CheckUTF8 returns the line of the first invalid byte, or 0.
+func CheckUTF8(src []byte) int {
+	line := 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		i += size
+	}
+	return 0
+}
+
+// FirstAbove255 returns the line and the character of the first character
+// above U+00FF, which Datadog's README check rejects, or 0.
+func FirstAbove255(src []byte) (int, rune) {
+	line := 1
+	for _, r := range string(src) {
+		if r == '\n' {
+			line++
+		}
+		if r > 255 && r != utf8.RuneError {
+			return line, r
+		}
+	}
+	return 0, 0
+}
