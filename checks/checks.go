@@ -1,0 +1,523 @@
+// Package checks holds the pre-submission rules. Each rule has an id and a
+// severity, and reports findings with a file, a line, a message and a fix.
+package checks
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// Severities.
+const (
+	Error   = "error"
+	Warning = "warning"
+)
+
+// Finding is one problem.
+type Finding struct {
+	Integration string `json:"integration"`
+	Rule        string `json:"rule"`
+	Severity    string `json:"severity"`
+	File        string `json:"file"`
+	Line        int    `json:"line"`
+	Message     string `json:"message"`
+	Fix         string `json:"fix"`
+}
+
+// Rule describes a rule id.
+type Rule struct {
+	ID, Severity, Summary string
+	Fixable               bool // oauthwiz fix can repair it
+}
+
+// Rules is every rule, in the order the checklist shows them.
+var Rules = []Rule{
+	{"readme/setup-missing", Error, "README has a ## Setup section", false},
+	{"readme/uninstallation-missing", Error, "an OAuth integration's README has an uninstallation section", true},
+	{"readme/uninstallation-level", Error, "the uninstallation heading is an H2", true},
+	{"readme/uninstallation-placement", Warning, "## Uninstallation is the section right after ## Setup", true},
+	{"readme/uninstallation-statements", Warning, "the section says authorizations are revoked and points to the API Keys page", false},
+	{"readme/absolute-app-link", Warning, "links to Datadog pages are relative", false},
+	{"readme/not-utf8", Error, "README is UTF-8", false},
+	{"readme/char-above-255", Error, "README has no character above U+00FF (Datadog's README check rejects them)", false},
+	{"manifest/invalid-json", Error, "manifest.json parses", false},
+	{"manifest/uninstallation-missing", Error, "tile.uninstallation is set", true},
+	{"manifest/uninstallation-anchor", Error, "tile.uninstallation points to an H2 of the README", true},
+	{"manifest/app-uuid-format", Error, "app_uuid is a UUID (v4 or v7)", false},
+	{"manifest/app-uuid-mismatch", Error, "a new integration carries the published app_uuid", true},
+	{"oauth/clients-invalid", Error, "assets/oauth_clients.json has redirect_uris, scopes, onboarding_url and client_role", false},
+	{"oauth/redirect-uri-insecure", Error, "redirect URIs are https (loopback excepted)", false},
+	{"oauth/onboarding-url-insecure", Error, "the onboarding URL is https", false},
+	{"oauth/scope-unknown", Error, "every scope is in Datadog's scope catalog", false},
+	{"secrets/found", Error, "no client secret, token or API key in the integration's files", false},
+}
+
+// RuleByID finds a rule.
+func RuleByID(id string) (Rule, bool) {
+	for _, r := range Rules {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}
+
+// Options tune a check.
+type Options struct {
+	// AppUUID is the published app_uuid to compare with (new integrations).
+	AppUUID string
+	// Case is the publication case; app_uuid is compared only for "new".
+	Case integration.Case
+	// KnownSecrets returns the secret values stored for an integration, to
+	// find them verbatim in its files.
+	KnownSecrets func(integration string) []string
+	// Workers bounds parallelism over a tree; 0 means GOMAXPROCS.
+	Workers int
+}
+
+type checker struct {
+	name, dir string
+	opts      Options
+	out       []Finding
+}
+
+func (c *checker) add(rule, file string, line int, msg, fix string) {
+	r, _ := RuleByID(rule)
+	c.out = append(c.out, Finding{Integration: c.name, Rule: rule, Severity: r.Severity, File: file, Line: line, Message: msg, Fix: fix})
+}
+
+// ErrNotIntegration means the folder has no manifest.json.
+var ErrNotIntegration = errors.New("no manifest.json")
+
+// Integration checks one integration folder.
+func Integration(dir string, opts Options) ([]Finding, error) {
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s: %w (not an integration folder)", dir, ErrNotIntegration)
+		}
+		return nil, err
+	}
+	c := &checker{name: filepath.Base(filepath.Clean(dir)), dir: dir, opts: opts}
+	c.run()
+	sortFindings(c.out)
+	return c.out, nil
+}
+
+var (
+	uuidRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+)
+
+func (c *checker) run() {
+	mb, merr := os.ReadFile(filepath.Join(c.dir, "manifest.json"))
+	var m *readme.Manifest
+	if merr == nil {
+		var err error
+		m, err = readme.ParseManifest("manifest.json", mb)
+		if err != nil {
+			line := 0
+			var pe *readme.PosError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			c.add("manifest/invalid-json", "manifest.json", line, err.Error(), "fix the JSON syntax at that line and column")
+			m = nil
+		}
+	} else {
+		c.add("manifest/invalid-json", "manifest.json", 0, "manifest.json cannot be read: "+merr.Error(), "make the file readable")
+	}
+	if m != nil {
+		if v, ok := m.StringValue(m.TopMember("app_id")); ok && v != "" {
+			c.name = v
+		}
+	}
+
+	rb, rerr := os.ReadFile(filepath.Join(c.dir, "README.md"))
+	var doc *readme.Doc
+	switch {
+	case rerr != nil:
+		c.add("readme/setup-missing", "README.md", 0, "README.md cannot be read: "+rerr.Error(), "add a README.md with ## Overview and ## Setup")
+	case readme.CheckUTF8(rb) != 0:
+		c.add("readme/not-utf8", "README.md", readme.CheckUTF8(rb), "README.md is not valid UTF-8", "save the file as UTF-8")
+	default:
+		doc = readme.Parse(rb)
+		if line, r := readme.FirstAbove255(rb); line > 0 {
+			c.add("readme/char-above-255", "README.md", line, fmt.Sprintf("character %q (U+%04X) is above U+00FF", r, r), "replace it with an ASCII or Latin-1 equivalent")
+		}
+	}
+
+	oauthAsset := ""
+	hasTileUninst := false
+	if m != nil {
+		if a := m.TopMember("assets"); a != nil {
+			var assetsObj map[string]any
+			if json.Unmarshal(m.Src[a.ValStart:a.ValEnd], &assetsObj) == nil {
+				oauthAsset, _ = assetsObj["oauth"].(string)
+			}
+		}
+		hasTileUninst = m.TileMember("uninstallation") != nil
+	}
+	isOAuth := oauthAsset != "" || hasTileUninst
+
+	if doc != nil {
+		c.readmeRules(doc, isOAuth)
+	}
+	if m != nil {
+		c.manifestRules(m, doc)
+	}
+	if oauthAsset != "" {
+		c.oauthRules(oauthAsset)
+	}
+	c.secretRules()
+}
+
+func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
+	setup := d.H2("setup")
+	if setup < 0 {
+		c.add("readme/setup-missing", "README.md", 0, "README.md has no '## Setup' section", "add a '## Setup' H2 that explains how to connect the integration")
+	}
+	u := d.Uninstall()
+	switch {
+	case u < 0 && isOAuth:
+		c.add("readme/uninstallation-missing", "README.md", 0, "this OAuth integration's README has no uninstallation section", "run 'oauthwiz fix readme' to add '## Uninstallation' after '## Setup'")
+	case u >= 0:
+		h := d.Headings[u]
+		if h.Level != 2 {
+			c.add("readme/uninstallation-level", "README.md", h.Line, fmt.Sprintf("'%s %s' is an H%d; the docs build only keeps H2 sections", strings.Repeat("#", h.Level), h.Text, h.Level), "run 'oauthwiz fix readme' to make it '## Uninstallation'")
+		} else if setup >= 0 && d.NextH2After(setup, -1) != u {
+			c.add("readme/uninstallation-placement", "README.md", h.Line, "'## "+h.Text+"' is not the section right after '## Setup'", "run 'oauthwiz fix readme' to move it right after '## Setup'")
+		}
+		body := strings.ToLower(d.Body(u))
+		revokes := strings.Contains(body, "revok") && (strings.Contains(body, "authoriz") || strings.Contains(body, "authoris"))
+		keys := strings.Contains(body, "api-keys") || strings.Contains(body, "api keys")
+		if !revokes || !keys {
+			var missing []string
+			if !revokes {
+				missing = append(missing, "that uninstalling revokes all previous authorizations")
+			}
+			if !keys {
+				missing = append(missing, "to disable the integration's API keys from the API Keys page ("+readme.APIKeysPath("<Name>")+")")
+			}
+			c.add("readme/uninstallation-statements", "README.md", h.Line, "the uninstallation section does not say "+strings.Join(missing, ", nor "), "add those sentences to the section")
+		}
+	}
+	appHosts := map[string]bool{}
+	for _, s := range assets.Sites() {
+		appHosts[s.AppHost] = true
+	}
+	absolute := func(dest string) bool {
+		u, err := url.Parse(dest)
+		return err == nil && (u.Scheme == "https" || u.Scheme == "http") && appHosts[strings.ToLower(u.Host)]
+	}
+	report := func(dest string, line int) {
+		u, _ := url.Parse(dest)
+		rel := u.RequestURI()
+		c.add("readme/absolute-app-link", "README.md", line, "link to "+dest+" only works on one site", "use the relative link "+rel)
+	}
+	for _, l := range d.Links {
+		if absolute(l.Dest) {
+			report(l.Dest, l.Line)
+		}
+	}
+	for _, r := range d.Refs {
+		if absolute(r.Dest) {
+			report(r.Dest, r.Line)
+		}
+	}
+}
+
+func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
+	tu := m.TileMember("uninstallation")
+	readmeHas := d != nil && d.Uninstall() >= 0
+	oauth := false
+	if a := m.TopMember("assets"); a != nil {
+		oauth = bytes.Contains(m.Src[a.ValStart:a.ValEnd], []byte(`"oauth"`))
+	}
+	switch {
+	case tu == nil && (oauth || readmeHas):
+		line := 0
+		if t := m.TopMember("tile"); t != nil {
+			line = m.LineOf(t.KeyStart)
+		}
+		why := "the integration has an OAuth client (assets.oauth)"
+		if !oauth {
+			why = "the README has an uninstallation section"
+		}
+		c.add("manifest/uninstallation-missing", "manifest.json", line, "tile.uninstallation is missing, and "+why, `run 'oauthwiz fix manifest' to add "uninstallation": "README.md#Uninstallation" beneath "support"`)
+	case tu != nil && d != nil: // without a readable README the anchor cannot be judged
+		v, _ := m.StringValue(tu)
+		line := m.LineOf(tu.KeyStart)
+		file, anchor, _ := strings.Cut(v, "#")
+		anchor, _ = url.PathUnescape(anchor)
+		ok := false
+		if strings.EqualFold(file, "README.md") {
+			for _, h := range d.Headings {
+				if h.Level == 2 && h.Slug() == strings.ToLower(anchor) {
+					ok = true
+				}
+			}
+		}
+		if !ok {
+			c.add("manifest/uninstallation-anchor", "manifest.json", line, fmt.Sprintf("tile.uninstallation %q does not lead to an H2 of README.md (GitHub anchors)", v), `run 'oauthwiz fix readme' and 'oauthwiz fix manifest' so that it is "README.md#Uninstallation" and the heading is '## Uninstallation'`)
+		}
+	}
+	if au := m.TopMember("app_uuid"); au != nil {
+		v, _ := m.StringValue(au)
+		line := m.LineOf(au.KeyStart)
+		if !uuidRE.MatchString(v) {
+			c.add("manifest/app-uuid-format", "manifest.json", line, fmt.Sprintf("app_uuid %q is not a lowercase UUID of version 4 or 7", v), "use the app_uuid the Developer Platform's Publishing tab gives")
+		} else if c.opts.AppUUID != "" && (c.opts.Case == "" || c.opts.Case == integration.CaseNew) && v != strings.ToLower(c.opts.AppUUID) {
+			c.add("manifest/app-uuid-mismatch", "manifest.json", line, fmt.Sprintf("app_uuid is %s but the published app is %s: the app was not published correctly or the manifest is stale", v, c.opts.AppUUID), "run 'oauthwiz fix manifest --app-uuid "+c.opts.AppUUID+"'")
+		}
+	}
+}
+
+func (c *checker) oauthRules(rel string) {
+	path := filepath.Join(c.dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(path)
+	if err != nil {
+		c.add("oauth/clients-invalid", rel, 0, "assets.oauth names "+rel+", which cannot be read: "+err.Error(), "export the client from the Developer Platform into "+rel)
+		return
+	}
+	client, err := integration.ParseClients(rel, b)
+	if err != nil {
+		line := 0
+		if m := regexp.MustCompile(`:(\d+):\d+:`).FindStringSubmatch(err.Error()); m != nil {
+			fmt.Sscan(m[1], &line)
+		}
+		c.add("oauth/clients-invalid", rel, line, err.Error(), "fix the file so it holds one client object")
+		return
+	}
+	var raw map[string]json.RawMessage
+	json.Unmarshal(b, &raw)
+	var fields map[string]json.RawMessage
+	json.Unmarshal(raw[client.Key], &fields)
+	var missing []string
+	for _, f := range []string{"redirect_uris", "scopes", "onboarding_url", "client_role"} {
+		if v, ok := fields[f]; !ok || string(v) == "null" || string(v) == `""` || string(v) == "[]" {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		c.add("oauth/clients-invalid", rel, lineOfText(b, `"`+client.Key+`"`), "the client lacks "+strings.Join(missing, ", "), "fill them in as in the Developer Platform")
+	}
+	for _, u := range client.RedirectURIs {
+		if !secureURL(u, true) {
+			c.add("oauth/redirect-uri-insecure", rel, lineOfText(b, u), "redirect URI "+u+" is not https", "register an https redirect URI (http is allowed only on 127.0.0.1, [::1] or localhost)")
+		}
+	}
+	if client.OnboardingURL != "" && !secureURL(client.OnboardingURL, false) {
+		c.add("oauth/onboarding-url-insecure", rel, lineOfText(b, client.OnboardingURL), "onboarding URL "+client.OnboardingURL+" is not https", "serve the onboarding page over https")
+	}
+	for _, s := range client.Scopes {
+		if _, ok := assets.LookupScope(s); !ok {
+			c.add("oauth/scope-unknown", rel, lineOfText(b, `"`+s+`"`), fmt.Sprintf("scope %q is not in Datadog's scope catalog", s), "use a scope from the catalog (see 'oauthwiz doctor invalid_scope'); metrics, logs and events are sent with the API key from api_keys_write")
+		}
+	}
+}
+
+func secureURL(raw string, loopbackOK bool) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	if u.Scheme == "https" && u.Host != "" {
+		return true
+	}
+	h := u.Hostname()
+	return loopbackOK && u.Scheme == "http" && (h == "127.0.0.1" || h == "::1" || h == "localhost")
+}
+
+func lineOfText(b []byte, s string) int {
+	i := bytes.Index(b, []byte(s))
+	if i < 0 {
+		return 0
+	}
+	return bytes.Count(b[:i], []byte("\n")) + 1
+}
+
+// Secret-shaped strings: a credential-named key with a long value, a JWT, or
+// a value issued by the oauthwiz sandbox.
+var secretPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)["']?(client_secret|clientsecret|api_key|apikey|app_key|application_key|access_token|refresh_token|dd_api_key|dd_app_key)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-.~+/]{20,})`),
+	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`),
+	regexp.MustCompile(`ddsbx_(secret|at|rt)_[0-9a-f]{16,}`),
+}
+
+var placeholderRE = regexp.MustCompile(`(?i)^(x+|\*+|<.*>|\$\{.*\}|your[_-].*|example.*|placeholder.*|changeme.*|redacted.*)$`)
+
+func (c *checker) secretRules() {
+	var known []string
+	if c.opts.KnownSecrets != nil {
+		for _, s := range c.opts.KnownSecrets(c.name) {
+			if len(s) >= 8 {
+				known = append(known, s)
+			}
+		}
+	}
+	filepath.WalkDir(c.dir, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if e.IsDir() {
+			if strings.HasPrefix(e.Name(), ".") && path != c.dir {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() > 1<<20 || !info.Mode().IsRegular() {
+			return nil
+		}
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".png", ".jpg", ".jpeg", ".gif", ".ico", ".webp", ".pdf", ".zip", ".gz":
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || bytes.IndexByte(b, 0) >= 0 {
+			return nil
+		}
+		rel, _ := filepath.Rel(c.dir, path)
+		rel = filepath.ToSlash(rel)
+		for _, k := range known {
+			if i := bytes.Index(b, []byte(k)); i >= 0 {
+				c.add("secrets/found", rel, bytes.Count(b[:i], []byte("\n"))+1, "a secret stored for this integration ("+secrets.Mask(k)+") is written in this file", "remove it, rotate it (it may be in git history), and keep secrets in the keyring only")
+			}
+		}
+		for _, re := range secretPatterns {
+			for _, loc := range re.FindAllSubmatchIndex(b, -1) {
+				val := string(b[loc[0]:loc[1]])
+				if len(loc) >= 6 && loc[4] >= 0 {
+					val = string(b[loc[4]:loc[5]])
+					if placeholderRE.MatchString(val) || !hasLetterAndDigit(val) {
+						continue
+					}
+				}
+				c.add("secrets/found", rel, bytes.Count(b[:loc[0]], []byte("\n"))+1, "a secret-shaped value ("+secrets.Mask(val)+") is written in this file", "remove it and rotate it; load secrets from the environment or a secret store at run time")
+			}
+		}
+		return nil
+	})
+}
+
+func hasLetterAndDigit(s string) bool {
+	var l, d bool
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			d = true
+		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
+			l = true
+		}
+	}
+	return l && d
+}
+
+func sortFindings(f []Finding) {
+	sort.SliceStable(f, func(i, j int) bool {
+		a, b := f[i], f[j]
+		if a.Integration != b.Integration {
+			return a.Integration < b.Integration
+		}
+		if a.Severity != b.Severity {
+			return a.Severity == Error
+		}
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+}
+
+// Report is the result of a check run.
+type Report struct {
+	Findings []Finding `json:"findings"`
+	Summary  Summary   `json:"summary"`
+}
+
+// Summary counts a report.
+type Summary struct {
+	Integrations int `json:"integrations"`
+	Errors       int `json:"errors"`
+	Warnings     int `json:"warnings"`
+}
+
+// Path checks one integration folder, or every folder with a manifest.json
+// directly under a repository root, in parallel.
+func Path(path string, opts Options) (Report, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Report{}, err
+	}
+	if !st.IsDir() {
+		return Report{}, fmt.Errorf("%s is not a folder", path)
+	}
+	var dirs []string
+	if _, err := os.Stat(filepath.Join(path, "manifest.json")); err == nil {
+		dirs = []string{path}
+	} else {
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			return Report{}, err
+		}
+		for _, e := range entries {
+			if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
+				if _, err := os.Stat(filepath.Join(path, e.Name(), "manifest.json")); err == nil {
+					dirs = append(dirs, filepath.Join(path, e.Name()))
+				}
+			}
+		}
+		if len(dirs) == 0 {
+			return Report{}, fmt.Errorf("%s: no manifest.json there nor in its subfolders: give an integration folder or an integrations-extras checkout", path)
+		}
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	results := make([][]Finding, len(dirs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], _ = Integration(dirs[i], opts)
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	rep := Report{Findings: []Finding{}, Summary: Summary{Integrations: len(dirs)}}
+	for _, r := range results {
+		rep.Findings = append(rep.Findings, r...)
+	}
+	sortFindings(rep.Findings)
+	for _, f := range rep.Findings {
+		if f.Severity == Error {
+			rep.Summary.Errors++
+		} else {
+			rep.Summary.Warnings++
+		}
+	}
+	return rep, nil
+}

@@ -1,0 +1,259 @@
+package checks
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+)
+
+// Fixtures modeled on the shapes of DataDog/integrations-extras (written for
+// these tests, not copied).
+const (
+	cleanReadme = `# Acme
+
+## Overview
+
+Acme sends incidents to Datadog.
+
+## Setup
+
+### Installation
+
+Click **Connect Accounts** on the tile and authorize.
+
+` + "```yaml\n## Not a heading\n```\n" + `
+## Uninstallation
+
+Uninstalling Acme revokes every authorization previously granted to it. Make sure every API key tied to Acme is disabled by searching for Acme on the [API Keys page][1].
+
+## Support
+
+Contact [Acme support][2].
+
+[1]: /organization-settings/api-keys?filter=Acme
+[2]: https://acme.example/support
+`
+	cleanManifest = `{
+  "manifest_version": "2.0.0",
+  "app_uuid": "0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12",
+  "app_id": "acme",
+  "owner": "partner",
+  "display_on_public_website": true,
+  "tile": {
+    "overview": "README.md#Overview",
+    "configuration": "README.md#Setup",
+    "support": "README.md#Support",
+    "uninstallation": "README.md#Uninstallation",
+    "changelog": "CHANGELOG.md",
+    "description": "Acme incidents in Datadog.",
+    "title": "Acme"
+  },
+  "author": {"name": "Acme"},
+  "assets": {
+    "oauth": "assets/oauth_clients.json"
+  }
+}
+`
+	cleanClients = `{
+  "integration": {
+    "redirect_uris": ["https://acme.example/oauth/callback", "http://127.0.0.1:8765/oauth/callback"],
+    "client_role": "integration",
+    "scopes": ["api_keys_write", "incident_write"],
+    "onboarding_url": "https://acme.example/datadog/onboard",
+    "description": "Acme",
+    "name": "Acme",
+    "id": "2a6e0a0c-4c1e-4d7b-9a0e-6f3b1f2a9c11"
+  }
+}
+`
+)
+
+func writeIntegration(t testing.TB, root, name string, files map[string]string) string {
+	t.Helper()
+	dir := filepath.Join(root, name)
+	for p, body := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		os.MkdirAll(filepath.Dir(full), 0o755)
+		if err := os.WriteFile(full, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func clean() map[string]string {
+	return map[string]string{"README.md": cleanReadme, "manifest.json": cleanManifest, "assets/oauth_clients.json": cleanClients}
+}
+
+func with(base map[string]string, edit func(map[string]string)) map[string]string {
+	edit(base)
+	return base
+}
+
+func replace(file, old, new string) func(map[string]string) {
+	return func(f map[string]string) {
+		if !strings.Contains(f[file], old) {
+			panic(fmt.Sprintf("fixture %s lacks %q", file, old))
+		}
+		f[file] = strings.Replace(f[file], old, new, 1)
+	}
+}
+
+func TestRules(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		opts  Options
+		want  []string // rule@line, sorted
+	}{
+		{"clean OAuth integration (support anchor without a heading is normal)", clean(), Options{}, nil},
+		{"manifest points at #Uninstallation but the heading is ###", with(clean(), replace("README.md", "## Uninstallation", "### Uninstallation")), Options{},
+			[]string{"manifest/uninstallation-anchor@11", "readme/uninstallation-level@17"}},
+		{"assets.oauth but no tile.uninstallation and no section", with(clean(), func(f map[string]string) {
+			replace("manifest.json", "    \"uninstallation\": \"README.md#Uninstallation\",\n", "")(f)
+			replace("README.md", "## Uninstallation\n\nUninstalling Acme revokes every authorization previously granted to it. Make sure every API key tied to Acme is disabled by searching for Acme on the [API Keys page][1].\n\n", "")(f)
+		}), Options{}, []string{"manifest/uninstallation-missing@7", "readme/uninstallation-missing@0"}},
+		{"heading present but no manifest key (no OAuth asset)", with(clean(), func(f map[string]string) {
+			replace("manifest.json", "    \"uninstallation\": \"README.md#Uninstallation\",\n", "")(f)
+			replace("manifest.json", ",\n  \"assets\": {\n    \"oauth\": \"assets/oauth_clients.json\"\n  }", "")(f)
+		}), Options{}, []string{"manifest/uninstallation-missing@7"}},
+		{"heading text does not match the anchor", with(clean(), replace("README.md", "## Uninstallation", "## Uninstall")), Options{},
+			[]string{"manifest/uninstallation-anchor@11"}},
+		{"section in the wrong place", with(clean(), func(f map[string]string) {
+			sec := "## Uninstallation\n\nUninstalling Acme revokes every authorization previously granted to it. Make sure every API key tied to Acme is disabled by searching for Acme on the [API Keys page][1].\n\n"
+			replace("README.md", sec, "")(f)
+			replace("README.md", "[1]: /org", sec+"[1]: /org")(f)
+		}), Options{}, []string{"readme/uninstallation-placement@21"}},
+		{"section without the statements", with(clean(), replace("README.md", "Uninstalling Acme revokes every authorization previously granted to it. Make sure every API key tied to Acme is disabled by searching for Acme on the [API Keys page][1].", "Remove the tile.")), Options{},
+			[]string{"readme/uninstallation-statements@17"}},
+		{"absolute app.datadoghq.com links", with(clean(), func(f map[string]string) {
+			replace("README.md", "[1]: /organization-settings/api-keys?filter=Acme", "[1]: https://app.datadoghq.com/organization-settings/api-keys?filter=Acme")(f)
+			replace("README.md", "Contact [Acme support][2].", "See [monitors](https://app.datadoghq.eu/monitors/manage).")(f)
+		}), Options{}, []string{"readme/absolute-app-link@23", "readme/absolute-app-link@25"}},
+		{"no Setup (a Setup inside a code block does not count)", with(clean(), replace("README.md", "## Setup\n", "```\n## Setup\n```\n")), Options{},
+			[]string{"readme/setup-missing@0"}},
+		{"invalid manifest JSON", with(clean(), replace("manifest.json", `"title": "Acme"`, `"title": "Acme",`)), Options{},
+			[]string{"manifest/invalid-json@15"}},
+		{"app_uuid not a UUID", with(clean(), replace("manifest.json", "0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12", "0193A8E2-6F0C-1C3E")), Options{},
+			[]string{"manifest/app-uuid-format@3"}},
+		{"app_uuid differs from the published one", clean(), Options{AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Case: integration.CaseNew},
+			[]string{"manifest/app-uuid-mismatch@3"}},
+		{"app_uuid not compared for an existing integration", clean(), Options{AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Case: integration.CaseExisting}, nil},
+		{"client file missing", with(clean(), func(f map[string]string) { delete(f, "assets/oauth_clients.json") }), Options{},
+			[]string{"oauth/clients-invalid@0"}},
+		{"client without onboarding_url and client_role", with(clean(), func(f map[string]string) {
+			replace("assets/oauth_clients.json", "    \"client_role\": \"integration\",\n", "")(f)
+			replace("assets/oauth_clients.json", "    \"onboarding_url\": \"https://acme.example/datadog/onboard\",\n", "")(f)
+		}), Options{}, []string{"oauth/clients-invalid@2"}},
+		{"client file not JSON", with(clean(), replace("assets/oauth_clients.json", `"name": "Acme",`, `"name": "Acme",,`)), Options{},
+			[]string{"oauth/clients-invalid@8"}},
+		{"insecure redirect and onboarding URLs, unknown scope", with(clean(), func(f map[string]string) {
+			replace("assets/oauth_clients.json", "https://acme.example/oauth/callback", "http://acme.example/oauth/callback")(f)
+			replace("assets/oauth_clients.json", "https://acme.example/datadog/onboard", "http://acme.example/datadog/onboard")(f)
+			replace("assets/oauth_clients.json", `"incident_write"`, `"metrics_write"`)(f)
+		}), Options{}, []string{"oauth/onboarding-url-insecure@6", "oauth/redirect-uri-insecure@3", "oauth/scope-unknown@5"}},
+		{"secret-shaped values and a stored secret in files", with(clean(), func(f map[string]string) {
+			f["assets/config.yaml"] = "api_key: 0f1e2d3c4b5a69788796a5b4c3d2e1f0\nclient_secret: <YOUR_CLIENT_SECRET>\napp_key: xxxxxxxxxxxxxxxxxxxxxxxx\n"
+			f["CHANGELOG.md"] = "# Changelog\n\nUsed ddsbx_secret_00112233445566778899 by mistake.\nAnd the stored canary-secret-value-123.\n"
+		}), Options{KnownSecrets: func(string) []string { return []string{"canary-secret-value-123"} }},
+			[]string{"secrets/found@1", "secrets/found@3", "secrets/found@4"}},
+		{"characters above U+00FF", with(clean(), replace("README.md", "Acme sends incidents", "Acme sends incidents — fast")), Options{},
+			[]string{"readme/char-above-255@5"}},
+		{"README not UTF-8", with(clean(), replace("README.md", "Acme sends", "Acme \xff sends")), Options{}, []string{"readme/not-utf8@5"}},
+		{"setext headings count", with(clean(), func(f map[string]string) {
+			replace("README.md", "## Setup\n", "Setup\n-----\n")(f)
+		}), Options{}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeIntegration(t, t.TempDir(), "acme", tt.files)
+			findings, err := Integration(dir, tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range findings {
+				got = append(got, fmt.Sprintf("%s@%d", f.Rule, f.Line))
+				if f.Message == "" || f.Fix == "" || f.Integration != "acme" || f.File == "" {
+					t.Errorf("incomplete finding %+v", f)
+				}
+				r, ok := RuleByID(f.Rule)
+				if !ok || r.Severity != f.Severity {
+					t.Errorf("finding of unknown rule or wrong severity: %+v", f)
+				}
+				if strings.Contains(f.Message, "canary-secret-value-123") || strings.Contains(f.Message, "0f1e2d3c4b5a69788796a5b4c3d2e1f0") {
+					t.Errorf("a finding repeats the secret: %s", f.Message)
+				}
+			}
+			sort.Strings(got)
+			if strings.Join(got, " ") != strings.Join(tt.want, " ") {
+				for _, f := range findings {
+					t.Logf("%s %s:%d %s", f.Rule, f.File, f.Line, f.Message)
+				}
+				t.Fatalf("got  %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPathOverATree(t *testing.T) {
+	root := t.TempDir()
+	writeIntegration(t, root, "acme", clean())
+	writeIntegration(t, root, "broken", with(clean(), replace("README.md", "## Uninstallation", "### Uninstallation")))
+	writeIntegration(t, root, "plain", map[string]string{"manifest.json": `{"app_id": "plain", "tile": {"support": "README.md#Support"}}`, "README.md": "## Overview\n\n## Setup\n"})
+	os.MkdirAll(filepath.Join(root, ".github"), 0o755)
+	os.MkdirAll(filepath.Join(root, "docs"), 0o755)
+	rep, err := Path(root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Summary.Integrations != 3 || rep.Summary.Errors != 2 || rep.Summary.Warnings != 0 {
+		t.Fatalf("summary %+v, findings %+v", rep.Summary, rep.Findings)
+	}
+	one, err := Path(filepath.Join(root, "acme"), Options{})
+	if err != nil || one.Summary.Integrations != 1 || len(one.Findings) != 0 {
+		t.Fatalf("one integration: %+v %v", one, err)
+	}
+	if _, err := Path(filepath.Join(root, "docs"), Options{}); err == nil || !strings.Contains(err.Error(), "no manifest.json") {
+		t.Fatalf("empty folder: %v", err)
+	}
+	if _, err := Path(filepath.Join(root, "missing"), Options{}); err == nil {
+		t.Fatal("missing path: want an error")
+	}
+}
+
+// BenchmarkCheckTree checks a generated tree of 300 integrations shaped like
+// integrations-extras (a third of them OAuth integrations, some with defects).
+func BenchmarkCheckTree(b *testing.B) {
+	root := b.TempDir()
+	for i := 0; i < 300; i++ {
+		files := clean()
+		name := fmt.Sprintf("partner_%03d", i)
+		files["manifest.json"] = strings.Replace(files["manifest.json"], `"app_id": "acme"`, `"app_id": "`+name+`"`, 1)
+		switch i % 3 {
+		case 1:
+			replace("README.md", "## Uninstallation", "### Uninstallation")(files)
+		case 2:
+			delete(files, "assets/oauth_clients.json")
+			replace("manifest.json", ",\n  \"assets\": {\n    \"oauth\": \"assets/oauth_clients.json\"\n  }", "")(files)
+		}
+		files["CHANGELOG.md"] = "# CHANGELOG - " + name + "\n\n## 1.0.0 / 2026-11-01\n\n***Added***:\n\n* Initial release.\n"
+		files["metadata.csv"] = "metric_name,metric_type,interval,unit_name,per_unit_name,description,orientation,integration,short_name,curated_metric\n" + strings.Repeat(name+".requests,count,,request,,Requests,0,"+name+",requests,\n", 20)
+		files["assets/dashboards/overview.json"] = `{"title": "Overview", "widgets": [` + strings.Repeat(`{"definition": {"type": "timeseries", "requests": [{"q": "sum:partner.requests{*}"}]}},`, 30) + `{}]}`
+		files["assets/service_checks.json"] = "[]"
+		writeIntegration(b, root, name, files)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rep, err := Path(root, Options{})
+		if err != nil || rep.Summary.Integrations != 300 {
+			b.Fatal(err, rep.Summary)
+		}
+	}
+}
