@@ -74,3 +74,27 @@ func GetJSON(s Store, key string, v any) error {
 
 // IsNotFound reports whether err means nothing was stored.
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
+
+// Known returns every secret value stored for an integration, on every site
+// and for both client kinds, so that checks can look for them verbatim.
+func Known(s Store, integration string, sites []string) []string {
+	var out []string
+	for _, site := range sites {
+		for _, kind := range []string{"test", "published"} {
+			ns := Namespace{Integration: integration, Site: site, Kind: kind}
+			if v, err := s.Get(ns.ClientSecretKey()); err == nil {
+				out = append(out, v)
+			}
+			var rec TokenRecord
+			if GetJSON(s, ns.TokenKey(), &rec) != nil {
+				continue
+			}
+			out = append(out, rec.AccessToken, rec.RefreshToken)
+			var key APIKeyRecord
+			if GetJSON(s, ns.APIKeyKey(rec.OrgID), &key) == nil {
+				out = append(out, key.Key)
+			}
+		}
+	}
+	return out
+}

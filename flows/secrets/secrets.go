@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	"github.com/oauthwiz/oauthwiz/flows/atomic"
 )
 
 // ErrNotFound means no secret is stored under that key.
@@ -131,7 +133,7 @@ func (f *File) write(m map[string]string) error {
 	if err != nil {
 		return err
 	}
-	return WriteFileAtomic(f.Path, b, 0o600)
+	return atomic.WriteFile(f.Path, b, 0o600)
 }
 
 func (f *File) Get(key string) (string, error) {
@@ -312,31 +314,4 @@ func Default(warn func(string)) Store {
 		return file
 	}
 	return &Fallback{Primary: Keyring{Service: "oauthwiz"}, Secondary: file, Warn: warn}
-}
-
-// WriteFileAtomic writes through a temporary file in the same folder and a
-// rename, so that a crash never leaves a half-written file.
-func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	defer os.Remove(name)
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(name, path)
 }

@@ -161,6 +161,8 @@ Usage:
   oauthwiz sandbox              run the sandbox alone; prints its sites and clients as JSON
   oauthwiz authorize            test authorization on one site (PKCE, loopback redirect)
   oauthwiz apikey create        create the marketplace API key, stored once, validated
+  oauthwiz check [PATH]         pre-submission checks (one integration, or a whole repo)
+  oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
   oauthwiz doctor [TEXT]        explain an OAuth error message
   oauthwiz --version
 
@@ -194,6 +196,10 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 		return runAPIKeyCmd(ctx, sys, args[2:])
 	case "doctor":
 		return runDoctorCmd(ctx, sys, args[1:])
+	case "check":
+		return runCheckCmd(ctx, sys, args[1:])
+	case "fix":
+		return runFixCmd(ctx, sys, args[1:])
 	case "wizard":
 		return runWizard(ctx, sys, args[1:])
 	}
@@ -208,6 +214,7 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 type flagSet struct {
 	*flag.FlagSet
 	sys *IO
+	pos []string // positional arguments, wherever they stood among the flags
 }
 
 func newFlags(sys *IO, name, synopsis string) *flagSet {
@@ -217,7 +224,7 @@ func newFlags(sys *IO, name, synopsis string) *flagSet {
 		fmt.Fprintf(sys.Err, "Usage: oauthwiz %s\n\nFlags (each also read from OAUTHWIZ_<NAME>):\n", synopsis)
 		fs.PrintDefaults()
 	}
-	return &flagSet{fs, sys}
+	return &flagSet{FlagSet: fs, sys: sys}
 }
 
 func envName(flagName string) string {
@@ -247,15 +254,32 @@ func (f *flagSet) Duration(p *time.Duration, name string, def time.Duration, usa
 	f.DurationVar(p, name, def, usage)
 }
 
+// parse accepts flags before and after positional arguments
+// ("check PATH --json" as well as "check --json PATH").
 func (f *flagSet) parse(args []string) error {
-	if err := f.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	for {
+		if err := f.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return &UsageError{Msg: err.Error()}
 		}
-		return &UsageError{Msg: err.Error()}
+		rest := f.Args()
+		if len(rest) == 0 {
+			return nil
+		}
+		if rest[0] == "--" {
+			f.pos = append(f.pos, rest[1:]...)
+			return nil
+		}
+		f.pos = append(f.pos, rest[0])
+		args = rest[1:]
 	}
-	return nil
 }
+
+// NArg and Arg read the positional arguments.
+func (f *flagSet) NArg() int        { return len(f.pos) }
+func (f *flagSet) Arg(i int) string { return f.pos[i] }
 
 // splitList splits a comma or space separated flag value.
 func splitList(s string) []string {

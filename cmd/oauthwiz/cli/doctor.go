@@ -23,7 +23,7 @@ func runDoctorCmd(ctx context.Context, sys *IO, args []string) error {
 	if err := f.parse(args); err != nil {
 		return err
 	}
-	o.Text = strings.Join(f.Args(), " ")
+	o.Text = strings.Join(f.pos, " ")
 	if o.Text == "" {
 		if sys.Interactive {
 			fmt.Fprintln(sys.Err, "Paste the error message, then press Ctrl+D:")

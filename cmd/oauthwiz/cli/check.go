@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/atomic"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// CheckOptions is `oauthwiz check`.
+type CheckOptions struct {
+	Path          string
+	JSON          bool
+	AppUUID       string
+	Case          string
+	StoredSecrets bool
+}
+
+func runCheckCmd(ctx context.Context, sys *IO, args []string) error {
+	var o CheckOptions
+	f := newFlags(sys, "check", "check [PATH] [--json] [--app-uuid UUID] [--case new|existing|ui-extension]")
+	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
+	f.String(&o.AppUUID, "app-uuid", "", "the published app_uuid a new integration must carry")
+	f.String(&o.Case, "case", "new", "publication case: new, existing or ui-extension (app_uuid is compared only for new)")
+	f.Bool(&o.StoredSecrets, "stored-secrets", false, "also look for the secrets stored in the keyring for every integration of a tree (always done for one integration)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if f.NArg() > 1 {
+		return usagef("check takes one PATH, got %d", f.NArg())
+	}
+	o.Path = "."
+	if f.NArg() == 1 {
+		o.Path = f.Arg(0)
+	}
+	return RunCheck(sys, o)
+}
+
+// RunCheck is the work of `oauthwiz check`.
+func RunCheck(sys *IO, o CheckOptions) error {
+	c, err := integration.ParseCase(o.Case)
+	if err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	opts := checks.Options{AppUUID: o.AppUUID, Case: c}
+	_, single := os.Stat(filepath.Join(o.Path, "manifest.json"))
+	if (single == nil || o.StoredSecrets) && sys.Store != nil {
+		store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+		opts.KnownSecrets = func(name string) []string { return secrets.Known(store, name, assets.SiteIDs()) }
+	}
+	rep, err := checks.Path(o.Path, opts)
+	if err != nil {
+		return usagef("check: %v", err)
+	}
+	if o.JSON {
+		if err := json.NewEncoder(sys.Out).Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printReport(sys, rep)
+	}
+	if rep.Summary.Errors > 0 {
+		return &ProblemsError{Msg: fmt.Sprintf("%d errors", rep.Summary.Errors)}
+	}
+	return nil
+}
+
+func printReport(sys *IO, rep checks.Report) {
+	byName := map[string][]checks.Finding{}
+	var order []string
+	for _, f := range rep.Findings {
+		if _, ok := byName[f.Integration]; !ok {
+			order = append(order, f.Integration)
+		}
+		byName[f.Integration] = append(byName[f.Integration], f)
+	}
+	for _, name := range order {
+		fmt.Fprintf(sys.Out, "%s\n", name)
+		for _, f := range byName[name] {
+			loc := f.File
+			if f.Line > 0 {
+				loc = fmt.Sprintf("%s:%d", f.File, f.Line)
+			}
+			fmt.Fprintf(sys.Out, "  %-7s %-34s %s\n          %s\n          fix: %s\n", f.Severity, f.Rule, loc, f.Message, f.Fix)
+		}
+	}
+	s := rep.Summary
+	fmt.Fprintf(sys.Out, "Checked %d integration%s: %d error%s, %d warning%s.\n", s.Integrations, plural(s.Integrations), s.Errors, plural(s.Errors), s.Warnings, plural(s.Warnings))
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// FixOptions is `oauthwiz fix readme|manifest`.
+type FixOptions struct {
+	What    string // readme or manifest
+	Path    string
+	DryRun  bool
+	Yes     bool
+	Title   string
+	AppUUID string
+}
+
+func runFixCmd(ctx context.Context, sys *IO, args []string) error {
+	if len(args) == 0 || (args[0] != "readme" && args[0] != "manifest") {
+		return usagef("usage: oauthwiz fix readme|manifest [PATH] [--dry-run|--yes]")
+	}
+	o := FixOptions{What: args[0]}
+	f := newFlags(sys, "fix "+o.What, "fix "+o.What+" [PATH] [--dry-run|--yes]")
+	f.Bool(&o.DryRun, "dry-run", false, "print the unified diff and change nothing")
+	f.Bool(&o.Yes, "yes", false, "write without asking")
+	if o.What == "readme" {
+		f.String(&o.Title, "title", "", "the name used in the API Keys link (default: tile.title of manifest.json)")
+	} else {
+		f.String(&o.AppUUID, "app-uuid", "", "also set app_uuid (the published one, for a new integration)")
+	}
+	if err := f.parse(args[1:]); err != nil {
+		return err
+	}
+	o.Path = "."
+	if f.NArg() == 1 {
+		o.Path = f.Arg(0)
+	} else if f.NArg() > 1 {
+		return usagef("fix %s takes one PATH", o.What)
+	}
+	return RunFix(sys, o)
+}
+
+// RunFix is the work of `oauthwiz fix`.
+func RunFix(sys *IO, o FixOptions) error {
+	if o.DryRun && o.Yes {
+		return usagef("--dry-run and --yes contradict each other")
+	}
+	dir := o.Path
+	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	manifestPath := filepath.Join(dir, "manifest.json")
+	mb, mErr := os.ReadFile(manifestPath)
+	var target string
+	var before, after []byte
+	var changed bool
+	switch o.What {
+	case "readme":
+		target = filepath.Join(dir, "README.md")
+		var err error
+		if before, err = os.ReadFile(target); err != nil {
+			return usagef("fix readme: %v", err)
+		}
+		title := o.Title
+		if title == "" && mErr == nil {
+			if m, err := readme.ParseManifest(manifestPath, mb); err == nil {
+				title, _ = m.StringValue(m.TileMember("title"))
+			}
+		}
+		if title == "" {
+			title = filepath.Base(filepath.Clean(dir))
+		}
+		after, changed, err = readme.FixReadme(before, title)
+		if err != nil {
+			return usagef("%s: %v; nothing written", target, err)
+		}
+	case "manifest":
+		target = manifestPath
+		if mErr != nil {
+			return usagef("fix manifest: %v", mErr)
+		}
+		before = mb
+		m, err := readme.ParseManifest(target, mb)
+		if err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+		edits := readme.ManifestEdits{AppUUID: strings.ToLower(o.AppUUID)}
+		rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+		hasSection := len(rb) > 0 && readme.Parse(rb).Uninstall() >= 0
+		a := m.TopMember("assets")
+		isOAuth := a != nil && strings.Contains(string(mb[a.ValStart:a.ValEnd]), `"oauth"`)
+		edits.Uninstallation = isOAuth || hasSection || m.TileMember("uninstallation") != nil
+		if !edits.Uninstallation && edits.AppUUID == "" {
+			fmt.Fprintln(sys.Out, "Nothing to fix: this is not an OAuth integration and its README has no uninstallation section.")
+			return nil
+		}
+		if after, changed, err = readme.FixManifest(target, mb, edits); err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+	}
+	rel := filepath.Base(target)
+	if !changed {
+		fmt.Fprintf(sys.Out, "%s is already right: nothing to change.\n", target)
+		return nil
+	}
+	diff := udiff.Unified("a/"+rel, "b/"+rel, string(before), string(after))
+	fmt.Fprint(sys.Out, diff)
+	switch {
+	case o.DryRun:
+		return nil
+	case o.Yes:
+	case sys.Interactive:
+		fmt.Fprintf(sys.Err, "Write these changes to %s? [y/N] ", target)
+		line, _ := bufio.NewReader(sys.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			fmt.Fprintln(sys.Err, "Nothing written.")
+			return nil
+		}
+	default:
+		return &ProblemsError{Msg: "changes pending"}
+	}
+	st, err := os.Stat(target)
+	if err != nil {
+		return err
+	}
+	if err := atomic.WriteFile(target, after, st.Mode().Perm()); err != nil {
+		return fmt.Errorf("writing %s: %w (the file is unchanged)", target, err)
+	}
+	fmt.Fprintf(sys.Err, "Wrote %s.\n", target)
+	return nil
+}

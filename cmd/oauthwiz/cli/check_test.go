@@ -1,0 +1,140 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+const fixReadme = "# Acme\n\n## Overview\n\nAcme.\n\n## Setup\n\nConnect.\n\n### Uninstallation\n\nRemove the tile.\n\n## Support\n\nMail us.\n\n[1]: https://acme.example\n"
+const fixManifest = "{\n  \"app_id\": \"acme\",\n  \"app_uuid\": \"0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12\",\n  \"tile\": {\n    \"support\": \"README.md#Support\",\n    \"title\": \"Acme Cloud\"\n  },\n  \"assets\": {\"oauth\": \"assets/oauth_clients.json\"}\n}\n"
+const fixClients = `{"integration": {"redirect_uris": ["https://acme.example/cb"], "scopes": ["api_keys_write"], "onboarding_url": "https://acme.example/on", "client_role": "integration"}}`
+
+func integrationDir(t *testing.T) string {
+	dir := filepath.Join(t.TempDir(), "acme")
+	os.MkdirAll(filepath.Join(dir, "assets"), 0o755)
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte(fixReadme), 0o644)
+	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(fixManifest), 0o644)
+	os.WriteFile(filepath.Join(dir, "assets", "oauth_clients.json"), []byte(fixClients), 0o644)
+	return dir
+}
+
+func runCLI(t *testing.T, stdin string, interactive bool, store secrets.Store, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	sys := &cli.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb, Interactive: interactive, Getenv: func(string) string { return "" }, Now: time.Now,
+		Store: func(func(string)) secrets.Store { return store }}
+	err := cli.Main(context.Background(), args, sys)
+	if err != nil && !cli.Silent(err) {
+		errb.WriteString("error: " + err.Error())
+	}
+	return cli.ExitCode(err), out.String(), errb.String()
+}
+
+func TestCheckThenFixThenCheck(t *testing.T) {
+	dir := integrationDir(t)
+	store := &secrets.Memory{}
+	code, stdout, _ := runCLI(t, "", false, store, "check", dir, "--json")
+	var rep struct {
+		Findings []map[string]any `json:"findings"`
+		Summary  map[string]int   `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+		t.Fatal(err, stdout)
+	}
+	if code != 1 || rep.Summary["errors"] != 2 || rep.Summary["integrations"] != 1 {
+		t.Fatalf("exit %d %s", code, stdout)
+	}
+	for _, k := range []string{"integration", "rule", "severity", "file", "line", "message", "fix"} {
+		if _, ok := rep.Findings[0][k]; !ok {
+			t.Errorf("finding lacks %q", k)
+		}
+	}
+
+	// No terminal and no flag: the diff is printed, nothing is written, exit 1.
+	code, stdout, _ = runCLI(t, "", false, store, "fix", "readme", dir)
+	if code != 1 || !strings.Contains(stdout, "-### Uninstallation") || !strings.Contains(stdout, "+## Uninstallation") {
+		t.Fatalf("fix without --yes: %d\n%s", code, stdout)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "README.md")); string(b) != fixReadme {
+		t.Fatal("the README was written without --yes")
+	}
+	if code, _, _ := runCLI(t, "", false, store, "fix", "readme", dir, "--dry-run"); code != 0 {
+		t.Fatalf("--dry-run: %d", code)
+	}
+	// A terminal that answers no, then yes.
+	if code, _, stderr := runCLI(t, "n\n", true, store, "fix", "readme", dir); code != 0 || !strings.Contains(stderr, "Nothing written") {
+		t.Fatalf("answer no: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "y\n", true, store, "fix", "readme", dir); code != 0 || !strings.Contains(stderr, "Wrote") {
+		t.Fatalf("answer yes: %d %s", code, stderr)
+	}
+	if code, stdout, stderr := runCLI(t, "", false, store, "fix", "manifest", dir, "--yes"); code != 0 || !strings.Contains(stdout, `+    "uninstallation": "README.md#Uninstallation",`) {
+		t.Fatalf("fix manifest: %d %s %s", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "", false, store, "check", dir)
+	if code != 0 || !strings.Contains(stdout, "Checked 1 integration: 0 errors, 1 warning.") || !strings.Contains(stdout, "readme/uninstallation-statements") {
+		t.Fatalf("after the fixes: %d\n%s", code, stdout)
+	}
+	for _, what := range []string{"readme", "manifest"} {
+		if code, stdout, _ := runCLI(t, "", false, store, "fix", what, dir, "--yes"); code != 0 || !strings.Contains(stdout, "already right") {
+			t.Fatalf("second fix %s: %d %s", what, code, stdout)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(b), "\"support\": \"README.md#Support\",\n    \"uninstallation\": \"README.md#Uninstallation\",\n    \"title\"") {
+		t.Fatalf("manifest:\n%s", b)
+	}
+}
+
+func TestCheckFindsStoredSecrets(t *testing.T) {
+	dir := integrationDir(t)
+	store := &secrets.Memory{}
+	ns := secrets.Namespace{Integration: "acme", Site: "eu1", Kind: "test"}
+	store.Set(ns.ClientSecretKey(), "stored-client-secret-value-42")
+	os.WriteFile(filepath.Join(dir, "CHANGELOG.md"), []byte("# CHANGELOG\n\ncredentials stored-client-secret-value-42\n"), 0o644)
+	code, stdout, _ := runCLI(t, "", false, store, "check", dir)
+	if code != 1 || !strings.Contains(stdout, "secrets/found") || !strings.Contains(stdout, "CHANGELOG.md:3") || strings.Contains(stdout, "stored-client-secret-value-42") {
+		t.Fatalf("stored secret: %d\n%s", code, stdout)
+	}
+}
+
+func TestCheckAndFixBadInput(t *testing.T) {
+	dir := integrationDir(t)
+	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte("{\n  \"tile\": {,}\n}"), 0o644)
+	store := &secrets.Memory{}
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"check", filepath.Join(dir, "nope")}, 2, "no such file"},
+		{[]string{"check", t.TempDir()}, 2, "no manifest.json"},
+		{[]string{"check", dir, "--case", "old"}, 2, "--case"},
+		{[]string{"check", dir}, 1, "manifest.json:2"},
+		{[]string{"fix", "manifest", dir, "--yes"}, 2, "manifest.json:2:"},
+		{[]string{"fix", "readme", filepath.Join(t.TempDir(), "x")}, 2, "no such file"},
+		{[]string{"fix", "license", dir}, 2, "usage"},
+		{[]string{"fix", "readme", dir, "--dry-run", "--yes"}, 2, "contradict"},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runCLI(t, "", false, store, tt.args...)
+		if code != tt.code || !strings.Contains(stdout+stderr, tt.want) {
+			t.Errorf("%v: exit %d\n%s%s\nwant %q", tt.args, code, stdout, stderr, tt.want)
+		}
+	}
+	noSetup := filepath.Join(t.TempDir(), "x")
+	os.MkdirAll(noSetup, 0o755)
+	os.WriteFile(filepath.Join(noSetup, "README.md"), []byte("## Overview\n"), 0o644)
+	if code, _, stderr := runCLI(t, "", false, store, "fix", "readme", noSetup, "--yes"); code != 2 || !strings.Contains(stderr, "no '## Setup'") {
+		t.Errorf("no setup: %d %s", code, stderr)
+	}
+}
