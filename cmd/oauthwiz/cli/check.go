@@ -4,16 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
-
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
-	"github.com/oauthwiz/oauthwiz/flows/atomic"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -151,68 +149,32 @@ func RunFix(sys *IO, o FixOptions) error {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		dir = filepath.Dir(dir)
 	}
-	manifestPath := filepath.Join(dir, "manifest.json")
-	mb, mErr := os.ReadFile(manifestPath)
-	var target string
-	var before, after []byte
-	var changed bool
-	switch o.What {
-	case "readme":
-		target = filepath.Join(dir, "README.md")
-		var err error
-		if before, err = os.ReadFile(target); err != nil {
-			return usagef("fix readme: %v", err)
-		}
-		title := o.Title
-		if title == "" && mErr == nil {
-			if m, err := readme.ParseManifest(manifestPath, mb); err == nil {
-				title, _ = m.StringValue(m.TileMember("title"))
-			}
-		}
-		if title == "" {
-			title = filepath.Base(filepath.Clean(dir))
-		}
-		after, changed, err = readme.FixReadme(before, title)
-		if err != nil {
-			return usagef("%s: %v; nothing written", target, err)
-		}
-	case "manifest":
-		target = manifestPath
-		if mErr != nil {
-			return usagef("fix manifest: %v", mErr)
-		}
-		before = mb
-		m, err := readme.ParseManifest(target, mb)
-		if err != nil {
-			return &UsageError{Msg: err.Error()}
-		}
-		edits := readme.ManifestEdits{AppUUID: strings.ToLower(o.AppUUID)}
-		rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))
-		hasSection := len(rb) > 0 && readme.Parse(rb).Uninstall() >= 0
-		a := m.TopMember("assets")
-		isOAuth := a != nil && strings.Contains(string(mb[a.ValStart:a.ValEnd]), `"oauth"`)
-		edits.Uninstallation = isOAuth || hasSection || m.TileMember("uninstallation") != nil
-		if !edits.Uninstallation && edits.AppUUID == "" {
-			fmt.Fprintln(sys.Out, "Nothing to fix: this is not an OAuth integration and its README has no uninstallation section.")
-			return nil
-		}
-		if after, changed, err = readme.FixManifest(target, mb, edits); err != nil {
-			return &UsageError{Msg: err.Error()}
-		}
+	var edit *readme.FileEdit
+	var err error
+	target := filepath.Join(dir, "README.md")
+	if o.What == "readme" {
+		edit, err = readme.PlanReadme(dir, o.Title)
+	} else {
+		target = filepath.Join(dir, "manifest.json")
+		edit, err = readme.PlanManifest(dir, o.AppUUID)
 	}
-	rel := filepath.Base(target)
-	if !changed {
+	switch {
+	case errors.Is(err, readme.ErrNothingToFix):
+		fmt.Fprintln(sys.Out, "Nothing to fix: this is not an OAuth integration and its README has no uninstallation section.")
+		return nil
+	case err != nil:
+		return usagef("fix %s: %v", o.What, err)
+	case edit == nil:
 		fmt.Fprintf(sys.Out, "%s is already right: nothing to change.\n", target)
 		return nil
 	}
-	diff := udiff.Unified("a/"+rel, "b/"+rel, string(before), string(after))
-	fmt.Fprint(sys.Out, diff)
+	fmt.Fprint(sys.Out, edit.Diff())
 	switch {
 	case o.DryRun:
 		return nil
 	case o.Yes:
 	case sys.Interactive:
-		fmt.Fprintf(sys.Err, "Write these changes to %s? [y/N] ", target)
+		fmt.Fprintf(sys.Err, "Write these changes to %s? [y/N] ", edit.Path)
 		line, _ := bufio.NewReader(sys.In).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
 			fmt.Fprintln(sys.Err, "Nothing written.")
@@ -221,13 +183,9 @@ func RunFix(sys *IO, o FixOptions) error {
 	default:
 		return &ProblemsError{Msg: "changes pending"}
 	}
-	st, err := os.Stat(target)
-	if err != nil {
+	if err := edit.Write(); err != nil {
 		return err
 	}
-	if err := atomic.WriteFile(target, after, st.Mode().Perm()); err != nil {
-		return fmt.Errorf("writing %s: %w (the file is unchanged)", target, err)
-	}
-	fmt.Fprintf(sys.Err, "Wrote %s.\n", target)
+	fmt.Fprintf(sys.Err, "Wrote %s.\n", edit.Path)
 	return nil
 }
