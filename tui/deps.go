@@ -2,12 +2,16 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -32,6 +36,11 @@ type Flows interface {
 	Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error)
 	// CreateAPIKey creates or reuses the org's marketplace API key.
 	CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error)
+	// Check runs the pre-submission checks on the integration folder.
+	Check(ctx context.Context, dir string) ([]checks.Finding, error)
+	// PlanFixes previews the README and manifest edits; ApplyFixes writes them.
+	PlanFixes(dir string) ([]*readme.FileEdit, error)
+	ApplyFixes(edits []*readme.FileEdit) error
 }
 
 // Deps is what the wizard needs from outside.
@@ -86,6 +95,50 @@ func (f RealFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL fu
 		return Authorized{}, err
 	}
 	return Authorized{Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, Granted: res.ScopesGranted, Missing: res.ScopesMissing, Expiry: res.Token.Expiry}, nil
+}
+
+// Check implements Flows.
+func (f RealFlows) Check(ctx context.Context, dir string) ([]checks.Finding, error) {
+	return checks.Integration(dir, checks.Options{
+		KnownSecrets: func(name string) []string { return secrets.Known(f.Store, f.Integration, assets.SiteIDs()) },
+	})
+}
+
+// PlanFixes implements Flows.
+func (f RealFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) { return PlanFixes(dir) }
+
+// PlanFixes plans the README fix, then the manifest fix as it will be once the
+// README is fixed.
+func PlanFixes(dir string) ([]*readme.FileEdit, error) {
+	var out []*readme.FileEdit
+	if _, err := readme.PlanManifest(dir, ""); errors.Is(err, readme.ErrNothingToFix) {
+		return nil, nil // not an OAuth integration: no uninstallation edits apply
+	}
+	r, err := readme.PlanReadme(dir, "")
+	if err != nil {
+		return nil, err
+	}
+	if r != nil {
+		out = append(out, r)
+	}
+	m, err := readme.PlanManifest(dir, "")
+	if err != nil && !errors.Is(err, readme.ErrNothingToFix) {
+		return nil, err
+	}
+	if m != nil {
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// ApplyFixes implements Flows.
+func (f RealFlows) ApplyFixes(edits []*readme.FileEdit) error {
+	for _, e := range edits {
+		if err := e.Write(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CreateAPIKey implements Flows.

@@ -28,6 +28,7 @@ const (
 	stepCredentials
 	stepAuthorize
 	stepAPIKey
+	stepChecks
 	stepSummary
 )
 
@@ -88,8 +89,9 @@ type Model struct {
 	focus            int
 	credErr          string
 
-	auth authState
-	key  keyState
+	auth  authState
+	key   keyState
+	check checkState
 
 	Cancelled bool
 	Finished  bool
@@ -133,7 +135,7 @@ func (m Model) keyMap() KeyMap {
 	k := m.keys
 	switch m.step {
 	case stepIntegration, stepSite:
-		k.active = []key.Binding{k.Up, k.Down, k.Next, k.Back}
+		k.active = []key.Binding{k.Move, k.Next, k.Back}
 	case stepCredentials:
 		k.active = []key.Binding{k.Tab, k.Next, k.Back}
 	case stepAuthorize:
@@ -151,6 +153,13 @@ func (m Model) keyMap() KeyMap {
 		} else {
 			k.active = []key.Binding{k.Next, k.Back}
 		}
+	case stepChecks:
+		if m.check.plan != nil {
+			k.active = nil
+		} else {
+			k.active = []key.Binding{k.Move, k.Fix, k.Toggle, k.Recheck, k.Next, k.Back}
+			k.short = []key.Binding{k.Fix, k.Toggle, k.Next, k.Back}
+		}
 	case stepSummary:
 		k.active = []key.Binding{k.Next, k.Back}
 	}
@@ -165,7 +174,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		return m, nil
 	case spinner.TickMsg:
-		if !m.auth.running && !m.key.running {
+		if !m.auth.running && !m.key.running && !m.check.running {
 			return m, nil
 		}
 		var cmd tea.Cmd
@@ -185,6 +194,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case apiKeyMsg:
 		m.key.running, m.key.result, m.key.err = false, msg.res, nil
 		return m, nil
+	case checksMsg, fixPlanMsg, fixAppliedMsg:
+		return m.updateCheckMsg(msg)
 	case errMsg:
 		if msg.step == stepAuthorize {
 			m.auth.running, m.auth.err = false, msg.err
@@ -271,12 +282,14 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Back):
 			m.step = stepAuthorize
 		case key.Matches(msg, k.Next):
-			m.step = stepSummary
+			return m.startChecks()
 		}
+	case stepChecks:
+		return m.updateChecks(msg)
 	case stepSummary:
 		switch {
 		case key.Matches(msg, k.Back):
-			m.step = stepAPIKey
+			m.step = stepChecks
 		case key.Matches(msg, k.Next):
 			m.Finished = true
 			return m, tea.Quit
@@ -492,6 +505,13 @@ func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
 		case m.step == stepAPIKey:
 			return "▸", "", true, false
 		}
+	case 6:
+		switch {
+		case m.check.publicationReady():
+			return "✓", "checks pass", false, true
+		case m.step == stepChecks:
+			return "▸", "", true, false
+		}
 	}
 	return "·", "", false, false
 }
@@ -664,6 +684,8 @@ func (m Model) main(w int) string {
 			}
 			p("  stored in %s, never shown again", m.deps.Store.Where())
 		}
+	case stepChecks:
+		return m.checklistView(w)
 	case stepSummary:
 		p(m.st.Title.Render("Summary"))
 		for i, name := range Journey {

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -32,6 +33,23 @@ func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, er
 		return fm, ErrCancelled
 	}
 	return fm, err
+}
+
+func (a Accessible) sayFindings(findings []checks.Finding) {
+	errs, warns := 0, 0
+	for _, f := range findings {
+		if f.Severity == checks.Error {
+			errs++
+		} else {
+			warns++
+		}
+		loc := f.File
+		if f.Line > 0 {
+			loc = fmt.Sprintf("%s line %d", f.File, f.Line)
+		}
+		fmt.Fprintf(a.Out, "%s %s, %s: %s Fix: %s\n", f.Severity, f.Rule, loc, f.Message, f.Fix)
+	}
+	fmt.Fprintf(a.Out, "%d error%s, %d warning%s.\n", errs, plural(errs), warns, plural(warns))
 }
 
 // Summary is the plain-text checklist printed on stdout after the wizard.
@@ -79,7 +97,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 	say := func(format string, args ...any) { fmt.Fprintf(a.Out, format+"\n", args...) }
 
-	say("Step 1 of 5: the integration.")
+	say("Step 1 of 6: the integration.")
 	say("Folder %s, name %s.", d.Info.Dir, d.Info.Name)
 	if d.Info.Client != nil {
 		say("OAuth client %q with scopes: %s.", d.Info.Client.Name, strings.Join(d.Info.Client.Scopes, ", "))
@@ -99,7 +117,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	say("Case: %s.", integration.Cases[caseIdx-1].Title)
 
 	say("")
-	say("Step 2 of 5: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
+	say("Step 2 of 6: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
 	var site string
 	for {
 		site = ask("Site to test on first?", "us1")
@@ -114,7 +132,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 3 of 5: client credentials for %s.", site)
+	say("Step 3 of 6: client credentials for %s.", site)
 	if u, err := d.Provider.DeveloperPlatformURL(site); err == nil {
 		say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
 	}
@@ -146,7 +164,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	m.secret.SetValue(secret)
 
 	say("")
-	say("Step 4 of 5: test authorization on %s.", site)
+	say("Step 4 of 6: test authorization on %s.", site)
 	if len(m.scopes()) == 0 || m.redirectURI() == "" {
 		return fmt.Errorf("no scopes or no loopback redirect URI in %s", d.Info.ClientFile)
 	}
@@ -170,7 +188,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 5 of 5: the integration's API key.")
+	say("Step 5 of 6: the integration's API key.")
 	if contains(res.Granted, "api_keys_write") {
 		k, err := d.Flows.CreateAPIKey(ctx, site, clientID)
 		if err != nil {
@@ -186,6 +204,45 @@ func (a Accessible) Run(ctx context.Context) error {
 	} else {
 		m.key.skipped = true
 		say("api_keys_write was not granted: no API key.")
+	}
+	say("")
+	say("Step 6 of 6: pre-submission checks on %s.", d.Info.Dir)
+	m.check.findings, m.check.err = d.Flows.Check(ctx, d.Info.Dir)
+	m.check.ran = true
+	if m.check.err == nil && m.check.fixable() {
+		a.sayFindings(m.check.findings)
+		edits, err := d.Flows.PlanFixes(d.Info.Dir)
+		if err != nil {
+			say("Cannot fix automatically: %v", err)
+		} else if len(edits) > 0 {
+			for _, e := range edits {
+				fmt.Fprint(a.Out, e.Diff())
+			}
+			if strings.EqualFold(ask("Write these changes, y or n?", "y"), "y") {
+				if err := d.Flows.ApplyFixes(edits); err != nil {
+					say("Not written: %v", err)
+				} else {
+					say("Fixes written; checking again.")
+					m.check.findings, m.check.err = d.Flows.Check(ctx, d.Info.Dir)
+				}
+			} else {
+				say("Nothing written.")
+			}
+		}
+	}
+	if m.check.err != nil {
+		say("The checks could not run: %v", m.check.err)
+	} else {
+		a.sayFindings(m.check.findings)
+	}
+	for _, row := range checkRows {
+		if row.manual != "" {
+			say("Manual item, %s: %s", row.title, row.manual)
+			m.check.ticked = map[string]bool{}
+			if strings.EqualFold(ask("Done, y or n?", "n"), "y") {
+				m.check.ticked[row.id] = true
+			}
+		}
 	}
 	m.step = stepSummary
 	m.caseChosen = integration.Cases[caseIdx-1].Case

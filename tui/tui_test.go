@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +18,11 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -34,6 +37,7 @@ type stubFlows struct {
 	keyErr  error
 	granted []string
 	seen    []AuthorizeRequest
+	fixed   bool
 }
 
 func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
@@ -44,6 +48,26 @@ func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL f
 	}
 	return Authorized{Site: req.Site, Org: "Partner Sandbox", OrgID: "org-1", Granted: s.granted, Expiry: fixedNow.Add(time.Hour)}, nil
 }
+
+var stubFindings = []checks.Finding{
+	{Integration: "acme", Rule: "readme/uninstallation-level", Severity: "error", File: "README.md", Line: 17, Message: "'### Uninstallation' is an H3; the docs build only keeps H2 sections", Fix: "run 'oauthwiz fix readme' to make it '## Uninstallation'"},
+	{Integration: "acme", Rule: "manifest/uninstallation-missing", Severity: "error", File: "manifest.json", Line: 7, Message: "tile.uninstallation is missing, and the integration has an OAuth client (assets.oauth)", Fix: "run 'oauthwiz fix manifest'"},
+}
+
+func (s *stubFlows) Check(ctx context.Context, dir string) ([]checks.Finding, error) {
+	if s.fixed {
+		return nil, nil
+	}
+	return stubFindings, nil
+}
+
+func (s *stubFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) {
+	return []*readme.FileEdit{{Path: "/work/integrations-extras/acme/README.md",
+		Before: []byte("## Setup\n\nConnect.\n\n### Uninstallation\n\nRemove it.\n"),
+		After:  []byte("## Setup\n\nConnect.\n\n## Uninstallation\n\nRemove it.\n")}}, nil
+}
+
+func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true; return nil }
 
 func (s *stubFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
 	if s.keyErr != nil {
@@ -68,26 +92,76 @@ func testDeps(f Flows) Deps {
 	}
 }
 
+func keyMsg(k string) tea.KeyMsg {
+	var msg tea.KeyMsg
+	switch k {
+	case "enter":
+		msg = tea.KeyMsg{Type: tea.KeyEnter}
+	case " ":
+		msg = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	case "esc":
+		msg = tea.KeyMsg{Type: tea.KeyEsc}
+	case "tab":
+		msg = tea.KeyMsg{Type: tea.KeyTab}
+	case "down":
+		msg = tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		msg = tea.KeyMsg{Type: tea.KeyUp}
+	default:
+		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	}
+	return msg
+}
+
 func press(m tea.Model, keys ...string) tea.Model {
 	for _, k := range keys {
-		var msg tea.KeyMsg
-		switch k {
-		case "enter":
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyMsg{Type: tea.KeyEsc}
-		case "tab":
-			msg = tea.KeyMsg{Type: tea.KeyTab}
-		case "down":
-			msg = tea.KeyMsg{Type: tea.KeyDown}
-		case "up":
-			msg = tea.KeyMsg{Type: tea.KeyUp}
-		default:
-			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		}
-		m, _ = m.Update(msg)
+		m, _ = m.Update(keyMsg(k))
 	}
 	return m
+}
+
+// pressDrain presses keys and feeds back the messages of the commands they
+// return that answer at once (the stub flows); timers are left out.
+func pressDrain(m tea.Model, keys ...string) tea.Model {
+	for _, k := range keys {
+		var cmd tea.Cmd
+		m, cmd = m.Update(keyMsg(k))
+		m = drain(m, cmd)
+	}
+	return m
+}
+
+func drain(m tea.Model, cmd tea.Cmd) tea.Model {
+	for _, msg := range quickMsgs(cmd) {
+		var next tea.Cmd
+		m, next = m.Update(msg)
+		m = drain(m, next)
+	}
+	return m
+}
+
+func quickMsgs(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case msg := <-ch:
+		if batch, ok := msg.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range batch {
+				out = append(out, quickMsgs(c)...)
+			}
+			return out
+		}
+		if msg == nil {
+			return nil
+		}
+		return []tea.Msg{msg}
+	case <-time.After(30 * time.Millisecond):
+		return nil
+	}
 }
 
 func send(m tea.Model, msgs ...tea.Msg) tea.Model {
@@ -112,6 +186,7 @@ func TestScreens(t *testing.T) {
 	keyed := func() tea.Model {
 		return send(press(authorized(), "enter"), apiKeyMsg{&apikey.Result{Site: "us1", Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}})
 	}
+	checked := func() tea.Model { return pressDrain(keyed(), "enter") }
 	tests := []struct {
 		name  string
 		model func() tea.Model
@@ -123,7 +198,11 @@ func TestScreens(t *testing.T) {
 		{"authorizing", authorizing, "5:00 left"},
 		{"authorized", authorized, "✓ Authorized on us1 as Partner Sandbox"},
 		{"apikey", keyed, "✓ Created the key …abcd"},
-		{"summary", func() tea.Model { return press(keyed(), "enter") }, "Summary"},
+		{"checks", checked, "✗ README"},
+		{"checks-manual", func() tea.Model { return press(checked(), "down", "down", "down", "down", "down", "down", " ") }, "ticked (manual)"},
+		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
+		{"checks-fixed", func() tea.Model { return pressDrain(checked(), "f", "y") }, "Fixes written."},
+		{"summary", func() tea.Model { return press(checked(), "enter") }, "Summary"},
 		{"help", func() tea.Model { return press(base(), "?") }, "ctrl+c"},
 		{"authorize-error", func() tea.Model {
 			return send(press(creds(), "enter"), errMsg{stepAuthorize, errors.New("POST https://api.datadoghq.com/oauth2/v1/token answered 400: invalid_request - Mismatching redirect URI")})
@@ -176,6 +255,12 @@ func TestWizardRunsToTheEnd(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "Created the key")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "manifest.json")
+	tm.Type("f")
+	waitFor(t, tm, "press y to write")
+	tm.Type("y")
+	waitFor(t, tm, "Fixes written.")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "Summary")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
@@ -211,8 +296,17 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	defer sb.Close()
 	d := sb.Discovery()
 	store := &secrets.Memory{}
+	dir := filepath.Join(t.TempDir(), "acme")
+	c, _ := sb.Client("us1", "test")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
+		t.Fatal(err)
+	}
+	info, err := integration.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", Discovery: &d, Now: time.Now, Timeout: 10 * time.Second,
-		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: integration.Info{Name: "acme", Dir: t.TempDir()},
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
 		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -222,10 +316,22 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "valid: GET /api/v1/validate")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "✗ manifest.json") // README: no section yet; manifest: no key
+	tm.Type("f")
+	waitFor(t, tm, "press y to write")
+	tm.Type("y")
+	waitFor(t, tm, "Fixes written.")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Summary")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
-	if !fm.Finished || len(sb.State().APIKeys) != 1 {
-		t.Fatalf("finished=%v keys=%d", fm.Finished, len(sb.State().APIKeys))
+	if !fm.Finished || len(sb.State().APIKeys) != 1 || !fm.check.publicationReady() {
+		t.Fatalf("finished=%v keys=%d findings=%+v", fm.Finished, len(sb.State().APIKeys), fm.check.findings)
+	}
+	rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	mb, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(rb), "## Uninstallation") || !strings.Contains(string(mb), `"uninstallation": "README.md#Uninstallation"`) {
+		t.Fatalf("files not fixed:\n%s\n%s", rb, mb)
 	}
 	out := fmt.Sprint(fm.Summary())
 	for _, v := range store.Values() {
@@ -244,7 +350,8 @@ func TestAccessibleMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 5", fakeURL, "Created the API key ending in abcd", "✓ API key"} {
+	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 6", fakeURL, "Created the API key ending in abcd", "✓ API key",
+		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation", "Fixes written; checking again.", "0 errors, 0 warnings.", "Manual item, Tested on a second site", "✓ README & manifest"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("accessible output lacks %q", want)
 		}

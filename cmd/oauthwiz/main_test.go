@@ -88,10 +88,16 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.keys("?", "Enter")
 	s.waitFor("valid: GET /api/v1/validate accepted it")
 	s.keys("Enter")
+	s.waitFor("✗ manifest.json") // the scratch integration lacks the uninstallation edits
+	s.keys("f")
+	s.waitFor("press y to write")
+	s.keys("y")
+	s.waitFor("Fixes written.")
+	s.keys("Enter")
 	s.waitFor("Summary")
 	s.keys("Enter")
 	sc := s.waitFor("EXIT=0")
-	for _, want := range []string{"✓ API key", "Sandbox after the demo: 2 tokens issued, 1 API key(s)."} {
+	for _, want := range []string{"✓ API key", "✓ README & manifest", "Sandbox after the demo: 2 tokens issued, 1 API key(s)."} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
 		}

@@ -333,7 +333,7 @@ func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
 	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Accessible: true, Timeout: 10 * time.Second}); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
-	for _, want := range []string{"Step 5 of 5", "✓ API key", "valid"} {
+	for _, want := range []string{"Step 6 of 6", "✓ API key", "valid", "Fixes written; checking again.", "✓ README & manifest"} {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
 		}
