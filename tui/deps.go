@@ -13,6 +13,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // AuthorizeRequest is what the authorize step asks of the flows.
@@ -99,9 +100,16 @@ func (f RealFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL fu
 
 // Check implements Flows.
 func (f RealFlows) Check(ctx context.Context, dir string) ([]checks.Finding, error) {
-	return checks.Integration(dir, checks.Options{
+	opts := checks.Options{
 		KnownSecrets: func(name string) []string { return secrets.Known(f.Store, f.Integration, assets.SiteIDs()) },
-	})
+	}
+	if f.StateDir != "" {
+		// The published app_uuid and the case recorded for this integration.
+		if st, err := session.Load(f.StateDir, f.Integration); err == nil {
+			opts.AppUUID, opts.Case = st.PublishedAppUUID, integration.Case(st.Case)
+		}
+	}
+	return checks.Integration(dir, opts)
 }
 
 // PlanFixes implements Flows.

@@ -134,9 +134,28 @@ func FuzzFixManifest(f *testing.F) {
 		if err := json.Unmarshal(out, &v); err != nil {
 			t.Fatalf("result does not parse: %v\n%s", err, out)
 		}
+		var before map[string]any
+		json.Unmarshal([]byte(in), &before)
+		tile, _ := before["tile"].(map[string]any)
+		if _, had := before["app_uuid"]; !had && tile != nil {
+			if _, had := tile["uninstallation"]; !had && !isByteSubsequence([]byte(in), out) {
+				// Pure insertions: every byte of the input is still there, in order.
+				t.Fatalf("input bytes lost:\n%s\n->\n%s", in, out)
+			}
+		}
 		again, changed, err := FixManifest("m.json", out, edits)
 		if err != nil || changed || !bytes.Equal(again, out) {
 			t.Fatalf("not idempotent: %v\n%s\n%s", err, out, again)
 		}
 	})
+}
+
+func isByteSubsequence(a, b []byte) bool {
+	i := 0
+	for _, c := range b {
+		if i < len(a) && a[i] == c {
+			i++
+		}
+	}
+	return i == len(a)
 }

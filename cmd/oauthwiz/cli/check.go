@@ -15,6 +15,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // CheckOptions is `oauthwiz check`.
@@ -53,6 +54,17 @@ func RunCheck(sys *IO, o CheckOptions) error {
 		return &UsageError{Msg: err.Error()}
 	}
 	opts := checks.Options{AppUUID: o.AppUUID, Case: c}
+	if opts.AppUUID == "" {
+		// The published app_uuid recorded for this integration, if any.
+		if info, err := integration.Load(o.Path); err == nil && info.HasManifest {
+			if st, err := session.Load(secrets.StateDir(), info.Name); err == nil {
+				opts.AppUUID = st.PublishedAppUUID
+				if st.Case != "" && o.Case == "new" {
+					opts.Case = integration.Case(st.Case)
+				}
+			}
+		}
+	}
 	_, single := os.Stat(filepath.Join(o.Path, "manifest.json"))
 	if (single == nil || o.StoredSecrets) && sys.Store != nil {
 		store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })

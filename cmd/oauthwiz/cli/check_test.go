@@ -12,6 +12,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 const fixReadme = "# Acme\n\n## Overview\n\nAcme.\n\n## Setup\n\nConnect.\n\n### Uninstallation\n\nRemove the tile.\n\n## Support\n\nMail us.\n\n[1]: https://acme.example\n"
@@ -104,6 +105,25 @@ func TestCheckFindsStoredSecrets(t *testing.T) {
 	code, stdout, _ := runCLI(t, "", false, store, "check", dir)
 	if code != 1 || !strings.Contains(stdout, "secrets/found") || !strings.Contains(stdout, "CHANGELOG.md:3") || strings.Contains(stdout, "stored-client-secret-value-42") {
 		t.Fatalf("stored secret: %d\n%s", code, stdout)
+	}
+}
+
+func TestCheckUsesTheRecordedAppUUID(t *testing.T) {
+	dir := integrationDir(t)
+	state := t.TempDir()
+	t.Setenv("OAUTHWIZ_STATE_DIR", state)
+	if err := session.Save(state, session.State{Integration: "acme", Case: "new", PublishedAppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"}); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ := runCLI(t, "", false, &secrets.Memory{}, "check", dir)
+	if code != 1 || !strings.Contains(stdout, "manifest/app-uuid-mismatch") {
+		t.Fatalf("recorded app_uuid: %d\n%s", code, stdout)
+	}
+	if code, stdout, _ := runCLI(t, "", false, &secrets.Memory{}, "fix", "manifest", dir, "--app-uuid", "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", "--yes"); code != 0 || !strings.Contains(stdout, `+  "app_uuid": "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c",`) {
+		t.Fatalf("fix app_uuid: %d %s", code, stdout)
+	}
+	if _, stdout, _ := runCLI(t, "", false, &secrets.Memory{}, "check", dir); strings.Contains(stdout, "app-uuid") {
+		t.Fatalf("after the fix:\n%s", stdout)
 	}
 }
 

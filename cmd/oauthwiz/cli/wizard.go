@@ -65,7 +65,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", Discovery: d, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys)},
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir()},
 	}
 	if d != nil {
 		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"

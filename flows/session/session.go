@@ -1,0 +1,63 @@
+// Package session keeps what oauthwiz knows about an integration between runs
+// — never a secret: those live in the secrets store.
+package session
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/oauthwiz/oauthwiz/flows/atomic"
+)
+
+// State is one integration's saved progress.
+type State struct {
+	Integration      string `json:"integration"`
+	Case             string `json:"case,omitempty"`
+	PublishedAppUUID string `json:"published_app_uuid,omitempty"`
+}
+
+// Path is the file of an integration's state in a state folder.
+func Path(stateDir, integration string) string {
+	safe := strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == 0 {
+			return '_'
+		}
+		return r
+	}, integration)
+	return filepath.Join(stateDir, "integrations", safe+".json")
+}
+
+// Load reads an integration's state; a missing file is an empty state.
+func Load(stateDir, integration string) (State, error) {
+	p := Path(stateDir, integration)
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return State{Integration: integration}, nil
+	}
+	if err != nil {
+		return State{}, err
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return State{}, fmt.Errorf("%s is not valid JSON (%v): move it aside; oauthwiz starts a new one", p, err)
+	}
+	s.Integration = integration
+	return s, nil
+}
+
+// Save writes an integration's state atomically.
+func Save(stateDir string, s State) error {
+	p := Path(stateDir, s.Integration)
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomic.WriteFile(p, append(b, '\n'), 0o600)
+}
