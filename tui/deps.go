@@ -72,6 +72,8 @@ type RealFlows struct {
 	Integration, Kind string
 	OpenBrowser       func(string) error
 	Now               func() time.Time
+	// StateDir holds the integration's session state (empty: none).
+	StateDir string
 }
 
 func (f RealFlows) ns(site string) secrets.Namespace {
