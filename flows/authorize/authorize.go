@@ -101,7 +101,7 @@ const ConfirmationPage = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>oauthwiz</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <style>body{font-family:sans-serif;margin:4em auto;max-width:32em;color:#222}</style></head>
-<body><h1>%s</h1><p>%s</p></body></html>
+<body><h1>%s</h1><p id="result">%s</p></body></html>
 `
 
 // NewState returns a random state value, fresh for every attempt.

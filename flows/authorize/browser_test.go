@@ -62,7 +62,8 @@ func TestConsentInRealChromium(t *testing.T) {
 				scopesShown, err = chromedp.Run(bctx, chromedp.Text(chromedp.ID("scopes")))
 			}
 			if err == nil {
-				err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("authorize")), chromedp.WaitVisible(chromedp.CSS("h1")))
+				// Wait for the listener's page itself: the consent page has an h1 too.
+				err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("authorize")), chromedp.WaitVisible(chromedp.ID("result")))
 			}
 			if err == nil {
 				finalText, err = chromedp.Run(bctx, chromedp.Text(chromedp.CSS("body")))
