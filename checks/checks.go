@@ -97,6 +97,11 @@ type checker struct {
 	out       []Finding
 }
 
+// cmd names an oauthwiz fix command for this integration's folder.
+func (c *checker) cmd(what string) string {
+	return "'oauthwiz fix " + what + " " + c.dir + "'"
+}
+
 func (c *checker) add(rule, file string, line int, msg, fix string) {
 	r, _ := RuleByID(rule)
 	c.out = append(c.out, Finding{Integration: c.name, Rule: rule, Severity: r.Severity, File: file, Line: line, Message: msg, Fix: fix})
@@ -194,13 +199,13 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 	u := d.Uninstall()
 	switch {
 	case u < 0 && isOAuth:
-		c.add("readme/uninstallation-missing", "README.md", 0, "this OAuth integration's README has no uninstallation section", "run 'oauthwiz fix readme' to add '## Uninstallation' after '## Setup'")
+		c.add("readme/uninstallation-missing", "README.md", 0, "this OAuth integration's README has no uninstallation section", "run "+c.cmd("readme")+" to add '## Uninstallation' after '## Setup'")
 	case u >= 0:
 		h := d.Headings[u]
 		if h.Level != 2 {
-			c.add("readme/uninstallation-level", "README.md", h.Line, fmt.Sprintf("'%s %s' is an H%d; the docs build only keeps H2 sections", strings.Repeat("#", h.Level), h.Text, h.Level), "run 'oauthwiz fix readme' to make it '## Uninstallation'")
+			c.add("readme/uninstallation-level", "README.md", h.Line, fmt.Sprintf("'%s %s' is an H%d; the docs build only keeps H2 sections", strings.Repeat("#", h.Level), h.Text, h.Level), "run "+c.cmd("readme")+" to make it '## Uninstallation'")
 		} else if setup >= 0 && d.NextH2After(setup, -1) != u {
-			c.add("readme/uninstallation-placement", "README.md", h.Line, "'## "+h.Text+"' is not the section right after '## Setup'", "run 'oauthwiz fix readme' to move it right after '## Setup'")
+			c.add("readme/uninstallation-placement", "README.md", h.Line, "'## "+h.Text+"' is not the section right after '## Setup'", "run "+c.cmd("readme")+" to move it right after '## Setup'")
 		}
 		body := strings.ToLower(d.Body(u))
 		revokes := strings.Contains(body, "revok") && (strings.Contains(body, "authoriz") || strings.Contains(body, "authoris"))
@@ -258,7 +263,7 @@ func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
 		if !oauth {
 			why = "the README has an uninstallation section"
 		}
-		c.add("manifest/uninstallation-missing", "manifest.json", line, "tile.uninstallation is missing, and "+why, `run 'oauthwiz fix manifest' to add "uninstallation": "README.md#Uninstallation" beneath "support"`)
+		c.add("manifest/uninstallation-missing", "manifest.json", line, "tile.uninstallation is missing, and "+why, "run "+c.cmd("manifest")+` to add "uninstallation": "README.md#Uninstallation" beneath "support"`)
 	case tu != nil && d != nil: // without a readable README the anchor cannot be judged
 		v, _ := m.StringValue(tu)
 		line := m.LineOf(tu.KeyStart)
@@ -273,7 +278,11 @@ func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
 			}
 		}
 		if !ok {
-			c.add("manifest/uninstallation-anchor", "manifest.json", line, fmt.Sprintf("tile.uninstallation %q does not lead to an H2 of README.md (GitHub anchors)", v), `run 'oauthwiz fix readme' and 'oauthwiz fix manifest' so that it is "README.md#Uninstallation" and the heading is '## Uninstallation'`)
+			fix := "run " + c.cmd("readme") + " so that the README has the '## Uninstallation' H2 it points to"
+			if v != readme.UninstallationValue {
+				fix = "run " + c.cmd("manifest") + ` to make it "` + readme.UninstallationValue + `", and ` + c.cmd("readme") + " for the heading"
+			}
+			c.add("manifest/uninstallation-anchor", "manifest.json", line, fmt.Sprintf("tile.uninstallation %q does not lead to an H2 of README.md (GitHub anchors)", v), fix)
 		}
 	}
 	if au := m.TopMember("app_uuid"); au != nil {
@@ -282,7 +291,7 @@ func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
 		if !uuidRE.MatchString(v) {
 			c.add("manifest/app-uuid-format", "manifest.json", line, fmt.Sprintf("app_uuid %q is not a lowercase UUID of version 4 or 7", v), "use the app_uuid the Developer Platform's Publishing tab gives")
 		} else if c.opts.AppUUID != "" && (c.opts.Case == "" || c.opts.Case == integration.CaseNew) && v != strings.ToLower(c.opts.AppUUID) {
-			c.add("manifest/app-uuid-mismatch", "manifest.json", line, fmt.Sprintf("app_uuid is %s but the published app is %s: the app was not published correctly or the manifest is stale", v, c.opts.AppUUID), "run 'oauthwiz fix manifest --app-uuid "+c.opts.AppUUID+"'")
+			c.add("manifest/app-uuid-mismatch", "manifest.json", line, fmt.Sprintf("app_uuid is %s but the published app is %s: the app was not published correctly or the manifest is stale", v, c.opts.AppUUID), "run 'oauthwiz fix manifest "+c.dir+" --app-uuid "+c.opts.AppUUID+"'")
 		}
 	}
 }
