@@ -175,3 +175,63 @@ func Diagnose(text string) []Trouble {
 	}
 	return out
 }
+
+//go:embed probes.json
+var probesJSON []byte
+
+// Request is one HTTP call of a probe.
+type Request struct {
+	Method     string          `json:"method"`
+	Path       string          `json:"path"`
+	Body       json.RawMessage `json:"body,omitempty"`
+	Idempotent bool            `json:"idempotent,omitempty"` // a POST that only reads
+}
+
+// WriteProbe creates an object and says how to delete it.
+type WriteProbe struct {
+	Request
+	IDPath  string  `json:"id_path"`
+	Cleanup Request `json:"cleanup"`
+}
+
+// Probe is the data-flow check of one scope.
+type Probe struct {
+	Scope string      `json:"scope"`
+	Read  *Request    `json:"read,omitempty"`
+	Write *WriteProbe `json:"write,omitempty"`
+}
+
+// ProbeCatalog is assets/probes.json.
+type ProbeCatalog struct {
+	Probes []Probe `json:"probes"`
+	APIKey struct {
+		Validate Request `json:"validate"`
+		Send     Request `json:"send"`
+	} `json:"api_key"`
+	Manual string `json:"manual"`
+}
+
+var (
+	probesOnce sync.Once
+	probes     ProbeCatalog
+)
+
+// Probes returns the probe catalog.
+func Probes() ProbeCatalog {
+	probesOnce.Do(func() {
+		if err := json.Unmarshal(probesJSON, &probes); err != nil {
+			panic(fmt.Errorf("assets/probes.json: %w", err))
+		}
+	})
+	return probes
+}
+
+// ProbeFor returns the probe of a scope.
+func ProbeFor(scope string) (Probe, bool) {
+	for _, p := range Probes().Probes {
+		if p.Scope == scope {
+			return p, true
+		}
+	}
+	return Probe{}, false
+}

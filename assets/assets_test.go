@@ -1,6 +1,9 @@
 package assets
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSitesTable(t *testing.T) {
 	if got := len(Sites()); got != 9 {
@@ -98,4 +101,30 @@ func FuzzDiagnose(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestProbeCatalog(t *testing.T) {
+	c := Probes()
+	if len(c.Probes) < 20 || c.Manual == "" || c.APIKey.Send.Path != "/api/v2/series" {
+		t.Fatalf("catalog: %d probes", len(c.Probes))
+	}
+	for _, p := range c.Probes {
+		if _, ok := LookupScope(p.Scope); !ok {
+			t.Errorf("probe for unknown scope %q", p.Scope)
+		}
+		if p.Read == nil && p.Write == nil {
+			t.Errorf("%s: no probe", p.Scope)
+		}
+		if w := p.Write; w != nil {
+			if w.IDPath == "" || w.Cleanup.Method == "" || !strings.Contains(w.Cleanup.Path+string(w.Cleanup.Body), "{id}") {
+				t.Errorf("%s: write probe without a usable cleanup", p.Scope)
+			}
+			if !strings.Contains(string(w.Body), "{{name}}") {
+				t.Errorf("%s: created objects must carry the run's name", p.Scope)
+			}
+		}
+	}
+	if _, ok := ProbeFor("dashboards_write"); !ok {
+		t.Fatal("dashboards_write has a probe")
+	}
 }

@@ -25,7 +25,7 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site
 	s.mu.Lock()
 	t := s.tokens[strings.TrimSpace(value)]
 	s.mu.Unlock()
-	if !ok || t == nil || t.Kind != "access" || t.Revoked || t.Site != site.ID || s.opts.Now().After(t.Expires) || !contains(t.Scopes, scope) {
+	if !ok || t == nil || t.Kind != "access" || t.Revoked || t.Site != site.ID || s.opts.Now().After(t.Expires) || !contains(t.Scopes, scope) || contains(s.opts.RefuseScopes, scope) {
 		writeJSON(w, http.StatusForbidden, forbidden)
 		return nil
 	}
@@ -61,14 +61,9 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site asset
 }
 
 func (s *Server) validate(w http.ResponseWriter, r *http.Request, site assets.Site) {
-	key := r.Header.Get("DD-API-KEY")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, k := range s.apiKeys {
-		if key != "" && k.Key == key && k.Site == site.ID {
-			writeJSON(w, http.StatusOK, map[string]bool{"valid": true})
-			return
-		}
+	if s.validKey(r.Header.Get("DD-API-KEY"), site.ID) {
+		writeJSON(w, http.StatusOK, map[string]bool{"valid": true})
+		return
 	}
 	writeJSON(w, http.StatusForbidden, forbidden)
 }

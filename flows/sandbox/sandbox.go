@@ -41,6 +41,15 @@ type Options struct {
 	Scopes        []string
 	// Now is the sandbox's clock.
 	Now func() time.Time
+	// RateLimit is how many API requests a credential may make per
+	// RatePeriod on a site (0: no limit); the answers carry X-RateLimit-*.
+	RateLimit  int
+	RatePeriod time.Duration
+	// RefuseScopes are refused with 403 even when granted, to test how
+	// failures are reported.
+	RefuseScopes []string
+	// Faults are injected into matching API requests.
+	Faults []Fault
 }
 
 // Defaults for the seeded test clients.
@@ -95,7 +104,6 @@ type Server struct {
 	mu      sync.Mutex
 	sites   map[string]*siteServer
 	order   []string
-	control *http.Server
 	ctlURL  string
 	orgs    []*org
 	clients []*client
@@ -104,6 +112,7 @@ type Server struct {
 	tokens  map[string]*token
 	apiKeys []*apiKey
 	closers []func()
+	api     apiState
 }
 
 type siteServer struct {
@@ -158,7 +167,9 @@ func Start(opts Options) (*Server, error) {
 	if len(ids) == 0 {
 		ids = assets.SiteIDs()
 	}
-	s := &Server{opts: opts, sites: map[string]*siteServer{}, pending: map[string]*pendingRequest{}, codes: map[string]*authCode{}, tokens: map[string]*token{}}
+	s := &Server{opts: opts, sites: map[string]*siteServer{}, pending: map[string]*pendingRequest{}, codes: map[string]*authCode{}, tokens: map[string]*token{},
+		api: apiState{objects: map[string]*object{}, windows: map[string]*rateWindow{}}}
+	s.SetFaults(opts.Faults)
 	for _, id := range ids {
 		site, ok := assets.SiteByID(id)
 		if !ok {
@@ -309,11 +320,13 @@ type State struct {
 		Site string `json:"site"`
 		Kind string `json:"kind"`
 	} `json:"orgs"`
-	Clients []StateClient   `json:"clients"`
-	Tokens  []StateToken    `json:"tokens"`
-	APIKeys []StateAPIKey   `json:"api_keys"`
-	Pending int             `json:"pending_authorizations"`
-	Codes   []StateAuthCode `json:"codes"`
+	Clients     []StateClient   `json:"clients"`
+	Tokens      []StateToken    `json:"tokens"`
+	APIKeys     []StateAPIKey   `json:"api_keys"`
+	Pending     int             `json:"pending_authorizations"`
+	Codes       []StateAuthCode `json:"codes"`
+	Objects     []StateObject   `json:"objects"`
+	RateLimited int             `json:"rate_limited"`
 }
 
 // StateClient is a client without its secret.
@@ -390,6 +403,9 @@ func (s *Server) State() State {
 		st.Codes = append(st.Codes, StateAuthCode{c.clientID, c.used, c.expires})
 	}
 	st.Pending = len(s.pending)
+	s.mu.Unlock()
+	st.Objects, st.RateLimited = s.Objects(), s.RateLimited()
+	s.mu.Lock()
 	return st
 }
 
@@ -415,6 +431,15 @@ func (s *Server) controlHandler() http.Handler {
 			return
 		}
 		writeJSON(w, http.StatusOK, c)
+	})
+	mux.HandleFunc("POST /sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
+		var faults []Fault
+		if err := json.NewDecoder(r.Body).Decode(&faults); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body must be a JSON list of faults"}})
+			return
+		}
+		s.SetFaults(faults)
+		writeJSON(w, http.StatusOK, map[string]int{"faults": len(faults)})
 	})
 	mux.HandleFunc("POST /sandbox/api_keys/revoke", func(w http.ResponseWriter, r *http.Request) {
 		n := s.RevokeAPIKeys(r.URL.Query().Get("org_id"))

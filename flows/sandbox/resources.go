@@ -1,0 +1,353 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+)
+
+// Fault makes matching requests misbehave, for tests.
+type Fault struct {
+	Method    string        `json:"method,omitempty"` // "" matches every method
+	Path      string        `json:"path,omitempty"`   // a path prefix; "" matches every API path
+	Latency   time.Duration `json:"latency,omitempty"`
+	Status    int           `json:"status,omitempty"`    // answer this status (5xx, 429) instead
+	Reset     bool          `json:"reset,omitempty"`     // drop the connection
+	Malformed bool          `json:"malformed,omitempty"` // answer 200 with a broken body
+	Times     int           `json:"times,omitempty"`     // how many requests it hits; 0: all
+}
+
+type object struct {
+	ID, Collection, Site, OrgID, Name string
+	Created                           time.Time
+}
+
+// StateObject is an object created through the API and still alive.
+type StateObject struct {
+	ID         string `json:"id"`
+	Collection string `json:"collection"`
+	Site       string `json:"site"`
+	OrgID      string `json:"org_id"`
+	Name       string `json:"name"`
+}
+
+type rateWindow struct {
+	start time.Time
+	used  int
+}
+
+type apiState struct {
+	mu          sync.Mutex
+	objects     map[string]*object
+	windows     map[string]*rateWindow
+	faults      []*Fault
+	rateLimited int // 429 answers given
+	requests    int
+	points      int // series points accepted
+}
+
+// SetFaults replaces the injected faults.
+func (s *Server) SetFaults(faults []Fault) {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	s.api.faults = nil
+	for i := range faults {
+		f := faults[i]
+		s.api.faults = append(s.api.faults, &f)
+	}
+}
+
+func (s *Server) matchFault(r *http.Request) *Fault {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	for _, f := range s.api.faults {
+		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.Path) {
+			if f.Times < 0 {
+				continue
+			}
+			hit := *f
+			if f.Times > 0 {
+				f.Times--
+				if f.Times == 0 {
+					f.Times = -1 // used up
+				}
+			}
+			return &hit
+		}
+	}
+	return nil
+}
+
+// apiMiddleware applies faults, the rate limit and the request id to every
+// API call, the way Datadog's edge would.
+func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if f := s.matchFault(r); f != nil {
+			if f.Latency > 0 {
+				select {
+				case <-time.After(f.Latency):
+				case <-r.Context().Done():
+					return
+				}
+			}
+			switch {
+			case f.Reset:
+				if hj, ok := w.(http.Hijacker); ok {
+					if conn, _, err := hj.Hijack(); err == nil {
+						conn.Close()
+						return
+					}
+				}
+				panic(http.ErrAbortHandler)
+			case f.Malformed:
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusOK)
+				w.Write([]byte(`{"data": [{"id": `))
+				return
+			case f.Status != 0:
+				writeJSON(w, f.Status, map[string][]string{"errors": {http.StatusText(f.Status)}})
+				return
+			}
+		}
+		w.Header().Set("X-Request-Id", randomHex(8))
+		if !s.takeRate(w, site, r) {
+			writeJSON(w, http.StatusTooManyRequests, map[string][]string{"errors": {"Too many requests"}})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// takeRate counts the request in its fixed window (per site and credential)
+// and sets the X-RateLimit headers; false means the limit is exhausted.
+func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Request) bool {
+	limit, period := s.opts.RateLimit, s.opts.RatePeriod
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	s.api.requests++
+	if limit <= 0 {
+		return true
+	}
+	if period <= 0 {
+		period = 10 * time.Second
+	}
+	key := site.ID + "|" + r.Header.Get("Authorization") + r.Header.Get("DD-API-KEY")
+	now := s.opts.Now()
+	win := s.api.windows[key]
+	if win == nil || now.Sub(win.start) >= period {
+		win = &rateWindow{start: now}
+		s.api.windows[key] = win
+	}
+	reset := win.start.Add(period).Sub(now)
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(limit))
+	h.Set("X-RateLimit-Period", strconv.Itoa(int(math.Ceil(period.Seconds()))))
+	h.Set("X-RateLimit-Reset", strconv.FormatFloat(math.Max(reset.Seconds(), 0.001), 'f', 3, 64))
+	if win.used >= limit {
+		h.Set("X-RateLimit-Remaining", "0")
+		s.api.rateLimited++
+		return false
+	}
+	win.used++
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(limit-win.used))
+	return true
+}
+
+// registerProbeRoutes serves every endpoint of the probe catalog with real
+// objects and scope enforcement.
+func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
+	seen := map[string]bool{}
+	route := func(method, path string, h http.HandlerFunc) {
+		pattern := method + " " + path
+		if !seen[pattern] {
+			seen[pattern] = true
+			mux.HandleFunc(pattern, h)
+		}
+	}
+	for _, p := range assets.Probes().Probes {
+		p := p
+		if p.Read != nil {
+			collection := p.Read.Path
+			route(p.Read.Method, p.Read.Path, func(w http.ResponseWriter, r *http.Request) {
+				t := s.bearer(w, r, site, p.Scope)
+				if t == nil {
+					return
+				}
+				writeJSON(w, http.StatusOK, map[string]any{"data": s.list(site.ID, t.OrgID, collection)})
+			})
+		}
+		if wp := p.Write; wp != nil {
+			route(wp.Method, wp.Path, func(w http.ResponseWriter, r *http.Request) {
+				t := s.bearer(w, r, site, p.Scope)
+				if t == nil {
+					return
+				}
+				var body map[string]any
+				if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil {
+					writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body is not valid JSON"}})
+					return
+				}
+				o := s.create(site.ID, t.OrgID, wp.Path, nameOf(body))
+				writeJSON(w, http.StatusOK, shapeWithID(wp.IDPath, o.ID, body))
+			})
+			cleanupPath := wp.Cleanup.Path
+			route(wp.Cleanup.Method, cleanupPath, func(w http.ResponseWriter, r *http.Request) {
+				t := s.bearer(w, r, site, p.Scope)
+				if t == nil {
+					return
+				}
+				var ids []string
+				if id := r.PathValue("id"); id != "" {
+					ids = []string{id}
+				} else { // a bulk delete: {"public_ids": [...]}
+					var body map[string][]string
+					json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
+					for _, v := range body {
+						ids = append(ids, v...)
+					}
+				}
+				deleted := s.delete(site.ID, t.OrgID, wp.Path, ids)
+				if deleted == 0 {
+					writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
+					return
+				}
+				writeJSON(w, http.StatusOK, map[string]any{"deleted": ids})
+			})
+		}
+	}
+	send := assets.Probes().APIKey.Send
+	route(send.Method, send.Path, func(w http.ResponseWriter, r *http.Request) {
+		if !s.validKey(r.Header.Get("DD-API-KEY"), site.ID) {
+			writeJSON(w, http.StatusForbidden, forbidden)
+			return
+		}
+		var body struct {
+			Series []struct {
+				Points []json.RawMessage `json:"points"`
+			} `json:"series"`
+		}
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil || len(body.Series) == 0 {
+			writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"Payload is not in the expected format"}})
+			return
+		}
+		s.api.mu.Lock()
+		for _, se := range body.Series {
+			s.api.points += len(se.Points)
+		}
+		s.api.mu.Unlock()
+		writeJSON(w, http.StatusAccepted, map[string][]string{"errors": {}})
+	})
+}
+
+func nameOf(body map[string]any) string {
+	for _, k := range []string{"name", "title"} {
+		if v, ok := body[k].(string); ok {
+			return v
+		}
+	}
+	if d, ok := body["data"].(map[string]any); ok {
+		if a, ok := d["attributes"].(map[string]any); ok {
+			for _, k := range []string{"name", "title", "message"} {
+				if v, ok := a[k].(string); ok {
+					return v
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// shapeWithID answers a create the way the real endpoint does, with the new
+// id where the catalog's id_path says it is.
+func shapeWithID(idPath, id string, body map[string]any) any {
+	switch idPath {
+	case "data.id":
+		d, _ := body["data"].(map[string]any)
+		if d == nil {
+			d = map[string]any{}
+		}
+		d["id"] = id
+		return map[string]any{"data": d}
+	case "data[0].id":
+		body["id"] = id
+		return map[string]any{"data": []any{body}}
+	default:
+		body[idPath] = id
+		return body
+	}
+}
+
+func (s *Server) create(site, org, collection, name string) *object {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	o := &object{ID: randomHex(6), Collection: collection, Site: site, OrgID: org, Name: name, Created: s.opts.Now()}
+	s.api.objects[o.ID] = o
+	return o
+}
+
+func (s *Server) delete(site, org, collection string, ids []string) int {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	n := 0
+	for _, id := range ids {
+		if o := s.api.objects[id]; o != nil && o.Site == site && o.OrgID == org && o.Collection == collection {
+			delete(s.api.objects, id)
+			n++
+		}
+	}
+	return n
+}
+
+func (s *Server) list(site, org, collection string) []map[string]any {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	out := []map[string]any{}
+	for _, o := range s.api.objects {
+		if o.Site == site && o.OrgID == org && o.Collection == collection {
+			out = append(out, map[string]any{"id": o.ID, "name": o.Name})
+		}
+	}
+	return out
+}
+
+func (s *Server) validKey(key, site string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range s.apiKeys {
+		if key != "" && k.Key == key && k.Site == site {
+			return true
+		}
+	}
+	return false
+}
+
+// Objects lists the objects created through the API and still alive.
+func (s *Server) Objects() []StateObject {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	out := []StateObject{}
+	for _, o := range s.api.objects {
+		out = append(out, StateObject{o.ID, o.Collection, o.Site, o.OrgID, o.Name})
+	}
+	return out
+}
+
+// RateLimited is how many requests the sandbox answered 429.
+func (s *Server) RateLimited() int {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	return s.api.rateLimited
+}
+
+// PointsReceived is how many series points were accepted with an API key.
+func (s *Server) PointsReceived() int { s.api.mu.Lock(); defer s.api.mu.Unlock(); return s.api.points }

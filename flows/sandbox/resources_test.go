@@ -1,0 +1,127 @@
+package sandbox_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+)
+
+func (e *env) call(method, path, bearer, body string) (*http.Response, string) {
+	e.t.Helper()
+	req, _ := http.NewRequest(method, e.client.app+path, strings.NewReader(body))
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, strings.TrimSpace(string(b))
+}
+
+func (e *env) accessToken(scopes string) string {
+	_, out := e.token(e.exchangeForm(e.code(func(q url.Values) { q.Set("scope", scopes) })), "application/x-www-form-urlencoded")
+	return out["access_token"].(string)
+}
+
+func TestProbeEndpointsKeepRealObjects(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true, Scopes: []string{"dashboards_read", "dashboards_write", "slos_write", "synthetics_write", "monitors_read"}})
+	at := e.accessToken("dashboards_read dashboards_write slos_write synthetics_write")
+	resp, body := e.call("POST", "/api/v1/dashboard", at, `{"title":"oauthwiz-check-1","layout_type":"ordered","widgets":[]}`)
+	var dash struct{ ID, Title string }
+	json.Unmarshal([]byte(body), &dash)
+	if resp.StatusCode != 200 || dash.ID == "" || dash.Title != "oauthwiz-check-1" || resp.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("create dashboard: %d %s", resp.StatusCode, body)
+	}
+	if _, body := e.call("GET", "/api/v1/dashboard", at, ""); !strings.Contains(body, dash.ID) {
+		t.Fatalf("list does not show it: %s", body)
+	}
+	if objs := e.sb.State().Objects; len(objs) != 1 || objs[0].Name != "oauthwiz-check-1" {
+		t.Fatalf("state objects %+v", objs)
+	}
+	_, body = e.call("POST", "/api/v1/slo", at, `{"name":"oauthwiz-check-2"}`)
+	var slo struct{ Data []struct{ ID string } }
+	json.Unmarshal([]byte(body), &slo)
+	_, body = e.call("POST", "/api/v1/synthetics/tests/api", at, `{"name":"oauthwiz-check-3"}`)
+	var syn struct {
+		PublicID string `json:"public_id"`
+	}
+	json.Unmarshal([]byte(body), &syn)
+	for _, c := range []struct{ method, path, body string }{
+		{"DELETE", "/api/v1/dashboard/" + dash.ID, ""},
+		{"DELETE", "/api/v1/slo/" + slo.Data[0].ID, ""},
+		{"POST", "/api/v1/synthetics/tests/delete", `{"public_ids":["` + syn.PublicID + `"]}`},
+	} {
+		if resp, body := e.call(c.method, c.path, at, c.body); resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %d %s", c.method, c.path, resp.StatusCode, body)
+		}
+	}
+	if objs := e.sb.State().Objects; len(objs) != 0 {
+		t.Fatalf("objects left: %+v", objs)
+	}
+	if resp, body := e.call("GET", "/api/v1/monitor", at, ""); resp.StatusCode != 403 || body != `{"errors":["Forbidden"]}` {
+		t.Fatalf("unrequested scope: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := e.call("DELETE", "/api/v1/dashboard/nope", at, ""); resp.StatusCode != 404 {
+		t.Fatalf("delete unknown: %d", resp.StatusCode)
+	}
+}
+
+func TestRateLimitHeadersAnd429(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true, RateLimit: 2, RatePeriod: 10 * time.Second})
+	at := e.accessToken("dashboards_read")
+	for i, want := range []string{"1", "0"} {
+		resp, _ := e.call("GET", "/api/v1/dashboard", at, "")
+		if resp.StatusCode != 200 || resp.Header.Get("X-RateLimit-Remaining") != want || resp.Header.Get("X-RateLimit-Limit") != "2" || resp.Header.Get("X-RateLimit-Period") != "10" || resp.Header.Get("X-RateLimit-Reset") == "" {
+			t.Fatalf("request %d: %d %v", i, resp.StatusCode, resp.Header)
+		}
+	}
+	if resp, _ := e.call("GET", "/api/v1/dashboard", at, ""); resp.StatusCode != 429 || e.sb.RateLimited() != 1 {
+		t.Fatalf("third request: %d", resp.StatusCode)
+	}
+	e.clock.Add(10 * time.Second)
+	if resp, _ := e.call("GET", "/api/v1/dashboard", at, ""); resp.StatusCode != 200 {
+		t.Fatalf("after the window: %d", resp.StatusCode)
+	}
+}
+
+func TestFaultInjection(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true})
+	at := e.accessToken("dashboards_read")
+	e.sb.SetFaults([]sandbox.Fault{{Path: "/api/v1/dashboard", Status: 503, Times: 1}, {Path: "/api/v1/dashboard", Malformed: true, Times: 1}})
+	if resp, _ := e.call("GET", "/api/v1/dashboard", at, ""); resp.StatusCode != 503 {
+		t.Fatalf("5xx fault: %d", resp.StatusCode)
+	}
+	if _, body := e.call("GET", "/api/v1/dashboard", at, ""); json.Valid([]byte(body)) {
+		t.Fatalf("malformed fault: %s", body)
+	}
+	if resp, _ := e.call("GET", "/api/v1/dashboard", at, ""); resp.StatusCode != 200 {
+		t.Fatalf("faults used up: %d", resp.StatusCode)
+	}
+	e.sb.SetFaults([]sandbox.Fault{{Path: "/api/", Reset: true, Times: 1}})
+	req, _ := http.NewRequest("GET", e.client.app+"/api/v1/dashboard", nil)
+	req.Header.Set("Authorization", "Bearer "+at)
+	// A fresh connection: Go's transport silently retries an idempotent
+	// request once when a reused connection drops.
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	if _, err := fresh.Do(req); err == nil {
+		t.Fatal("reset fault: the request succeeded")
+	}
+}
+
+func TestRefusedScope(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true, RefuseScopes: []string{"dashboards_read"}})
+	at := e.accessToken("dashboards_read")
+	if resp, _ := e.call("GET", "/api/v1/dashboard", at, ""); resp.StatusCode != 403 {
+		t.Fatalf("refused scope: %d", resp.StatusCode)
+	}
+}
