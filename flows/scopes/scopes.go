@@ -1,0 +1,514 @@
+// Package scopes checks, scope by scope and site by site, that an access token
+// can send, pull or edit what each requested scope allows, that objects it
+// creates are deleted, and that a scope it did not request is refused.
+package scopes
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+)
+
+// Statuses of a result. "manual" means oauthwiz cannot judge it.
+const (
+	Pass    = "pass"
+	Fail    = "fail"
+	Manual  = "manual"
+	Skipped = "skipped"
+)
+
+// Target is one site to check, with its credentials.
+type Target struct {
+	Site        string
+	APIBase     string
+	AccessToken string
+	APIKey      string // the integration's API key there, for api_keys_write
+	Granted     []string
+}
+
+// Options configure a run.
+type Options struct {
+	Targets     []Target
+	Requested   []string
+	HTTPClient  *http.Client
+	Concurrency int           // requests in flight per site; default 4
+	Timeout     time.Duration // per request; default 20 s
+	Retries     int           // for idempotent requests; default 3
+	RunID       string
+	Now         func() time.Time
+	Sleep       func(context.Context, time.Duration) error
+	OnResult    func(Result) // progress, as results arrive
+}
+
+// Result is the outcome of one probe on one site.
+type Result struct {
+	Site       string `json:"site"`
+	Scope      string `json:"scope"`
+	Probe      string `json:"probe"` // read, write, cleanup, refusal, validate, send
+	Status     string `json:"status"`
+	HTTPStatus int    `json:"http_status"`
+	Endpoint   string `json:"endpoint"`
+	Detail     string `json:"detail"`
+	RequestID  string `json:"request_id,omitempty"`
+}
+
+// Leftover is an object a probe created and could not delete.
+type Leftover struct {
+	Site     string `json:"site"`
+	Scope    string `json:"scope"`
+	Endpoint string `json:"endpoint"`
+	ID       string `json:"id"`
+}
+
+// Report is a whole run.
+type Report struct {
+	RunID     string     `json:"run_id"`
+	Results   []Result   `json:"results"`
+	Leftovers []Leftover `json:"leftovers"`
+}
+
+// Failed reports whether anything failed or was left behind.
+func (r Report) Failed() bool {
+	if len(r.Leftovers) > 0 {
+		return true
+	}
+	for _, x := range r.Results {
+		if x.Status == Fail {
+			return true
+		}
+	}
+	return false
+}
+
+// ObjectName is the name of every object a run creates.
+func ObjectName(runID string) string { return "oauthwiz-check-" + runID }
+
+type job func(ctx context.Context, s *siteRun)
+
+type siteRun struct {
+	t       Target
+	o       *Options
+	lim     *limiter
+	mu      *sync.Mutex
+	report  *Report
+	granted map[string]bool
+}
+
+func (s *siteRun) emit(r Result) {
+	r.Site = s.t.Site
+	s.mu.Lock()
+	s.report.Results = append(s.report.Results, r)
+	s.mu.Unlock()
+	if s.o.OnResult != nil {
+		s.o.OnResult(r)
+	}
+}
+
+// Run checks every requested scope on every target, all sites at once.
+func Run(ctx context.Context, o Options) Report {
+	if o.HTTPClient == nil {
+		o.HTTPClient = &http.Client{}
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = 4
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 20 * time.Second
+	}
+	if o.Retries <= 0 {
+		o.Retries = 3
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleepCtx
+	}
+	if o.RunID == "" {
+		o.RunID = strconv.FormatInt(o.Now().Unix(), 36)
+	}
+	report := &Report{RunID: o.RunID, Results: []Result{}, Leftovers: []Leftover{}}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, t := range o.Targets {
+		s := &siteRun{t: t, o: &o, mu: &mu, report: report, granted: map[string]bool{},
+			lim: &limiter{now: o.Now, sleep: o.Sleep}}
+		for _, g := range t.Granted {
+			s.granted[g] = true
+		}
+		jobs := s.jobs()
+		queue := make(chan job)
+		for w := 0; w < o.Concurrency; w++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range queue {
+					j(ctx, s)
+				}
+			}()
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(queue)
+			for i, j := range jobs {
+				select {
+				case queue <- j:
+				case <-ctx.Done():
+					for _, rest := range jobs[i:] {
+						rest(nil, s) // a nil context reports the job as cancelled
+					}
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	sort.SliceStable(report.Results, func(i, j int) bool {
+		a, b := report.Results[i], report.Results[j]
+		if a.Site != b.Site {
+			return a.Site < b.Site
+		}
+		return a.Scope < b.Scope
+	})
+	return *report
+}
+
+func (s *siteRun) jobs() []job {
+	var out []job
+	requested := append([]string(nil), s.o.Requested...)
+	sort.Strings(requested)
+	for _, sc := range requested {
+		sc := sc
+		if !s.granted[sc] {
+			out = append(out, func(ctx context.Context, s *siteRun) {
+				s.emit(Result{Scope: sc, Probe: "grant", Status: Fail, Detail: "requested but not granted by the token: authorize again and compare the granted scopes"})
+			})
+			continue
+		}
+		if sc == "api_keys_write" {
+			out = append(out, func(ctx context.Context, s *siteRun) { s.apiKeyProbe(ctx) })
+			continue
+		}
+		p, ok := assets.ProbeFor(sc)
+		if !ok {
+			out = append(out, func(ctx context.Context, s *siteRun) {
+				s.emit(Result{Scope: sc, Probe: "manual", Status: Manual, Detail: assets.Probes().Manual})
+			})
+			continue
+		}
+		if p.Read != nil {
+			out = append(out, func(ctx context.Context, s *siteRun) { s.readProbe(ctx, sc, *p.Read) })
+		}
+		if p.Write != nil {
+			out = append(out, func(ctx context.Context, s *siteRun) { s.writeProbe(ctx, sc, *p.Write) })
+		}
+	}
+	// Least privilege: a scope that was not granted must be refused.
+	for _, p := range assets.Probes().Probes {
+		if p.Read != nil && !s.granted[p.Scope] {
+			p := p
+			out = append(out, func(ctx context.Context, s *siteRun) { s.refusalProbe(ctx, p.Scope, *p.Read) })
+			break
+		}
+	}
+	return out
+}
+
+type answer struct {
+	status    int
+	body      []byte
+	requestID string
+}
+
+// do sends one request: waits for the rate limit, retries idempotent calls on
+// 5xx and broken connections with backoff, and waits out a 429.
+func (s *siteRun) do(ctx context.Context, method, path string, body []byte, header http.Header, idempotent bool) (answer, error) {
+	url := strings.TrimRight(s.t.APIBase, "/") + path
+	backoff := 200 * time.Millisecond
+	for attempt := 0; ; attempt++ {
+		if err := s.lim.wait(ctx); err != nil {
+			return answer{}, err
+		}
+		rctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
+		var rdr io.Reader
+		if body != nil {
+			rdr = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(rctx, method, url, rdr)
+		if err != nil {
+			cancel()
+			return answer{}, err
+		}
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := s.o.HTTPClient.Do(req)
+		if err != nil {
+			s.lim.done(nil)
+			cancel()
+			if ctx.Err() != nil {
+				return answer{}, ctx.Err()
+			}
+			if idempotent && attempt < s.o.Retries {
+				if err := s.o.Sleep(ctx, backoff); err != nil {
+					return answer{}, err
+				}
+				backoff *= 2
+				continue
+			}
+			return answer{}, err
+		}
+		b, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+		resp.Body.Close()
+		cancel()
+		s.lim.done(resp.Header)
+		a := answer{status: resp.StatusCode, body: b, requestID: resp.Header.Get("X-Request-Id")}
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests && attempt < s.o.Retries+5:
+			// Not processed: safe to send again once the window resets.
+			if err := s.o.Sleep(ctx, resetDelay(resp.Header)); err != nil {
+				return a, err
+			}
+			continue
+		case resp.StatusCode >= 500 && idempotent && attempt < s.o.Retries:
+			if err := s.o.Sleep(ctx, backoff); err != nil {
+				return a, err
+			}
+			backoff *= 2
+			continue
+		}
+		if rerr != nil {
+			return a, fmt.Errorf("reading the answer: %w", rerr)
+		}
+		return a, nil
+	}
+}
+
+func (s *siteRun) bearer() http.Header {
+	return http.Header{"Authorization": {"Bearer " + s.t.AccessToken}, "Accept": {"application/json"}}
+}
+
+func cancelled(ctx context.Context) bool { return ctx == nil || ctx.Err() != nil }
+
+func (s *siteRun) skipCancelled(scope, probe, endpoint string) {
+	s.emit(Result{Scope: scope, Probe: probe, Status: Skipped, Endpoint: endpoint, Detail: "cancelled before it ran"})
+}
+
+func describe(a answer, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	var e struct {
+		Errors []string `json:"errors"`
+	}
+	if json.Unmarshal(a.body, &e) == nil && len(e.Errors) > 0 {
+		return strings.Join(e.Errors, "; ")
+	}
+	if !json.Valid(a.body) {
+		return "the answer is not valid JSON"
+	}
+	return http.StatusText(a.status)
+}
+
+func (s *siteRun) readProbe(ctx context.Context, scope string, r assets.Request) {
+	ep := r.Method + " " + r.Path
+	if cancelled(ctx) {
+		s.skipCancelled(scope, "read", ep)
+		return
+	}
+	idem := r.Method == http.MethodGet || r.Idempotent
+	a, err := s.do(ctx, r.Method, r.Path, s.fill(r.Body, ""), s.bearer(), idem)
+	res := Result{Scope: scope, Probe: "read", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
+	switch {
+	case err == nil && a.status/100 == 2 && json.Valid(a.body):
+		res.Status, res.Detail = Pass, "data pulled"
+	default:
+		res.Status, res.Detail = Fail, describe(a, err)
+	}
+	s.emit(res)
+}
+
+func (s *siteRun) refusalProbe(ctx context.Context, scope string, r assets.Request) {
+	ep := r.Method + " " + r.Path
+	if cancelled(ctx) {
+		s.skipCancelled(scope, "refusal", ep)
+		return
+	}
+	a, err := s.do(ctx, r.Method, r.Path, s.fill(r.Body, ""), s.bearer(), true)
+	res := Result{Scope: scope, Probe: "refusal", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
+	switch {
+	case err != nil:
+		res.Status, res.Detail = Fail, err.Error()
+	case a.status == http.StatusForbidden || a.status == http.StatusUnauthorized:
+		res.Status, res.Detail = Pass, "refused as it should be: the scope was not requested"
+	case a.status/100 == 2:
+		res.Status, res.Detail = Fail, "an unrequested scope was allowed: least privilege is broken"
+	default:
+		res.Status, res.Detail = Fail, "expected 403, got "+describe(a, nil)
+	}
+	s.emit(res)
+}
+
+// fill puts the run's object name (and an id) into a body template.
+func (s *siteRun) fill(body json.RawMessage, id string) []byte {
+	if len(body) == 0 {
+		return nil
+	}
+	out := bytes.ReplaceAll(body, []byte("{{name}}"), []byte(ObjectName(s.o.RunID)))
+	return bytes.ReplaceAll(out, []byte("{id}"), []byte(id))
+}
+
+func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WriteProbe) {
+	ep := w.Method + " " + w.Path
+	if cancelled(ctx) {
+		s.skipCancelled(scope, "write", ep)
+		return
+	}
+	a, err := s.do(ctx, w.Method, w.Path, s.fill(w.Body, ""), s.bearer(), false)
+	res := Result{Scope: scope, Probe: "write", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
+	if err != nil || a.status/100 != 2 {
+		res.Status, res.Detail = Fail, describe(a, err)
+		if err != nil && !errors.Is(err, context.Canceled) {
+			res.Detail += " (a create is never retried blindly: look for " + ObjectName(s.o.RunID) + " objects)"
+		}
+		s.emit(res)
+		return
+	}
+	id, ok := lookup(a.body, w.IDPath)
+	if !ok {
+		res.Status, res.Detail = Fail, "created, but the answer has no "+w.IDPath+": delete "+ObjectName(s.o.RunID)+" by hand"
+		s.emit(res)
+		s.leftover(scope, ep, "?")
+		return
+	}
+	res.Status, res.Detail = Pass, "created "+id
+	s.emit(res)
+	s.leftover(scope, ep, id)
+
+	// Clean up even when the run is cancelled: the object must not stay.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(orBackground(ctx)), 30*time.Second)
+	defer cancel()
+	path := strings.ReplaceAll(w.Cleanup.Path, "{id}", id)
+	cep := w.Cleanup.Method + " " + w.Cleanup.Path
+	ca, cerr := s.do(cctx, w.Cleanup.Method, path, s.fill(w.Cleanup.Body, id), s.bearer(), true)
+	cres := Result{Scope: scope, Probe: "cleanup", HTTPStatus: ca.status, Endpoint: cep, RequestID: ca.requestID}
+	if cerr == nil && ca.status/100 == 2 {
+		cres.Status, cres.Detail = Pass, "deleted "+id
+		s.forget(id)
+	} else {
+		cres.Status, cres.Detail = Fail, describe(ca, cerr)+": delete "+id+" by hand"
+	}
+	s.emit(cres)
+}
+
+func orBackground(ctx context.Context) context.Context {
+	if ctx == nil {
+		return context.Background()
+	}
+	return ctx
+}
+
+func (s *siteRun) leftover(scope, ep, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.report.Leftovers = append(s.report.Leftovers, Leftover{Site: s.t.Site, Scope: scope, Endpoint: ep, ID: id})
+}
+
+func (s *siteRun) forget(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.report.Leftovers[:0]
+	for _, l := range s.report.Leftovers {
+		if !(l.Site == s.t.Site && l.ID == id) {
+			kept = append(kept, l)
+		}
+	}
+	s.report.Leftovers = kept
+}
+
+func (s *siteRun) apiKeyProbe(ctx context.Context) {
+	const scope = "api_keys_write"
+	c := assets.Probes().APIKey
+	if cancelled(ctx) {
+		s.skipCancelled(scope, "validate", c.Validate.Method+" "+c.Validate.Path)
+		return
+	}
+	if s.t.APIKey == "" {
+		s.emit(Result{Scope: scope, Probe: "validate", Status: Skipped, Detail: "no API key is stored for this site: run 'oauthwiz apikey create --site " + s.t.Site + "'"})
+		return
+	}
+	key := http.Header{"Dd-Api-Key": {s.t.APIKey}, "Accept": {"application/json"}}
+	a, err := s.do(ctx, c.Validate.Method, c.Validate.Path, nil, key, true)
+	res := Result{Scope: scope, Probe: "validate", HTTPStatus: a.status, Endpoint: c.Validate.Method + " " + c.Validate.Path, RequestID: a.requestID}
+	if err == nil && a.status == http.StatusOK {
+		res.Status, res.Detail = Pass, "the API key is valid"
+	} else {
+		res.Status, res.Detail = Fail, describe(a, err)
+	}
+	s.emit(res)
+	body := bytes.ReplaceAll(s.fill(c.Send.Body, ""), []byte(`"timestamp": 0`), []byte(`"timestamp": `+strconv.FormatInt(s.o.Now().Unix(), 10)))
+	// A duplicate point is harmless, so sending is retried like a read.
+	a, err = s.do(ctx, c.Send.Method, c.Send.Path, body, key, true)
+	res = Result{Scope: scope, Probe: "send", HTTPStatus: a.status, Endpoint: c.Send.Method + " " + c.Send.Path, RequestID: a.requestID}
+	if err == nil && a.status/100 == 2 {
+		res.Status, res.Detail = Pass, "one point sent to the site's intake with the API key"
+	} else {
+		res.Status, res.Detail = Fail, describe(a, err)
+	}
+	s.emit(res)
+}
+
+// lookup reads a value at a path like "id", "data.id" or "data[0].id".
+func lookup(body []byte, path string) (string, bool) {
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return "", false
+	}
+	for _, part := range strings.Split(path, ".") {
+		name, idx := part, -1
+		if i := strings.Index(part, "["); i >= 0 && strings.HasSuffix(part, "]") {
+			name = part[:i]
+			n, err := strconv.Atoi(part[i+1 : len(part)-1])
+			if err != nil {
+				return "", false
+			}
+			idx = n
+		}
+		if name != "" {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return "", false
+			}
+			v = m[name]
+		}
+		if idx >= 0 {
+			l, ok := v.([]any)
+			if !ok || idx >= len(l) {
+				return "", false
+			}
+			v = l[idx]
+		}
+	}
+	switch x := v.(type) {
+	case string:
+		return x, x != ""
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64), true
+	}
+	return "", false
+}

@@ -1,0 +1,188 @@
+package scopes_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
+)
+
+// probeScopes is every scope with a probe, plus api_keys_write.
+func probeScopes() []string {
+	out := []string{"api_keys_write"}
+	for _, p := range assets.Probes().Probes {
+		out = append(out, p.Scope)
+	}
+	return out
+}
+
+// authorized starts a sandbox and authorizes the test client on each site
+// with the requested scopes (minus some, to leave scopes to refuse), and
+// creates the API key there.
+func authorized(t testing.TB, opts sandbox.Options, sites []string, requested []string) (*sandbox.Server, []scopes.Target) {
+	t.Helper()
+	opts.Sites, opts.AutoApprove = sites, true
+	if opts.Scopes == nil {
+		opts.Scopes = probeScopes()
+	}
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	p := sb.Provider()
+	var targets []scopes.Target
+	for _, site := range sites {
+		c, _ := sb.Client(site, "test")
+		res, err := authorize.Run(context.Background(), authorize.Options{
+			Provider: p, Site: site, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+			RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: requested, Timeout: 10 * time.Second,
+			OnURL: func(u, _ string) { go sandbox.Browse(u) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, _ := p.Hosts(site)
+		target := scopes.Target{Site: site, APIBase: h.APIURL, AccessToken: res.Token.AccessToken, Granted: res.ScopesGranted}
+		if k, err := (datadog.Client{APIBase: h.APIURL}).CreateMarketplaceKey(context.Background(), res.Token.AccessToken); err == nil {
+			target.APIKey = k.Key
+		}
+		targets = append(targets, target)
+	}
+	return sb, targets
+}
+
+func requestedScopes() []string {
+	var out []string
+	for _, s := range probeScopes() {
+		if s != "apm_read" && s != "usage_read" { // left unrequested: one must be refused
+			out = append(out, s)
+		}
+	}
+	return append(out, "workflows_read") // a scope without a probe: manual
+}
+
+func TestEveryScopeOnTwoSites(t *testing.T) {
+	sb, targets := authorized(t, sandbox.Options{RateLimit: 15, RatePeriod: 300 * time.Millisecond, Scopes: append(probeScopes(), "workflows_read")}, []string{"us1", "eu1"}, requestedScopes())
+	var seen atomic.Int32
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requestedScopes(), RunID: "t1", OnResult: func(scopes.Result) { seen.Add(1) }})
+	if rep.Failed() {
+		for _, r := range rep.Results {
+			if r.Status != scopes.Pass {
+				t.Logf("%+v", r)
+			}
+		}
+		t.Fatalf("the run failed; leftovers %+v", rep.Leftovers)
+	}
+	count := map[string]int{}
+	for _, r := range rep.Results {
+		count[r.Site+" "+r.Status]++
+		if r.Status == scopes.Pass && r.Probe != "grant" && (r.HTTPStatus == 0 || r.Endpoint == "" || r.RequestID == "") {
+			t.Errorf("a pass without evidence: %+v", r)
+		}
+		if r.Scope == "workflows_read" && r.Status != scopes.Manual {
+			t.Errorf("a scope without a probe must be manual: %+v", r)
+		}
+		if r.Probe == "refusal" && (r.Status != scopes.Pass || r.HTTPStatus != 403) {
+			t.Errorf("refusal probe: %+v", r)
+		}
+	}
+	if count["us1 manual"] != 1 || count["eu1 manual"] != 1 || count["us1 pass"] < 25 || count["us1 pass"] != count["eu1 pass"] {
+		t.Fatalf("counts %v", count)
+	}
+	if int(seen.Load()) != len(rep.Results) {
+		t.Fatalf("progress saw %d of %d results", seen.Load(), len(rep.Results))
+	}
+	if n := len(sb.State().Objects); n != 0 {
+		t.Fatalf("%d objects left behind", n)
+	}
+	if sb.RateLimited() != 0 {
+		t.Fatalf("the rate limit was exceeded %d times", sb.RateLimited())
+	}
+	if sb.PointsReceived() != 2 {
+		t.Fatalf("points received: %d", sb.PointsReceived())
+	}
+}
+
+func TestRefusedScopeIsAFailure(t *testing.T) {
+	_, targets := authorized(t, sandbox.Options{RefuseScopes: []string{"dashboards_write"}}, []string{"us1"}, []string{"dashboards_read", "dashboards_write"})
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: []string{"dashboards_read", "dashboards_write"}})
+	var write scopes.Result
+	for _, r := range rep.Results {
+		if r.Scope == "dashboards_write" {
+			write = r
+		}
+	}
+	if !rep.Failed() || write.Status != scopes.Fail || write.HTTPStatus != 403 || write.Detail != "Forbidden" {
+		t.Fatalf("refused scope: %+v", rep.Results)
+	}
+}
+
+func TestCancelledRunLeavesNothing(t *testing.T) {
+	sb, targets := authorized(t, sandbox.Options{Scopes: append(probeScopes(), "workflows_read"), Faults: []sandbox.Fault{{Path: "/api/", Latency: 40 * time.Millisecond}}}, []string{"us1", "eu1"}, requestedScopes())
+	ctx, cancel := context.WithCancel(context.Background())
+	var created atomic.Int32
+	rep := scopes.Run(ctx, scopes.Options{Targets: targets, Requested: requestedScopes(), Concurrency: 2, OnResult: func(r scopes.Result) {
+		if r.Probe == "write" && r.Status == scopes.Pass && created.Add(1) == 2 {
+			cancel() // Ctrl+C in the middle of the run
+		}
+	}})
+	if created.Load() < 2 {
+		t.Fatal("the run was not cancelled in the middle")
+	}
+	skipped := 0
+	for _, r := range rep.Results {
+		if r.Status == scopes.Skipped {
+			skipped++
+		}
+	}
+	if skipped == 0 || len(rep.Leftovers) != 0 || len(sb.State().Objects) != 0 {
+		t.Fatalf("skipped %d, leftovers %+v, objects %+v", skipped, rep.Leftovers, sb.State().Objects)
+	}
+}
+
+func TestRetriesOnlyWhatIsSafe(t *testing.T) {
+	sb, targets := authorized(t, sandbox.Options{}, []string{"us1"}, []string{"dashboards_read", "dashboards_write", "monitors_read"})
+	sb.SetFaults([]sandbox.Fault{
+		{Method: "GET", Path: "/api/v1/dashboard", Status: 503, Times: 2},    // a read: retried until it passes
+		{Method: "POST", Path: "/api/v1/dashboard", Status: 502, Times: 1},   // a create: never retried
+		{Method: "GET", Path: "/api/v1/monitor", Malformed: true, Times: 10}, // a garbled answer is a failure
+	})
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: []string{"dashboards_read", "dashboards_write", "monitors_read"}, Sleep: func(context.Context, time.Duration) error { return nil }})
+	got := map[string]scopes.Result{}
+	for _, r := range rep.Results {
+		got[r.Scope+"/"+r.Probe] = r
+	}
+	if r := got["dashboards_read/read"]; r.Status != scopes.Pass {
+		t.Errorf("read after two 503s: %+v", r)
+	}
+	if r := got["dashboards_write/write"]; r.Status != scopes.Fail || r.HTTPStatus != 502 {
+		t.Errorf("create after a 502: %+v", r)
+	}
+	if r := got["monitors_read/read"]; r.Status != scopes.Fail || !strings.Contains(r.Detail, "not valid JSON") {
+		t.Errorf("malformed answer: %+v", r)
+	}
+	if len(sb.State().Objects) != 0 {
+		t.Fatal("objects left")
+	}
+}
+
+func TestWaitsOutA429(t *testing.T) {
+	sb, targets := authorized(t, sandbox.Options{RateLimit: 1, RatePeriod: 200 * time.Millisecond}, []string{"us1"}, []string{"dashboards_read", "monitors_read"})
+	// Three requests at once against one request per window: before any
+	// answer tells the limit, two get 429 and are sent again after the reset.
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: []string{"dashboards_read", "monitors_read"}, Concurrency: 3})
+	if rep.Failed() {
+		t.Fatalf("%+v", rep.Results)
+	}
+	if sb.RateLimited() == 0 {
+		t.Fatal("the test did not provoke a 429")
+	}
+}
