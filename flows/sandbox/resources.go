@@ -128,7 +128,7 @@ func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler
 	})
 }
 
-// takeRate counts the request in its fixed window (per site and credential)
+// takeRate counts the request in its clock-aligned window (per site and credential)
 // and sets the X-RateLimit headers; false means the limit is exhausted.
 func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Request) bool {
 	limit, period := s.opts.RateLimit, s.opts.RatePeriod
@@ -143,9 +143,11 @@ func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Reque
 	}
 	key := site.ID + "|" + r.Header.Get("Authorization") + r.Header.Get("DD-API-KEY")
 	now := s.opts.Now()
+	// Fixed windows aligned on the clock, as X-RateLimit-Reset describes them.
+	start := now.Truncate(period)
 	win := s.api.windows[key]
-	if win == nil || now.Sub(win.start) >= period {
-		win = &rateWindow{start: now}
+	if win == nil || !win.start.Equal(start) {
+		win = &rateWindow{start: start}
 		s.api.windows[key] = win
 	}
 	reset := win.start.Add(period).Sub(now)

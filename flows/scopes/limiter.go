@@ -16,6 +16,7 @@ type limiter struct {
 	remaining int // requests we may still send in the window
 	reset     time.Time
 	inflight  int // sent and not answered yet
+	minRem    int // the smallest Remaining an answer gave in this window
 	now       func() time.Time
 	sleep     func(context.Context, time.Duration) error
 }
@@ -45,8 +46,11 @@ func (l *limiter) wait(ctx context.Context) error {
 }
 
 // done ends a request; h is its answer's header (nil when none came).
-// The server's remaining count does not include the requests still in
-// flight, so they are taken off it: the estimate errs on the safe side.
+// Two estimates of what may still be sent are both safe: the count kept
+// since the window began (one less per request sent), and the smallest
+// Remaining the server gave minus the requests still in flight (answers can
+// come back out of order, so only the smallest one is trusted). The larger
+// of the two is used.
 func (l *limiter) done(h http.Header) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -60,14 +64,13 @@ func (l *limiter) done(h http.Header) {
 		return
 	}
 	reset := l.now().Add(time.Duration(secs * float64(time.Second)))
-	left := rem - l.inflight
-	switch {
-	case !l.known || reset.After(l.reset.Add(100*time.Millisecond)):
+	if !l.known || reset.After(l.reset.Add(100*time.Millisecond)) {
 		// A new window.
-		l.known, l.remaining, l.reset = true, left, reset
-	case left < l.remaining:
-		l.remaining = left
+		l.known, l.reset, l.minRem, l.remaining = true, reset, rem, rem-l.inflight
+		return
 	}
+	l.minRem = min(l.minRem, rem)
+	l.remaining = max(l.remaining, l.minRem-l.inflight)
 }
 
 // resetDelay is how long a 429 asks to wait.
