@@ -35,6 +35,7 @@ type Target struct {
 	AccessToken string
 	APIKey      string // the integration's API key there, for api_keys_write
 	Granted     []string
+	Requested   []string // overrides Options.Requested for this site
 }
 
 // Options configure a run.
@@ -188,6 +189,9 @@ func Run(ctx context.Context, o Options) Report {
 func (s *siteRun) jobs() []job {
 	var out []job
 	requested := append([]string(nil), s.o.Requested...)
+	if s.t.Requested != nil {
+		requested = append([]string(nil), s.t.Requested...)
+	}
 	sort.Strings(requested)
 	for _, sc := range requested {
 		sc := sc

@@ -9,15 +9,35 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/atomic"
 )
 
 // State is one integration's saved progress.
 type State struct {
-	Integration      string `json:"integration"`
-	Case             string `json:"case,omitempty"`
-	PublishedAppUUID string `json:"published_app_uuid,omitempty"`
+	Integration      string         `json:"integration"`
+	Case             string         `json:"case,omitempty"`
+	PublishedAppUUID string         `json:"published_app_uuid,omitempty"`
+	ScopeChecks      *ScopeEvidence `json:"scope_checks,omitempty"`
+}
+
+// ScopeEvidence is the last scope-check run, kept for the pull request body.
+type ScopeEvidence struct {
+	RunID   string        `json:"run_id"`
+	At      time.Time     `json:"at"`
+	Results []ScopeResult `json:"results"`
+}
+
+// ScopeResult is one probe's outcome (no token, no key: only what was seen).
+type ScopeResult struct {
+	Site       string `json:"site"`
+	Scope      string `json:"scope"`
+	Probe      string `json:"probe"`
+	Status     string `json:"status"`
+	HTTPStatus int    `json:"http_status"`
+	Endpoint   string `json:"endpoint"`
+	RequestID  string `json:"request_id,omitempty"`
 }
 
 // Path is the file of an integration's state in a state folder.

@@ -161,6 +161,7 @@ Usage:
   oauthwiz sandbox              run the sandbox alone; prints its sites and clients as JSON
   oauthwiz authorize            test authorization on one site (PKCE, loopback redirect)
   oauthwiz apikey create        create the marketplace API key, stored once, validated
+  oauthwiz scopes check         scope-by-scope data flow checks on every authorized site
   oauthwiz check [PATH]         pre-submission checks (one integration, or a whole repo)
   oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
   oauthwiz doctor [TEXT]        explain an OAuth error message
@@ -198,6 +199,8 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 		return runDoctorCmd(ctx, sys, args[1:])
 	case "check":
 		return runCheckCmd(ctx, sys, args[1:])
+	case "scopes":
+		return runScopesCmd(ctx, sys, args[1:])
 	case "fix":
 		return runFixCmd(ctx, sys, args[1:])
 	case "wizard":

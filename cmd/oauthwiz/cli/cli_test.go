@@ -17,6 +17,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // browserWriter is stderr for the command under test: it keeps what was
@@ -83,7 +84,7 @@ func (h *harness) run(stdin string, args ...string) (code int, stdout, stderr st
 		Now:        time.Now, Version: "test",
 		OpenBrowser: func(string) error { h.t.Error("no browser may be opened"); return nil },
 	}
-	if args[0] == "authorize" || args[0] == "apikey" {
+	if args[0] == "authorize" || args[0] == "apikey" || args[0] == "scopes" {
 		args = append(args, "--dir", h.dir)
 	}
 	err := cli.Main(context.Background(), args, sys)
@@ -174,6 +175,52 @@ func TestAuthorizeThenAPIKeyHeadless(t *testing.T) {
 	}
 	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--refresh"); code != 2 || !strings.Contains(stderr, "run 'oauthwiz authorize --site us1' first") {
 		t.Fatalf("refresh after revoke: %d %s", code, stderr)
+	}
+}
+
+func TestScopesCheckOnTwoSites(t *testing.T) {
+	h := newHarness(t, sandbox.Options{RefuseScopes: []string{"monitors_read"}})
+	h.env["OAUTHWIZ_STATE_DIR"] = h.state
+	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
+	for _, site := range []string{"us1", "eu1"} {
+		if code, _, stderr := h.run("", "authorize", "--site", site, "--no-browser", "--timeout", "10s"); code != 0 {
+			t.Fatalf("authorize %s: %s", site, stderr)
+		}
+	}
+	if code, _, stderr := h.run("", "apikey", "create", "--site", "us1"); code != 0 {
+		t.Fatalf("apikey: %s", stderr)
+	}
+	if code, _, stderr := h.run("", "scopes", "check", "--site", "us1,ap1"); code != 2 || !strings.Contains(stderr, "--site ap1") {
+		t.Fatalf("unauthorized site: %d %s", code, stderr)
+	}
+	code, stdout, stderr := h.run("", "scopes", "check", "--site", "us1,eu1", "--json")
+	var doc cli.ScopesJSON
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s\n%s", err, stdout, stderr)
+	}
+	status := map[string]string{}
+	for _, r := range doc.Results {
+		status[r.Site+" "+r.Scope+" "+r.Probe] = r.Status
+	}
+	want := map[string]string{
+		"us1 dashboards_read read": "pass", "us1 monitors_read read": "fail", "us1 api_keys_write validate": "pass", "us1 api_keys_write send": "pass",
+		"eu1 dashboards_read read": "pass", "eu1 api_keys_write validate": "skipped",
+	}
+	for k, v := range want {
+		if status[k] != v {
+			t.Errorf("%s: %q, want %q (%v)", k, status[k], v, status)
+		}
+	}
+	if code != 1 || len(doc.Leftovers) != 0 {
+		t.Fatalf("exit %d, leftovers %v", code, doc.Leftovers)
+	}
+	_, human, _ := h.run("", "scopes", "check", "--site", "us1")
+	if !strings.Contains(human, "What it means") && !strings.Contains(human, "what it means") || !strings.Contains(human, "1 failed") {
+		t.Fatalf("human output:\n%s", human)
+	}
+	st, err := session.Load(h.state, filepath.Base(h.dir))
+	if err != nil || st.ScopeChecks == nil || len(st.ScopeChecks.Results) == 0 {
+		t.Fatalf("evidence not saved: %+v %v", st, err)
 	}
 }
 

@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
+)
+
+// ScopesOptions is `oauthwiz scopes check`.
+type ScopesOptions struct {
+	Sites       string
+	Integration string
+	Dir         string
+	Kind        string
+	Sandbox     string
+	Scopes      string
+	Concurrency int
+	Timeout     time.Duration
+	JSON        bool
+}
+
+func runScopesCmd(ctx context.Context, sys *IO, args []string) error {
+	if len(args) == 0 || args[0] != "check" {
+		return usagef("usage: oauthwiz scopes check --site SITE[,SITE…] [flags]")
+	}
+	var o ScopesOptions
+	f := newFlags(sys, "scopes check", "scopes check --site us1[,eu1…] [flags]")
+	f.String(&o.Sites, "site", "", "sites to check, comma separated (each authorized first with 'oauthwiz authorize')")
+	f.String(&o.Integration, "integration", "", "integration name that keys stored secrets (default: the folder's app_id or name)")
+	f.String(&o.Dir, "dir", ".", "integration folder")
+	f.String(&o.Kind, "kind", "test", "client kind: test or published")
+	f.String(&o.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox (instead of the real Datadog)")
+	f.String(&o.Scopes, "scopes", "", "scopes to check (default: the ones requested at authorization)")
+	concurrency := 4
+	f.IntVar(&concurrency, "concurrency", 4, "requests in flight per site")
+	f.Duration(&o.Timeout, "timeout", 20*time.Second, "timeout of each request")
+	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
+	if err := f.parse(args[1:]); err != nil {
+		return err
+	}
+	o.Concurrency = concurrency
+	return RunScopes(ctx, sys, o)
+}
+
+// ScopesJSON is the --json document.
+type ScopesJSON struct {
+	RunID     string            `json:"run_id"`
+	Results   []scopes.Result   `json:"results"`
+	Leftovers []scopes.Leftover `json:"leftovers"`
+}
+
+// RunScopes is the work of `oauthwiz scopes check`.
+func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
+	sites := splitList(o.Sites)
+	if len(sites) == 0 {
+		return usagef("no site: pass --site us1[,eu1…] or set OAUTHWIZ_SITE")
+	}
+	for _, s := range sites {
+		if err := checkSite(s); err != nil {
+			return err
+		}
+	}
+	p, _, err := provider(ctx, sys, o.Sandbox)
+	if err != nil {
+		return err
+	}
+	info, err := integration.Load(o.Dir)
+	if err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	name := o.Integration
+	if name == "" {
+		name = info.Name
+	}
+	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	var targets []scopes.Target
+	for _, site := range sites {
+		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}
+		rec, err := apikey.FreshToken(ctx, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
+			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
+		if err != nil {
+			if errors.Is(err, apikey.ErrNotAuthorized) {
+				return &UsageError{Msg: err.Error()}
+			}
+			return &RemoteError{Err: err}
+		}
+		h, err := p.Hosts(site)
+		if err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+		t := scopes.Target{Site: site, APIBase: h.APIURL, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
+		var key secrets.APIKeyRecord
+		if secrets.GetJSON(store, ns.APIKeyKey(rec.OrgID), &key) == nil {
+			t.APIKey = key.Key
+		}
+		if o.Scopes != "" {
+			t.Requested = splitList(o.Scopes)
+		}
+		targets = append(targets, t)
+	}
+	runID := strings.ToLower(fmt.Sprintf("%x", sys.Now().UnixNano()&0xffffffffff))
+	done := 0
+	rep := scopes.Run(ctx, scopes.Options{Targets: targets, HTTPClient: sys.HTTPClient, Concurrency: o.Concurrency, Timeout: o.Timeout, RunID: runID, Now: sys.Now,
+		OnResult: func(r scopes.Result) {
+			done++
+			if !o.JSON {
+				fmt.Fprintf(sys.Err, "\r%d probes done", done)
+			}
+		}})
+	if !o.JSON {
+		fmt.Fprint(sys.Err, "\r")
+	}
+	ev := &session.ScopeEvidence{RunID: rep.RunID, At: sys.Now().UTC()}
+	for _, r := range rep.Results {
+		ev.Results = append(ev.Results, session.ScopeResult{Site: r.Site, Scope: r.Scope, Probe: r.Probe, Status: r.Status, HTTPStatus: r.HTTPStatus, Endpoint: r.Endpoint, RequestID: r.RequestID})
+	}
+	if st, err := session.Load(secrets.StateDir(), name); err == nil {
+		st.ScopeChecks = ev
+		if err := session.Save(secrets.StateDir(), st); err != nil {
+			fmt.Fprintln(sys.Err, "warning: the evidence could not be saved for the pull request:", err)
+		}
+	}
+	if o.JSON {
+		if err := json.NewEncoder(sys.Out).Encode(ScopesJSON{RunID: rep.RunID, Results: rep.Results, Leftovers: rep.Leftovers}); err != nil {
+			return err
+		}
+	} else {
+		printScopes(sys, rep)
+	}
+	if ctx.Err() != nil {
+		return ErrCancelled
+	}
+	if rep.Failed() {
+		return &ProblemsError{Msg: "scope checks failed"}
+	}
+	return nil
+}
+
+func printScopes(sys *IO, rep scopes.Report) {
+	counts := map[string]int{}
+	site := ""
+	for _, r := range rep.Results {
+		if r.Site != site {
+			site = r.Site
+			fmt.Fprintf(sys.Out, "%s\n", site)
+		}
+		counts[r.Status]++
+		code := ""
+		if r.HTTPStatus != 0 {
+			code = fmt.Sprint(r.HTTPStatus)
+		}
+		fmt.Fprintf(sys.Out, "  %-7s %-34s %-8s %3s  %s\n", r.Status, r.Scope, r.Probe, code, r.Endpoint)
+		if r.Status != scopes.Pass {
+			fmt.Fprintf(sys.Out, "          %s\n", r.Detail)
+			if r.Status == scopes.Fail {
+				for _, t := range assets.Diagnose(fmt.Sprintf("%d %s", r.HTTPStatus, r.Detail)) {
+					fmt.Fprintf(sys.Out, "          what it means: %s\n          what to do: %s\n", t.Meaning, t.Fix)
+					break
+				}
+			}
+		}
+	}
+	for _, l := range rep.Leftovers {
+		fmt.Fprintf(sys.Out, "LEFT BEHIND on %s: %s %s (%s): delete it by hand\n", l.Site, l.Endpoint, l.ID, l.Scope)
+	}
+	fmt.Fprintf(sys.Out, "Run %s: %d passed, %d failed, %d manual, %d skipped; %d object(s) left behind.\n", rep.RunID, counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+}
