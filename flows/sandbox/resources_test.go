@@ -125,3 +125,36 @@ func TestRefusedScope(t *testing.T) {
 		t.Fatalf("refused scope: %d", resp.StatusCode)
 	}
 }
+
+func TestExportThenImportOnAnotherSite(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true})
+	resp, err := http.Get(e.client.app + "/apps/export?client_id=" + e.client.id)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("export: %v %v", err, resp)
+	}
+	file, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	eu := e.sb.Discovery().Sites["eu1"].AppURL
+	resp, err = http.Post(eu+"/apps/import", "application/json", strings.NewReader(string(file)))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("import: %v %v", err, resp)
+	}
+	var imp sandbox.ImportedClient
+	json.NewDecoder(resp.Body).Decode(&imp)
+	resp.Body.Close()
+	if imp.Site != "eu1" || imp.ClientID == "" || imp.ClientID == e.client.id || imp.ClientSecret == e.client.secret {
+		t.Fatalf("imported %+v", imp)
+	}
+	found := false
+	for _, c := range e.sb.State().Clients {
+		if c.ID == imp.ClientID && c.Site == "eu1" && c.Kind == "test" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatal("the imported client is not listed")
+	}
+	if resp, _ := http.Post(eu+"/apps/import", "application/json", strings.NewReader(`{"app":{}}`)); resp.StatusCode != 400 {
+		t.Fatalf("import of a file without a client: %d", resp.StatusCode)
+	}
+}

@@ -20,7 +20,19 @@ type State struct {
 	Case             string         `json:"case,omitempty"`
 	PublishedAppUUID string         `json:"published_app_uuid,omitempty"`
 	ScopeChecks      *ScopeEvidence `json:"scope_checks,omitempty"`
+	// Clients are the client IDs in use per "site/kind" (test or
+	// published); their secrets are in the secrets store.
+	Clients map[string]ClientRecord `json:"clients,omitempty"`
 }
+
+// ClientRecord is what is known of a site's client, besides its secret.
+type ClientRecord struct {
+	ClientID   string    `json:"client_id"`
+	ImportedAt time.Time `json:"imported_at,omitempty"`
+}
+
+// ClientKey is the key of State.Clients.
+func ClientKey(site, kind string) string { return site + "/" + kind }
 
 // ScopeEvidence is the last scope-check run, kept for the pull request body.
 type ScopeEvidence struct {

@@ -15,6 +15,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // ClientFlags are the flags every networked command shares.
@@ -115,8 +116,23 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 		}
 		r.clientID, fileSecret = id, secret
 	}
+	if r.clientID == "" {
+		// A client imported on this site earlier (oauthwiz manifest import).
+		if st, err := session.Load(secrets.StateDir(), name); err == nil {
+			if rec, ok := st.Clients[session.ClientKey(c.Site, c.Kind)]; ok {
+				r.clientID = rec.ClientID
+			}
+		}
+	}
 	if r.clientID == "" && r.sandboxCli != nil {
 		r.clientID = r.sandboxCli.ClientID
+	}
+	if r.discovery != nil { // the sandbox's record of exactly that client
+		for i, sc := range r.discovery.Clients {
+			if sc.ClientID == r.clientID {
+				r.sandboxCli = &r.discovery.Clients[i]
+			}
+		}
 	}
 	if r.clientID == "" {
 		var rec secrets.TokenRecord

@@ -161,6 +161,7 @@ Usage:
   oauthwiz sandbox              run the sandbox alone; prints its sites and clients as JSON
   oauthwiz authorize            test authorization on one site (PKCE, loopback redirect)
   oauthwiz apikey create        create the marketplace API key, stored once, validated
+  oauthwiz manifest diff|import|export   per-site app manifests and credential sets
   oauthwiz scopes check         scope-by-scope data flow checks on every authorized site
   oauthwiz check [PATH]         pre-submission checks (one integration, or a whole repo)
   oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
@@ -201,6 +202,8 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 		return runCheckCmd(ctx, sys, args[1:])
 	case "scopes":
 		return runScopesCmd(ctx, sys, args[1:])
+	case "manifest":
+		return runManifestCmd(ctx, sys, args[1:])
 	case "fix":
 		return runFixCmd(ctx, sys, args[1:])
 	case "wizard":
