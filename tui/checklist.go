@@ -40,7 +40,7 @@ var checkRows = []checkRow{
 	{id: "manifest", title: "manifest.json", family: "manifest/"},
 	{id: "oauth", title: "OAuth client file", family: "oauth/"},
 	{id: "secrets", title: "No secrets in files", family: "secrets/"},
-	{id: "site", title: "Tested on a second site", manual: "Export the app manifest, import it in a sandbox org of another site (EU1 first), and authorize there with the new credentials."},
+	{id: "site", title: "Works on a second site", manual: "Export the app manifest, import it in a sandbox org of another site (EU1 first), and authorize there with the new credentials."},
 	{id: "scopes", title: "Every scope checked", manual: "For every requested scope, send, pull or edit data as the scope allows, and check that an unrequested scope is refused."},
 }
 
@@ -142,7 +142,7 @@ func (m Model) updateChecks(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Recheck):
 		return m.startChecks()
 	case key.Matches(msg, k.Back):
-		m.step = stepAPIKey
+		m.step = stepSites
 	case key.Matches(msg, k.Next):
 		m.step = stepSummary
 	}
@@ -223,8 +223,10 @@ func (m Model) checklistView(w int) string {
 	p("")
 	row := checkRows[c.cursor]
 	switch {
-	case row.manual != "":
+	case row.manual != "" && !m.hasEvidence(row):
 		p("%s", hardWrapWords("Manual: "+row.manual+" Press space once done; oauthwiz cannot judge this here.", w))
+	case row.manual != "":
+		p("Evidence from the every-site step.")
 	case row.family != "":
 		_, _, list := c.family(row.family)
 		if len(list) == 0 {
@@ -268,6 +270,13 @@ func (m Model) rowStatus(row checkRow) (string, string) {
 		}
 		return m.st.Error.Render("✗"), "no API key"
 	}
+	if m.hasEvidence(row) {
+		if row.id == "site" {
+			return m.st.Done.Render("✓"), "authorized on " + strings.Join(m.every.authorized(), " and ")
+		}
+		pass, _ := m.every.scopesPassed()
+		return m.st.Done.Render("✓"), fmt.Sprintf("%d probes passed", pass)
+	}
 	if row.manual != "" {
 		if m.check.ticked[row.id] {
 			return m.st.Done.Render("☑"), "ticked (manual)"
@@ -282,6 +291,18 @@ func (m Model) rowStatus(row checkRow) (string, string) {
 		return m.st.Warn.Render("!"), fmt.Sprintf("%d warning%s", warns, plural(warns))
 	}
 	return m.st.Done.Render("✓"), "passed"
+}
+
+// hasEvidence reports whether the every-site step proved a manual row.
+func (m Model) hasEvidence(row checkRow) bool {
+	switch row.id {
+	case "site":
+		return len(m.every.authorized()) >= 2
+	case "scopes":
+		_, ok := m.every.scopesPassed()
+		return ok
+	}
+	return false
 }
 
 func plural(n int) string {

@@ -42,6 +42,7 @@ type Flows interface {
 	// PlanFixes previews the README and manifest edits; ApplyFixes writes them.
 	PlanFixes(dir string) ([]*readme.FileEdit, error)
 	ApplyFixes(edits []*readme.FileEdit) error
+	SiteFlows
 }
 
 // Deps is what the wizard needs from outside.
@@ -74,6 +75,8 @@ type RealFlows struct {
 	Now               func() time.Time
 	// StateDir holds the integration's session state (empty: none).
 	StateDir string
+	// Discovery is the sandbox's description when the wizard runs on one.
+	Discovery *datadog.Discovery
 }
 
 func (f RealFlows) ns(site string) secrets.Namespace {

@@ -7,6 +7,8 @@ type KeyMap struct {
 	Up, Down, Next, Back, Tab, Retry, Open, Toggle, Fix, Help, Quit key.Binding
 	// Move shows up/down as one entry in the help; Recheck is r on the checklist.
 	Move, Recheck key.Binding
+	// The every-site step's actions.
+	Import, AuthorizeSite, CheckScopes key.Binding
 	// which bindings the current screen uses, and the few its one-line help
 	// shows when they do not all fit (nil: all of them)
 	active, short []key.Binding
@@ -15,19 +17,22 @@ type KeyMap struct {
 // DefaultKeyMap is the wizard's key map.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:      key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:    key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Next:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
-		Back:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back/cancel")),
-		Tab:     key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
-		Retry:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
-		Open:    key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
-		Toggle:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "tick")),
-		Fix:     key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fix")),
-		Move:    key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "choose")),
-		Recheck: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-check")),
-		Help:    key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Up:            key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:          key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Next:          key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "continue")),
+		Back:          key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back/cancel")),
+		Tab:           key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
+		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
+		Open:          key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
+		Toggle:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "tick")),
+		Fix:           key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fix")),
+		Move:          key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "choose")),
+		Recheck:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-check")),
+		Import:        key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")),
+		AuthorizeSite: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "authorize")),
+		CheckScopes:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
+		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:          key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
 

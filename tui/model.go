@@ -28,6 +28,7 @@ const (
 	stepCredentials
 	stepAuthorize
 	stepAPIKey
+	stepSites
 	stepChecks
 	stepSummary
 )
@@ -92,6 +93,7 @@ type Model struct {
 	auth  authState
 	key   keyState
 	check checkState
+	every sitesState
 
 	Cancelled bool
 	Finished  bool
@@ -153,6 +155,13 @@ func (m Model) keyMap() KeyMap {
 		} else {
 			k.active = []key.Binding{k.Next, k.Back}
 		}
+	case stepSites:
+		if m.every.busy != "" {
+			k.active = []key.Binding{k.Back}
+		} else {
+			k.active = []key.Binding{k.Move, k.Import, k.AuthorizeSite, k.CheckScopes, k.Next, k.Back}
+			k.short = []key.Binding{k.Import, k.AuthorizeSite, k.CheckScopes, k.Next, k.Back}
+		}
 	case stepChecks:
 		if m.check.plan != nil {
 			k.active = nil
@@ -174,7 +183,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		return m, nil
 	case spinner.TickMsg:
-		if !m.auth.running && !m.key.running && !m.check.running {
+		if !m.auth.running && !m.key.running && !m.check.running && m.every.busy == "" {
 			return m, nil
 		}
 		var cmd tea.Cmd
@@ -196,6 +205,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case checksMsg, fixPlanMsg, fixAppliedMsg:
 		return m.updateCheckMsg(msg)
+	case matrixMsg, importedMsg, siteAuthURLMsg, siteAuthorizedMsg, scopeResultMsg, scopesDoneMsg:
+		return m.updateSitesMsg(msg)
 	case errMsg:
 		if msg.step == stepAuthorize {
 			m.auth.running, m.auth.err = false, msg.err
@@ -282,8 +293,10 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Back):
 			m.step = stepAuthorize
 		case key.Matches(msg, k.Next):
-			return m.startChecks()
+			return m.startSites()
 		}
+	case stepSites:
+		return m.updateSites(msg)
 	case stepChecks:
 		return m.updateChecks(msg)
 	case stepSummary:
@@ -505,6 +518,17 @@ func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
 		case m.step == stepAPIKey:
 			return "▸", "", true, false
 		}
+	case 4:
+		switch sites := m.every.authorized(); {
+		case len(sites) >= 2:
+			return "✓", strings.Join(sites, ", "), false, true
+		case m.step == stepSites:
+			return "▸", "", true, false
+		}
+	case 5:
+		if pass, ok := m.every.scopesPassed(); ok {
+			return "✓", fmt.Sprintf("%d probes passed", pass), false, true
+		}
 	case 6:
 		switch {
 		case m.check.publicationReady():
@@ -684,6 +708,8 @@ func (m Model) main(w int) string {
 			}
 			p("  stored in %s, never shown again", m.deps.Store.Where())
 		}
+	case stepSites:
+		return m.sitesView(w)
 	case stepChecks:
 		return m.checklistView(w)
 	case stepSummary:

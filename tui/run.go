@@ -15,6 +15,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -97,7 +98,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 	say := func(format string, args ...any) { fmt.Fprintf(a.Out, format+"\n", args...) }
 
-	say("Step 1 of 6: the integration.")
+	say("Step 1 of 7: the integration.")
 	say("Folder %s, name %s.", d.Info.Dir, d.Info.Name)
 	if d.Info.Client != nil {
 		say("OAuth client %q with scopes: %s.", d.Info.Client.Name, strings.Join(d.Info.Client.Scopes, ", "))
@@ -117,7 +118,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	say("Case: %s.", integration.Cases[caseIdx-1].Title)
 
 	say("")
-	say("Step 2 of 6: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
+	say("Step 2 of 7: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
 	var site string
 	for {
 		site = ask("Site to test on first?", "us1")
@@ -132,7 +133,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 3 of 6: client credentials for %s.", site)
+	say("Step 3 of 7: client credentials for %s.", site)
 	if u, err := d.Provider.DeveloperPlatformURL(site); err == nil {
 		say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
 	}
@@ -164,7 +165,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	m.secret.SetValue(secret)
 
 	say("")
-	say("Step 4 of 6: test authorization on %s.", site)
+	say("Step 4 of 7: test authorization on %s.", site)
 	if len(m.scopes()) == 0 || m.redirectURI() == "" {
 		return fmt.Errorf("no scopes or no loopback redirect URI in %s", d.Info.ClientFile)
 	}
@@ -188,7 +189,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 5 of 6: the integration's API key.")
+	say("Step 5 of 7: the integration's API key.")
 	if contains(res.Granted, "api_keys_write") {
 		k, err := d.Flows.CreateAPIKey(ctx, site, clientID)
 		if err != nil {
@@ -206,7 +207,56 @@ func (a Accessible) Run(ctx context.Context) error {
 		say("api_keys_write was not granted: no API key.")
 	}
 	say("")
-	say("Step 6 of 6: pre-submission checks on %s.", d.Info.Dir)
+	say("Step 6 of 7: every site and every scope. A test client works only on its own site.")
+	next := "eu1"
+	if site == "eu1" {
+		next = "us1"
+	}
+	if other := ask("Import the app manifest on which second site (or none)?", next); other != "none" {
+		if _, ok := assets.SiteByID(other); !ok {
+			say("%q is not a site id: skipped.", other)
+		} else {
+			_, err := d.Flows.ImportManifest(ctx, site, other)
+			switch {
+			case errors.Is(err, ErrManualImport):
+				say("Datadog has no public API for this: export the app manifest on %s (gear icon, Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE'.", site, other, other)
+			case err != nil:
+				say("Import failed: %v", err)
+			default:
+				say("Imported on %s: new credentials stored.", other)
+				res, err := d.Flows.AuthorizeSite(ctx, other, m.scopes(), m.redirectURI(), d.Timeout, func(u string) {
+					say("Open this URL and click Authorize: %s", u)
+				})
+				if err != nil {
+					say("Authorization on %s failed: %v", other, err)
+				} else {
+					say("Authorized on %s as %s.", other, res.Org)
+				}
+			}
+		}
+	}
+	m.every.rows, _ = d.Flows.SiteMatrix(ctx)
+	if sites := m.every.authorized(); len(sites) > 0 && strings.EqualFold(ask("Check every scope on "+strings.Join(sites, " and ")+", y or n?", "y"), "y") {
+		rep, err := d.Flows.CheckScopes(ctx, sites, func(r scopes.Result) {
+			if r.Status == scopes.Fail {
+				say("Failed: %s %s %s, HTTP %d: %s", r.Site, r.Scope, r.Probe, r.HTTPStatus, r.Detail)
+			}
+		})
+		if err != nil {
+			say("The scope checks could not run: %v", err)
+		} else {
+			m.every.run = &scopeRun{report: &rep}
+			counts := map[string]int{}
+			for _, r := range rep.Results {
+				counts[r.Status]++
+			}
+			say("Scope checks: %d passed, %d failed, %d manual, %d skipped; %d object(s) left behind.", counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+		}
+		m.every.rows, _ = d.Flows.SiteMatrix(ctx)
+	}
+
+	say("")
+	say("Step 7 of 7: pre-submission checks on %s.", d.Info.Dir)
 	m.check.findings, m.check.err = d.Flows.Check(ctx, d.Info.Dir)
 	m.check.ran = true
 	if m.check.err == nil && m.check.fixable() {
@@ -236,7 +286,7 @@ func (a Accessible) Run(ctx context.Context) error {
 		a.sayFindings(m.check.findings)
 	}
 	for _, row := range checkRows {
-		if row.manual != "" {
+		if row.manual != "" && !m.hasEvidence(row) {
 			say("Manual item, %s: %s", row.title, row.manual)
 			m.check.ticked = map[string]bool{}
 			if strings.EqualFold(ask("Done, y or n?", "n"), "y") {

@@ -18,12 +18,14 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
 
+	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -38,6 +40,8 @@ type stubFlows struct {
 	granted []string
 	seen    []AuthorizeRequest
 	fixed   bool
+
+	imported, euAuthorized, scopesRan bool
 }
 
 func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
@@ -68,6 +72,51 @@ func (s *stubFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) {
 }
 
 func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true; return nil }
+
+func (s *stubFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
+	var rows []SiteRow
+	for _, site := range assets.Sites() {
+		r := SiteRow{Site: site.ID, Documented: site.OAuthDocumented}
+		switch {
+		case site.ID == "us1":
+			r.Credentials, r.Authorized, r.APIKey, r.Org = true, true, true, "Partner Sandbox"
+		case site.ID == "eu1" && s.imported:
+			r.Imported, r.Credentials = true, true
+			r.Authorized = s.euAuthorized
+		}
+		if s.scopesRan && r.Authorized {
+			r.ScopesPass = 5
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func (s *stubFlows) ImportManifest(ctx context.Context, from, to string) (string, error) {
+	s.imported = true
+	return "eu1-client", nil
+}
+
+func (s *stubFlows) AuthorizeSite(ctx context.Context, site string, sc []string, redirect string, timeout time.Duration, onURL func(string)) (Authorized, error) {
+	onURL(fakeURL)
+	s.euAuthorized = true
+	return Authorized{Site: site, Org: "Partner Sandbox (eu1)", Granted: sc}, nil
+}
+
+func (s *stubFlows) CheckScopes(ctx context.Context, sites []string, onResult func(scopes.Result)) (scopes.Report, error) {
+	rep := scopes.Report{RunID: "run1"}
+	for _, site := range sites {
+		for _, r := range []scopes.Result{
+			{Site: site, Scope: "dashboards_read", Probe: "read", Status: scopes.Pass, HTTPStatus: 200, Endpoint: "GET /api/v1/dashboard"},
+			{Site: site, Scope: "workflows_read", Probe: "manual", Status: scopes.Manual},
+		} {
+			onResult(r)
+			rep.Results = append(rep.Results, r)
+		}
+	}
+	s.scopesRan = true
+	return rep, nil
+}
 
 func (s *stubFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
 	if s.keyErr != nil {
@@ -186,7 +235,8 @@ func TestScreens(t *testing.T) {
 	keyed := func() tea.Model {
 		return send(press(authorized(), "enter"), apiKeyMsg{&apikey.Result{Site: "us1", Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}})
 	}
-	checked := func() tea.Model { return pressDrain(keyed(), "enter") }
+	everySite := func() tea.Model { return pressDrain(keyed(), "enter") }
+	checked := func() tea.Model { return pressDrain(keyed(), "enter", "enter") }
 	tests := []struct {
 		name  string
 		model func() tea.Model
@@ -198,6 +248,10 @@ func TestScreens(t *testing.T) {
 		{"authorizing", authorizing, "5:00 left"},
 		{"authorized", authorized, "✓ Authorized on us1 as Partner Sandbox"},
 		{"apikey", keyed, "✓ Created the key …abcd"},
+		{"sites", everySite, "▸eu1"},
+		{"sites-done", func() tea.Model {
+			return pressDrain(New(testDeps(&stubFlows{granted: f.granted}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter", "enter", "i", "a", "s")
+		}, "2 passed, 0 failed"},
 		{"checks", checked, "✗ README"},
 		{"checks-manual", func() tea.Model { return press(checked(), "down", "down", "down", "down", "down", "down", " ") }, "ticked (manual)"},
 		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
@@ -255,6 +309,14 @@ func TestWizardRunsToTheEnd(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "Created the key")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Every site and every scope")
+	tm.Type("i")
+	waitFor(t, tm, "Imported on eu1")
+	tm.Type("a")
+	waitFor(t, tm, "Authorized on eu1")
+	tm.Type("s")
+	waitFor(t, tm, "2 passed, 0 failed")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "manifest.json")
 	tm.Type("f")
 	waitFor(t, tm, "press y to write")
@@ -289,7 +351,7 @@ func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
 
 // TestWizardAgainstSandbox runs the real flows against the embedded sandbox.
 func TestWizardAgainstSandbox(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true})
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -307,7 +369,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	}
 	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", Discovery: &d, Now: time.Now, Timeout: 10 * time.Second,
 		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
-		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}}
+		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Discovery: &d, StateDir: t.TempDir()}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -315,6 +377,14 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	waitFor(t, tm, "Authorized on us1")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "valid: GET /api/v1/validate")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Every site and every scope")
+	tm.Type("i") // eu1 is proposed: import the manifest there
+	waitFor(t, tm, "Imported on eu1")
+	tm.Type("a")
+	waitFor(t, tm, "Authorized on eu1")
+	tm.Type("s")
+	waitFor(t, tm, "0 failed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "✗ manifest.json") // README: no section yet; manifest: no key
 	tm.Type("f")
@@ -325,6 +395,12 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	waitFor(t, tm, "Summary")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if pass, ok := fm.every.scopesPassed(); !ok || pass < 6 || len(fm.every.authorized()) != 2 {
+		t.Fatalf("every site: %+v", fm.every.run)
+	}
+	if len(sb.State().Objects) != 0 {
+		t.Fatalf("objects left: %+v", sb.State().Objects)
+	}
 	if !fm.Finished || len(sb.State().APIKeys) != 1 || !fm.check.publicationReady() {
 		t.Fatalf("finished=%v keys=%d findings=%+v", fm.Finished, len(sb.State().APIKeys), fm.check.findings)
 	}
@@ -350,8 +426,8 @@ func TestAccessibleMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 6", fakeURL, "Created the API key ending in abcd", "✓ API key",
-		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation", "Fixes written; checking again.", "0 errors, 0 warnings.", "Manual item, Tested on a second site", "✓ README & manifest"} {
+	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 7", fakeURL, "Imported on us1", "Authorized on us1", "Scope checks: 2 passed, 0 failed, 2 manual", "Created the API key ending in abcd", "✓ API key",
+		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation", "Fixes written; checking again.", "0 errors, 0 warnings.", "✓ Every site", "✓ Every scope", "✓ README & manifest"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("accessible output lacks %q", want)
 		}

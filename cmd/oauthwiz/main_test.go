@@ -88,6 +88,14 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.keys("?", "Enter")
 	s.waitFor("valid: GET /api/v1/validate accepted it")
 	s.keys("Enter")
+	s.waitFor("Every site and every scope")
+	s.keys("i")
+	s.waitFor("Imported on eu1")
+	s.keys("a")
+	s.waitFor("Authorized on eu1")
+	s.keys("s")
+	s.waitFor("0 failed")
+	s.keys("Enter")
 	s.waitFor("✗ manifest.json") // the scratch integration lacks the uninstallation edits
 	s.keys("f")
 	s.waitFor("press y to write")
@@ -97,7 +105,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.waitFor("Summary")
 	s.keys("Enter")
 	sc := s.waitFor("EXIT=0")
-	for _, want := range []string{"✓ API key", "✓ README & manifest", "Sandbox after the demo: 2 tokens issued, 1 API key(s)."} {
+	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "Sandbox after the demo: 4 tokens issued, 1 API key(s), 0 test object(s) left."} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
 		}

@@ -461,5 +461,6 @@ func (r *Result) Record(clientID string) secrets.TokenRecord {
 		ClientID: clientID, Site: r.Site, OrgID: r.Callback.OrgID, OrgName: r.Callback.OrgName,
 		AccessToken: r.Token.AccessToken, RefreshToken: r.Token.RefreshToken, Expiry: r.Token.Expiry,
 		ScopesRequested: r.ScopesRequested, ScopesGranted: r.ScopesGranted, RedirectURI: r.RedirectURI,
+		AuthorizedAt: time.Now().UTC(),
 	}
 }

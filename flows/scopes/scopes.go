@@ -116,6 +116,35 @@ func (s *siteRun) emit(r Result) {
 	}
 }
 
+// Expected is about how many results a site will give, for progress bars.
+func Expected(t Target, requested []string) int {
+	if t.Requested != nil {
+		requested = t.Requested
+	}
+	granted := map[string]bool{}
+	for _, g := range t.Granted {
+		granted[g] = true
+	}
+	n := 1 // the refusal probe
+	for _, sc := range requested {
+		p, ok := assets.ProbeFor(sc)
+		switch {
+		case !granted[sc] || !ok && sc != "api_keys_write":
+			n++
+		case sc == "api_keys_write":
+			n += 2
+		default:
+			if p.Read != nil {
+				n++
+			}
+			if p.Write != nil {
+				n += 2 // create and cleanup
+			}
+		}
+	}
+	return n
+}
+
 // Run checks every requested scope on every target, all sites at once.
 func Run(ctx context.Context, o Options) Report {
 	if o.HTTPClient == nil {

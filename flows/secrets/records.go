@@ -20,6 +20,7 @@ type TokenRecord struct {
 	ScopesRequested []string  `json:"scopes_requested,omitempty"`
 	ScopesGranted   []string  `json:"scopes_granted,omitempty"`
 	RedirectURI     string    `json:"redirect_uri,omitempty"`
+	AuthorizedAt    time.Time `json:"authorized_at,omitempty"`
 }
 
 // APIKeyRecord is a stored marketplace API key.

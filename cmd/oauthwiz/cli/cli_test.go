@@ -380,12 +380,12 @@ func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
 	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Accessible: true, Timeout: 10 * time.Second}); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
-	for _, want := range []string{"Step 6 of 6", "✓ API key", "valid", "Fixes written; checking again.", "✓ README & manifest"} {
+	for _, want := range []string{"Step 7 of 7", "✓ API key", "valid", "Imported on eu1", "Authorized on eu1", "0 failed", "✓ Every site", "✓ Every scope", "Fixes written; checking again.", "✓ README & manifest"} {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
 		}
 	}
-	if !strings.Contains(out.String(), "1 API key(s)") {
+	if !strings.Contains(out.String(), "1 API key(s), 0 test object(s) left") {
 		t.Errorf("stdout: %s", out.String())
 	}
 }

@@ -65,7 +65,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", Discovery: d, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir()},
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir(), Discovery: d},
 	}
 	if d != nil {
 		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
@@ -155,13 +155,13 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: "acme", Kind: "test", Discovery: &d, Now: sys.Now,
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open},
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, Discovery: &d, StateDir: filepath.Join(dir, "state")},
 	}
 	fmt.Fprintf(sys.Err, "oauthwiz demo: sandbox at %s (consent %s), scratch integration in %s\n", d.ControlURL, map[bool]string{true: "approved by the sandbox", false: "page in your browser"}[autoApprove], folder)
 	if err := runJourney(ctx, sys, deps, o.Accessible); err != nil {
 		return err
 	}
 	st := sb.State()
-	fmt.Fprintf(sys.Out, "Sandbox after the demo: %d tokens issued, %d API key(s).\n", len(st.Tokens), len(st.APIKeys))
+	fmt.Fprintf(sys.Out, "Sandbox after the demo: %d tokens issued, %d API key(s), %d test object(s) left.\n", len(st.Tokens), len(st.APIKeys), len(st.Objects))
 	return nil
 }

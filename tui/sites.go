@@ -1,0 +1,330 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/progress"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
+)
+
+// Messages of the every-site step.
+type (
+	matrixMsg struct {
+		rows []SiteRow
+		err  error
+	}
+	importedMsg struct {
+		site string
+		err  error
+	}
+	siteAuthURLMsg    struct{ url string }
+	siteAuthorizedMsg struct {
+		site string
+		res  Authorized
+		err  error
+	}
+	scopeResultMsg struct{ r scopes.Result }
+	scopesDoneMsg  struct {
+		rep scopes.Report
+		err error
+	}
+)
+
+type sitesState struct {
+	rows    []SiteRow
+	cursor  int
+	busy    string // what runs now, for the spinner line
+	url     string
+	note    string
+	err     error
+	results chan scopes.Result
+	run     *scopeRun
+	cancel  context.CancelFunc
+}
+
+type scopeRun struct {
+	total, done int
+	failures    []scopes.Result
+	report      *scopes.Report
+}
+
+func (s sitesState) authorized() []string {
+	var out []string
+	for _, r := range s.rows {
+		if r.Authorized {
+			out = append(out, r.Site)
+		}
+	}
+	return out
+}
+
+func (s sitesState) scopesPassed() (pass int, ok bool) {
+	if s.run == nil || s.run.report == nil {
+		return 0, false
+	}
+	for _, r := range s.run.report.Results {
+		if r.Status == scopes.Pass {
+			pass++
+		}
+	}
+	return pass, !s.run.report.Failed()
+}
+
+func (m Model) startSites() (tea.Model, tea.Cmd) {
+	m.step = stepSites
+	m.every.note, m.every.err = "", nil
+	return m, m.loadMatrix()
+}
+
+func (m Model) loadMatrix() tea.Cmd {
+	flows := m.deps.Flows
+	return func() tea.Msg {
+		rows, err := flows.SiteMatrix(context.Background())
+		return matrixMsg{rows, err}
+	}
+}
+
+func (m Model) updateSitesMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	s := &m.every
+	switch msg := msg.(type) {
+	case matrixMsg:
+		first := len(s.rows) == 0
+		s.rows, s.err = msg.rows, msg.err
+		if first {
+			// Propose EU1 as the second site (US1 when EU1 was the first).
+			next := "eu1"
+			if m.site == "eu1" {
+				next = "us1"
+			}
+			for i, r := range s.rows {
+				if r.Site == next {
+					s.cursor = i
+				}
+			}
+		}
+	case importedMsg:
+		s.busy = ""
+		switch {
+		case errors.Is(msg.err, ErrManualImport):
+			s.note = fmt.Sprintf("Datadog has no public API for this: on %s, export the app manifest (gear icon → Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE' to record the new credentials. No sandbox org on %s? Ask apps@datadoghq.com.", m.site, msg.site, msg.site, msg.site)
+		case msg.err != nil:
+			s.err = msg.err
+		default:
+			s.note = "Imported on " + msg.site + ": new credentials stored. Press a to authorize there."
+		}
+		return m, m.loadMatrix()
+	case siteAuthURLMsg:
+		s.url = msg.url
+	case siteAuthorizedMsg:
+		s.busy, s.url = "", ""
+		if msg.err != nil {
+			s.err = msg.err
+		} else {
+			s.note = fmt.Sprintf("Authorized on %s as %s.", msg.site, msg.res.Org)
+		}
+		return m, m.loadMatrix()
+	case scopeResultMsg:
+		if s.run != nil {
+			s.run.done++
+			if msg.r.Status == scopes.Fail {
+				s.run.failures = append(s.run.failures, msg.r)
+			}
+		}
+		return m, m.nextScopeResult()
+	case scopesDoneMsg:
+		s.busy = ""
+		if msg.err != nil {
+			s.err = msg.err
+		} else if s.run != nil {
+			s.run.report = &msg.rep
+		}
+		return m, m.loadMatrix()
+	}
+	return m, nil
+}
+
+func (m Model) nextScopeResult() tea.Cmd {
+	ch := m.every.results
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		r, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return scopeResultMsg{r}
+	}
+}
+
+func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	s := &m.every
+	if s.busy != "" {
+		if key.Matches(msg, k.Back) && s.cancel != nil {
+			s.cancel() // cleanup of created objects still happens
+		}
+		return m, nil
+	}
+	if len(s.rows) > 0 {
+		s.cursor = m.moveCursor(msg, s.cursor, len(s.rows))
+	}
+	switch {
+	case key.Matches(msg, k.Back):
+		m.step = stepAPIKey
+		return m, nil
+	case key.Matches(msg, k.Next):
+		return m.startChecks()
+	case len(s.rows) == 0:
+		return m, nil
+	}
+	row := s.rows[s.cursor]
+	flows := m.deps.Flows
+	s.note, s.err = "", nil
+	switch {
+	case key.Matches(msg, k.Import):
+		if row.Site == m.site {
+			s.note = row.Site + " is the site the client was created on."
+			return m, nil
+		}
+		s.busy = "importing the app manifest on " + row.Site
+		from, to := m.site, row.Site
+		return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
+			_, err := flows.ImportManifest(context.Background(), from, to)
+			return importedMsg{to, err}
+		})
+	case key.Matches(msg, k.AuthorizeSite):
+		ctx, cancel := context.WithCancel(context.Background())
+		s.cancel, s.busy, s.url = cancel, "waiting for Authorize on "+row.Site, ""
+		urlCh := make(chan string, 1)
+		site, sc, redirect, timeout := row.Site, m.scopes(), m.redirectURI(), m.deps.Timeout
+		run := func() tea.Msg {
+			res, err := flows.AuthorizeSite(ctx, site, sc, redirect, timeout, func(u string) { urlCh <- u })
+			return siteAuthorizedMsg{site, res, err}
+		}
+		wait := func() tea.Msg {
+			select {
+			case u := <-urlCh:
+				return siteAuthURLMsg{u}
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		return m, tea.Batch(m.spinner.Tick, run, wait)
+	case key.Matches(msg, k.CheckScopes):
+		sites := s.authorized()
+		if len(sites) == 0 {
+			s.note = "Authorize on a site first."
+			return m, nil
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		total := 0
+		for _, r := range s.rows {
+			if r.Authorized {
+				total += len(m.scopes()) + 2
+			}
+		}
+		s.cancel, s.busy = cancel, "checking every scope on "+strings.Join(sites, ", ")
+		s.run = &scopeRun{total: total}
+		ch := make(chan scopes.Result, 64)
+		s.results = ch
+		run := func() tea.Msg {
+			rep, err := flows.CheckScopes(ctx, sites, func(r scopes.Result) { ch <- r })
+			close(ch)
+			return scopesDoneMsg{rep, err}
+		}
+		return m, tea.Batch(m.spinner.Tick, run, m.nextScopeResult())
+	}
+	return m, nil
+}
+
+func yes(b bool) string {
+	if b {
+		return "✓"
+	}
+	return "·"
+}
+
+func (m Model) sitesView(w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	s := m.every
+	p(m.st.Title.Render("7. Every site and every scope"))
+	p("%s", hardWrapWords("A test client works only on its own site: import the app manifest on another site (EU1 first), authorize there, then check every scope.", w))
+	p(m.st.Subtle.Render(fmt.Sprintf(" %-8s %-8s %-5s %-5s %-4s %s", "site", "manifest", "creds", "auth", "key", "scopes")))
+	for i, r := range s.rows {
+		manifest := yes(r.Imported)
+		if r.Site == m.site {
+			manifest = "original"
+		}
+		sc := "·"
+		if r.ScopesPass+r.ScopesFail > 0 {
+			sc = fmt.Sprintf("%d ✓", r.ScopesPass)
+			if r.ScopesFail > 0 {
+				sc += fmt.Sprintf(" %d ✗", r.ScopesFail)
+			}
+		}
+		site := r.Site
+		if !r.Documented {
+			site += "*"
+		}
+		line := fmt.Sprintf("%-8s %-8s %-5s %-5s %-4s %s", site, manifest, yes(r.Credentials), yes(r.Authorized), yes(r.APIKey), sc)
+		if i == s.cursor {
+			p("%s", m.st.Selected.Render("▸"+line))
+		} else {
+			p(" %s", line)
+		}
+	}
+	p(m.st.Subtle.Render("* OAuth is not documented on this site"))
+	switch {
+	case s.busy != "" && s.run != nil && s.run.report == nil:
+		bar := progress.New(progress.WithWidth(max(10, w-16)), progress.WithoutPercentage(), progress.WithSolidFill("12"))
+		frac := float64(s.run.done) / float64(max(1, s.run.total))
+		p("%s %s %d/%d", m.spinner.View(), bar.ViewAs(min(1, frac)), s.run.done, s.run.total)
+		m.failuresView(&b, w)
+	case s.busy != "":
+		p("%s %s… (esc cancels)", m.spinner.View(), s.busy)
+		if s.url != "" {
+			p("%s", m.st.Code.Render(hardWrap(s.url, w)))
+		}
+	case s.err != nil:
+		m.errorView(&b, s.err, w)
+	case s.run != nil && s.run.report != nil:
+		rep := s.run.report
+		counts := map[string]int{}
+		for _, r := range rep.Results {
+			counts[r.Status]++
+		}
+		p("Scope checks (run %s): %d passed, %d failed, %d manual, %d skipped; %d left behind.", rep.RunID, counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+		m.failuresView(&b, w)
+	}
+	if s.note != "" {
+		p("%s", m.st.Warn.Render(hardWrapWords(s.note, w)))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func (m Model) failuresView(b *strings.Builder, w int) {
+	run := m.every.run
+	if run == nil {
+		return
+	}
+	for i, f := range run.failures {
+		if i == 2 {
+			fmt.Fprintln(b, m.st.Subtle.Render(fmt.Sprintf("… %d more ('oauthwiz scopes check' lists all)", len(run.failures)-2)))
+			break
+		}
+		fmt.Fprintln(b, m.st.Error.Render("✗ ")+truncate(fmt.Sprintf("%s %s %s: %d %s", f.Site, f.Scope, f.Probe, f.HTTPStatus, f.Detail), w-2))
+		for _, t := range assets.Diagnose(fmt.Sprintf("%d %s", f.HTTPStatus, f.Detail)) {
+			fmt.Fprintln(b, m.st.Subtle.Render(truncate("  "+t.Fix, w)))
+			break
+		}
+	}
+}
