@@ -49,7 +49,7 @@ type Options struct {
 	RunID       string
 	Now         func() time.Time
 	Sleep       func(context.Context, time.Duration) error
-	OnResult    func(Result) // progress, as results arrive
+	OnResult    func(Result) // progress, as results arrive; never called concurrently
 }
 
 // Result is the outcome of one probe on one site.
@@ -109,10 +109,10 @@ type siteRun struct {
 func (s *siteRun) emit(r Result) {
 	r.Site = s.t.Site
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.report.Results = append(s.report.Results, r)
-	s.mu.Unlock()
 	if s.o.OnResult != nil {
-		s.o.OnResult(r)
+		s.o.OnResult(r) // one call at a time: callers need no lock
 	}
 }
 
