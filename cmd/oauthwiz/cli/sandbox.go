@@ -19,6 +19,9 @@ type SandboxOptions struct {
 	Scopes        string
 	LoginOrg      string
 	TokenTTL      time.Duration
+	RateLimit     int
+	RatePeriod    time.Duration
+	RefuseScopes  string
 }
 
 func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
@@ -32,6 +35,9 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 	f.String(&o.Scopes, "scopes", "api_keys_write,dashboards_read,monitors_read", "scopes of the seeded test clients")
 	f.String(&o.LoginOrg, "login-org", "sandbox", "org the emulated browser session is signed in to: sandbox or customer")
 	f.Duration(&o.TokenTTL, "token-ttl", time.Hour, "access token lifetime")
+	f.IntVar(&o.RateLimit, "rate-limit", 0, "API requests allowed per credential and site in each --rate-period (0: no limit)")
+	f.Duration(&o.RatePeriod, "rate-period", 10*time.Second, "length of a rate-limit window")
+	f.String(&o.RefuseScopes, "refuse-scopes", "", "scopes the API refuses with 403 even when granted (to rehearse failures)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -43,6 +49,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 	sb, err := sandbox.Start(sandbox.Options{
 		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, AccessTokenTTL: o.TokenTTL,
 		RedirectURIs: splitList(o.RedirectURIs), OnboardingURL: o.OnboardingURL, Scopes: splitList(o.Scopes),
+		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes),
 	})
 	if err != nil {
 		return &UsageError{Msg: err.Error()}
