@@ -235,3 +235,16 @@ func ProbeFor(scope string) (Probe, bool) {
 	}
 	return Probe{}, false
 }
+
+//go:embed contacts.json
+var contactsJSON []byte
+
+// Contact returns a documented contact address by purpose
+// ("sandbox_on_another_site", "developer_platform_access").
+func Contact(purpose string) string {
+	var m map[string]string
+	if err := json.Unmarshal(contactsJSON, &m); err != nil {
+		panic(fmt.Errorf("assets/contacts.json: %w", err))
+	}
+	return m[purpose]
+}

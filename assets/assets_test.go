@@ -128,3 +128,9 @@ func TestProbeCatalog(t *testing.T) {
 		t.Fatal("dashboards_write has a probe")
 	}
 }
+
+func TestContacts(t *testing.T) {
+	if Contact("sandbox_on_another_site") != "marketplace@datadog.com" || Contact("developer_platform_access") == "" {
+		t.Fatal("contacts")
+	}
+}

@@ -219,7 +219,7 @@ func (a Accessible) Run(ctx context.Context) error {
 			_, err := d.Flows.ImportManifest(ctx, site, other)
 			switch {
 			case errors.Is(err, ErrManualImport):
-				say("Datadog has no public API for this: export the app manifest on %s (gear icon, Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE'.", site, other, other)
+				say("Datadog has no public API for this: export the app manifest on %s (gear icon, Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE'. No sandbox org there? Ask for one at %s.", site, other, other, assets.Contact("sandbox_on_another_site"))
 			case err != nil:
 				say("Import failed: %v", err)
 			default:

@@ -113,7 +113,7 @@ func (m Model) updateSitesMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		s.busy = ""
 		switch {
 		case errors.Is(msg.err, ErrManualImport):
-			s.note = fmt.Sprintf("Datadog has no public API for this: on %s, export the app manifest (gear icon → Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE' to record the new credentials. No sandbox org on %s? Ask apps@datadoghq.com.", m.site, msg.site, msg.site, msg.site)
+			s.note = fmt.Sprintf("Datadog has no public API for this: on %s, export the app manifest (gear icon → Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE' to record the new credentials. No sandbox org on %s? Ask for one at %s.", m.site, msg.site, msg.site, msg.site, assets.Contact("sandbox_on_another_site"))
 		case msg.err != nil:
 			s.err = msg.err
 		default:

@@ -199,7 +199,7 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	} else {
 		page, _ := p.DeveloperPlatformURL(o.Site)
 		s, _ := assets.SiteByID(o.Site)
-		fmt.Fprintf(sys.Err, "Import %s on %s yourself (Datadog has no public API for it):\n  1. Sign in to your sandbox org on %s and open %s\n  2. Create the app from the manifest: + New App → Import App Manifest → choose %s\n  3. In OAuth & Permissions, copy the new client ID and secret (the secret is shown once)\nNo sandbox org on %s? Ask Datadog's partner team for one (apps@datadoghq.com).\n", o.File, o.Site, s.AppHost, page, o.File, o.Site)
+		fmt.Fprintf(sys.Err, "Import %s on %s yourself (Datadog has no public API for it):\n  1. Sign in to your sandbox org on %s and open %s\n  2. Create the app from the manifest: + New App → Import App Manifest → choose %s\n  3. In OAuth & Permissions, copy the new client ID and secret (the secret is shown once)\nNo sandbox org on %s? Ask for one at %s.\n", o.File, o.Site, s.AppHost, page, o.File, o.Site, assets.Contact("sandbox_on_another_site"))
 		if sys.CanOpenBrowser {
 			sys.OpenBrowser(page)
 		}
