@@ -179,9 +179,11 @@ func (f RealFlows) CheckScopes(ctx context.Context, sites []string, onResult fun
 			return scopes.Report{}, err
 		}
 		t := scopes.Target{Site: site, APIBase: h.APIURL, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
-		var key secrets.APIKeyRecord
-		if secrets.GetJSON(f.Store, f.ns(site).APIKeyKey(rec.OrgID), &key) == nil {
-			t.APIKey = key.Key
+		if contains(rec.ScopesGranted, "api_keys_write") {
+			// Create the key on this site if it has none yet, or reuse it.
+			if t.APIKey, err = apikey.Ensure(ctx, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now}); err != nil {
+				return scopes.Report{}, fmt.Errorf("%s: the API key: %w", site, err)
+			}
 		}
 		targets = append(targets, t)
 	}

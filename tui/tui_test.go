@@ -401,7 +401,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if len(sb.State().Objects) != 0 {
 		t.Fatalf("objects left: %+v", sb.State().Objects)
 	}
-	if !fm.Finished || len(sb.State().APIKeys) != 1 || !fm.check.publicationReady() {
+	if !fm.Finished || len(sb.State().APIKeys) != 2 || !fm.check.publicationReady() { // us1, and eu1 for the scope checks
 		t.Fatalf("finished=%v keys=%d findings=%+v", fm.Finished, len(sb.State().APIKeys), fm.check.findings)
 	}
 	rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))

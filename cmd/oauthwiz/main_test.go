@@ -105,7 +105,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.waitFor("Summary")
 	s.keys("Enter")
 	sc := s.waitFor("EXIT=0")
-	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "Sandbox after the demo: 4 tokens issued, 1 API key(s), 0 test object(s) left."} {
+	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "Sandbox after the demo: 4 tokens issued, 2 API key(s), 0 test object(s) left."} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
 		}

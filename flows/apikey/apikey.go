@@ -144,3 +144,17 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	}
 	return res, nil
 }
+
+// Ensure returns the org's API key value for a site, creating it when none is
+// stored (the same rules as Create: one key, persisted first, validated).
+func Ensure(ctx context.Context, o Options) (string, error) {
+	res, err := Create(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	var rec secrets.APIKeyRecord
+	if err := secrets.GetJSON(o.Store, o.NS.APIKeyKey(res.OrgID), &rec); err != nil {
+		return "", err
+	}
+	return rec.Key, nil
+}

@@ -99,9 +99,12 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 			return &UsageError{Msg: err.Error()}
 		}
 		t := scopes.Target{Site: site, APIBase: h.APIURL, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
-		var key secrets.APIKeyRecord
-		if secrets.GetJSON(store, ns.APIKeyKey(rec.OrgID), &key) == nil {
-			t.APIKey = key.Key
+		if contains(rec.ScopesGranted, "api_keys_write") {
+			// The key is created here if the site has none yet, or reused.
+			if t.APIKey, err = apikey.Ensure(ctx, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
+				Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }}); err != nil {
+				return &RemoteError{Err: fmt.Errorf("%s: the API key: %w", site, err)}
+			}
 		}
 		if o.Scopes != "" {
 			t.Requested = splitList(o.Scopes)
@@ -174,4 +177,13 @@ func printScopes(sys *IO, rep scopes.Report) {
 		fmt.Fprintf(sys.Out, "LEFT BEHIND on %s: %s %s (%s): delete it by hand\n", l.Site, l.Endpoint, l.ID, l.Scope)
 	}
 	fmt.Fprintf(sys.Out, "Run %s: %d passed, %d failed, %d manual, %d skipped; %d object(s) left behind.\n", rep.RunID, counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
