@@ -82,20 +82,13 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	if c.Kind != "test" && c.Kind != "published" {
 		return nil, usagef("--kind %q: use test or published", c.Kind)
 	}
-	r := &resolved{}
-	var err error
-	if r.provider, r.discovery, err = provider(ctx, sys, c.Sandbox); err != nil {
+	ws, err := openWorkspace(ctx, sys, c.Sandbox, c.Dir, c.Integration)
+	if err != nil {
 		return nil, err
 	}
-	if r.info, err = integration.Load(c.Dir); err != nil {
-		return nil, &UsageError{Msg: err.Error()}
-	}
-	name := c.Integration
-	if name == "" {
-		name = r.info.Name
-	}
+	r := &resolved{provider: ws.provider, discovery: ws.discovery, info: ws.info, store: ws.store}
+	name := ws.name
 	r.ns = secrets.Namespace{Integration: name, Site: c.Site, Kind: c.Kind}
-	r.store = sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
 	if r.discovery != nil {
 		for i, sc := range r.discovery.Clients {
 			if sc.Site == c.Site && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID) {

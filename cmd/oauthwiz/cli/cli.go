@@ -20,6 +20,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -303,6 +304,33 @@ func provider(ctx context.Context, sys *IO, sandboxURL string) (*datadog.Provide
 		return nil, nil, &UsageError{Msg: err.Error()}
 	}
 	return p, d, nil
+}
+
+// workspace is what most commands start from: the platform (real or the
+// sandbox), the integration folder, the name its secrets are keyed by, and the
+// secret store.
+type workspace struct {
+	provider  *datadog.Provider
+	discovery *datadog.Discovery
+	info      integration.Info
+	name      string
+	store     secrets.Store
+}
+
+func openWorkspace(ctx context.Context, sys *IO, sandboxURL, dir, name string) (*workspace, error) {
+	p, d, err := provider(ctx, sys, sandboxURL)
+	if err != nil {
+		return nil, err
+	}
+	info, err := integration.Load(dir)
+	if err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	if name == "" {
+		name = info.Name
+	}
+	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	return &workspace{provider: p, discovery: d, info: info, name: name, store: store}, nil
 }
 
 func checkSite(site string) error {

@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/manifest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -169,18 +168,11 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if _, err := readClients(o.File); err != nil {
 		return err
 	}
-	p, d, err := provider(ctx, sys, o.Sandbox)
+	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
 		return err
 	}
-	info, err := integration.Load(o.Dir)
-	if err != nil {
-		return &UsageError{Msg: err.Error()}
-	}
-	name := o.Integration
-	if name == "" {
-		name = info.Name
-	}
+	p, d, name, store := ws.provider, ws.discovery, ws.name, ws.store
 	var id, secret, how string
 	if d != nil {
 		b, _ := os.ReadFile(o.File)
@@ -223,7 +215,6 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 		}
 		how = "by you (Developer Platform)"
 	}
-	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
 	ns := secrets.Namespace{Integration: name, Site: o.Site, Kind: o.Kind}
 	if err := store.Set(ns.ClientSecretKey(), secret); err != nil {
 		return fmt.Errorf("storing the new client secret: %w", err)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
-	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
@@ -70,19 +69,11 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 			return err
 		}
 	}
-	p, _, err := provider(ctx, sys, o.Sandbox)
+	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
 		return err
 	}
-	info, err := integration.Load(o.Dir)
-	if err != nil {
-		return &UsageError{Msg: err.Error()}
-	}
-	name := o.Integration
-	if name == "" {
-		name = info.Name
-	}
-	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	p, name, store := ws.provider, ws.name, ws.store
 	var targets []scopes.Target
 	for _, site := range sites {
 		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}

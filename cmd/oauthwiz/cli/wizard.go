@@ -49,19 +49,11 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 			"  oauthwiz apikey create --site SITE\n" +
 			"or pass --accessible (ACCESSIBLE=1) to answer plain prompts on standard input")
 	}
-	p, d, err := provider(ctx, sys, o.Sandbox)
+	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
 		return err
 	}
-	info, err := integration.Load(o.Dir)
-	if err != nil {
-		return &UsageError{Msg: err.Error()}
-	}
-	name := o.Integration
-	if name == "" {
-		name = info.Name
-	}
-	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	p, d, info, name, store := ws.provider, ws.discovery, ws.info, ws.name, ws.store
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", Discovery: d, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
