@@ -30,13 +30,55 @@ func Statements(title, ref, eol string) string {
 		" on the [API Keys page][" + ref + "] and disable the keys it lists." + eol
 }
 
+// ErrUnsafeEdit means the edit could not be made without breaking the
+// README (an unclosed code block swallowing the new section, say).
+var ErrUnsafeEdit = errors.New("the uninstallation section cannot be placed safely in this README")
+
 // FixReadme puts the uninstallation section where publication needs it: an
 // "## Uninstallation" H2 as the section right after "## Setup". An existing
 // uninstall section at the wrong level, place or wording is moved there with
 // its body; a missing one is written with its statements and a reference
 // link numbered after the README's references. Every other byte is kept; a
-// README that is already right comes back unchanged.
+// README that is already right comes back unchanged. The result is checked
+// before it is returned: the section parses where it belongs, a new section
+// only adds lines, and a second run changes nothing.
 func FixReadme(src []byte, title string) ([]byte, bool, error) {
+	out, changed, err := fixReadme(src, title)
+	if err != nil || !changed {
+		return out, changed, err
+	}
+	d := Parse(out)
+	setup, u := d.H2("setup"), d.Uninstall()
+	why := ""
+	switch {
+	case setup < 0 || u < 0 || d.Headings[u].Level != 2 || d.NextH2After(setup, -1) != u:
+		why = "the section would not be the H2 right after '## Setup' (an unclosed code block or HTML block is the usual cause)"
+	case Parse(src).Uninstall() < 0 && !linesKept(string(src), string(out)):
+		why = "lines of the README would change"
+	default:
+		if again, changed2, err := fixReadme(out, title); err != nil || changed2 || string(again) != string(out) {
+			why = "a second run would change it again"
+		}
+	}
+	if why != "" {
+		return nil, false, fmt.Errorf("%w: %s; add '## Uninstallation' by hand right after '## Setup'", ErrUnsafeEdit, why)
+	}
+	return out, true, nil
+}
+
+// linesKept reports whether every line of a is still in b, in order.
+func linesKept(a, b string) bool {
+	al, bl := strings.SplitAfter(a, "\n"), strings.SplitAfter(b, "\n")
+	i := 0
+	for _, x := range bl {
+		if i < len(al) && strings.TrimRight(x, "\r\n") == strings.TrimRight(al[i], "\r\n") {
+			i++
+		}
+	}
+	return i == len(al)
+}
+
+func fixReadme(src []byte, title string) ([]byte, bool, error) {
 	if !utf8.Valid(src) {
 		return nil, false, fmt.Errorf("the README is not valid UTF-8 (line %d)", CheckUTF8(src))
 	}

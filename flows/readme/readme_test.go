@@ -2,6 +2,7 @@ package readme
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -176,4 +177,11 @@ func isSubsequence(a, b []string) bool {
 		}
 	}
 	return i == len(a)
+}
+
+func TestFixReadmeRefusesWhatItCannotPlaceSafely(t *testing.T) {
+	_, _, err := FixReadme([]byte("## Setup\n```"), "Acme")
+	if !errors.Is(err, ErrUnsafeEdit) || !strings.Contains(err.Error(), "unclosed code block") {
+		t.Fatalf("unclosed fence: %v", err)
+	}
 }
