@@ -1,0 +1,50 @@
+package pullrequest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+)
+
+// ErrPushRejected means the fork's branch has commits the local one lacks.
+var ErrPushRejected = errors.New("push rejected (non-fast-forward)")
+
+// TokenAuth authenticates an HTTPS push with a GitHub token, which is never
+// written into a remote URL or the git config.
+func TokenAuth(token string) transport.AuthMethod {
+	if token == "" {
+		return nil
+	}
+	return &githttp.BasicAuth{Username: "x-access-token", Password: token}
+}
+
+// Push pushes a branch to a URL (the fork) through an in-memory remote.
+func Push(ctx context.Context, root, url, branch string, auth transport.AuthMethod) error {
+	repo, err := git.PlainOpen(root)
+	if err != nil {
+		return err
+	}
+	rem := git.NewRemote(repo.Storer, &config.RemoteConfig{Name: "oauthwiz-fork", URLs: []string{url}})
+	spec := config.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch)
+	err = rem.PushContext(ctx, &git.PushOptions{RemoteName: "oauthwiz-fork", RefSpecs: []config.RefSpec{spec}, Auth: auth})
+	switch {
+	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
+		return nil
+	case strings.Contains(err.Error(), "non-fast-forward"):
+		return fmt.Errorf("%w: %s on the fork has commits this branch lacks; rebase on it or pick another --branch", ErrPushRejected, branch)
+	}
+	return fmt.Errorf("pushing %s to %s: %w", branch, redact(url), err)
+}
+
+func redact(u string) string {
+	if i := strings.Index(u, "@"); i > 0 && strings.Contains(u[:i], "://") {
+		return u[:strings.Index(u, "://")+3] + "***" + u[i:]
+	}
+	return u
+}
