@@ -373,11 +373,7 @@ var placeholderRE = regexp.MustCompile(`(?i)^(x+|\*+|<.*>|\$\{.*\}|your[_-].*|ex
 func (c *checker) secretRules() {
 	var known []string
 	if c.opts.KnownSecrets != nil {
-		for _, s := range c.opts.KnownSecrets(c.name) {
-			if len(s) >= 8 {
-				known = append(known, s)
-			}
-		}
+		known = c.opts.KnownSecrets(c.name)
 	}
 	filepath.WalkDir(c.dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -403,25 +399,52 @@ func (c *checker) secretRules() {
 		}
 		rel, _ := filepath.Rel(c.dir, path)
 		rel = filepath.ToSlash(rel)
-		for _, k := range known {
-			if i := bytes.Index(b, []byte(k)); i >= 0 {
-				c.add("secrets/found", rel, bytes.Count(b[:i], []byte("\n"))+1, "a secret stored for this integration ("+secrets.Mask(k)+") is written in this file", "remove it, rotate it (it may be in git history), and keep secrets in the keyring only")
+		for _, h := range SecretHits(b, known) {
+			msg := "a secret-shaped value (" + h.Masked + ") is written in this file"
+			fix := "remove it and rotate it; load secrets from the environment or a secret store at run time"
+			if h.Known {
+				msg = "a secret stored for this integration (" + h.Masked + ") is written in this file"
+				fix = "remove it, rotate it (it may be in git history), and keep secrets in the keyring only"
 			}
-		}
-		for _, re := range secretPatterns {
-			for _, loc := range re.FindAllSubmatchIndex(b, -1) {
-				val := string(b[loc[0]:loc[1]])
-				if len(loc) >= 6 && loc[4] >= 0 {
-					val = string(b[loc[4]:loc[5]])
-					if placeholderRE.MatchString(val) || !hasLetterAndDigit(val) {
-						continue
-					}
-				}
-				c.add("secrets/found", rel, bytes.Count(b[:loc[0]], []byte("\n"))+1, "a secret-shaped value ("+secrets.Mask(val)+") is written in this file", "remove it and rotate it; load secrets from the environment or a secret store at run time")
-			}
+			c.add("secrets/found", rel, h.Line, msg, fix)
 		}
 		return nil
 	})
+}
+
+// SecretHit is a secret found in a text: never its value, only its mask.
+type SecretHit struct {
+	Line   int
+	Masked string
+	Known  bool // one of the stored secrets, verbatim
+}
+
+// SecretHits finds the stored secrets (known) and secret-shaped values in a
+// text. The pull request's diff scan uses it too.
+func SecretHits(b []byte, known []string) []SecretHit {
+	var out []SecretHit
+	lineOf := func(i int) int { return bytes.Count(b[:i], []byte("\n")) + 1 }
+	for _, k := range known {
+		if len(k) < 8 {
+			continue
+		}
+		if i := bytes.Index(b, []byte(k)); i >= 0 {
+			out = append(out, SecretHit{Line: lineOf(i), Masked: secrets.Mask(k), Known: true})
+		}
+	}
+	for _, re := range secretPatterns {
+		for _, loc := range re.FindAllSubmatchIndex(b, -1) {
+			val := string(b[loc[0]:loc[1]])
+			if len(loc) >= 6 && loc[4] >= 0 {
+				val = string(b[loc[4]:loc[5]])
+				if placeholderRE.MatchString(val) || !hasLetterAndDigit(val) {
+					continue
+				}
+			}
+			out = append(out, SecretHit{Line: lineOf(loc[0]), Masked: secrets.Mask(val)})
+		}
+	}
+	return out
 }
 
 func hasLetterAndDigit(s string) bool {

@@ -1,0 +1,206 @@
+package pullrequest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+)
+
+// Options of a pull request run.
+type Options struct {
+	IntegrationDir string
+	BaseRepo       string // owner/name
+	BaseBranch     string // "" → the base repository's default branch
+	Branch         string // "" → <integration>-oauth
+	Title          string // "" → [<Tile title>] Add OAuth client
+	Draft          bool
+	DryRun         bool // show the diff, the push target and the body; change nothing
+	NoPush         bool // branch and commit only
+	ForceReason    string
+	ForkRemote     string // push here instead of the fork GitHub reports
+	GitHub         *GitHub
+	Token          string // for the HTTPS push; never written anywhere
+	KnownSecrets   []string
+	Evidence       Evidence
+	CheckOptions   checks.Options
+	Author         *object.Signature // nil → the git identity (user.name, user.email)
+}
+
+// Result of a run.
+type Result struct {
+	Branch      string   `json:"branch"`
+	Commit      string   `json:"commit"`
+	PushedTo    string   `json:"pushed_to"`
+	PullRequest *PR      `json:"pull_request"`
+	Files       []string `json:"files"`
+	Body        string   `json:"-"`
+	Diff        string   `json:"-"`
+}
+
+// Typed stops, so callers can map them to exit codes and advice.
+var (
+	ErrChecksFailed = errors.New("pre-submission checks found errors")
+	ErrSecretInDiff = errors.New("a secret is in the change")
+)
+
+// Run checks, commits, scans, pushes and opens or updates the pull request.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	dir, err := filepath.Abs(o.IntegrationDir)
+	if err != nil {
+		return nil, err
+	}
+	root, err := FindRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(root, dir)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("%s is not an integration folder inside the clone %s", dir, root)
+	}
+	rel = filepath.ToSlash(rel)
+	name := filepath.Base(dir)
+	owner, repo, ok := strings.Cut(o.BaseRepo, "/")
+	if !ok || owner == "" || repo == "" {
+		return nil, fmt.Errorf("--base-repo %q: use owner/name, e.g. DataDog/integrations-extras", o.BaseRepo)
+	}
+
+	branch := o.Branch
+	if branch == "" {
+		branch = name + "-oauth"
+	}
+	title := o.Title
+	tileTitle := readme.TileTitle(dir)
+	if title == "" {
+		title = "[" + tileTitle + "] Add OAuth client"
+	}
+	author := o.Author
+	if author == nil {
+		if author, err = gitIdentity(root); err != nil {
+			return nil, err
+		}
+	}
+	copts := CommitOptions{Root: root, Dirs: []string{rel}, Branch: branch, Message: title, Author: *author, DryRun: true}
+	plan, err := Commit(copts)
+	if err != nil {
+		return nil, err
+	}
+	// Every change is scanned before anything is written or pushed.
+	var hits []string
+	for _, c := range plan.Changes {
+		for _, h := range checks.SecretHits(c.After, o.KnownSecrets) {
+			hits = append(hits, fmt.Sprintf("%s:%d %s", c.Path, h.Line, h.Masked))
+		}
+	}
+	if len(hits) > 0 {
+		return nil, fmt.Errorf("%w, nothing was committed or pushed: remove it, rotate it, and run again:\n  %s", ErrSecretInDiff, strings.Join(hits, "\n  "))
+	}
+
+	findings, err := checks.Integration(dir, o.CheckOptions)
+	if err != nil {
+		return nil, err
+	}
+	var errs []string
+	for _, f := range findings {
+		if f.Severity == checks.Error {
+			errs = append(errs, fmt.Sprintf("%s %s:%d %s", f.Rule, f.File, f.Line, f.Message))
+		}
+	}
+	if len(errs) > 0 && o.ForceReason == "" {
+		return nil, fmt.Errorf("%w (%d): fix them ('oauthwiz fix readme|manifest') or pass --force with a reason for the PR body:\n  %s", ErrChecksFailed, len(errs), strings.Join(errs, "\n  "))
+	}
+
+	res := &Result{Branch: branch}
+	ev := o.Evidence
+	ev.Title, ev.Integration, ev.Findings, ev.ForceReason = tileTitle, rel, findings, o.ForceReason
+	var diff strings.Builder
+	for _, c := range plan.Changes {
+		res.Files = append(res.Files, c.Path)
+		ev.ChangedFiles = append(ev.ChangedFiles, c.Path+" ("+c.Action+")")
+		if strings.HasSuffix(c.Path, "/README.md") && strings.Contains(string(c.After), readme.UninstallHeading) && !strings.Contains(string(c.Before), readme.UninstallHeading) {
+			ev.Uninstallation = true
+		}
+		diff.WriteString(udiff.Unified("a/"+c.Path, "b/"+c.Path, string(c.Before), string(c.After)))
+	}
+	template, _ := os.ReadFile(filepath.Join(root, ".github", "PULL_REQUEST_TEMPLATE.md"))
+	res.Body, res.Diff = Body(string(template), ev), diff.String()
+	if o.DryRun {
+		res.PushedTo = "(dry run) your fork of " + o.BaseRepo + ", branch " + branch
+		if o.ForkRemote != "" {
+			res.PushedTo = "(dry run) " + redact(o.ForkRemote) + ", branch " + branch
+		}
+		return res, nil
+	}
+	copts.DryRun = false
+	done, err := Commit(copts)
+	if err != nil {
+		return nil, err
+	}
+	res.Commit = done.Hash.String()
+	if o.NoPush {
+		return res, nil
+	}
+	if o.GitHub == nil {
+		return res, errors.New("no GitHub client: set GH_TOKEN or GITHUB_TOKEN")
+	}
+	login, err := o.GitHub.Login(ctx)
+	if err != nil {
+		return res, err
+	}
+	target := o.ForkRemote
+	if target == "" {
+		fork, _, err := o.GitHub.Fork(ctx, owner, repo, login)
+		if err != nil {
+			return res, err
+		}
+		target = fork.GetCloneURL()
+	}
+	// A fork that GitHub is still copying refuses pushes for a moment.
+	for attempt := 0; ; attempt++ {
+		err = Push(ctx, root, target, branch, TokenAuth(o.Token))
+		if err == nil || errors.Is(err, ErrPushRejected) || attempt == 3 || !strings.Contains(err.Error(), "not found") {
+			break
+		}
+		if werr := o.GitHub.Wait(ctx, time.Duration(attempt+1)*2*time.Second); werr != nil {
+			return res, werr
+		}
+	}
+	if err != nil {
+		return res, err
+	}
+	res.PushedTo = redact(target)
+	base := o.BaseBranch
+	if base == "" {
+		if base, err = o.GitHub.DefaultBranch(ctx, owner, repo); err != nil {
+			return res, err
+		}
+	}
+	res.PullRequest, err = o.GitHub.OpenOrUpdate(ctx, owner, repo, login, branch, base, title, res.Body, o.Draft)
+	return res, err
+}
+
+// gitIdentity reads user.name and user.email from the clone, then the user's
+// global git configuration.
+func gitIdentity(root string) (*object.Signature, error) {
+	name, email := "", ""
+	if repo, err := git.PlainOpen(root); err == nil {
+		if c, err := repo.ConfigScoped(config.SystemScope); err == nil {
+			name, email = c.User.Name, c.User.Email
+		}
+	}
+	if name == "" || email == "" {
+		return nil, errors.New("no git identity: set it with 'git config --global user.name \"Your Name\"' and 'git config --global user.email you@example.com'")
+	}
+	return &object.Signature{Name: name, Email: email, When: time.Now()}, nil
+}
