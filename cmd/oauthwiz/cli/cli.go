@@ -166,6 +166,7 @@ Usage:
   oauthwiz scopes check         scope-by-scope data flow checks on every authorized site
   oauthwiz check [PATH]         pre-submission checks (one integration, or a whole repo)
   oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
+  oauthwiz pr [PATH]            branch, commit, push, open or update the pull request
   oauthwiz doctor [TEXT]        explain an OAuth error message
   oauthwiz --version
 
@@ -205,6 +206,8 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 		return runScopesCmd(ctx, sys, args[1:])
 	case "manifest":
 		return runManifestCmd(ctx, sys, args[1:])
+	case "pr":
+		return runPRCmd(ctx, sys, args[1:])
 	case "fix":
 		return runFixCmd(ctx, sys, args[1:])
 	case "wizard":

@@ -1,0 +1,192 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
+)
+
+// PROptions is `oauthwiz pr`.
+type PROptions struct {
+	Path         string
+	Integration  string
+	BaseRepo     string
+	BaseBranch   string
+	ForkRemote   string
+	Branch       string
+	Title        string
+	Draft        bool
+	DryRun       bool
+	NoPush       bool
+	GitHubAPIURL string
+	Yes          bool
+	JSON         bool
+	Force        string
+}
+
+// githubTokenKey is where the GitHub token is kept in the secrets store.
+const githubTokenKey = "github/token"
+
+func runPRCmd(ctx context.Context, sys *IO, args []string) error {
+	var o PROptions
+	f := newFlags(sys, "pr", "pr [INTEGRATION_PATH] [flags]")
+	f.String(&o.Integration, "integration", "", "integration name that keys stored secrets (default: the folder's app_id or name)")
+	f.String(&o.BaseRepo, "base-repo", "DataDog/integrations-extras", "repository the pull request goes to (DataDog/marketplace for Marketplace tiles)")
+	f.String(&o.BaseBranch, "base-branch", "", "branch the pull request targets (default: the base repository's default branch)")
+	f.String(&o.ForkRemote, "fork-remote", "", "push to this URL instead of your GitHub fork")
+	f.String(&o.Branch, "branch", "", "branch to create (default: <integration>-oauth)")
+	f.String(&o.Title, "title", "", "pull request title (default: [<Tile title>] Add OAuth client)")
+	f.Bool(&o.Draft, "draft", false, "open the pull request as a draft")
+	f.Bool(&o.DryRun, "dry-run", false, "print the diff, the push target and the body; change nothing")
+	f.Bool(&o.NoPush, "no-push", false, "create the branch and the commit only")
+	f.String(&o.GitHubAPIURL, "github-api-url", "", "GitHub API URL (GitHub Enterprise, tests)")
+	f.Bool(&o.Yes, "yes", false, "commit, push and open the pull request without asking")
+	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
+	f.String(&o.Force, "force", "", "push despite check errors; the REASON is written in the PR body (a secret in the change always stops)")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	o.Path = "."
+	if f.NArg() == 1 {
+		o.Path = f.Arg(0)
+	} else if f.NArg() > 1 {
+		return usagef("pr takes one INTEGRATION_PATH")
+	}
+	return RunPR(ctx, sys, o)
+}
+
+// RunPR is the work of `oauthwiz pr`.
+func RunPR(ctx context.Context, sys *IO, o PROptions) error {
+	info, err := integration.Load(o.Path)
+	if err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	if !info.HasManifest {
+		return usagef("%s has no manifest.json: give the integration's folder", o.Path)
+	}
+	name := o.Integration
+	if name == "" {
+		name = info.Name
+	}
+	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	popts := pullrequest.Options{
+		IntegrationDir: info.Dir, BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
+		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote,
+		KnownSecrets: secrets.Known(store, name, assets.SiteIDs()),
+	}
+	st, _ := session.Load(secrets.StateDir(), name)
+	popts.Evidence.Scopes = st.ScopeChecks
+	popts.Evidence.NewIntegration = st.Case == "" || st.Case == string(integration.CaseNew)
+	for _, site := range assets.SiteIDs() {
+		var rec secrets.TokenRecord
+		if secrets.GetJSON(store, secrets.Namespace{Integration: name, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
+			popts.Evidence.Sites = append(popts.Evidence.Sites, site)
+		}
+	}
+
+	// First the plan: what would be committed, where, with which body.
+	plan := popts
+	plan.DryRun = true
+	res, err := pullrequest.Run(ctx, plan)
+	if err != nil {
+		return prError(err)
+	}
+	if o.DryRun || (!o.Yes && !o.JSON) {
+		fmt.Fprint(sys.Out, res.Diff)
+		fmt.Fprintf(sys.Out, "\nBranch %s, pushed to %s\n\nPull request body:\n\n%s\n", res.Branch, res.PushedTo, res.Body)
+	}
+	if o.DryRun {
+		return nil
+	}
+	if !o.Yes {
+		if !sys.Interactive {
+			return &ProblemsError{Msg: "pass --yes to commit, push and open the pull request"}
+		}
+		fmt.Fprint(sys.Err, "Commit, push and open the pull request? [y/N] ")
+		line, _ := bufio.NewReader(sys.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			fmt.Fprintln(sys.Err, "Nothing done.")
+			return nil
+		}
+	}
+	if !o.NoPush {
+		token, err := githubToken(sys, store)
+		if err != nil {
+			return err
+		}
+		if popts.GitHub, err = pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token); err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+		popts.Token = token
+	}
+	res, err = pullrequest.Run(ctx, popts)
+	if err != nil {
+		return prError(err)
+	}
+	if o.JSON {
+		return json.NewEncoder(sys.Out).Encode(res)
+	}
+	fmt.Fprintf(sys.Out, "Committed %s on %s (%d files).\n", short(res.Commit), res.Branch, len(res.Files))
+	if res.PushedTo != "" {
+		fmt.Fprintf(sys.Out, "Pushed to %s.\n", res.PushedTo)
+	}
+	if pr := res.PullRequest; pr != nil {
+		fmt.Fprintf(sys.Out, "Pull request #%d %s: %s\n", pr.Number, pr.Action, pr.URL)
+	}
+	return nil
+}
+
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
+
+func prError(err error) error {
+	switch {
+	case errors.Is(err, pullrequest.ErrChecksFailed), errors.Is(err, pullrequest.ErrSecretInDiff):
+		return &ProblemsError{Msg: err.Error()}
+	case errors.Is(err, pullrequest.ErrNothingToCommit):
+		return &UsageError{Msg: err.Error()}
+	case errors.Is(err, pullrequest.ErrPushRejected):
+		return &RemoteError{Err: err}
+	}
+	if strings.Contains(err.Error(), "GitHub") {
+		return &RemoteError{Err: err}
+	}
+	return &UsageError{Msg: err.Error()}
+}
+
+// githubToken: GH_TOKEN or GITHUB_TOKEN, else the keyring, else a masked
+// prompt (kept in the keyring).
+func githubToken(sys *IO, store secrets.Store) (string, error) {
+	for _, v := range []string{"GH_TOKEN", "GITHUB_TOKEN"} {
+		if t := sys.Getenv(v); t != "" {
+			return t, nil
+		}
+	}
+	if t, err := store.Get(githubTokenKey); err == nil && t != "" {
+		return t, nil
+	}
+	if !sys.Interactive || sys.ReadSecret == nil {
+		return "", usagef("no GitHub token: set GH_TOKEN or GITHUB_TOKEN (a token with the repo or public_repo scope)")
+	}
+	t, err := sys.ReadSecret("GitHub token (repo or public_repo scope; input hidden): ")
+	if err != nil || t == "" {
+		return "", usagef("no GitHub token entered")
+	}
+	if err := store.Set(githubTokenKey, t); err != nil {
+		fmt.Fprintln(sys.Err, "warning: the GitHub token could not be stored:", err)
+	}
+	return t, nil
+}

@@ -1,0 +1,102 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+func git(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@x", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@x")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func TestPRCommand(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found: install it (apt-get install git)")
+	}
+	root := t.TempDir()
+	git(t, root, "init", "-q", "-b", "master")
+	git(t, root, "config", "user.name", "Partner Engineer")
+	git(t, root, "config", "user.email", "pe@acme.example")
+	os.WriteFile(filepath.Join(root, "CODEOWNERS"), []byte("*\n"), 0o644)
+	git(t, root, "add", "-A")
+	git(t, root, "commit", "-q", "-m", "base")
+	dir := filepath.Join(root, "acme")
+	os.MkdirAll(filepath.Join(dir, "assets"), 0o755)
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte(strings.Replace(fixReadme, "### Uninstallation\n\nRemove the tile.", "## Uninstallation\n\nUninstalling Acme revokes all authorizations; disable its keys on the API Keys page.", 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(strings.Replace(fixManifest, `"support": "README.md#Support",`, `"support": "README.md#Support", "uninstallation": "README.md#Uninstallation",`, 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "assets", "oauth_clients.json"), []byte(fixClients), 0o644)
+	fork := t.TempDir()
+	git(t, fork, "init", "-q", "--bare")
+	var prs int
+	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch r.Method + " " + r.URL.Path {
+		case "GET /user":
+			w.Write([]byte(`{"login":"partner"}`))
+		case "GET /repos/partner/integrations-extras":
+			json.NewEncoder(w).Encode(map[string]any{"fork": true, "clone_url": fork})
+		case "GET /repos/DataDog/integrations-extras":
+			w.Write([]byte(`{"default_branch":"master"}`))
+		case "GET /repos/DataDog/integrations-extras/pulls":
+			w.Write([]byte(`[]`))
+		case "POST /repos/DataDog/integrations-extras/pulls":
+			prs++
+			w.WriteHeader(201)
+			w.Write([]byte(`{"number":7,"html_url":"https://github.com/DataDog/integrations-extras/pull/7"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer gh.Close()
+	store := &secrets.Memory{}
+	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
+
+	head := git(t, root, "rev-parse", "HEAD")
+	code, stdout, stderr := runCLI(t, "", false, store, "pr", dir, "--dry-run")
+	if code != 0 || !strings.Contains(stdout, "+++ b/acme/manifest.json") || !strings.Contains(stdout, "### What does this PR do?") || git(t, root, "rev-parse", "HEAD") != head {
+		t.Fatalf("dry run: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, _, _ := runCLI(t, "", false, store, "pr", dir); code != 1 || git(t, root, "rev-parse", "HEAD") != head {
+		t.Fatalf("without --yes and a terminal: %d", code)
+	}
+	if code, _, stderr := runCLI(t, "", false, store, "pr", dir, "--yes", "--github-api-url", gh.URL); code != 2 || !strings.Contains(stderr, "GH_TOKEN") {
+		t.Fatalf("no token: %d %s", code, stderr)
+	}
+	store.Set("github/token", "gh-token-from-the-keyring")
+	code, stdout, stderr = runCLI(t, "", false, store, "pr", dir, "--yes", "--json", "--github-api-url", gh.URL)
+	var res struct {
+		Branch      string
+		Commit      string
+		PushedTo    string `json:"pushed_to"`
+		PullRequest struct {
+			Number int
+			URL    string
+			Action string
+		} `json:"pull_request"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.PullRequest.Number != 7 || res.PullRequest.Action != "created" || res.Branch != "acme-oauth" || prs != 1 {
+		t.Fatalf("pr: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if git(t, fork, "rev-parse", "refs/heads/acme-oauth") != res.Commit {
+		t.Fatal("the fork does not have the commit")
+	}
+	if strings.Contains(stdout+stderr, "gh-token-from-the-keyring") {
+		t.Fatal("the token is printed")
+	}
+}
