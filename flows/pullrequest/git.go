@@ -356,3 +356,19 @@ func updateIndex(s storage.Storer, root string, changes []Change, edits map[stri
 	sort.Slice(idx.Entries, func(i, j int) bool { return idx.Entries[i].Name < idx.Entries[j].Name })
 	return s.SetIndex(idx)
 }
+
+// CurrentBranch is the branch HEAD is on ("" when detached).
+func CurrentBranch(root string) (string, error) {
+	repo, err := git.PlainOpen(root)
+	if err != nil {
+		return "", err
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return "", err
+	}
+	if !head.Name().IsBranch() {
+		return "", nil
+	}
+	return head.Name().Short(), nil
+}

@@ -61,3 +61,22 @@ func (s *Server) importManifest(w http.ResponseWriter, r *http.Request, site ass
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, ImportedClient{Site: site.ID, Name: c.Name, ClientID: c.ID, ClientSecret: c.Secret})
 }
+
+// PublishedApp is what the Publishing tab shows once: the published client's
+// credentials and the app_uuid a new integration's manifest must carry.
+type PublishedApp struct {
+	Site         string `json:"site"`
+	ClientID     string `json:"client_id"`
+	ClientSecret string `json:"client_secret"`
+	AppUUID      string `json:"app_uuid"`
+}
+
+// publishApp is the Publishing tab: publishing (again) issues new credentials.
+func (s *Server) publishApp(w http.ResponseWriter, r *http.Request, site assets.Site) {
+	c, err := s.publish(site.ID, r.URL.Query().Get("client_id"))
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {err.Error()}})
+		return
+	}
+	writeJSON(w, http.StatusOK, PublishedApp{Site: site.ID, ClientID: c.ClientID, ClientSecret: c.ClientSecret, AppUUID: s.appUUID})
+}

@@ -32,6 +32,7 @@ func (s *Server) siteHandler(site assets.Site) http.Handler {
 	mux.HandleFunc("GET /apps", func(w http.ResponseWriter, r *http.Request) { s.appsPage(w, site) })
 	mux.HandleFunc("GET /apps/export", func(w http.ResponseWriter, r *http.Request) { s.exportManifest(w, r, site) })
 	mux.HandleFunc("POST /apps/import", func(w http.ResponseWriter, r *http.Request) { s.importManifest(w, r, site) })
+	mux.HandleFunc("POST /apps/publish", func(w http.ResponseWriter, r *http.Request) { s.publishApp(w, r, site) })
 	mux.HandleFunc("GET /apps/test-authorization", func(w http.ResponseWriter, r *http.Request) { s.testAuthorization(w, r, site) })
 	mux.HandleFunc("GET /oauth2/v1/authorize", func(w http.ResponseWriter, r *http.Request) { s.authorize(w, r, site) })
 	mux.HandleFunc("POST /oauth2/v1/authorize/decision", func(w http.ResponseWriter, r *http.Request) { s.decision(w, r, site) })

@@ -113,6 +113,7 @@ type Server struct {
 	apiKeys []*apiKey
 	closers []func()
 	api     apiState
+	appUUID string // the app's published app_uuid
 }
 
 type siteServer struct {
@@ -170,6 +171,7 @@ func Start(opts Options) (*Server, error) {
 	s := &Server{opts: opts, sites: map[string]*siteServer{}, pending: map[string]*pendingRequest{}, codes: map[string]*authCode{}, tokens: map[string]*token{},
 		api: apiState{objects: map[string]*object{}, windows: map[string]*rateWindow{}}}
 	s.SetFaults(opts.Faults)
+	s.appUUID = uuidLike()
 	for _, id := range ids {
 		site, ok := assets.SiteByID(id)
 		if !ok {
@@ -270,16 +272,25 @@ func (s *Server) Client(site, kind string) (datadog.SandboxClient, bool) {
 // Publish issues the published client of a site (new credentials, usable from
 // any org). Publishing again issues new credentials again, as Datadog does.
 func (s *Server) Publish(site string) (datadog.SandboxClient, error) {
+	return s.publish(site, "")
+}
+
+// AppUUID is the app_uuid the sandbox's Publishing tab gives.
+func (s *Server) AppUUID() string { return s.appUUID }
+
+// publish issues the published client of a test client (the site's first one
+// when clientID is empty).
+func (s *Server) publish(site, clientID string) (datadog.SandboxClient, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var test *client
 	for _, c := range s.clients {
-		if c.Site == site && c.Kind == "test" {
+		if c.Site == site && c.Kind == "test" && (clientID == "" || c.ID == clientID) && (test == nil || clientID != "") {
 			test = c
 		}
 	}
 	if test == nil {
-		return datadog.SandboxClient{}, fmt.Errorf("the sandbox does not emulate site %q", site)
+		return datadog.SandboxClient{}, fmt.Errorf("no test client %q on site %q", clientID, site)
 	}
 	kept := s.clients[:0]
 	for _, c := range s.clients {

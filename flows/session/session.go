@@ -23,6 +23,10 @@ type State struct {
 	// Clients are the client IDs in use per "site/kind" (test or
 	// published); their secrets are in the secrets store.
 	Clients map[string]ClientRecord `json:"clients,omitempty"`
+	// PullRequestURL is the pull request 'oauthwiz pr' opened or updated.
+	PullRequestURL string `json:"pull_request_url,omitempty"`
+	// PublishedTests are the re-tests with the published client, per site.
+	PublishedTests map[string]time.Time `json:"published_tests,omitempty"`
 }
 
 // ClientRecord is what is known of a site's client, besides its secret.

@@ -263,9 +263,13 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	default:
 		return usagef("--start %q: use authorize or test-authorization", o.Start)
 	}
+	org := "your Datadog sandbox org"
+	if o.Kind == "published" {
+		org = "a Datadog org that is not your sandbox org"
+	}
 	aopts.OnURL = func(u, redirect string) {
 		if o.NoBrowser || !sys.CanOpenBrowser {
-			fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to your Datadog sandbox org:\n\n  %s\n\n", u)
+			fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to %s:\n\n  %s\n\n", org, u)
 		} else {
 			fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", u)
 		}

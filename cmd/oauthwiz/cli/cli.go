@@ -167,6 +167,7 @@ Usage:
   oauthwiz check [PATH]         pre-submission checks (one integration, or a whole repo)
   oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
   oauthwiz pr [PATH]            branch, commit, push, open or update the pull request
+  oauthwiz publish              published credentials and app_uuid, pushed to the PR, re-tested
   oauthwiz doctor [TEXT]        explain an OAuth error message
   oauthwiz --version
 
@@ -208,6 +209,8 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 		return runManifestCmd(ctx, sys, args[1:])
 	case "pr":
 		return runPRCmd(ctx, sys, args[1:])
+	case "publish":
+		return runPublishCmd(ctx, sys, args[1:])
 	case "fix":
 		return runFixCmd(ctx, sys, args[1:])
 	case "wizard":

@@ -132,6 +132,14 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 	if err != nil {
 		return prError(err)
 	}
+	if res.PullRequest != nil {
+		if st, err := session.Load(secrets.StateDir(), name); err == nil {
+			st.PullRequestURL = res.PullRequest.URL
+			if err := session.Save(secrets.StateDir(), st); err != nil {
+				fmt.Fprintln(sys.Err, "warning: the pull request link could not be saved:", err)
+			}
+		}
+	}
 	if o.JSON {
 		return json.NewEncoder(sys.Out).Encode(res)
 	}

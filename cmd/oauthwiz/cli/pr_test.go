@@ -25,25 +25,11 @@ func git(t *testing.T, dir string, args ...string) string {
 	return strings.TrimSpace(string(out))
 }
 
-func TestPRCommand(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not found: install it (apt-get install git)")
-	}
-	root := t.TempDir()
-	git(t, root, "init", "-q", "-b", "master")
-	git(t, root, "config", "user.name", "Partner Engineer")
-	git(t, root, "config", "user.email", "pe@acme.example")
-	os.WriteFile(filepath.Join(root, "CODEOWNERS"), []byte("*\n"), 0o644)
-	git(t, root, "add", "-A")
-	git(t, root, "commit", "-q", "-m", "base")
-	dir := filepath.Join(root, "acme")
-	os.MkdirAll(filepath.Join(dir, "assets"), 0o755)
-	os.WriteFile(filepath.Join(dir, "README.md"), []byte(strings.Replace(fixReadme, "### Uninstallation\n\nRemove the tile.", "## Uninstallation\n\nUninstalling Acme revokes all authorizations; disable its keys on the API Keys page.", 1)), 0o644)
-	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(strings.Replace(fixManifest, `"support": "README.md#Support",`, `"support": "README.md#Support", "uninstallation": "README.md#Uninstallation",`, 1)), 0o644)
-	os.WriteFile(filepath.Join(dir, "assets", "oauth_clients.json"), []byte(fixClients), 0o644)
-	fork := t.TempDir()
-	git(t, fork, "init", "-q", "--bare")
-	var prs int
+// fakeGitHub answers what 'oauthwiz pr' asks, with a local bare repository
+// as the fork; it counts the pull requests opened.
+func fakeGitHub(t *testing.T, fork string) (*httptest.Server, *int) {
+	prs := new(int)
+	open := false
 	gh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		switch r.Method + " " + r.URL.Path {
@@ -54,16 +40,51 @@ func TestPRCommand(t *testing.T) {
 		case "GET /repos/DataDog/integrations-extras":
 			w.Write([]byte(`{"default_branch":"master"}`))
 		case "GET /repos/DataDog/integrations-extras/pulls":
-			w.Write([]byte(`[]`))
+			if open {
+				w.Write([]byte(`[{"number":7,"html_url":"https://github.com/DataDog/integrations-extras/pull/7"}]`))
+			} else {
+				w.Write([]byte(`[]`))
+			}
 		case "POST /repos/DataDog/integrations-extras/pulls":
-			prs++
+			*prs++
+			open = true
 			w.WriteHeader(201)
+			w.Write([]byte(`{"number":7,"html_url":"https://github.com/DataDog/integrations-extras/pull/7"}`))
+		case "PATCH /repos/DataDog/integrations-extras/pulls/7":
 			w.Write([]byte(`{"number":7,"html_url":"https://github.com/DataDog/integrations-extras/pull/7"}`))
 		default:
 			http.NotFound(w, r)
 		}
 	}))
-	defer gh.Close()
+	t.Cleanup(gh.Close)
+	return gh, prs
+}
+
+// integrationRepo is a clone holding a fixed acme integration, and a bare fork.
+func integrationRepo(t *testing.T) (root, dir, fork string) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not found: install it (apt-get install git)")
+	}
+	root = t.TempDir()
+	git(t, root, "init", "-q", "-b", "master")
+	git(t, root, "config", "user.name", "Partner Engineer")
+	git(t, root, "config", "user.email", "pe@acme.example")
+	os.WriteFile(filepath.Join(root, "CODEOWNERS"), []byte("*\n"), 0o644)
+	git(t, root, "add", "-A")
+	git(t, root, "commit", "-q", "-m", "base")
+	dir = filepath.Join(root, "acme")
+	os.MkdirAll(filepath.Join(dir, "assets"), 0o755)
+	os.WriteFile(filepath.Join(dir, "README.md"), []byte(strings.Replace(fixReadme, "### Uninstallation\n\nRemove the tile.", "## Uninstallation\n\nUninstalling Acme revokes all authorizations; disable its keys on the API Keys page.", 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(strings.Replace(fixManifest, `"support": "README.md#Support",`, `"support": "README.md#Support", "uninstallation": "README.md#Uninstallation",`, 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "assets", "oauth_clients.json"), []byte(fixClients), 0o644)
+	fork = t.TempDir()
+	git(t, fork, "init", "-q", "--bare")
+	return root, dir, fork
+}
+
+func TestPRCommand(t *testing.T) {
+	root, dir, fork := integrationRepo(t)
+	gh, prs := fakeGitHub(t, fork)
 	store := &secrets.Memory{}
 	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
 
@@ -90,7 +111,7 @@ func TestPRCommand(t *testing.T) {
 			Action string
 		} `json:"pull_request"`
 	}
-	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.PullRequest.Number != 7 || res.PullRequest.Action != "created" || res.Branch != "acme-oauth" || prs != 1 {
+	if code != 0 || json.Unmarshal([]byte(stdout), &res) != nil || res.PullRequest.Number != 7 || res.PullRequest.Action != "created" || res.Branch != "acme-oauth" || *prs != 1 {
 		t.Fatalf("pr: %d\n%s\n%s", code, stdout, stderr)
 	}
 	if git(t, fork, "rev-parse", "refs/heads/acme-oauth") != res.Commit {

@@ -1,0 +1,255 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
+)
+
+// PublishOptions is `oauthwiz publish`.
+type PublishOptions struct {
+	ClientFlags
+	AppUUID      string
+	Case         string
+	NoPush       bool
+	Yes          bool
+	Retest       bool
+	GitHubAPIURL string
+	Timeout      time.Duration
+}
+
+// PublishJSON is the --json document.
+type PublishJSON struct {
+	Site           string `json:"site"`
+	ClientID       string `json:"client_id"`
+	ClientSecret   string `json:"client_secret"` // masked
+	AppUUID        string `json:"app_uuid"`
+	AppUUIDWritten bool   `json:"app_uuid_written"`
+	AppUUIDNote    string `json:"app_uuid_note,omitempty"`
+	PullRequest    string `json:"pull_request,omitempty"`
+	Retest         string `json:"retest,omitempty"`
+}
+
+func runPublishCmd(ctx context.Context, sys *IO, args []string) error {
+	var o PublishOptions
+	f := newFlags(sys, "publish", "publish [--site SITE] [flags]")
+	o.register(f)
+	f.String(&o.AppUUID, "app-uuid", "", "the published app_uuid (asked for when not given, on real Datadog)")
+	f.String(&o.Case, "case", "", "new, existing or ui-extension (default: the recorded case, else new)")
+	f.Bool(&o.NoPush, "no-push", false, "write app_uuid but do not push it to the pull request")
+	f.Bool(&o.Yes, "yes", false, "write and push without asking")
+	f.Bool(&o.Retest, "retest", true, "authorize again with the published client")
+	f.String(&o.GitHubAPIURL, "github-api-url", "", "GitHub API URL (GitHub Enterprise, tests)")
+	f.Duration(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser during the re-test")
+	if err := f.parse(args); err != nil {
+		return err
+	}
+	if o.Site == "" {
+		o.Site = "us1"
+	}
+	return RunPublish(ctx, sys, o)
+}
+
+// RunPublish walks the Publishing tab: the published credentials and
+// app_uuid are stored first (they are shown once), the app_uuid goes into a
+// new integration's manifest and to its pull request, and the published
+// client is authorized again.
+func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
+	if err := checkSite(o.Site); err != nil {
+		return err
+	}
+	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
+	if err != nil {
+		return err
+	}
+	st, err := session.Load(secrets.StateDir(), ws.name)
+	if err != nil {
+		return err
+	}
+	c := o.Case
+	if c == "" {
+		c = st.Case
+	}
+	if c == "" {
+		c = string(integration.CaseNew)
+	}
+	if _, err := integration.ParseCase(c); err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	out := PublishJSON{Site: o.Site}
+	var secret string
+	if ws.discovery != nil {
+		test := ""
+		if rec, ok := st.Clients[session.ClientKey(o.Site, "test")]; ok {
+			test = rec.ClientID
+		}
+		h, _ := ws.provider.Hosts(o.Site)
+		resp, err := sys.HTTPClient.Post(h.AppURL+"/apps/publish?client_id="+test, "application/json", nil)
+		if err != nil {
+			return &RemoteError{Err: err}
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var app sandbox.PublishedApp
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &app) != nil {
+			return &RemoteError{Err: fmt.Errorf("publishing on %s answered %s: %s", o.Site, resp.Status, strings.TrimSpace(string(body)))}
+		}
+		out.ClientID, secret, out.AppUUID = app.ClientID, app.ClientSecret, app.AppUUID
+		if o.AppUUID != "" {
+			out.AppUUID = o.AppUUID
+		}
+	} else {
+		page, _ := ws.provider.DeveloperPlatformURL(o.Site)
+		fmt.Fprintf(sys.Err, "In %s, open your app's Publishing tab and publish it. Datadog then shows, once:\n  - the published client ID and secret\n  - the app_uuid of the published app\nThe pull request link goes into the publishing form%s.\n", page, prLinkHint(st.PullRequestURL))
+		if sys.CanOpenBrowser {
+			sys.OpenBrowser(page)
+		}
+		switch {
+		case o.CredentialsFile != "":
+			if out.ClientID, secret, err = readCredentialsFile(o.CredentialsFile); err != nil {
+				return err
+			}
+		case sys.Interactive && sys.ReadSecret != nil:
+			fmt.Fprint(sys.Err, "Published client ID: ")
+			line, _ := bufio.NewReader(sys.In).ReadString('\n')
+			out.ClientID = strings.TrimSpace(line)
+			if secret, err = sys.ReadSecret("Published client secret (input hidden): "); err != nil {
+				return ErrCancelled
+			}
+		default:
+			return usagef("no terminal to paste the published credentials in: pass --credentials-file and --app-uuid")
+		}
+		out.AppUUID = o.AppUUID
+		if out.AppUUID == "" && sys.Interactive {
+			fmt.Fprint(sys.Err, "Published app_uuid: ")
+			line, _ := bufio.NewReader(sys.In).ReadString('\n')
+			out.AppUUID = strings.TrimSpace(line)
+		}
+		if out.ClientID == "" || secret == "" {
+			return usagef("the published client ID and secret are both needed")
+		}
+	}
+	// Shown once: stored before anything else.
+	ns := secrets.Namespace{Integration: ws.name, Site: o.Site, Kind: "published"}
+	if err := ws.store.Set(ns.ClientSecretKey(), secret); err != nil {
+		return fmt.Errorf("storing the published client secret: %w", err)
+	}
+	out.ClientSecret = secrets.Mask(secret)
+	if st.Clients == nil {
+		st.Clients = map[string]session.ClientRecord{}
+	}
+	st.Clients[session.ClientKey(o.Site, "published")] = session.ClientRecord{ClientID: out.ClientID}
+	st.PublishedAppUUID, st.Case = strings.ToLower(out.AppUUID), c
+	if err := session.Save(secrets.StateDir(), st); err != nil {
+		return err
+	}
+	fmt.Fprintf(sys.Err, "Stored the published client %s (secret %s) in %s.\n", out.ClientID, out.ClientSecret, ws.store.Where())
+
+	switch {
+	case c != string(integration.CaseNew):
+		out.AppUUIDNote = "left alone: an existing integration (or one tied to a UI Extension) keeps its app_uuid; only a new integration takes the published one"
+		fmt.Fprintln(sys.Err, "app_uuid "+out.AppUUIDNote+".")
+	case out.AppUUID == "":
+		return usagef("a new integration needs the published app_uuid: pass --app-uuid")
+	default:
+		edit, err := readme.PlanManifest(ws.info.Dir, out.AppUUID)
+		if err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+		if edit != nil {
+			fmt.Fprint(sys.Err, edit.Diff())
+			if !o.Yes {
+				if !sys.Interactive {
+					return &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"}
+				}
+				fmt.Fprint(sys.Err, "Write app_uuid into manifest.json? [y/N] ")
+				line, _ := bufio.NewReader(sys.In).ReadString('\n')
+				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+					return &ProblemsError{Msg: "app_uuid not written"}
+				}
+			}
+			if err := edit.Write(); err != nil {
+				return err
+			}
+			out.AppUUIDWritten = true
+		}
+		if out.AppUUIDWritten && !o.NoPush {
+			root, err := pullrequest.FindRoot(ws.info.Dir)
+			if err != nil {
+				return &UsageError{Msg: err.Error()}
+			}
+			branch, _ := pullrequest.CurrentBranch(root)
+			fmt.Fprintf(sys.Err, "Pushing the app_uuid commit to the pull request (branch %s):\n", branch)
+			quiet := *sys
+			quiet.Out = sys.Err // the result document stays the only thing on stdout
+			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL, Title: ""}); err != nil {
+				return err
+			}
+			if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
+				st = fresh
+			}
+		}
+	}
+	out.PullRequest = st.PullRequestURL
+	if out.PullRequest != "" {
+		fmt.Fprintf(sys.Err, "Paste this link into the publishing form: %s\n", out.PullRequest)
+	}
+
+	if o.Retest {
+		fmt.Fprintln(sys.Err, "Re-testing with the published client: sign in to an org that is NOT your sandbox org (a customer or trial org).")
+		var buf strings.Builder
+		err := RunAuthorize(ctx, &IO{In: sys.In, Out: &buf, Err: sys.Err, Interactive: sys.Interactive, Getenv: sys.Getenv, Store: func(func(string)) secrets.Store { return ws.store },
+			HTTPClient: sys.HTTPClient, OpenBrowser: sys.OpenBrowser, CanOpenBrowser: sys.CanOpenBrowser, Now: sys.Now, ReadSecret: sys.ReadSecret},
+			AuthorizeOptions{ClientFlags: ClientFlags{Site: o.Site, ClientID: out.ClientID, Kind: "published", Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox, JSON: true},
+				Timeout: o.Timeout, NoBrowser: o.ClientFlags.JSON || !sys.CanOpenBrowser, Start: "authorize"})
+		if err != nil {
+			out.Retest = "failed: " + err.Error()
+		} else {
+			var a AuthorizeJSON
+			json.Unmarshal([]byte(buf.String()), &a)
+			out.Retest = "authorized on " + a.Site + " as " + a.Org
+			if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
+				if fresh.PublishedTests == nil {
+					fresh.PublishedTests = map[string]time.Time{}
+				}
+				fresh.PublishedTests[o.Site] = sys.Now().UTC()
+				session.Save(secrets.StateDir(), fresh)
+			}
+		}
+	}
+	if o.JSON {
+		return json.NewEncoder(sys.Out).Encode(out)
+	}
+	fmt.Fprintf(sys.Out, "Published on %s: client %s, app_uuid %s.\n", out.Site, out.ClientID, out.AppUUID)
+	if out.AppUUIDWritten {
+		fmt.Fprintln(sys.Out, "  app_uuid written into manifest.json.")
+	} else if out.AppUUIDNote != "" {
+		fmt.Fprintln(sys.Out, "  app_uuid "+out.AppUUIDNote+".")
+	}
+	if out.Retest != "" {
+		fmt.Fprintln(sys.Out, "  re-test: "+out.Retest)
+	}
+	if strings.HasPrefix(out.Retest, "failed") {
+		return &RemoteError{Err: fmt.Errorf("the published client did not authorize: %s", out.Retest)}
+	}
+	return nil
+}
+
+func prLinkHint(url string) string {
+	if url == "" {
+		return " (run 'oauthwiz pr' first)"
+	}
+	return ": " + url
+}
