@@ -20,6 +20,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/storage"
+
+	"github.com/oauthwiz/oauthwiz/flows/atomic"
 )
 
 // FindRoot walks up from a path to the folder holding .git.
@@ -213,6 +215,17 @@ func Commit(o CommitOptions) (*CommitResult, error) {
 	}
 	if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branchRef)); err != nil {
 		return nil, err
+	}
+	// Extra files (CODEOWNERS) are written to the worktree too, so that it
+	// matches the commit.
+	for p, b := range o.Files {
+		full := filepath.Join(o.Root, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			return nil, err
+		}
+		if err := atomic.WriteFile(full, b, 0o644); err != nil {
+			return nil, err
+		}
 	}
 	// The index must agree with the new HEAD for the committed paths, or git
 	// would show them as changed back.

@@ -29,7 +29,8 @@ type Options struct {
 	DryRun         bool // show the diff, the push target and the body; change nothing
 	NoPush         bool // branch and commit only
 	ForceReason    string
-	ForkRemote     string // push here instead of the fork GitHub reports
+	ForkRemote     string // a remote of the clone, or a URL: push there instead of the fork GitHub reports
+	CodeOwners     string // for a new integration: the owners to add as "/<integration>/ <owners>" in .github/CODEOWNERS
 	GitHub         *GitHub
 	Token          string // for the HTTPS push; never written anywhere
 	KnownSecrets   []string
@@ -92,6 +93,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	copts := CommitOptions{Root: root, Dirs: []string{rel}, Branch: branch, Message: title, Author: *author, DryRun: true}
+	if o.CodeOwners != "" {
+		owners, err := codeOwners(root, rel, o.CodeOwners)
+		if err != nil {
+			return nil, err
+		}
+		if owners != nil {
+			copts.Files = map[string][]byte{".github/CODEOWNERS": owners}
+		}
+	}
 	plan, err := Commit(copts)
 	if err != nil {
 		return nil, err
@@ -158,7 +168,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return res, err
 	}
-	target := o.ForkRemote
+	target, err := RemoteURL(root, o.ForkRemote)
+	if err != nil {
+		return res, err
+	}
 	if target == "" {
 		fork, _, err := o.GitHub.Fork(ctx, owner, repo, login)
 		if err != nil {
@@ -203,4 +216,25 @@ func gitIdentity(root string) (*object.Signature, error) {
 		return nil, errors.New("no git identity: set it with 'git config --global user.name \"Your Name\"' and 'git config --global user.email you@example.com'")
 	}
 	return &object.Signature{Name: name, Email: email, When: time.Now()}, nil
+}
+
+// codeOwners returns .github/CODEOWNERS with a "/<integration>/ <owners>"
+// line added (nil when the integration already has one).
+func codeOwners(root, rel, owners string) ([]byte, error) {
+	p := filepath.Join(root, ".github", "CODEOWNERS")
+	b, err := os.ReadFile(p)
+	if err != nil && !os.IsNotExist(err) {
+		return nil, err
+	}
+	prefix := "/" + rel + "/"
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == prefix {
+			return nil, nil
+		}
+	}
+	out := string(b)
+	if out != "" && !strings.HasSuffix(out, "\n") {
+		out += "\n"
+	}
+	return []byte(out + prefix + " " + strings.Join(strings.Fields(owners), " ") + "\n"), nil
 }

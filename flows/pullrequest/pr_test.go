@@ -287,3 +287,37 @@ func TestGitHubErrorsExplained(t *testing.T) {
 		t.Fatalf("bad token: %v", err)
 	}
 }
+
+func TestCodeOwnersAndForkRemoteByName(t *testing.T) {
+	root, fork := prRepo(t)
+	gitCmd(t, root, "remote", "add", "myfork", fork)
+	o := prOptions(root, nil)
+	o.NoPush, o.CodeOwners = true, "@acme/integrations"
+	res, err := Run(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := gitCmd(t, root, "show", "HEAD:.github/CODEOWNERS"); !strings.HasSuffix(got, "/acme/ @acme/integrations") {
+		t.Fatalf("CODEOWNERS:\n%s", got)
+	}
+	if st := gitCmd(t, root, "status", "--porcelain"); st != "" {
+		t.Fatalf("status after the commit:\n%s", st)
+	}
+	found := false
+	for _, f := range res.Files {
+		found = found || f == ".github/CODEOWNERS"
+	}
+	if !found {
+		t.Fatalf("files %v", res.Files)
+	}
+	url, err := RemoteURL(root, "myfork")
+	if err != nil || url != fork {
+		t.Fatalf("remote by name: %s %v", url, err)
+	}
+	if _, err := RemoteURL(root, "nope"); err == nil || !strings.Contains(err.Error(), "git remote -v") {
+		t.Fatalf("unknown remote: %v", err)
+	}
+	if err := Push(context.Background(), root, url, "acme-oauth", nil); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -37,7 +37,11 @@ func Push(ctx context.Context, root, url, branch string, auth transport.AuthMeth
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
 	case strings.Contains(err.Error(), "non-fast-forward"):
-		return fmt.Errorf("%w: %s on the fork has commits this branch lacks; rebase on it or pick another --branch", ErrPushRejected, branch)
+		return fmt.Errorf("%w: %s on the fork has commits this branch lacks; rebase on it ('git pull --rebase <fork> %s') or pick another --branch", ErrPushRejected, branch, branch)
+	case strings.Contains(err.Error(), "protected branch") || strings.Contains(err.Error(), "GH006"):
+		return fmt.Errorf("%w: %s is a protected branch on the fork: push to another --branch", ErrPushRejected, branch)
+	case strings.Contains(err.Error(), "authentication required") || strings.Contains(err.Error(), "403"):
+		return fmt.Errorf("the fork refused the push: the token needs the repo (or public_repo) scope and write access to %s: %w", redact(url), err)
 	}
 	return fmt.Errorf("pushing %s to %s: %w", branch, redact(url), err)
 }
@@ -47,4 +51,25 @@ func redact(u string) string {
 		return u[:strings.Index(u, "://")+3] + "***" + u[i:]
 	}
 	return u
+}
+
+// RemoteURL resolves --fork-remote: a remote's name in the clone (its first
+// URL), or a URL or path as given.
+func RemoteURL(root, nameOrURL string) (string, error) {
+	if nameOrURL == "" || strings.Contains(nameOrURL, "://") || strings.ContainsAny(nameOrURL, "/\\") || strings.Contains(nameOrURL, "@") {
+		return nameOrURL, nil
+	}
+	repo, err := git.PlainOpen(root)
+	if err != nil {
+		return "", err
+	}
+	rem, err := repo.Remote(nameOrURL)
+	if err != nil {
+		return "", fmt.Errorf("--fork-remote %q: no such remote in %s (git remote -v lists them): %w", nameOrURL, root, err)
+	}
+	urls := rem.Config().URLs
+	if len(urls) == 0 {
+		return "", fmt.Errorf("--fork-remote %q has no URL", nameOrURL)
+	}
+	return urls[0], nil
 }

@@ -31,6 +31,7 @@ type PROptions struct {
 	Yes          bool
 	JSON         bool
 	Force        string
+	CodeOwners   string
 }
 
 // githubTokenKey is where the GitHub token is kept in the secrets store.
@@ -51,6 +52,7 @@ func runPRCmd(ctx context.Context, sys *IO, args []string) error {
 	f.String(&o.GitHubAPIURL, "github-api-url", "", "GitHub API URL (GitHub Enterprise, tests)")
 	f.Bool(&o.Yes, "yes", false, "commit, push and open the pull request without asking")
 	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
+	f.String(&o.CodeOwners, "codeowners", "", "for a new integration: owners (GitHub handles or emails) of its /<integration>/ line in .github/CODEOWNERS")
 	f.String(&o.Force, "force", "", "push despite check errors; the REASON is written in the PR body (a secret in the change always stops)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -80,7 +82,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
 	popts := pullrequest.Options{
 		IntegrationDir: info.Dir, BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
-		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote,
+		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote, CodeOwners: o.CodeOwners,
 		KnownSecrets: secrets.Known(store, name, assets.SiteIDs()),
 	}
 	st, _ := session.Load(secrets.StateDir(), name)
