@@ -162,3 +162,32 @@ func TestFindRoot(t *testing.T) {
 		t.Fatal("no repository: want an error")
 	}
 }
+
+func TestShallowCloneCommitPush(t *testing.T) {
+	needGit(t)
+	origin := newRepo(t, 10, 5)
+	fork := t.TempDir()
+	gitCmd(t, fork, "clone", "-q", "--bare", origin, ".")
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	if err := Clone(context.Background(), fork, clone, "master", nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := gitCmd(t, clone, "rev-list", "--count", "HEAD"); n != "1" {
+		t.Fatalf("clone is not shallow: %s commits", n)
+	}
+	src := t.TempDir()
+	editIntegration(t, src)
+	if err := CopyDir(filepath.Join(src, "acme"), filepath.Join(clone, "acme")); err != nil {
+		t.Fatal(err)
+	}
+	gitCmd(t, clone, "config", "user.name", "x")
+	if _, err := Commit(CommitOptions{Root: clone, Dirs: []string{"acme"}, Branch: "acme-oauth", Message: "m", Author: object.Signature{Name: "a", Email: "a@b", When: time.Now()}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Push(context.Background(), clone, fork, "acme-oauth", nil); err != nil {
+		t.Fatal(err)
+	}
+	if gitCmd(t, fork, "rev-parse", "acme-oauth") != gitCmd(t, clone, "rev-parse", "HEAD") {
+		t.Fatal("the fork lacks the commit")
+	}
+}

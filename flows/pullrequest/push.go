@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
@@ -72,4 +76,43 @@ func RemoteURL(root, nameOrURL string) (string, error) {
 		return "", fmt.Errorf("--fork-remote %q has no URL", nameOrURL)
 	}
 	return urls[0], nil
+}
+
+// Clone clones one branch of the fork, shallowly, into dir: enough to
+// commit an integration and push it, without the whole history.
+func Clone(ctx context.Context, url, dir, branch string, auth transport.AuthMethod) error {
+	opts := &git.CloneOptions{URL: url, Depth: 1, SingleBranch: true, Auth: auth, Tags: git.NoTags}
+	if branch != "" {
+		opts.ReferenceName = plumbing.NewBranchReferenceName(branch)
+	}
+	if _, err := git.PlainCloneContext(ctx, dir, false, opts); err != nil {
+		return fmt.Errorf("cloning %s into %s: %w", redact(url), dir, err)
+	}
+	return nil
+}
+
+// CopyDir copies an integration folder into the clone.
+func CopyDir(src, dst string) error {
+	return filepath.WalkDir(src, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if e.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		if !e.Type().IsRegular() {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, b, info.Mode().Perm())
+	})
 }

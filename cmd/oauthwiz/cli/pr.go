@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -32,6 +33,7 @@ type PROptions struct {
 	JSON         bool
 	Force        string
 	CodeOwners   string
+	CloneInto    string
 }
 
 // githubTokenKey is where the GitHub token is kept in the secrets store.
@@ -53,6 +55,7 @@ func runPRCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Bool(&o.Yes, "yes", false, "commit, push and open the pull request without asking")
 	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
 	f.String(&o.CodeOwners, "codeowners", "", "for a new integration: owners (GitHub handles or emails) of its /<integration>/ line in .github/CODEOWNERS")
+	f.String(&o.CloneInto, "clone-into", "", "when the integration is not in a clone: clone your fork there (shallow, one branch) and copy the integration in")
 	f.String(&o.Force, "force", "", "push despite check errors; the REASON is written in the PR body (a secret in the change always stops)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -80,6 +83,15 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		name = info.Name
 	}
 	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	if _, err := pullrequest.FindRoot(info.Dir); err != nil {
+		dir, cerr := cloneForPR(ctx, sys, store, o, info.Dir)
+		if cerr != nil {
+			return cerr
+		}
+		if info, err = integration.Load(dir); err != nil {
+			return &UsageError{Msg: err.Error()}
+		}
+	}
 	popts := pullrequest.Options{
 		IntegrationDir: info.Dir, BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
 		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote, CodeOwners: o.CodeOwners,
@@ -199,4 +211,58 @@ func githubToken(sys *IO, store secrets.Store) (string, error) {
 		fmt.Fprintln(sys.Err, "warning: the GitHub token could not be stored:", err)
 	}
 	return t, nil
+}
+
+// cloneForPR clones the user's fork shallowly into --clone-into (after they
+// confirm) and copies the integration into it; it returns the copy's folder.
+func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, src string) (string, error) {
+	if o.CloneInto == "" || o.DryRun {
+		return "", usagef("%s is not inside a git clone of your fork: clone it and move the integration there, or pass --clone-into DIR to let oauthwiz clone it (shallow, one branch)", src)
+	}
+	if !o.Yes {
+		if !sys.Interactive {
+			return "", usagef("--clone-into %s: pass --yes to confirm the clone (no terminal to ask on)", o.CloneInto)
+		}
+		fmt.Fprintf(sys.Err, "Clone your fork of %s into %s and copy %s there? [y/N] ", o.BaseRepo, o.CloneInto, filepath.Base(src))
+		line, _ := bufio.NewReader(sys.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
+			return "", ErrCancelled
+		}
+	}
+	token, err := githubToken(sys, store)
+	if err != nil {
+		return "", err
+	}
+	gh, err := pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token)
+	if err != nil {
+		return "", &UsageError{Msg: err.Error()}
+	}
+	owner, repo, _ := strings.Cut(o.BaseRepo, "/")
+	url := o.ForkRemote
+	if url == "" {
+		login, err := gh.Login(ctx)
+		if err != nil {
+			return "", &RemoteError{Err: err}
+		}
+		fork, _, err := gh.Fork(ctx, owner, repo, login)
+		if err != nil {
+			return "", &RemoteError{Err: err}
+		}
+		url = fork.GetCloneURL()
+	}
+	base := o.BaseBranch
+	if base == "" {
+		if base, err = gh.DefaultBranch(ctx, owner, repo); err != nil {
+			return "", &RemoteError{Err: err}
+		}
+	}
+	fmt.Fprintf(sys.Err, "Cloning %s (%s, shallow) into %s…\n", o.BaseRepo+" fork", base, o.CloneInto)
+	if err := pullrequest.Clone(ctx, url, o.CloneInto, base, pullrequest.TokenAuth(token)); err != nil {
+		return "", &RemoteError{Err: err}
+	}
+	dst := filepath.Join(o.CloneInto, filepath.Base(src))
+	if err := pullrequest.CopyDir(src, dst); err != nil {
+		return "", err
+	}
+	return dst, nil
 }

@@ -121,3 +121,28 @@ func TestPRCommand(t *testing.T) {
 		t.Fatal("the token is printed")
 	}
 }
+
+func TestPRClonesTheForkWhenThereIsNoClone(t *testing.T) {
+	root, dir, fork := integrationRepo(t)
+	git(t, fork, "fetch", "-q", root, "master:master") // the fork has the base branch
+	gh, prs := fakeGitHub(t, fork)
+	outside := filepath.Join(t.TempDir(), "acme")
+	os.Rename(dir, outside)
+	store := &secrets.Memory{}
+	store.Set("github/token", "gh-token")
+	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
+	home := t.TempDir() // the git identity comes from the user's global config
+	os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
+	t.Setenv("HOME", home)
+	if code, _, stderr := runCLI(t, "", false, store, "pr", outside, "--yes", "--github-api-url", gh.URL); code != 2 || !strings.Contains(stderr, "--clone-into") {
+		t.Fatalf("no clone: %d %s", code, stderr)
+	}
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	code, stdout, stderr := runCLI(t, "", false, store, "pr", outside, "--yes", "--clone-into", clone, "--github-api-url", gh.URL)
+	if code != 0 || *prs != 1 || !strings.Contains(stdout, "Pull request #7 created") {
+		t.Fatalf("clone and PR: %d\n%s\n%s", code, stdout, stderr)
+	}
+	if git(t, clone, "rev-list", "--count", "HEAD") != "2" { // the shallow base commit and ours
+		t.Fatalf("history: %s", git(t, clone, "log", "--oneline"))
+	}
+}
