@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -54,7 +55,7 @@ func runPRCmd(ctx context.Context, sys *IO, args []string) error {
 	f.String(&o.GitHubAPIURL, "github-api-url", "", "GitHub API URL (GitHub Enterprise, tests)")
 	f.Bool(&o.Yes, "yes", false, "commit, push and open the pull request without asking")
 	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
-	f.String(&o.CodeOwners, "codeowners", "", "for a new integration: owners (GitHub handles or emails) of its /<integration>/ line in .github/CODEOWNERS")
+	f.String(&o.CodeOwners, "codeowners", "", "for a new integration: owners (GitHub handles or emails) of its /<integration>/ line in .github/CODEOWNERS (default: the manifest's author.support_email)")
 	f.String(&o.CloneInto, "clone-into", "", "when the integration is not in a clone: clone your fork there (shallow, one branch) and copy the integration in")
 	f.String(&o.Force, "force", "", "push despite check errors; the REASON is written in the PR body (a secret in the change always stops)")
 	if err := f.parse(args); err != nil {
@@ -100,6 +101,11 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 	st, _ := session.Load(secrets.StateDir(), name)
 	popts.Evidence.Scopes = st.ScopeChecks
 	popts.Evidence.NewIntegration = st.Case == "" || st.Case == string(integration.CaseNew)
+	if popts.CodeOwners == "" && popts.Evidence.NewIntegration {
+		// A new integration gets its CODEOWNERS line; the manifest's support
+		// address owns it unless --codeowners says otherwise.
+		popts.CodeOwners = supportEmail(info.Dir)
+	}
 	for _, site := range assets.SiteIDs() {
 		var rec secrets.TokenRecord
 		if secrets.GetJSON(store, secrets.Namespace{Integration: name, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
@@ -265,4 +271,18 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 		return "", err
 	}
 	return dst, nil
+}
+
+func supportEmail(dir string) string {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return ""
+	}
+	var m struct {
+		Author struct {
+			SupportEmail string `json:"support_email"`
+		} `json:"author"`
+	}
+	json.Unmarshal(b, &m)
+	return m.Author.SupportEmail
 }
