@@ -269,8 +269,8 @@ func (s *Server) Client(site, kind string) (datadog.SandboxClient, bool) {
 	return datadog.SandboxClient{}, false
 }
 
-// Publish issues the published client of a site (new credentials, usable from
-// any org). Publishing again issues new credentials again, as Datadog does.
+// Publish issues the app's published client (new credentials, usable from any
+// org on every site). Publishing again issues new credentials, as Datadog does.
 func (s *Server) Publish(site string) (datadog.SandboxClient, error) {
 	return s.publish(site, "")
 }
@@ -292,17 +292,27 @@ func (s *Server) publish(site, clientID string) (datadog.SandboxClient, error) {
 	if test == nil {
 		return datadog.SandboxClient{}, fmt.Errorf("no test client %q on site %q", clientID, site)
 	}
+	// A published client is the app's, usable from any org on every site:
+	// the same credentials on each emulated site. Publishing again replaces it.
 	kept := s.clients[:0]
 	for _, c := range s.clients {
-		if !(c.Site == site && c.Kind == "published") {
+		if c.Kind != "published" {
 			kept = append(kept, c)
 		}
 	}
 	s.clients = kept
-	pub := *test
-	pub.ID, pub.Secret, pub.Kind = uuidLike(), "ddsbx_secret_"+randomHex(20), "published"
-	s.clients = append(s.clients, &pub)
-	return s.publicClient(&pub), nil
+	id, secret := uuidLike(), "ddsbx_secret_"+randomHex(20)
+	var first *client
+	for _, sid := range s.order {
+		pub := *test
+		pub.ID, pub.Secret, pub.Kind, pub.Site = id, secret, "published", sid
+		pub.OwnerOrg = s.orgOf(sid, "partner-sandbox").ID
+		s.clients = append(s.clients, &pub)
+		if sid == site {
+			first = &pub
+		}
+	}
+	return s.publicClient(first), nil
 }
 
 // RevokeAPIKeys removes the API keys of an org, as a user would on the API Keys

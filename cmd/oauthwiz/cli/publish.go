@@ -4,12 +4,14 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
@@ -32,14 +34,14 @@ type PublishOptions struct {
 
 // PublishJSON is the --json document.
 type PublishJSON struct {
-	Site           string `json:"site"`
-	ClientID       string `json:"client_id"`
-	ClientSecret   string `json:"client_secret"` // masked
-	AppUUID        string `json:"app_uuid"`
-	AppUUIDWritten bool   `json:"app_uuid_written"`
-	AppUUIDNote    string `json:"app_uuid_note,omitempty"`
-	PullRequest    string `json:"pull_request,omitempty"`
-	Retest         string `json:"retest,omitempty"`
+	Site           string            `json:"site"`
+	ClientID       string            `json:"client_id"`
+	ClientSecret   string            `json:"client_secret"` // masked
+	AppUUID        string            `json:"app_uuid"`
+	AppUUIDWritten bool              `json:"app_uuid_written"`
+	AppUUIDNote    string            `json:"app_uuid_note,omitempty"`
+	PullRequest    string            `json:"pull_request,omitempty"`
+	Retest         map[string]string `json:"retest,omitempty"` // site → outcome
 }
 
 func runPublishCmd(ctx context.Context, sys *IO, args []string) error {
@@ -141,16 +143,27 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 			return usagef("the published client ID and secret are both needed")
 		}
 	}
-	// Shown once: stored before anything else.
-	ns := secrets.Namespace{Integration: ws.name, Site: o.Site, Kind: "published"}
-	if err := ws.store.Set(ns.ClientSecretKey(), secret); err != nil {
-		return fmt.Errorf("storing the published client secret: %w", err)
+	// The published client is the app's, for every site: it is recorded for
+	// the publishing site and every site tested before. Shown once: stored
+	// before anything else.
+	sites := []string{o.Site}
+	for _, site := range assets.SiteIDs() {
+		var rec secrets.TokenRecord
+		if site != o.Site && secrets.GetJSON(ws.store, secrets.Namespace{Integration: ws.name, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
+			sites = append(sites, site)
+		}
 	}
-	out.ClientSecret = secrets.Mask(secret)
 	if st.Clients == nil {
 		st.Clients = map[string]session.ClientRecord{}
 	}
-	st.Clients[session.ClientKey(o.Site, "published")] = session.ClientRecord{ClientID: out.ClientID}
+	for _, site := range sites {
+		ns := secrets.Namespace{Integration: ws.name, Site: site, Kind: "published"}
+		if err := ws.store.Set(ns.ClientSecretKey(), secret); err != nil {
+			return fmt.Errorf("storing the published client secret: %w", err)
+		}
+		st.Clients[session.ClientKey(site, "published")] = session.ClientRecord{ClientID: out.ClientID}
+	}
+	out.ClientSecret = secrets.Mask(secret)
 	st.PublishedAppUUID, st.Case = strings.ToLower(out.AppUUID), c
 	if err := session.Save(secrets.StateDir(), st); err != nil {
 		return err
@@ -208,23 +221,28 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	}
 
 	if o.Retest {
-		fmt.Fprintln(sys.Err, "Re-testing with the published client: sign in to an org that is NOT your sandbox org (a customer or trial org).")
-		var buf strings.Builder
-		err := RunAuthorize(ctx, &IO{In: sys.In, Out: &buf, Err: sys.Err, Interactive: sys.Interactive, Getenv: sys.Getenv, Store: func(func(string)) secrets.Store { return ws.store },
-			HTTPClient: sys.HTTPClient, OpenBrowser: sys.OpenBrowser, CanOpenBrowser: sys.CanOpenBrowser, Now: sys.Now, ReadSecret: sys.ReadSecret},
-			AuthorizeOptions{ClientFlags: ClientFlags{Site: o.Site, ClientID: out.ClientID, Kind: "published", Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox, JSON: true},
-				Timeout: o.Timeout, NoBrowser: o.ClientFlags.JSON || !sys.CanOpenBrowser, Start: "authorize"})
-		if err != nil {
-			out.Retest = "failed: " + err.Error()
-		} else {
+		fmt.Fprintf(sys.Err, "Re-testing the published client on %s: sign in to an org that is NOT your sandbox org (a customer or trial org).\n", strings.Join(sites, ", "))
+		out.Retest = map[string]string{}
+		for _, site := range sites {
+			var buf strings.Builder
+			quiet := *sys
+			quiet.Out = &buf
+			quiet.Store = func(func(string)) secrets.Store { return ws.store }
+			err := RunAuthorize(ctx, &quiet, AuthorizeOptions{
+				ClientFlags: ClientFlags{Site: site, ClientID: out.ClientID, Kind: "published", Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox, JSON: true},
+				Timeout:     o.Timeout, NoBrowser: !sys.CanOpenBrowser, Start: "authorize"})
+			if err != nil {
+				out.Retest[site] = "failed: " + err.Error()
+				continue
+			}
 			var a AuthorizeJSON
 			json.Unmarshal([]byte(buf.String()), &a)
-			out.Retest = "authorized on " + a.Site + " as " + a.Org
+			out.Retest[site] = "authorized as " + a.Org
 			if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
 				if fresh.PublishedTests == nil {
 					fresh.PublishedTests = map[string]time.Time{}
 				}
-				fresh.PublishedTests[o.Site] = sys.Now().UTC()
+				fresh.PublishedTests[site] = sys.Now().UTC()
 				session.Save(secrets.StateDir(), fresh)
 			}
 		}
@@ -238,11 +256,15 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	} else if out.AppUUIDNote != "" {
 		fmt.Fprintln(sys.Out, "  app_uuid "+out.AppUUIDNote+".")
 	}
-	if out.Retest != "" {
-		fmt.Fprintln(sys.Out, "  re-test: "+out.Retest)
+	failed := false
+	for _, site := range sites {
+		if r, ok := out.Retest[site]; ok {
+			fmt.Fprintf(sys.Out, "  re-test on %s: %s\n", site, r)
+			failed = failed || strings.HasPrefix(r, "failed")
+		}
 	}
-	if strings.HasPrefix(out.Retest, "failed") {
-		return &RemoteError{Err: fmt.Errorf("the published client did not authorize: %s", out.Retest)}
+	if failed {
+		return &RemoteError{Err: errors.New("the published client did not authorize everywhere")}
 	}
 	return nil
 }

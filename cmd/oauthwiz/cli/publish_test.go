@@ -19,8 +19,10 @@ func TestPublishWritesAppUUIDPushesAndRetests(t *testing.T) {
 	h.dir = dir
 	h.env["GH_TOKEN"] = "gh-canary-token"
 	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
-	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s"); code != 0 {
-		t.Fatalf("authorize: %s", stderr)
+	for _, site := range []string{"us1", "eu1"} {
+		if code, _, stderr := h.run("", "authorize", "--site", site, "--no-browser", "--timeout", "10s"); code != 0 {
+			t.Fatalf("authorize %s: %s", site, stderr)
+		}
 	}
 	if code, stdout, stderr := h.run("", "pr", dir, "--yes", "--github-api-url", gh.URL); code != 0 || !strings.Contains(stdout, "created") {
 		t.Fatalf("pr: %d %s %s", code, stdout, stderr)
@@ -30,7 +32,7 @@ func TestPublishWritesAppUUIDPushesAndRetests(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(stdout), &out) != nil {
 		t.Fatalf("publish: %d\n%s\n%s", code, stdout, stderr)
 	}
-	if out.AppUUID != h.sb.AppUUID() || !out.AppUUIDWritten || !strings.HasPrefix(out.Retest, "authorized on us1") || out.PullRequest == "" || !strings.Contains(out.ClientSecret, "…") {
+	if out.AppUUID != h.sb.AppUUID() || !out.AppUUIDWritten || !strings.HasPrefix(out.Retest["us1"], "authorized as") || !strings.HasPrefix(out.Retest["eu1"], "authorized as") || out.PullRequest == "" || !strings.Contains(out.ClientSecret, "…") {
 		t.Fatalf("publish result %+v", out)
 	}
 	b, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
@@ -41,7 +43,7 @@ func TestPublishWritesAppUUIDPushesAndRetests(t *testing.T) {
 		t.Fatalf("the app_uuid commit is not on the fork's PR branch (%d PRs)", *prs)
 	}
 	st, _ := session.Load(h.state, "acme")
-	if st.PublishedAppUUID != out.AppUUID || st.PublishedTests["us1"].IsZero() || st.Clients["us1/published"].ClientID != out.ClientID {
+	if st.PublishedAppUUID != out.AppUUID || st.PublishedTests["us1"].IsZero() || st.PublishedTests["eu1"].IsZero() || st.Clients["eu1/published"].ClientID != out.ClientID {
 		t.Fatalf("session %+v", st)
 	}
 	// The check now compares the recorded app_uuid: it matches.
