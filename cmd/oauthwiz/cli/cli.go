@@ -168,6 +168,7 @@ Usage:
   oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
   oauthwiz pr [PATH]            branch, commit, push, open or update the pull request
   oauthwiz publish              published credentials and app_uuid, pushed to the PR, re-tested
+  oauthwiz status               the journey's checklist with its evidence (no terminal needed)
   oauthwiz doctor [TEXT]        explain an OAuth error message
   oauthwiz --version
 
@@ -211,6 +212,8 @@ func Main(ctx context.Context, args []string, sys *IO) error {
 		return runPRCmd(ctx, sys, args[1:])
 	case "publish":
 		return runPublishCmd(ctx, sys, args[1:])
+	case "status":
+		return runStatusCmd(ctx, sys, args[1:])
 	case "fix":
 		return runFixCmd(ctx, sys, args[1:])
 	case "wizard":

@@ -50,6 +50,20 @@ func TestPublishWritesAppUUIDPushesAndRetests(t *testing.T) {
 	if code, stdout, _ := h.run("", "check", dir); code != 0 || strings.Contains(stdout, "app-uuid") {
 		t.Fatalf("check after publish: %d %s", code, stdout)
 	}
+	// The status reads the whole journey back, without a secret.
+	code, stdout, _ = h.run("", "status", "--dir", dir, "--json")
+	var status cli.StatusJSON
+	if code != 0 || json.Unmarshal([]byte(stdout), &status) != nil || len(status.Steps) != 10 {
+		t.Fatalf("status: %d %s", code, stdout)
+	}
+	for _, s := range status.Steps {
+		if s.Step != "Every scope" && s.Step != "API key" && !s.Done { // neither was run in this test
+			t.Errorf("step %q not done: %s", s.Step, s.Evidence)
+		}
+	}
+	if strings.Contains(stdout, "ddsbx_") {
+		t.Fatal("the status shows a secret")
+	}
 	// Publishing an existing integration leaves app_uuid alone.
 	code, stdout, _ = h.run("", "publish", "--site", "us1", "--dir", dir, "--case", "existing", "--retest=false", "--json")
 	if code != 0 || !strings.Contains(stdout, "keeps its app_uuid") || !strings.Contains(stdout, `"app_uuid_written":false`) {
