@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
@@ -181,19 +179,16 @@ func RunFix(sys *IO, o FixOptions) error {
 		return nil
 	}
 	fmt.Fprint(sys.Out, edit.Diff())
-	switch {
-	case o.DryRun:
+	if o.DryRun {
 		return nil
-	case o.Yes:
-	case sys.Interactive:
-		fmt.Fprintf(sys.Err, "Write these changes to %s? [y/N] ", edit.Path)
-		line, _ := bufio.NewReader(sys.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			fmt.Fprintln(sys.Err, "Nothing written.")
-			return nil
-		}
-	default:
-		return &ProblemsError{Msg: "changes pending"}
+	}
+	ok, err := confirm(sys, o.Yes, "Write these changes to "+edit.Path+"?", &ProblemsError{Msg: "changes pending"})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(sys.Err, "Nothing written.")
+		return nil
 	}
 	if err := edit.Write(); err != nil {
 		return err

@@ -370,3 +370,18 @@ func explain(w io.Writer, err error) {
 		fmt.Fprintf(w, "\n%s\n  What it means: %s\n  What to do:    %s\n", t.Title, t.Meaning, t.Fix)
 	}
 }
+
+// confirm asks a yes/no question on the terminal; --yes (yes) answers it, and
+// without a terminal noTerminal is returned, saying how to answer.
+func confirm(sys *IO, yes bool, question string, noTerminal error) (bool, error) {
+	if yes {
+		return true, nil
+	}
+	if !sys.Interactive {
+		return false, noTerminal
+	}
+	fmt.Fprint(sys.Err, question+" [y/N] ")
+	line, _ := bufio.NewReader(sys.In).ReadString('\n')
+	a := strings.ToLower(strings.TrimSpace(line))
+	return a == "y" || a == "yes", nil
+}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -127,16 +126,13 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 	if o.DryRun {
 		return nil
 	}
-	if !o.Yes {
-		if !sys.Interactive {
-			return &ProblemsError{Msg: "pass --yes to commit, push and open the pull request"}
-		}
-		fmt.Fprint(sys.Err, "Commit, push and open the pull request? [y/N] ")
-		line, _ := bufio.NewReader(sys.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			fmt.Fprintln(sys.Err, "Nothing done.")
-			return nil
-		}
+	ok, err := confirm(sys, o.Yes, "Commit, push and open the pull request?", &ProblemsError{Msg: "pass --yes to commit, push and open the pull request"})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		fmt.Fprintln(sys.Err, "Nothing done.")
+		return nil
 	}
 	if !o.NoPush {
 		token, err := githubToken(sys, store)
@@ -225,15 +221,13 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 	if o.CloneInto == "" || o.DryRun {
 		return "", usagef("%s is not inside a git clone of your fork: clone it and move the integration there, or pass --clone-into DIR to let oauthwiz clone it (shallow, one branch)", src)
 	}
-	if !o.Yes {
-		if !sys.Interactive {
-			return "", usagef("--clone-into %s: pass --yes to confirm the clone (no terminal to ask on)", o.CloneInto)
-		}
-		fmt.Fprintf(sys.Err, "Clone your fork of %s into %s and copy %s there? [y/N] ", o.BaseRepo, o.CloneInto, filepath.Base(src))
-		line, _ := bufio.NewReader(sys.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return "", ErrCancelled
-		}
+	ok, err := confirm(sys, o.Yes, fmt.Sprintf("Clone your fork of %s into %s and copy %s there?", o.BaseRepo, o.CloneInto, filepath.Base(src)),
+		usagef("--clone-into %s: pass --yes to confirm the clone (no terminal to ask on)", o.CloneInto))
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", ErrCancelled
 	}
 	token, err := githubToken(sys, store)
 	if err != nil {

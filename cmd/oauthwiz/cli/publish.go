@@ -183,15 +183,12 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		}
 		if edit != nil {
 			fmt.Fprint(sys.Err, edit.Diff())
-			if !o.Yes {
-				if !sys.Interactive {
-					return &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"}
-				}
-				fmt.Fprint(sys.Err, "Write app_uuid into manifest.json? [y/N] ")
-				line, _ := bufio.NewReader(sys.In).ReadString('\n')
-				if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-					return &ProblemsError{Msg: "app_uuid not written"}
-				}
+			ok, err := confirm(sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &ProblemsError{Msg: "app_uuid not written"}
 			}
 			if err := edit.Write(); err != nil {
 				return err
