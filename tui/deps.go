@@ -43,6 +43,8 @@ type Flows interface {
 	PlanFixes(dir string) ([]*readme.FileEdit, error)
 	ApplyFixes(edits []*readme.FileEdit) error
 	SiteFlows
+	// SaveCase records the publication case in the integration's session.
+	SaveCase(c integration.Case) error
 }
 
 // Deps is what the wizard needs from outside.
@@ -60,6 +62,19 @@ type Deps struct {
 	// RedirectURI overrides the client file's loopback redirect URI.
 	RedirectURI string
 	Timeout     time.Duration
+	// Resume is the progress of an earlier run: the wizard opens at the
+	// first step that is not done.
+	Resume *Resume
+}
+
+// Resume is what an earlier run left: the case, and the first site's
+// authorization and API key (their evidence, never their values).
+type Resume struct {
+	Case       integration.Case
+	Site       string
+	ClientID   string
+	Authorized *Authorized
+	APIKey     *apikey.Result
 }
 
 func (d Deps) ns(site string) secrets.Namespace {
@@ -142,6 +157,36 @@ func PlanFixes(dir string) ([]*readme.FileEdit, error) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// SaveCase implements Flows.
+func (f RealFlows) SaveCase(c integration.Case) error {
+	st := f.state()
+	st.Case = string(c)
+	return f.saveState(st)
+}
+
+// LoadResume reads an earlier run's progress for the wizard to resume.
+func (f RealFlows) LoadResume() *Resume {
+	st := f.state()
+	r := &Resume{Case: integration.Case(st.Case)}
+	for _, s := range assets.Sites() {
+		var tok secrets.TokenRecord
+		if secrets.GetJSON(f.Store, f.ns(s.ID).TokenKey(), &tok) != nil {
+			continue
+		}
+		r.Site, r.ClientID = s.ID, tok.ClientID
+		r.Authorized = &Authorized{Site: s.ID, Org: tok.OrgName, OrgID: tok.OrgID, Granted: tok.ScopesGranted, Expiry: tok.Expiry}
+		var key secrets.APIKeyRecord
+		if secrets.GetJSON(f.Store, f.ns(s.ID).APIKeyKey(tok.OrgID), &key) == nil {
+			r.APIKey = &apikey.Result{Site: s.ID, Org: tok.OrgName, OrgID: tok.OrgID, KeyID: key.ID, Last4: key.Last4, Name: key.Name, Valid: true}
+		}
+		break
+	}
+	if r.Case == "" && r.Site == "" {
+		return nil
+	}
+	return r
 }
 
 // ApplyFixes implements Flows.

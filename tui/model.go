@@ -126,11 +126,48 @@ func New(deps Deps, st Styles) Model {
 			m.siteCursor = i
 		}
 	}
+	m.resume(deps.Resume)
 	return m
 }
 
 // Init implements tea.Model.
-func (m Model) Init() tea.Cmd { return nil }
+func (m Model) Init() tea.Cmd {
+	if m.step == stepSites {
+		return m.loadMatrix()
+	}
+	return nil
+}
+
+// resume opens the wizard at the first step an earlier run did not finish.
+// A stored API key is trusted as it was validated when stored; the next step
+// re-checks it anyway.
+func (m *Model) resume(r *Resume) {
+	if r == nil {
+		return
+	}
+	for i, c := range integration.Cases {
+		if c.Case == r.Case {
+			m.caseCursor, m.caseChosen, m.step = i, c.Case, stepSite
+		}
+	}
+	if r.Authorized == nil || m.caseChosen == "" {
+		return
+	}
+	m.site, m.auth.result = r.Site, r.Authorized
+	m.clientID.SetValue(r.ClientID)
+	for i, s := range m.sites {
+		if s.ID == r.Site {
+			m.siteCursor = i
+		}
+	}
+	m.step = stepAPIKey
+	switch {
+	case r.APIKey != nil:
+		m.key.result, m.step = r.APIKey, stepSites
+	case !contains(r.Authorized.Granted, "api_keys_write"):
+		m.key.skipped, m.step = true, stepSites
+	}
+}
 
 // keyMap is the key map with the bindings of the current screen.
 func (m Model) keyMap() KeyMap {
@@ -243,6 +280,8 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, k.Next) {
 			m.caseChosen = integration.Cases[m.caseCursor].Case
 			m.step = stepSite
+			flows, c := m.deps.Flows, m.caseChosen
+			return m, func() tea.Msg { _ = flows.SaveCase(c); return nil }
 		}
 	case stepSite:
 		m.siteCursor = m.moveCursor(msg, m.siteCursor, len(m.sites))

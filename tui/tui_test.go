@@ -42,6 +42,7 @@ type stubFlows struct {
 	fixed   bool
 
 	imported, euAuthorized, scopesRan bool
+	savedCase                         integration.Case
 }
 
 func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
@@ -72,6 +73,8 @@ func (s *stubFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) {
 }
 
 func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true; return nil }
+
+func (s *stubFlows) SaveCase(c integration.Case) error { s.savedCase = c; return nil }
 
 func (s *stubFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 	var rows []SiteRow
@@ -464,5 +467,34 @@ func BenchmarkKeyToFrame(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m, _ = m.Update(down)
 		_ = m.View()
+	}
+}
+
+func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write"}}
+	deps := testDeps(f)
+	deps.Resume = &Resume{Case: integration.CaseExisting, Site: "eu1", ClientID: "abc",
+		Authorized: &Authorized{Site: "eu1", Org: "Partner Sandbox (eu1)", Granted: []string{"api_keys_write"}, Expiry: fixedNow.Add(time.Hour)}}
+	m := New(deps, testStyles())
+	if m.step != stepAPIKey || m.site != "eu1" || m.caseChosen != integration.CaseExisting {
+		t.Fatalf("step %d site %s case %s", m.step, m.site, m.caseChosen)
+	}
+	deps.Resume.APIKey = &apikey.Result{Site: "eu1", Last4: "wxyz", Valid: true}
+	m = New(deps, testStyles())
+	if m.step != stepSites {
+		t.Fatalf("with a key: step %d", m.step)
+	}
+	view := drain(m, m.Init()).View()
+	if !strings.Contains(view, "✓ Test authorization") || !strings.Contains(view, "…wxyz valid") || !strings.Contains(view, "Every site and every scope") {
+		t.Fatalf("resumed screen:\n%s", view)
+	}
+	deps.Resume = &Resume{Case: integration.CaseNew}
+	if m := New(deps, testStyles()); m.step != stepSite {
+		t.Fatalf("case only: step %d", m.step)
+	}
+	// Choosing the case records it.
+	pressDrain(New(testDeps(f), testStyles()), "down", "enter")
+	if f.savedCase != integration.CaseExisting {
+		t.Fatalf("saved case %q", f.savedCase)
 	}
 }

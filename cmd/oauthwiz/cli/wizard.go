@@ -20,6 +20,7 @@ type WizardOptions struct {
 	Integration string
 	Sandbox     string
 	Accessible  bool
+	Restart     bool
 	Timeout     time.Duration
 }
 
@@ -35,6 +36,7 @@ func runWizard(ctx context.Context, sys *IO, args []string) error {
 	f.String(&o.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox (instead of the real Datadog)")
 	f.Bool(&o.Accessible, "accessible", accessibleFromEnv(sys), "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.Duration(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser's callback")
+	f.Bool(&o.Restart, "restart", false, "start at the first step instead of resuming where the last run stopped")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -61,6 +63,9 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	}
 	if d != nil {
 		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
+	}
+	if !o.Restart {
+		deps.Resume = deps.Flows.(tui.RealFlows).LoadResume()
 	}
 	return runJourney(ctx, sys, deps, o.Accessible)
 }
