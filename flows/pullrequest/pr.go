@@ -12,6 +12,7 @@ import (
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/oauthwiz/oauthwiz/checks"
@@ -37,6 +38,9 @@ type Options struct {
 	Evidence       Evidence
 	CheckOptions   checks.Options
 	Author         *object.Signature // nil → the git identity (user.name, user.email)
+	// Rebase is asked when the fork's branch has commits this one lacks; true
+	// puts the change on top of them (RebaseOnto) instead of stopping.
+	Rebase func(branch string) bool
 }
 
 // Result of a run.
@@ -187,6 +191,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		if werr := o.GitHub.Wait(ctx, time.Duration(attempt+1)*2*time.Second); werr != nil {
 			return res, werr
+		}
+	}
+	if errors.Is(err, ErrPushRejected) && o.Rebase != nil && o.Rebase(branch) {
+		var h plumbing.Hash
+		if h, err = RebaseOnto(ctx, root, target, branch, []string{rel}, title, *author, TokenAuth(o.Token)); err == nil {
+			res.Commit = h.String() + " (rebased on the fork's " + branch + ")"
 		}
 	}
 	if err != nil {

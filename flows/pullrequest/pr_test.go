@@ -260,9 +260,10 @@ func TestDryRunChangesNothing(t *testing.T) {
 	}
 }
 
-func TestPushRejectedIsExplained(t *testing.T) {
-	root, fork := prRepo(t)
-	// The fork already has a different acme-oauth branch.
+// divergedFork is a clone ready to publish and a fork whose acme-oauth
+// branch already has a commit this clone lacks.
+func divergedFork(t *testing.T) (root, fork string) {
+	root, fork = prRepo(t)
 	other := t.TempDir()
 	gitCmd(t, other, "clone", "-q", root, ".")
 	gitCmd(t, other, "checkout", "-q", "-b", "acme-oauth")
@@ -270,11 +271,42 @@ func TestPushRejectedIsExplained(t *testing.T) {
 	gitCmd(t, other, "add", "y")
 	gitCmd(t, other, "commit", "-q", "-m", "elsewhere")
 	gitCmd(t, other, "push", "-q", fork, "acme-oauth")
+	return root, fork
+}
+
+func TestPushRejectedIsExplained(t *testing.T) {
+	root, fork := divergedFork(t)
 	fake := newFakeGitHub(t, fork, true)
 	gh, _ := NewGitHub(nil, fake.srv.URL, "gh-canary-token-123456")
-	_, err := Run(context.Background(), prOptions(root, gh))
+	o := prOptions(root, gh)
+	o.Rebase = func(string) bool { return false } // offered, declined
+	_, err := Run(context.Background(), o)
 	if !errors.Is(err, ErrPushRejected) || !strings.Contains(err.Error(), "rebase") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestRebaseOnTheForksBranch(t *testing.T) {
+	root, fork := divergedFork(t)
+	fake := newFakeGitHub(t, fork, true)
+	gh, _ := NewGitHub(nil, fake.srv.URL, "gh-canary-token-123456")
+	o := prOptions(root, gh)
+	asked := ""
+	o.Rebase = func(b string) bool { asked = b; return true }
+	res, err := Run(context.Background(), o)
+	if err != nil || asked != "acme-oauth" || !strings.Contains(res.Commit, "rebased") || res.PullRequest == nil {
+		t.Fatalf("rebase: %v %+v", err, res)
+	}
+	files := strings.Fields(gitCmd(t, fork, "ls-tree", "-r", "--name-only", "acme-oauth"))
+	has := map[string]bool{}
+	for _, f := range files {
+		has[f] = true
+	}
+	if !has["acme/README.md"] || !has["y"] {
+		t.Fatalf("fork branch files: %v", files)
+	}
+	if parent := gitCmd(t, fork, "log", "-1", "--format=%s", "acme-oauth^"); parent != "elsewhere" {
+		t.Fatalf("the rebased commit's parent is %q", parent)
 	}
 }
 

@@ -34,6 +34,7 @@ type PROptions struct {
 	Force        string
 	CodeOwners   string
 	CloneInto    string
+	Rebase       bool
 }
 
 // githubTokenKey is where the GitHub token is kept in the secrets store.
@@ -55,6 +56,7 @@ func runPRCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Bool(&o.Yes, "yes", false, "commit, push and open the pull request without asking")
 	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
 	f.String(&o.CodeOwners, "codeowners", "", "for a new integration: owners (GitHub handles or emails) of its /<integration>/ line in .github/CODEOWNERS (default: the manifest's author.support_email)")
+	f.Bool(&o.Rebase, "rebase", false, "when the fork's branch has commits this one lacks, put the change on top of them without asking")
 	f.String(&o.CloneInto, "clone-into", "", "when the integration is not in a clone: clone your fork there (shallow, one branch) and copy the integration in")
 	f.String(&o.Force, "force", "", "push despite check errors; the REASON is written in the PR body (a secret in the change always stops)")
 	if err := f.parse(args); err != nil {
@@ -96,6 +98,10 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		IntegrationDir: info.Dir, BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
 		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote, CodeOwners: o.CodeOwners,
 		KnownSecrets: secrets.Known(store, name, assets.SiteIDs()),
+		Rebase: func(branch string) bool {
+			ok, _ := confirm(sys, o.Rebase, "The fork's "+branch+" has commits this branch lacks. Put your change on top of them and push?", nil)
+			return ok
+		},
 	}
 	st, _ := session.Load(secrets.StateDir(), name)
 	popts.Evidence.Scopes = st.ScopeChecks
