@@ -30,6 +30,9 @@ type fakeGitHub struct {
 
 func newFakeGitHub(t *testing.T, forkPath string, forkExists bool) *fakeGitHub {
 	f := &fakeGitHub{forkPath: forkPath, forkReady: forkExists}
+	if !forkExists {
+		f.forkPolls = 3 // one 404 before the fork is asked for, one while GitHub copies it
+	}
 	mux := http.NewServeMux()
 	reply := func(w http.ResponseWriter, status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
@@ -142,7 +145,8 @@ func TestPullRequestCreatedThenUpdated(t *testing.T) {
 	root, fork := prRepo(t)
 	fake := newFakeGitHub(t, fork, false)
 	gh, _ := NewGitHub(nil, fake.srv.URL, "gh-canary-token-123456")
-	gh.Wait = func(context.Context, time.Duration) error { return nil }
+	waits := 0
+	gh.Wait = func(context.Context, time.Duration) error { waits++; return nil }
 	res, err := Run(context.Background(), prOptions(root, gh))
 	if err != nil {
 		t.Fatal(err)
@@ -150,8 +154,8 @@ func TestPullRequestCreatedThenUpdated(t *testing.T) {
 	if res.PullRequest == nil || res.PullRequest.Action != "created" || res.PullRequest.Number != 1 || res.Branch != "acme-oauth" {
 		t.Fatalf("result %+v", res)
 	}
-	if !fake.did("POST /repos/DataDog/integrations-extras/forks") {
-		t.Fatal("the fork was not created")
+	if !fake.did("POST /repos/DataDog/integrations-extras/forks") || waits == 0 {
+		t.Fatalf("the fork was not created, or its copy not waited for (%d waits)", waits)
 	}
 	if got := gitCmd(t, fork, "rev-parse", "refs/heads/acme-oauth"); got != res.Commit {
 		t.Fatalf("fork has %s, commit %s", got, res.Commit)
