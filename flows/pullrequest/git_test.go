@@ -169,7 +169,7 @@ func TestShallowCloneCommitPush(t *testing.T) {
 	fork := t.TempDir()
 	gitCmd(t, fork, "clone", "-q", "--bare", origin, ".")
 	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := Clone(context.Background(), fork, clone, "master", nil); err != nil {
+	if err := Clone(context.Background(), fork, clone, "master", 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if n := gitCmd(t, clone, "rev-list", "--count", "HEAD"); n != "1" {

@@ -78,10 +78,10 @@ func RemoteURL(root, nameOrURL string) (string, error) {
 	return urls[0], nil
 }
 
-// Clone clones one branch of the fork, shallowly, into dir: enough to
-// commit an integration and push it, without the whole history.
-func Clone(ctx context.Context, url, dir, branch string, auth transport.AuthMethod) error {
-	opts := &git.CloneOptions{URL: url, Depth: 1, SingleBranch: true, Auth: auth, Tags: git.NoTags}
+// Clone clones one branch of the fork into dir, depth commits deep (0: all):
+// one is enough to commit an integration and push it.
+func Clone(ctx context.Context, url, dir, branch string, depth int, auth transport.AuthMethod) error {
+	opts := &git.CloneOptions{URL: url, Depth: depth, SingleBranch: true, Auth: auth, Tags: git.NoTags}
 	if branch != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(branch)
 	}

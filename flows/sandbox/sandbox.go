@@ -50,6 +50,8 @@ type Options struct {
 	RefuseScopes []string
 	// Faults are injected into matching API requests.
 	Faults []Fault
+	// GitHub starts the GitHub stand-in (REST API and git over HTTP).
+	GitHub bool
 }
 
 // Defaults for the seeded test clients.
@@ -114,6 +116,7 @@ type Server struct {
 	closers []func()
 	api     apiState
 	appUUID string // the app's published app_uuid
+	github  *gitHub
 }
 
 type siteServer struct {
@@ -197,6 +200,12 @@ func Start(opts Options) (*Server, error) {
 			RedirectURIs: append([]string(nil), opts.RedirectURIs...), Scopes: append([]string(nil), opts.Scopes...),
 			OnboardingURL: opts.OnboardingURL,
 		})
+	}
+	if opts.GitHub {
+		if err := s.startGitHub(); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	ctl, err := s.serve(s.controlHandler())
 	if err != nil {

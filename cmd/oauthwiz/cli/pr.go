@@ -263,7 +263,7 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 		}
 	}
 	fmt.Fprintf(sys.Err, "Cloning %s (%s, shallow) into %s…\n", o.BaseRepo+" fork", base, o.CloneInto)
-	if err := pullrequest.Clone(ctx, url, o.CloneInto, base, pullrequest.TokenAuth(token)); err != nil {
+	if err := pullrequest.Clone(ctx, url, o.CloneInto, base, 1, pullrequest.TokenAuth(token)); err != nil {
 		return "", &RemoteError{Err: err}
 	}
 	dst := filepath.Join(o.CloneInto, filepath.Base(src))
