@@ -6,16 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 	"time"
 
-	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
-	"github.com/oauthwiz/oauthwiz/flows/readme"
-	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
@@ -91,28 +87,9 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		return &UsageError{Msg: err.Error()}
 	}
 	out := PublishJSON{Site: o.Site}
-	var secret string
-	if ws.discovery != nil {
-		test := ""
-		if rec, ok := st.Clients[session.ClientKey(o.Site, "test")]; ok {
-			test = rec.ClientID
-		}
-		h, _ := ws.provider.Hosts(o.Site)
-		resp, err := sys.HTTPClient.Post(h.AppURL+"/apps/publish?client_id="+test, "application/json", nil)
-		if err != nil {
-			return &RemoteError{Err: err}
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		var app sandbox.PublishedApp
-		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &app) != nil {
-			return &RemoteError{Err: fmt.Errorf("publishing on %s answered %s: %s", o.Site, resp.Status, strings.TrimSpace(string(body)))}
-		}
-		out.ClientID, secret, out.AppUUID = app.ClientID, app.ClientSecret, app.AppUUID
-		if o.AppUUID != "" {
-			out.AppUUID = o.AppUUID
-		}
-	} else {
+	popts := publish.Options{Provider: ws.provider, Sandbox: ws.discovery != nil, HTTPClient: sys.HTTPClient, Store: ws.store, StateDir: secrets.StateDir(),
+		Integration: ws.name, Dir: ws.info.Dir, Site: o.Site, Case: integration.Case(c), AppUUID: o.AppUUID}
+	if ws.discovery == nil {
 		page, _ := ws.provider.DeveloperPlatformURL(o.Site)
 		fmt.Fprintf(sys.Err, "In %s, open your app's Publishing tab and publish it. Datadog then shows, once:\n  - the published client ID and secret\n  - the app_uuid of the published app\nThe pull request link goes into the publishing form%s.\n", page, prLinkHint(st.PullRequestURL))
 		if sys.CanOpenBrowser {
@@ -120,82 +97,55 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		}
 		switch {
 		case o.CredentialsFile != "":
-			if out.ClientID, secret, err = readCredentialsFile(o.CredentialsFile); err != nil {
+			if popts.ClientID, popts.ClientSecret, err = readCredentialsFile(o.CredentialsFile); err != nil {
 				return err
 			}
 		case sys.Interactive && sys.ReadSecret != nil:
 			fmt.Fprint(sys.Err, "Published client ID: ")
 			line, _ := bufio.NewReader(sys.In).ReadString('\n')
-			out.ClientID = strings.TrimSpace(line)
-			if secret, err = sys.ReadSecret("Published client secret (input hidden): "); err != nil {
+			popts.ClientID = strings.TrimSpace(line)
+			if popts.ClientSecret, err = sys.ReadSecret("Published client secret (input hidden): "); err != nil {
 				return ErrCancelled
 			}
 		default:
 			return usagef("no terminal to paste the published credentials in: pass --credentials-file and --app-uuid")
 		}
-		out.AppUUID = o.AppUUID
-		if out.AppUUID == "" && sys.Interactive {
+		if popts.AppUUID == "" && sys.Interactive {
 			fmt.Fprint(sys.Err, "Published app_uuid: ")
 			line, _ := bufio.NewReader(sys.In).ReadString('\n')
-			out.AppUUID = strings.TrimSpace(line)
-		}
-		if out.ClientID == "" || secret == "" {
-			return usagef("the published client ID and secret are both needed")
+			popts.AppUUID = strings.TrimSpace(line)
 		}
 	}
-	// The published client is the app's, for every site: it is recorded for
-	// the publishing site and every site tested before. Shown once: stored
-	// before anything else.
-	sites := []string{o.Site}
-	for _, site := range assets.SiteIDs() {
-		var rec secrets.TokenRecord
-		if site != o.Site && secrets.GetJSON(ws.store, secrets.Namespace{Integration: ws.name, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
-			sites = append(sites, site)
-		}
-	}
-	if st.Clients == nil {
-		st.Clients = map[string]session.ClientRecord{}
-	}
-	for _, site := range sites {
-		ns := secrets.Namespace{Integration: ws.name, Site: site, Kind: "published"}
-		if err := ws.store.Set(ns.ClientSecretKey(), secret); err != nil {
-			return fmt.Errorf("storing the published client secret: %w", err)
-		}
-		st.Clients[session.ClientKey(site, "published")] = session.ClientRecord{ClientID: out.ClientID}
-	}
-	out.ClientSecret = secrets.Mask(secret)
-	st.PublishedAppUUID, st.Case = strings.ToLower(out.AppUUID), c
-	if err := session.Save(secrets.StateDir(), st); err != nil {
-		return err
-	}
-	fmt.Fprintf(sys.Err, "Stored the published client %s (secret %s) in %s.\n", out.ClientID, out.ClientSecret, ws.store.Where())
-
+	// Shown once: publish.Record stores them before anything else.
+	rec, err := publish.Record(ctx, popts)
 	switch {
-	case c != string(integration.CaseNew):
-		out.AppUUIDNote = "left alone: an existing integration (or one tied to a UI Extension) keeps its app_uuid; only a new integration takes the published one"
-		fmt.Fprintln(sys.Err, "app_uuid "+out.AppUUIDNote+".")
-	case out.AppUUID == "":
-		return usagef("a new integration needs the published app_uuid: pass --app-uuid")
-	default:
-		edit, err := readme.PlanManifest(ws.info.Dir, out.AppUUID)
+	case errors.Is(err, publish.ErrNeedCredentials):
+		return usagef("%v", err)
+	case err != nil && rec == nil:
+		return &RemoteError{Err: err}
+	case err != nil:
+		return usagef("%v: pass --app-uuid", err)
+	}
+	out.ClientID, out.ClientSecret, out.AppUUID, out.AppUUIDNote = rec.ClientID, rec.MaskedSecret, rec.AppUUID, rec.Note
+	sites := rec.Sites
+	fmt.Fprintf(sys.Err, "Stored the published client %s (secret %s) in %s.\n", out.ClientID, out.ClientSecret, ws.store.Where())
+	if rec.Note != "" {
+		fmt.Fprintln(sys.Err, "app_uuid "+rec.Note+".")
+	}
+	if edit := rec.ManifestEdit; edit != nil {
+		fmt.Fprint(sys.Err, edit.Diff())
+		ok, err := confirm(sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
 		if err != nil {
-			return &UsageError{Msg: err.Error()}
+			return err
 		}
-		if edit != nil {
-			fmt.Fprint(sys.Err, edit.Diff())
-			ok, err := confirm(sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return &ProblemsError{Msg: "app_uuid not written"}
-			}
-			if err := edit.Write(); err != nil {
-				return err
-			}
-			out.AppUUIDWritten = true
+		if !ok {
+			return &ProblemsError{Msg: "app_uuid not written"}
 		}
-		if out.AppUUIDWritten && !o.NoPush {
+		if err := edit.Write(); err != nil {
+			return err
+		}
+		out.AppUUIDWritten = true
+		if !o.NoPush {
 			root, err := pullrequest.FindRoot(ws.info.Dir)
 			if err != nil {
 				return &UsageError{Msg: err.Error()}
@@ -204,13 +154,13 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 			fmt.Fprintf(sys.Err, "Pushing the app_uuid commit to the pull request (branch %s):\n", branch)
 			quiet := *sys
 			quiet.Out = sys.Err // the result document stays the only thing on stdout
-			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL, Title: ""}); err != nil {
+			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL}); err != nil {
 				return err
 			}
-			if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
-				st = fresh
-			}
 		}
+	}
+	if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
+		st = fresh
 	}
 	out.PullRequest = st.PullRequestURL
 	if out.PullRequest != "" {

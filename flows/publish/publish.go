@@ -1,0 +1,129 @@
+// Package publish records what the Developer Platform's Publishing tab gives
+// once — the published client's credentials and the app_uuid — and plans the
+// app_uuid edit a new integration's manifest needs.
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
+)
+
+// Options of a publication.
+type Options struct {
+	Provider    *datadog.Provider
+	Sandbox     bool // the Publishing tab is the sandbox's, automated
+	HTTPClient  *http.Client
+	Store       secrets.Store
+	StateDir    string
+	Integration string
+	Dir         string // the integration folder
+	Site        string // the site the app is published from
+	Case        integration.Case
+	// Given by the user for real Datadog (the Publishing tab shows them once).
+	ClientID, ClientSecret, AppUUID string
+}
+
+// Outcome is what was recorded; the secret only masked.
+type Outcome struct {
+	Site         string
+	ClientID     string
+	MaskedSecret string
+	AppUUID      string
+	Sites        []string         // sites the published client is recorded (and re-tested) for
+	ManifestEdit *readme.FileEdit // the app_uuid edit of a new integration (nil: none needed)
+	Note         string           // why app_uuid is left alone
+}
+
+// ErrNeedCredentials means real Datadog's published values were not given.
+var ErrNeedCredentials = errors.New("the published client ID, its secret and the app_uuid are needed")
+
+// Record gets the published values (the sandbox's Publishing tab, or the ones
+// given), stores the secret for every tested site before anything else, saves
+// the session, and plans the app_uuid edit for a new integration.
+func Record(ctx context.Context, o Options) (*Outcome, error) {
+	st, err := session.Load(o.StateDir, o.Integration)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Site: o.Site, ClientID: o.ClientID, AppUUID: strings.ToLower(o.AppUUID)}
+	secret := o.ClientSecret
+	if o.Sandbox {
+		test := ""
+		if rec, ok := st.Clients[session.ClientKey(o.Site, "test")]; ok {
+			test = rec.ClientID
+		}
+		h, err := o.Provider.Hosts(o.Site)
+		if err != nil {
+			return nil, err
+		}
+		c := o.HTTPClient
+		if c == nil {
+			c = http.DefaultClient
+		}
+		resp, err := c.Post(h.AppURL+"/apps/publish?client_id="+test, "application/json", nil)
+		if err != nil {
+			return nil, err
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var app sandbox.PublishedApp
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &app) != nil {
+			return nil, fmt.Errorf("publishing on %s answered %s: %s", o.Site, resp.Status, strings.TrimSpace(string(body)))
+		}
+		out.ClientID, secret = app.ClientID, app.ClientSecret
+		if out.AppUUID == "" {
+			out.AppUUID = app.AppUUID
+		}
+	}
+	if out.ClientID == "" || secret == "" {
+		return nil, ErrNeedCredentials
+	}
+	// The published client is the app's, for every site: recorded for the
+	// publishing site and every site tested before.
+	out.Sites = []string{o.Site}
+	for _, site := range assets.SiteIDs() {
+		var rec secrets.TokenRecord
+		if site != o.Site && secrets.GetJSON(o.Store, secrets.Namespace{Integration: o.Integration, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
+			out.Sites = append(out.Sites, site)
+		}
+	}
+	if st.Clients == nil {
+		st.Clients = map[string]session.ClientRecord{}
+	}
+	for _, site := range out.Sites {
+		ns := secrets.Namespace{Integration: o.Integration, Site: site, Kind: "published"}
+		if err := o.Store.Set(ns.ClientSecretKey(), secret); err != nil {
+			return nil, fmt.Errorf("storing the published client secret: %w", err)
+		}
+		st.Clients[session.ClientKey(site, "published")] = session.ClientRecord{ClientID: out.ClientID}
+	}
+	out.MaskedSecret = secrets.Mask(secret)
+	st.PublishedAppUUID, st.Case = out.AppUUID, string(o.Case)
+	if err := session.Save(o.StateDir, st); err != nil {
+		return nil, err
+	}
+	switch {
+	case o.Case != integration.CaseNew:
+		out.Note = "left alone: an existing integration (or one tied to a UI Extension) keeps its app_uuid; only a new integration takes the published one"
+	case out.AppUUID == "":
+		return out, errors.New("a new integration needs the published app_uuid")
+	default:
+		if out.ManifestEdit, err = readme.PlanManifest(o.Dir, out.AppUUID); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
