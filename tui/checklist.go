@@ -144,7 +144,7 @@ func (m Model) updateChecks(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.step = stepSites
 	case key.Matches(msg, k.Next):
-		m.step = stepSummary
+		return m.startPR()
 	}
 	return m, nil
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
@@ -43,6 +45,7 @@ type Flows interface {
 	PlanFixes(dir string) ([]*readme.FileEdit, error)
 	ApplyFixes(edits []*readme.FileEdit) error
 	SiteFlows
+	PRFlows
 	// SaveCase records the publication case in the integration's session.
 	SaveCase(c integration.Case) error
 }
@@ -92,6 +95,11 @@ type RealFlows struct {
 	StateDir string
 	// Discovery is the sandbox's description when the wizard runs on one.
 	Discovery *datadog.Discovery
+	// The pull request and publish steps.
+	Dir         string // the integration folder
+	GitHubURL   string // "" for github.com
+	GitHubToken string
+	Author      *object.Signature // nil: the git identity
 }
 
 func (f RealFlows) ns(site string) secrets.Namespace {

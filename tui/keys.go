@@ -9,6 +9,8 @@ type KeyMap struct {
 	Move, Recheck key.Binding
 	// The every-site step's actions.
 	Import, AuthorizeSite, CheckScopes key.Binding
+	// Confirm is y where a step asks before acting.
+	Confirm key.Binding
 	// which bindings the current screen uses, and the few its one-line help
 	// shows when they do not all fit (nil: all of them)
 	active, short []key.Binding
@@ -31,6 +33,7 @@ func DefaultKeyMap() KeyMap {
 		Import:        key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "import")),
 		AuthorizeSite: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "authorize")),
 		CheckScopes:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
+		Confirm:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "push & open PR")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:          key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}

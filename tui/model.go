@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ const (
 	stepAPIKey
 	stepSites
 	stepChecks
+	stepPR
+	stepPublish
 	stepSummary
 )
 
@@ -90,10 +93,12 @@ type Model struct {
 	focus            int
 	credErr          string
 
-	auth  authState
-	key   keyState
-	check checkState
-	every sitesState
+	auth    authState
+	key     keyState
+	check   checkState
+	every   sitesState
+	pr      prState
+	publish publishState
 
 	Cancelled bool
 	Finished  bool
@@ -206,6 +211,23 @@ func (m Model) keyMap() KeyMap {
 			k.active = []key.Binding{k.Move, k.Fix, k.Toggle, k.Recheck, k.Next, k.Back}
 			k.short = []key.Binding{k.Fix, k.Toggle, k.Next, k.Back}
 		}
+	case stepPR:
+		switch {
+		case m.pr.running:
+			k.active = []key.Binding{}
+		case m.pr.err != nil:
+			k.active = []key.Binding{k.Retry, k.Next, k.Back}
+		case m.pr.plan != nil && m.pr.done == nil:
+			k.active = []key.Binding{k.Confirm, k.Next, k.Back}
+		default:
+			k.active = []key.Binding{k.Next, k.Back}
+		}
+	case stepPublish:
+		if m.publish.running {
+			k.active = []key.Binding{}
+		} else {
+			k.active = []key.Binding{k.Next, k.Back}
+		}
 	case stepSummary:
 		k.active = []key.Binding{k.Next, k.Back}
 	}
@@ -220,7 +242,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		return m, nil
 	case spinner.TickMsg:
-		if !m.auth.running && !m.key.running && !m.check.running && m.every.busy == "" {
+		if !m.auth.running && !m.key.running && !m.check.running && m.every.busy == "" && !m.pr.running && !m.publish.running {
 			return m, nil
 		}
 		var cmd tea.Cmd
@@ -244,6 +266,24 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateCheckMsg(msg)
 	case matrixMsg, importedMsg, siteAuthURLMsg, siteAuthorizedMsg, scopeResultMsg, scopesDoneMsg:
 		return m.updateSitesMsg(msg)
+	case prPlanMsg:
+		m.pr.running, m.pr.plan, m.pr.err = false, msg.res, msg.err
+		return m, nil
+	case prDoneMsg:
+		m.pr.running, m.pr.err = false, msg.err
+		if msg.err == nil {
+			m.pr.done = msg.res
+		}
+		return m, nil
+	case publishURLMsg:
+		m.publish.url = msg.url
+		return m, waitPublishURL(m.publish.urls) // one URL per site re-tested
+	case publishDoneMsg:
+		m.publish.running, m.publish.err = false, msg.err
+		if msg.err == nil {
+			m.publish.done = &msg.res
+		}
+		return m, nil
 	case errMsg:
 		if msg.step == stepAuthorize {
 			m.auth.running, m.auth.err = false, msg.err
@@ -338,10 +378,14 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.updateSites(msg)
 	case stepChecks:
 		return m.updateChecks(msg)
+	case stepPR:
+		return m.updatePR(msg)
+	case stepPublish:
+		return m.updatePublish(msg)
 	case stepSummary:
 		switch {
 		case key.Matches(msg, k.Back):
-			m.step = stepChecks
+			m.step = stepPublish
 		case key.Matches(msg, k.Next):
 			m.Finished = true
 			return m, tea.Quit
@@ -568,6 +612,33 @@ func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
 		if pass, ok := m.every.scopesPassed(); ok {
 			return "✓", fmt.Sprintf("%d probes passed", pass), false, true
 		}
+	case 7:
+		switch {
+		case m.pr.done != nil && m.pr.done.PullRequest != nil:
+			return "✓", fmt.Sprintf("#%d %s", m.pr.done.PullRequest.Number, m.pr.done.PullRequest.Action), false, true
+		case m.step == stepPR:
+			return "▸", "", true, false
+		}
+	case 8:
+		switch {
+		case m.publish.done != nil:
+			return "✓", "app_uuid " + truncate(m.publish.done.AppUUID, 13), false, true
+		case m.step == stepPublish:
+			return "▸", "", true, false
+		}
+	case 9:
+		if r := m.publish.done; r != nil {
+			var ok []string
+			for s, v := range r.Retests {
+				if strings.HasPrefix(v, "authorized") {
+					ok = append(ok, s)
+				}
+			}
+			if len(ok) > 0 {
+				sort.Strings(ok)
+				return "✓", strings.Join(ok, ", "), false, true
+			}
+		}
 	case 6:
 		switch {
 		case m.check.publicationReady():
@@ -582,13 +653,21 @@ func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
 func (m Model) sidebar() string {
 	var b strings.Builder
 	b.WriteString(m.st.Key.Render("Journey") + "\n")
+	// Evidence lines are shown while the sidebar fits the window's height.
+	lines := 1 + len(Journey)
+	for i := range Journey {
+		if _, ev, _, done := m.stepStatus(i); done && ev != "" {
+			lines++
+		}
+	}
+	withEvidence := m.height == 0 || lines <= m.height-4
 	for i, name := range Journey {
 		mark, ev, current, done := m.stepStatus(i)
 		line := fmt.Sprintf("%s %s", mark, name)
 		switch {
 		case done:
 			line = m.st.Done.Render(line)
-			if ev != "" {
+			if ev != "" && withEvidence {
 				line += "\n  " + m.st.Subtle.Render(truncate(ev, 22))
 			}
 		case current:
@@ -751,6 +830,10 @@ func (m Model) main(w int) string {
 		return m.sitesView(w)
 	case stepChecks:
 		return m.checklistView(w)
+	case stepPR:
+		return m.prView(w)
+	case stepPublish:
+		return m.publishView(w)
 	case stepSummary:
 		p(m.st.Title.Render("Summary"))
 		for i, name := range Journey {

@@ -98,7 +98,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 	say := func(format string, args ...any) { fmt.Fprintf(a.Out, format+"\n", args...) }
 
-	say("Step 1 of 7: the integration.")
+	say("Step 1 of 9: the integration.")
 	say("Folder %s, name %s.", d.Info.Dir, d.Info.Name)
 	if d.Info.Client != nil {
 		say("OAuth client %q with scopes: %s.", d.Info.Client.Name, strings.Join(d.Info.Client.Scopes, ", "))
@@ -118,7 +118,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	say("Case: %s.", integration.Cases[caseIdx-1].Title)
 
 	say("")
-	say("Step 2 of 7: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
+	say("Step 2 of 9: the site. Known sites: %s.", strings.Join(assets.SiteIDs(), ", "))
 	var site string
 	for {
 		site = ask("Site to test on first?", "us1")
@@ -133,7 +133,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 3 of 7: client credentials for %s.", site)
+	say("Step 3 of 9: client credentials for %s.", site)
 	if u, err := d.Provider.DeveloperPlatformURL(site); err == nil {
 		say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
 	}
@@ -165,7 +165,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	m.secret.SetValue(secret)
 
 	say("")
-	say("Step 4 of 7: test authorization on %s.", site)
+	say("Step 4 of 9: test authorization on %s.", site)
 	if len(m.scopes()) == 0 || m.redirectURI() == "" {
 		return fmt.Errorf("no scopes or no loopback redirect URI in %s", d.Info.ClientFile)
 	}
@@ -189,7 +189,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 5 of 7: the integration's API key.")
+	say("Step 5 of 9: the integration's API key.")
 	if contains(res.Granted, "api_keys_write") {
 		k, err := d.Flows.CreateAPIKey(ctx, site, clientID)
 		if err != nil {
@@ -207,7 +207,7 @@ func (a Accessible) Run(ctx context.Context) error {
 		say("api_keys_write was not granted: no API key.")
 	}
 	say("")
-	say("Step 6 of 7: every site and every scope. A test client works only on its own site.")
+	say("Step 6 of 9: every site and every scope. A test client works only on its own site.")
 	next := "eu1"
 	if site == "eu1" {
 		next = "us1"
@@ -256,7 +256,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	}
 
 	say("")
-	say("Step 7 of 7: pre-submission checks on %s.", d.Info.Dir)
+	say("Step 7 of 9: pre-submission checks on %s.", d.Info.Dir)
 	m.check.findings, m.check.err = d.Flows.Check(ctx, d.Info.Dir)
 	m.check.ran = true
 	if m.check.err == nil && m.check.fixable() {
@@ -291,6 +291,45 @@ func (a Accessible) Run(ctx context.Context) error {
 			m.check.ticked = map[string]bool{}
 			if strings.EqualFold(ask("Done, y or n?", "n"), "y") {
 				m.check.ticked[row.id] = true
+			}
+		}
+	}
+	say("")
+	say("Step 8 of 9: the pull request.")
+	if plan, err := d.Flows.PlanPR(ctx); err != nil {
+		say("The pull request cannot be prepared: %v", err)
+	} else {
+		say("Branch %s with %d file(s): %s. Every changed file was scanned for secrets.", plan.Branch, len(plan.Files), strings.Join(plan.Files, ", "))
+		if strings.EqualFold(ask("Commit, push and open the pull request, y or n?", "y"), "y") {
+			if res, err := d.Flows.OpenPR(ctx); err != nil {
+				say("The pull request failed: %v", err)
+			} else {
+				m.pr.done = res
+				say("Pull request #%d %s: %s", res.PullRequest.Number, res.PullRequest.Action, res.PullRequest.URL)
+			}
+		}
+	}
+
+	say("")
+	say("Step 9 of 9: publish, then re-test the published client.")
+	if strings.EqualFold(ask("Publish now, y or n?", "y"), "y") {
+		res, err := d.Flows.Publish(ctx, PublishRequest{Site: site, RedirectURI: m.redirectURI(), Scopes: m.scopes()}, func(u string) {
+			say("Sign in to an org that is not your sandbox org and authorize: %s", u)
+		})
+		switch {
+		case errors.Is(err, ErrManualPublish):
+			say("Publish the app in the Developer Platform's Publishing tab, then run 'oauthwiz publish --site %s'.", site)
+		case err != nil:
+			say("Publishing failed: %v", err)
+		default:
+			m.publish.done = &res
+			if res.Written {
+				say("Published client %s; app_uuid %s written into manifest.json and pushed.", res.ClientID, res.AppUUID)
+			} else {
+				say("Published client %s; app_uuid %s.", res.ClientID, res.Note)
+			}
+			for s, r := range res.Retests {
+				say("Re-test on %s: %s.", s, r)
 			}
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/muesli/termenv"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -23,6 +24,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
@@ -75,6 +77,21 @@ func (s *stubFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) {
 func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true; return nil }
 
 func (s *stubFlows) SaveCase(c integration.Case) error { s.savedCase = c; return nil }
+
+func (s *stubFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
+	return &pullrequest.Result{Branch: "acme-oauth", Files: []string{"acme/README.md", "acme/manifest.json", "acme/assets/oauth_clients.json"}}, nil
+}
+
+func (s *stubFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
+	return &pullrequest.Result{Branch: "acme-oauth", Commit: "0123456789abcdef", PushedTo: "https://github.com/partner/integrations-extras.git",
+		PullRequest: &pullrequest.PR{Number: 7, URL: "https://github.com/DataDog/integrations-extras/pull/7", Action: "created"}}, nil
+}
+
+func (s *stubFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
+	onURL(fakeURL)
+	return PublishResult{ClientID: "published-client", AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Written: true,
+		Retests: map[string]string{req.Site: "authorized as Customer Org"}}, nil
+}
 
 func (s *stubFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 	var rows []SiteRow
@@ -259,7 +276,11 @@ func TestScreens(t *testing.T) {
 		{"checks-manual", func() tea.Model { return press(checked(), "down", "down", "down", "down", "down", "down", " ") }, "ticked (manual)"},
 		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
 		{"checks-fixed", func() tea.Model { return pressDrain(checked(), "f", "y") }, "Fixes written."},
-		{"summary", func() tea.Model { return press(checked(), "enter") }, "Summary"},
+		{"pr-plan", func() tea.Model { return pressDrain(checked(), "enter") }, "Press y to commit, push"},
+		{"pr-done", func() tea.Model { return pressDrain(checked(), "enter", "y") }, "✓ Pull request #7 created"},
+		{"publish", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter") }, "Press enter to publish."},
+		{"publish-done", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter") }, "written into manifest.json and pushed"},
+		{"summary", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter", "enter") }, "Summary"},
 		{"help", func() tea.Model { return press(base(), "?") }, "ctrl+c"},
 		{"authorize-error", func() tea.Model {
 			return send(press(creds(), "enter"), errMsg{stepAuthorize, errors.New("POST https://api.datadoghq.com/oauth2/v1/token answered 400: invalid_request - Mismatching redirect URI")})
@@ -326,6 +347,14 @@ func TestWizardRunsToTheEnd(t *testing.T) {
 	tm.Type("y")
 	waitFor(t, tm, "Fixes written.")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press y to commit")
+	tm.Type("y")
+	waitFor(t, tm, "Pull request #7 created")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press enter to publish")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "re-test on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "Summary")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
@@ -354,14 +383,18 @@ func waitFor(t *testing.T, tm *teatest.TestModel, s string) {
 
 // TestWizardAgainstSandbox runs the real flows against the embedded sandbox.
 func TestWizardAgainstSandbox(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true})
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, GitHub: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sb.Close()
 	d := sb.Discovery()
 	store := &secrets.Memory{}
-	dir := filepath.Join(t.TempDir(), "acme")
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("sandbox")); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(clone, "acme")
 	c, _ := sb.Client("us1", "test")
 	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
 		t.Fatal(err)
@@ -372,7 +405,8 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	}
 	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", Discovery: &d, Now: time.Now, Timeout: 10 * time.Second,
 		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
-		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Discovery: &d, StateDir: t.TempDir()}}
+		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Discovery: &d, StateDir: t.TempDir(),
+			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -395,9 +429,27 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	tm.Type("y")
 	waitFor(t, tm, "Fixes written.")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press y to commit")
+	tm.Type("y")
+	waitFor(t, tm, "Pull request #1 created")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press enter to publish")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "re-test on eu1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "Summary")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if fm.publish.done == nil || !fm.publish.done.Written || fm.publish.done.Retests["us1"] == "" || !strings.HasPrefix(fm.publish.done.Retests["eu1"], "authorized") {
+		t.Fatalf("publish: %+v %v", fm.publish.done, fm.publish.err)
+	}
+	prs := sb.PullRequests("DataDog/integrations-extras")
+	if len(prs) != 1 || !strings.Contains(prs[0].Body, "Scope checks") {
+		t.Fatalf("pull requests %+v", prs)
+	}
+	if mb, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !strings.Contains(string(mb), sb.AppUUID()) {
+		t.Fatalf("app_uuid not in the manifest:\n%s", mb)
+	}
 	if pass, ok := fm.every.scopesPassed(); !ok || pass < 6 || len(fm.every.authorized()) != 2 {
 		t.Fatalf("every site: %+v", fm.every.run)
 	}
@@ -429,7 +481,7 @@ func TestAccessibleMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 7", fakeURL, "Imported on us1", "Authorized on us1", "Scope checks: 2 passed, 0 failed, 2 manual", "Created the API key ending in abcd", "✓ API key",
+	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 9", fakeURL, "Pull request #7 created", "written into manifest.json and pushed", "Imported on us1", "Authorized on us1", "Scope checks: 2 passed, 0 failed, 2 manual", "Created the API key ending in abcd", "✓ API key",
 		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation", "Fixes written; checking again.", "0 errors, 0 warnings.", "✓ Every site", "✓ Every scope", "✓ README & manifest"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("accessible output lacks %q", want)

@@ -102,10 +102,18 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.keys("y")
 	s.waitFor("Fixes written.")
 	s.keys("Enter")
+	s.waitFor("Press y to commit")
+	s.keys("y")
+	s.waitFor("Pull request #1 created")
+	s.keys("Enter")
+	s.waitFor("Press enter to publish")
+	s.keys("Enter")
+	s.waitFor("re-test on eu1")
+	s.keys("Enter")
 	s.waitFor("Summary")
 	s.keys("Enter")
 	sc := s.waitFor("EXIT=0")
-	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "Sandbox after the demo: 4 tokens issued, 2 API key(s), 0 test object(s) left."} {
+	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "✓ Pull request", "✓ Publish", "✓ Re-test published", "0 test object(s) left"} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
 		}

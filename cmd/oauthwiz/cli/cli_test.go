@@ -380,12 +380,13 @@ func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
 	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Accessible: true, Timeout: 10 * time.Second}); err != nil {
 		t.Fatalf("%v\n%s", err, errb.String())
 	}
-	for _, want := range []string{"Step 7 of 7", "✓ API key", "valid", "Imported on eu1", "Authorized on eu1", "0 failed", "✓ Every site", "✓ Every scope", "Fixes written; checking again.", "✓ README & manifest"} {
+	for _, want := range []string{"Step 9 of 9", "✓ API key", "valid", "Imported on eu1", "Authorized on eu1", "0 failed", "✓ Every site", "✓ Every scope", "Fixes written; checking again.", "✓ README & manifest",
+		"Pull request #1 created", "written into manifest.json and pushed", "Re-test on eu1: authorized", "✓ Pull request", "✓ Publish", "✓ Re-test published"} {
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
 		}
 	}
-	if !strings.Contains(out.String(), "2 API key(s), 0 test object(s) left") {
+	if !strings.Contains(out.String(), "0 test object(s) left, 1 pull request(s)") {
 		t.Errorf("stdout: %s", out.String())
 	}
 }

@@ -286,3 +286,15 @@ func supportEmail(dir string) string {
 	json.Unmarshal(b, &m)
 	return m.Author.SupportEmail
 }
+
+// githubTokenQuiet is the token from the environment or the keyring, without
+// prompting ("" when there is none): the wizard asks in its own way.
+func githubTokenQuiet(sys *IO, store secrets.Store) string {
+	for _, v := range []string{"GH_TOKEN", "GITHUB_TOKEN"} {
+		if t := sys.Getenv(v); t != "" {
+			return t
+		}
+	}
+	t, _ := store.Get(githubTokenKey)
+	return t
+}

@@ -8,7 +8,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing/object"
+
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/tui"
@@ -59,7 +62,8 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", Discovery: d, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir(), Discovery: d},
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir(), Discovery: d,
+			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
 		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
@@ -121,7 +125,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	// Where a browser can open, the real consent page is shown; elsewhere the
 	// sandbox approves by itself, so Enter alone completes the demo.
 	autoApprove := o.NoBrowser || !sys.CanOpenBrowser
-	sb, err := sandbox.Start(sandbox.Options{AutoApprove: autoApprove})
+	sb, err := sandbox.Start(sandbox.Options{AutoApprove: autoApprove, GitHub: true})
 	if err != nil {
 		return err
 	}
@@ -132,9 +136,17 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	}
 	defer os.RemoveAll(dir)
 	c, _ := sb.Client("us1", "test")
-	folder := filepath.Join(dir, "acme")
+	// A clone of the sandbox's integrations-extras, as a partner's fork clone.
+	clone := filepath.Join(dir, "integrations-extras")
+	if err := pullrequest.Clone(ctx, sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("sandbox")); err != nil {
+		return err
+	}
+	folder := filepath.Join(clone, "acme")
 	if err := integration.WriteScratch(folder, "acme", integration.OAuthClient{
-		Name: "Acme", Description: "Sends Acme events to Datadog", RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, OnboardingURL: c.OnboardingURL,
+		// What a partner publishes: its service's https URLs, plus the loopback
+		// redirect URI registered for local testing.
+		Name: "Acme", Description: "Sends Acme events to Datadog", RedirectURIs: append([]string{"https://acme.example/oauth/callback"}, c.RedirectURIs...),
+		Scopes: c.Scopes, OnboardingURL: "https://acme.example/datadog/onboarding",
 	}); err != nil {
 		return err
 	}
@@ -152,13 +164,14 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: "acme", Kind: "test", Discovery: &d, Now: sys.Now,
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, Discovery: &d, StateDir: filepath.Join(dir, "state")},
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, Discovery: &d, StateDir: filepath.Join(dir, "state"),
+			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
 	fmt.Fprintf(sys.Err, "oauthwiz demo: sandbox at %s (consent %s), scratch integration in %s\n", d.ControlURL, map[bool]string{true: "approved by the sandbox", false: "page in your browser"}[autoApprove], folder)
 	if err := runJourney(ctx, sys, deps, o.Accessible); err != nil {
 		return err
 	}
 	st := sb.State()
-	fmt.Fprintf(sys.Out, "Sandbox after the demo: %d tokens issued, %d API key(s), %d test object(s) left.\n", len(st.Tokens), len(st.APIKeys), len(st.Objects))
+	fmt.Fprintf(sys.Out, "Sandbox after the demo: %d tokens issued, %d API key(s), %d test object(s) left, %d pull request(s).\n", len(st.Tokens), len(st.APIKeys), len(st.Objects), len(sb.PullRequests("DataDog/integrations-extras")))
 	return nil
 }

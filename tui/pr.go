@@ -1,0 +1,340 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/publish"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// PublishResult is what the publish step did.
+type PublishResult struct {
+	ClientID, AppUUID string
+	Written           bool   // app_uuid written into manifest.json and pushed
+	Note              string // why app_uuid was left alone
+	Retests           map[string]string
+}
+
+// ErrManualPublish means the Publishing tab's values must be pasted: the
+// wizard sends the user to 'oauthwiz publish' for that.
+var ErrManualPublish = errors.New("manual publish")
+
+// PRFlows are the side effects of the pull request and publish steps.
+type PRFlows interface {
+	PlanPR(ctx context.Context) (*pullrequest.Result, error)
+	OpenPR(ctx context.Context) (*pullrequest.Result, error)
+	Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error)
+}
+
+// PublishRequest is what the publish step knows: the site the app was made
+// on, and how to authorize again (scopes, redirect URI).
+type PublishRequest struct {
+	Site, RedirectURI string
+	Scopes            []string
+}
+
+// Messages of the two steps.
+type (
+	prPlanMsg struct {
+		res *pullrequest.Result
+		err error
+	}
+	prDoneMsg struct {
+		res *pullrequest.Result
+		err error
+	}
+	publishURLMsg  struct{ url string }
+	publishDoneMsg struct {
+		res PublishResult
+		err error
+	}
+)
+
+type prState struct {
+	running bool
+	plan    *pullrequest.Result
+	done    *pullrequest.Result
+	err     error
+}
+
+type publishState struct {
+	running bool
+	urls    chan string
+	url     string
+	done    *PublishResult
+	err     error
+}
+
+func (m Model) startPR() (tea.Model, tea.Cmd) {
+	m.step = stepPR
+	if m.pr.done != nil {
+		return m, nil
+	}
+	m.pr = prState{running: true}
+	flows := m.deps.Flows
+	return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
+		res, err := flows.PlanPR(context.Background())
+		return prPlanMsg{res, err}
+	})
+}
+
+func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case m.pr.running:
+	case key.Matches(msg, k.Back):
+		m.step = stepChecks
+	case key.Matches(msg, k.Next):
+		return m.startPublish()
+	case msg.String() == "y" && m.pr.plan != nil && m.pr.done == nil:
+		m.pr.running, m.pr.err = true, nil
+		flows := m.deps.Flows
+		return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
+			res, err := flows.OpenPR(context.Background())
+			return prDoneMsg{res, err}
+		})
+	case key.Matches(msg, k.Retry) && m.pr.err != nil:
+		m.pr = prState{}
+		return m.startPR()
+	}
+	return m, nil
+}
+
+func (m Model) startPublish() (tea.Model, tea.Cmd) {
+	m.step = stepPublish
+	return m, nil
+}
+
+func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case m.publish.running:
+	case key.Matches(msg, k.Back):
+		m.step = stepPR
+	case m.publish.done != nil && key.Matches(msg, k.Next):
+		m.step = stepSummary
+	case key.Matches(msg, k.Next) || key.Matches(msg, k.Retry):
+		urlCh := make(chan string, 16)
+		m.publish = publishState{running: true, urls: urlCh}
+		flows := m.deps.Flows
+		req := PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes()}
+		run := func() tea.Msg {
+			res, err := flows.Publish(context.Background(), req, func(u string) {
+				select {
+				case urlCh <- u:
+				default:
+				}
+			})
+			close(urlCh)
+			return publishDoneMsg{res, err}
+		}
+		return m, tea.Batch(m.spinner.Tick, run, waitPublishURL(urlCh))
+	}
+	return m, nil
+}
+
+func waitPublishURL(ch chan string) tea.Cmd {
+	return func() tea.Msg {
+		u, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return publishURLMsg{u}
+	}
+}
+
+func (m Model) prView(w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p(m.st.Title.Render("8. Pull request"))
+	switch {
+	case m.pr.running && m.pr.plan == nil:
+		p("%s Preparing the branch, the commit and the body…", m.spinner.View())
+	case m.pr.running:
+		p("%s Committing, pushing to your fork and opening the pull request…", m.spinner.View())
+	case m.pr.err != nil:
+		m.errorView(&b, m.pr.err, w)
+		p("Press r to try again, enter to go on without it.")
+	case m.pr.done != nil:
+		r := m.pr.done
+		p(m.st.Done.Render("✓ Pull request #%d %s"), r.PullRequest.Number, r.PullRequest.Action)
+		p("%s", m.st.Code.Render(hardWrap(r.PullRequest.URL, w)))
+		p("Branch %s, commit %s, pushed to %s.", r.Branch, short(r.Commit), truncate(r.PushedTo, w-30))
+	case m.pr.plan != nil:
+		r := m.pr.plan
+		p("Branch %s, %d file(s):", r.Branch, len(r.Files))
+		for i, f := range r.Files {
+			if i == 6 {
+				p("  … %d more", len(r.Files)-6)
+				break
+			}
+			p("  %s", truncate(f, w-2))
+		}
+		p("The body reports the sites authorized, the scope checks and the checks;")
+		p("every changed file was scanned for secrets.")
+		p("")
+		p("Press y to commit, push and open the pull request.")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
+
+func (m Model) publishView(w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p(m.st.Title.Render("9. Publish, then re-test"))
+	switch {
+	case m.publish.running:
+		p("%s Publishing, writing app_uuid, re-testing the published client…", m.spinner.View())
+		if m.publish.url != "" {
+			p("Sign in to an org that is NOT your sandbox org and authorize:")
+			p("%s", m.st.Code.Render(hardWrap(m.publish.url, w)))
+		}
+	case errors.Is(m.publish.err, ErrManualPublish):
+		p("%s", hardWrapWords("Publish the app in the Developer Platform's Publishing tab, then run 'oauthwiz publish --site "+m.site+"' to record the published client and app_uuid (shown once), write app_uuid into manifest.json, push it to the pull request and re-test.", w))
+	case m.publish.err != nil:
+		m.errorView(&b, m.publish.err, w)
+		p("Press r to try again.")
+	case m.publish.done != nil:
+		r := m.publish.done
+		p(m.st.Done.Render("✓ Published client %s"), truncate(r.ClientID, w-20))
+		if r.Written {
+			p("  app_uuid %s written into manifest.json and pushed", r.AppUUID)
+		} else if r.Note != "" {
+			p("%s", hardWrapWords("  app_uuid "+r.Note+".", w))
+		}
+		sites := make([]string, 0, len(r.Retests))
+		for s := range r.Retests {
+			sites = append(sites, s)
+		}
+		sort.Strings(sites)
+		for _, s := range sites {
+			p("  re-test on %s: %s", s, truncate(r.Retests[s], w-18))
+		}
+		if m.pr.done != nil {
+			p("Paste the pull request link into the publishing form.")
+		}
+	default:
+		p("%s", hardWrapWords("In the Developer Platform's Publishing tab, publish the app: Datadog shows the published client ID, its secret and the app_uuid once. A new integration carries that app_uuid in manifest.json; then the published client is authorized again, from an org that is not your sandbox org.", w))
+		p("")
+		p("Press enter to publish.")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// PlanPR implements PRFlows.
+func (f RealFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
+	o := f.prOptions()
+	o.DryRun = true
+	return pullrequest.Run(ctx, o)
+}
+
+// OpenPR implements PRFlows.
+func (f RealFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
+	if f.GitHubToken == "" {
+		return nil, errors.New("no GitHub token: quit, set GH_TOKEN (a token with the repo or public_repo scope) and come back, or run 'oauthwiz pr'")
+	}
+	o := f.prOptions()
+	gh, err := pullrequest.NewGitHub(nil, f.GitHubURL, f.GitHubToken)
+	if err != nil {
+		return nil, err
+	}
+	o.GitHub, o.Token = gh, f.GitHubToken
+	res, err := pullrequest.Run(ctx, o)
+	if err == nil && res.PullRequest != nil {
+		st := f.state()
+		st.PullRequestURL = res.PullRequest.URL
+		f.saveState(st)
+	}
+	return res, err
+}
+
+func (f RealFlows) prOptions() pullrequest.Options {
+	st := f.state()
+	o := pullrequest.Options{IntegrationDir: f.Dir, BaseRepo: "DataDog/integrations-extras",
+		KnownSecrets: secrets.Known(f.Store, f.Integration, siteIDs()), Author: f.Author}
+	o.Evidence.Scopes = st.ScopeChecks
+	o.Evidence.NewIntegration = st.Case == "" || st.Case == string(integration.CaseNew)
+	for _, s := range siteIDs() {
+		var rec secrets.TokenRecord
+		if secrets.GetJSON(f.Store, f.ns(s).TokenKey(), &rec) == nil {
+			o.Evidence.Sites = append(o.Evidence.Sites, s)
+		}
+	}
+	if branch, err := pullrequest.CurrentBranch(f.repoRoot()); err == nil && strings.HasSuffix(branch, "-oauth") {
+		o.Branch = branch // after the first pull request, later commits go to it
+	}
+	return o
+}
+
+func (f RealFlows) repoRoot() string {
+	root, _ := pullrequest.FindRoot(f.Dir)
+	return root
+}
+
+// Publish implements PRFlows: the sandbox's Publishing tab is automated; for
+// real Datadog the values are pasted in 'oauthwiz publish'.
+func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
+	if f.Discovery == nil {
+		return PublishResult{}, ErrManualPublish
+	}
+	st := f.state()
+	c := integration.Case(st.Case)
+	if c == "" {
+		c = integration.CaseNew
+	}
+	site := req.Site
+	rec, err := publish.Record(ctx, publish.Options{Provider: f.Provider, Sandbox: true, Store: f.Store, StateDir: f.StateDir,
+		Integration: f.Integration, Dir: f.Dir, Site: site, Case: c})
+	if err != nil {
+		return PublishResult{}, err
+	}
+	out := PublishResult{ClientID: rec.ClientID, AppUUID: rec.AppUUID, Note: rec.Note, Retests: map[string]string{}}
+	if rec.ManifestEdit != nil {
+		if err := rec.ManifestEdit.Write(); err != nil {
+			return out, err
+		}
+		out.Written = true
+		if f.GitHubToken != "" {
+			if _, err := f.OpenPR(ctx); err != nil {
+				return out, fmt.Errorf("app_uuid written, but pushing it to the pull request failed: %w", err)
+			}
+		}
+	}
+	pub := f
+	pub.Kind = "published"
+	for _, s := range rec.Sites {
+		res, err := pub.AuthorizeSite(ctx, s, req.Scopes, req.RedirectURI, 2*time.Minute, onURL)
+		if err != nil {
+			out.Retests[s] = "failed: " + err.Error()
+			continue
+		}
+		out.Retests[s] = "authorized as " + res.Org
+		st := f.state()
+		if st.PublishedTests == nil {
+			st.PublishedTests = map[string]time.Time{}
+		}
+		st.PublishedTests[s] = time.Now().UTC()
+		f.saveState(st)
+	}
+	return out, nil
+}
+
+func siteIDs() []string { return assets.SiteIDs() }
