@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,23 +44,42 @@ func (c Client) http() *http.Client {
 	return &http.Client{Timeout: 30 * time.Second}
 }
 
+// do sends a request. A 429 was not processed, so it is sent again once the
+// window the X-RateLimit-Reset header gives has passed (a few times at most);
+// nothing else is retried here.
 func (c Client) do(ctx context.Context, method, path string, header http.Header, body []byte, out any) error {
 	u := strings.TrimRight(c.APIBase, "/") + path
-	var r io.Reader
-	if body != nil {
-		r = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, r)
-	if err != nil {
-		return err
-	}
-	for k, v := range header {
-		req.Header[k] = v
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.http().Do(req)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, u, err)
+	var resp *http.Response
+	for attempt := 0; ; attempt++ {
+		var r io.Reader
+		if body != nil {
+			r = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, u, r)
+		if err != nil {
+			return err
+		}
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		req.Header.Set("Accept", "application/json")
+		resp, err = c.http().Do(req)
+		if err != nil {
+			return fmt.Errorf("%s %s: %w", method, u, err)
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || attempt == 3 {
+			break
+		}
+		resp.Body.Close()
+		wait := time.Second
+		if secs, err := strconv.ParseFloat(resp.Header.Get("X-RateLimit-Reset"), 64); err == nil && secs > 0 && secs < 60 {
+			wait = time.Duration(secs * float64(time.Second))
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))

@@ -15,7 +15,7 @@ import (
 // Fault makes matching requests misbehave, for tests.
 type Fault struct {
 	Method    string        `json:"method,omitempty"` // "" matches every method
-	Path      string        `json:"path,omitempty"`   // a path prefix; "" matches every API path
+	Path      string        `json:"path,omitempty"`   // a path prefix (API, /oauth2/, /apps/); "" matches every API path
 	Latency   time.Duration `json:"latency,omitempty"`
 	Status    int           `json:"status,omitempty"`    // answer this status (5xx, 429) instead
 	Reset     bool          `json:"reset,omitempty"`     // drop the connection
@@ -67,7 +67,8 @@ func (s *Server) matchFault(r *http.Request) *Fault {
 	s.api.mu.Lock()
 	defer s.api.mu.Unlock()
 	for _, f := range s.api.faults {
-		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.Path) {
+		api := strings.HasPrefix(r.URL.Path, "/api/")
+		if (f.Method == "" || f.Method == r.Method) && strings.HasPrefix(r.URL.Path, f.Path) && (api || f.Path != "") {
 			if f.Times < 0 {
 				continue
 			}
@@ -88,10 +89,6 @@ func (s *Server) matchFault(r *http.Request) *Fault {
 // API call, the way Datadog's edge would.
 func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/") {
-			next.ServeHTTP(w, r)
-			return
-		}
 		if f := s.matchFault(r); f != nil {
 			if f.Latency > 0 {
 				select {
@@ -118,6 +115,10 @@ func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler
 				writeJSON(w, f.Status, map[string][]string{"errors": {http.StatusText(f.Status)}})
 				return
 			}
+		}
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			next.ServeHTTP(w, r)
+			return
 		}
 		w.Header().Set("X-Request-Id", randomHex(8))
 		if !s.takeRate(w, site, r) {

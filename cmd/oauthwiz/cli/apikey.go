@@ -8,7 +8,6 @@ import (
 	"fmt"
 
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
-	"github.com/oauthwiz/oauthwiz/flows/datadog"
 )
 
 // APIKeyOptions is `oauthwiz apikey create`.
@@ -74,11 +73,8 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 			return &UsageError{Msg: err.Error()}
 		}
 		explain(sys.Err, err)
-		var ae *datadog.APIError
-		if errors.As(err, &ae) {
-			return &RemoteError{Err: err}
-		}
-		return err
+		// Whatever failed past this point failed at Datadog or on the way.
+		return &RemoteError{Err: err}
 	}
 	out := APIKeyJSON{Site: res.Site, Org: res.Org, Last4: res.Last4, Created: res.Created, Valid: res.Valid}
 	if o.JSON {
