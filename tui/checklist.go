@@ -283,6 +283,9 @@ func (m Model) rowStatus(row checkRow) (string, string) {
 		}
 		return "☐", "manual"
 	}
+	if !m.check.ran {
+		return "·", "not checked yet"
+	}
 	errs, warns, _ := m.check.family(row.family)
 	switch {
 	case errs > 0:

@@ -14,6 +14,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
@@ -78,6 +79,11 @@ type Resume struct {
 	ClientID   string
 	Authorized *Authorized
 	APIKey     *apikey.Result
+	// Later steps' evidence, from the integration's session.
+	Scopes         *scopes.Report // the last scope-check run
+	PullRequestURL string
+	AppUUID        string
+	Retested       []string // sites the published client was authorized on
 }
 
 func (d Deps) ns(site string) secrets.Namespace {
@@ -190,6 +196,17 @@ func (f RealFlows) LoadResume() *Resume {
 			r.APIKey = &apikey.Result{Site: s.ID, Org: tok.OrgName, OrgID: tok.OrgID, KeyID: key.ID, Last4: key.Last4, Name: key.Name, Valid: true}
 		}
 		break
+	}
+	if ev := st.ScopeChecks; ev != nil {
+		rep := &scopes.Report{RunID: ev.RunID}
+		for _, x := range ev.Results {
+			rep.Results = append(rep.Results, scopes.Result{Site: x.Site, Scope: x.Scope, Probe: x.Probe, Status: x.Status, HTTPStatus: x.HTTPStatus, Endpoint: x.Endpoint, RequestID: x.RequestID})
+		}
+		r.Scopes = rep
+	}
+	r.PullRequestURL, r.AppUUID = st.PullRequestURL, st.PublishedAppUUID
+	for site := range st.PublishedTests {
+		r.Retested = append(r.Retested, site)
 	}
 	if r.Case == "" && r.Site == "" {
 		return nil

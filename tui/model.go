@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -113,6 +115,7 @@ func New(deps Deps, st Styles) Model {
 		deps.Timeout = 5 * time.Minute
 	}
 	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites()}
+	m.check.ticked = map[string]bool{}
 	m.help.Styles = st.Help
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.clientID = textinput.New()
@@ -137,8 +140,12 @@ func New(deps Deps, st Styles) Model {
 
 // Init implements tea.Model.
 func (m Model) Init() tea.Cmd {
-	if m.step == stepSites {
+	switch m.step {
+	case stepSites:
 		return m.loadMatrix()
+	case stepChecks:
+		_, check := m.startChecks()
+		return tea.Batch(m.loadMatrix(), check)
 	}
 	return nil
 }
@@ -171,6 +178,31 @@ func (m *Model) resume(r *Resume) {
 		m.key.result, m.step = r.APIKey, stepSites
 	case !contains(r.Authorized.Granted, "api_keys_write"):
 		m.key.skipped, m.step = true, stepSites
+	}
+	if m.step != stepSites {
+		return
+	}
+	// Later steps: their evidence fills the sidebar; the wizard opens at the
+	// checklist once the scopes were checked without failure.
+	if r.Scopes != nil {
+		m.every.run = &scopeRun{report: r.Scopes}
+		if !r.Scopes.Failed() {
+			m.step = stepChecks
+		}
+	}
+	if r.PullRequestURL != "" {
+		n := 0
+		if i := strings.LastIndex(r.PullRequestURL, "/"); i >= 0 {
+			n, _ = strconv.Atoi(r.PullRequestURL[i+1:])
+		}
+		m.pr.done = &pullrequest.Result{PullRequest: &pullrequest.PR{Number: n, URL: r.PullRequestURL, Action: "opened earlier"}}
+	}
+	if r.AppUUID != "" {
+		done := PublishResult{AppUUID: r.AppUUID, Retests: map[string]string{}}
+		for _, s := range r.Retested {
+			done.Retests[s] = "authorized (earlier run)"
+		}
+		m.publish.done = &done
 	}
 }
 

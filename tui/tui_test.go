@@ -540,6 +540,23 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 	if !strings.Contains(view, "✓ Test authorization") || !strings.Contains(view, "…wxyz valid") || !strings.Contains(view, "Every site and every scope") {
 		t.Fatalf("resumed screen:\n%s", view)
 	}
+	// With scope checks passed, a pull request and a publication recorded:
+	// the checklist, with every earlier step ticked in the sidebar.
+	deps.Resume.Scopes = &scopes.Report{RunID: "r", Results: []scopes.Result{{Site: "eu1", Scope: "dashboards_read", Probe: "read", Status: scopes.Pass}}}
+	deps.Resume.PullRequestURL = "https://github.com/DataDog/integrations-extras/pull/42"
+	deps.Resume.AppUUID, deps.Resume.Retested = "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", []string{"eu1"}
+	m = New(deps, testStyles())
+	if m.step != stepChecks {
+		t.Fatalf("with scope evidence: step %d", m.step)
+	}
+	resumed := drain(m, m.Init())
+	resumed = press(resumed, "down", "down", "down", "down", "down", "down", " ") // a manual row can be ticked
+	view = resumed.View()
+	for _, want := range []string{"6. Pre-submission checklist", "✗ README", "✓ Every scope", "✓ Pull request", "✓ Publish", "✓ Re-test published"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("resumed checklist lacks %q:\n%s", want, view)
+		}
+	}
 	deps.Resume = &Resume{Case: integration.CaseNew}
 	if m := New(deps, testStyles()); m.step != stepSite {
 		t.Fatalf("case only: step %d", m.step)
