@@ -60,6 +60,7 @@ func Explain(err error) error {
 		case http.StatusUnprocessableEntity:
 			return fmt.Errorf("GitHub refused the request (422): %w", err)
 		}
+		return fmt.Errorf("GitHub answered %d: try again in a moment: %w", er.Response.StatusCode, err)
 	}
 	return err
 }

@@ -107,6 +107,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	plan, err := Commit(copts)
+	// Nothing new, on the branch already: an earlier run committed and then
+	// failed to push or to open the pull request; carry on from its commit.
+	resume := false
+	if errors.Is(err, ErrNothingToCommit) {
+		if cur, _ := CurrentBranch(root); cur == branch {
+			resume, err = true, nil
+			plan = &CommitResult{Branch: branch}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -156,12 +165,20 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	copts.DryRun = false
-	done, err := Commit(copts)
-	if err != nil {
-		return nil, err
+	if resume {
+		head, err := headHash(root)
+		if err != nil {
+			return nil, err
+		}
+		res.Commit = head
+	} else {
+		copts.DryRun = false
+		done, err := Commit(copts)
+		if err != nil {
+			return nil, err
+		}
+		res.Commit = done.Hash.String()
 	}
-	res.Commit = done.Hash.String()
 	if o.NoPush {
 		return res, nil
 	}
@@ -247,4 +264,16 @@ func codeOwners(root, rel, owners string) ([]byte, error) {
 		out += "\n"
 	}
 	return []byte(out + prefix + " " + strings.Join(strings.Fields(owners), " ") + "\n"), nil
+}
+
+func headHash(root string) (string, error) {
+	repo, err := git.PlainOpen(root)
+	if err != nil {
+		return "", err
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return "", err
+	}
+	return head.Hash().String(), nil
 }

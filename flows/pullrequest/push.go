@@ -19,6 +19,9 @@ import (
 // ErrPushRejected means the fork's branch has commits the local one lacks.
 var ErrPushRejected = errors.New("push rejected (non-fast-forward)")
 
+// ErrPushFailed means the push did not reach the fork (network, server).
+var ErrPushFailed = errors.New("the push failed")
+
 // TokenAuth authenticates an HTTPS push with a GitHub token, which is never
 // written into a remote URL or the git config.
 func TokenAuth(token string) transport.AuthMethod {
@@ -47,7 +50,7 @@ func Push(ctx context.Context, root, url, branch string, auth transport.AuthMeth
 	case strings.Contains(err.Error(), "authentication required") || strings.Contains(err.Error(), "403"):
 		return fmt.Errorf("the fork refused the push: the token needs the repo (or public_repo) scope and write access to %s: %w", redact(url), err)
 	}
-	return fmt.Errorf("pushing %s to %s: %w", branch, redact(url), err)
+	return fmt.Errorf("%w: pushing %s to %s: %w", ErrPushFailed, branch, redact(url), err)
 }
 
 func redact(u string) string {

@@ -42,10 +42,11 @@ type ghPR struct {
 }
 
 type gitHub struct {
-	mu    sync.Mutex
-	url   string
-	repos map[string]*ghRepo
-	prs   map[string][]*ghPR // by base repository
+	mu     sync.Mutex
+	url    string
+	repos  map[string]*ghRepo
+	prs    map[string][]*ghPR // by base repository
+	faults *Server            // the sandbox's fault injection reaches GitHub too
 }
 
 // PullRequestTemplate is the stand-in's .github/PULL_REQUEST_TEMPLATE.md,
@@ -53,7 +54,7 @@ type gitHub struct {
 const PullRequestTemplate = "### What does this PR do?\n\n### Motivation\n\n### Review checklist (to be filled by reviewers)\n\n- [ ] Feature or bugfix MUST have appropriate tests\n- [ ] Add the `qa/skip-qa` label if the PR does not need QA\n\n### Additional Notes\n"
 
 func (s *Server) startGitHub() error {
-	g := &gitHub{repos: map[string]*ghRepo{}, prs: map[string][]*ghPR{}}
+	g := &gitHub{repos: map[string]*ghRepo{}, prs: map[string][]*ghPR{}, faults: s}
 	base, err := newBaseRepo()
 	if err != nil {
 		return err
@@ -246,6 +247,11 @@ func (g *gitHub) handler() http.Handler {
 	mux.HandleFunc("GET /{owner}/{repo}/info/refs", g.advertise)
 	mux.HandleFunc("POST /{owner}/{repo}/{service}", g.serviceRPC)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Faults whose path starts with /repos/, /user or a repository's
+		// git path ("/partner/integrations-extras.git/") apply here.
+		if f := g.faults.matchFault(r); f != nil && f.Path != "" && injectFault(w, r, f) {
+			return
+		}
 		auth := r.Header.Get("Authorization")
 		if auth == "" || strings.HasSuffix(auth, " ") {
 			w.Header().Set("WWW-Authenticate", `Basic realm="GitHub"`)

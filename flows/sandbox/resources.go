@@ -85,36 +85,43 @@ func (s *Server) matchFault(r *http.Request) *Fault {
 	return nil
 }
 
+// injectFault applies a fault; true means the request was answered (or
+// dropped) by it, false that it only added latency.
+func injectFault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
+	if f.Latency > 0 {
+		select {
+		case <-time.After(f.Latency):
+		case <-r.Context().Done():
+			return true
+		}
+	}
+	switch {
+	case f.Reset:
+		if hj, ok := w.(http.Hijacker); ok {
+			if conn, _, err := hj.Hijack(); err == nil {
+				conn.Close()
+				return true
+			}
+		}
+		panic(http.ErrAbortHandler)
+	case f.Malformed:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte(`{"data": [{"id": `))
+		return true
+	case f.Status != 0:
+		writeJSON(w, f.Status, map[string][]string{"errors": {http.StatusText(f.Status)}})
+		return true
+	}
+	return false
+}
+
 // apiMiddleware applies faults, the rate limit and the request id to every
 // API call, the way Datadog's edge would.
 func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if f := s.matchFault(r); f != nil {
-			if f.Latency > 0 {
-				select {
-				case <-time.After(f.Latency):
-				case <-r.Context().Done():
-					return
-				}
-			}
-			switch {
-			case f.Reset:
-				if hj, ok := w.(http.Hijacker); ok {
-					if conn, _, err := hj.Hijack(); err == nil {
-						conn.Close()
-						return
-					}
-				}
-				panic(http.ErrAbortHandler)
-			case f.Malformed:
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusOK)
-				w.Write([]byte(`{"data": [{"id": `))
-				return
-			case f.Status != 0:
-				writeJSON(w, f.Status, map[string][]string{"errors": {http.StatusText(f.Status)}})
-				return
-			}
+		if f := s.matchFault(r); f != nil && injectFault(w, r, f) {
+			return
 		}
 		if !strings.HasPrefix(r.URL.Path, "/api/") {
 			next.ServeHTTP(w, r)

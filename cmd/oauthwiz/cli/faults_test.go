@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
 
@@ -117,6 +120,73 @@ func TestFaults(t *testing.T) {
 			for _, c := range canaries {
 				if len(c) > 8 && strings.Contains(outputs.String(), c) {
 					t.Fatalf("a secret was printed: …%s", c[len(c)-4:])
+				}
+			}
+		})
+	}
+}
+
+// TestFaultsOnManifestImportAndGitHub: the import, the GitHub API and the
+// push fail once; the next run completes, with one pull request.
+func TestFaultsOnManifestImportAndGitHub(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault sandbox.Fault
+		step  string
+		want  string
+	}{
+		{"import 500", sandbox.Fault{Path: "/apps/import", Status: 500, Times: 1}, "import", "answered 500"},
+		{"import reset", sandbox.Fault{Path: "/apps/import", Reset: true, Times: 1}, "import", "apps/import"},
+		{"GitHub 502 on the pull request", sandbox.Fault{Method: "POST", Path: "/repos/DataDog/integrations-extras/pulls", Status: 502, Times: 1}, "pr", "502"},
+		{"GitHub rate limit on the fork", sandbox.Fault{Path: "/repos/partner/integrations-extras", Status: 403, Times: 1}, "pr", "403"},
+		{"push reset", sandbox.Fault{Path: "/partner/integrations-extras.git/git-receive-pack", Reset: true, Times: 1}, "pr", "pushing acme-oauth"},
+		{"GitHub latency", sandbox.Fault{Path: "/user", Latency: 200 * time.Millisecond, Times: 1}, "pr", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, sandbox.Options{GitHub: true})
+			t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
+			home := t.TempDir()
+			os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
+			t.Setenv("HOME", home)
+			h.env["GH_TOKEN"] = "sandbox-token"
+			clone := filepath.Join(t.TempDir(), "integrations-extras")
+			if err := pullrequest.Clone(context.Background(), h.sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("x")); err != nil {
+				t.Fatal(err)
+			}
+			h.dir = filepath.Join(clone, "acme")
+			c, _ := h.sb.Client("us1", "test")
+			integration.WriteScratch(h.dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"})
+			if code, _, stderr := h.run("", "fix", "readme", h.dir, "--yes"); code != 0 {
+				t.Fatal(stderr)
+			}
+			h.run("", "fix", "manifest", h.dir, "--yes")
+			export := filepath.Join(t.TempDir(), "us1.json")
+			if code, _, stderr := h.run("", "manifest", "export", "--site", "us1", "--out", export, "--dir", h.dir); code != 0 {
+				t.Fatal(stderr)
+			}
+			args := map[string][]string{
+				"import": {"manifest", "import", "--site", "eu1", export, "--dir", h.dir},
+				"pr":     {"pr", h.dir, "--yes", "--github-api-url", h.sb.GitHubURL()},
+			}[tt.step]
+			h.sb.SetFaults([]sandbox.Fault{tt.fault})
+			code, stdout, stderr := h.run("", args...)
+			if tt.want == "" {
+				if code != 0 {
+					t.Fatalf("with latency: %d %s", code, stderr)
+				}
+			} else if code != 3 || !strings.Contains(stdout+stderr, tt.want) {
+				t.Fatalf("faulty %s: exit %d, want 3 and %q:\n%s%s", tt.step, code, tt.want, stdout, stderr)
+			}
+			h.sb.SetFaults(nil)
+			if tt.want != "" {
+				if code, stdout, stderr := h.run("", args...); code != 0 {
+					t.Fatalf("%s again: %d\n%s%s", tt.step, code, stdout, stderr)
+				}
+			}
+			if tt.step == "pr" {
+				if prs := h.sb.PullRequests("DataDog/integrations-extras"); len(prs) != 1 {
+					t.Fatalf("%d pull requests", len(prs))
 				}
 			}
 		})

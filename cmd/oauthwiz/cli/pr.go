@@ -188,7 +188,7 @@ func prError(err error) error {
 		return &ProblemsError{Msg: err.Error()}
 	case errors.Is(err, pullrequest.ErrNothingToCommit):
 		return &UsageError{Msg: err.Error()}
-	case errors.Is(err, pullrequest.ErrPushRejected):
+	case errors.Is(err, pullrequest.ErrPushRejected), errors.Is(err, pullrequest.ErrPushFailed):
 		return &RemoteError{Err: err}
 	}
 	if strings.Contains(err.Error(), "GitHub") {
