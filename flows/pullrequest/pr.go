@@ -113,7 +113,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if errors.Is(err, ErrNothingToCommit) {
 		if cur, _ := CurrentBranch(root); cur == branch {
 			resume, err = true, nil
-			plan = &CommitResult{Branch: branch}
+			plan = &CommitResult{Branch: branch, Changes: headChanges(root, []string{rel})}
 		}
 	}
 	if err != nil {
@@ -276,4 +276,42 @@ func headHash(root string) (string, error) {
 		return "", err
 	}
 	return head.Hash().String(), nil
+}
+
+// headChanges lists, with their content, the files under the folders as
+// HEAD has them, so that a run resuming from earlier commits scans all of
+// them like a new change (commits made by hand included).
+func headChanges(root string, dirs []string) []Change {
+	repo, err := git.PlainOpen(root)
+	if err != nil {
+		return nil
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return nil
+	}
+	c, err := repo.CommitObject(head.Hash())
+	if err != nil {
+		return nil
+	}
+	tree, err := c.Tree()
+	if err != nil {
+		return nil
+	}
+	var out []Change
+	for _, dir := range dirs {
+		sub, err := tree.Tree(dir)
+		if err != nil {
+			continue
+		}
+		sub.Files().ForEach(func(f *object.File) error {
+			ch := Change{Path: dir + "/" + f.Name, Action: "committed earlier"}
+			if text, err := f.Contents(); err == nil {
+				ch.After = []byte(text)
+			}
+			out = append(out, ch)
+			return nil
+		})
+	}
+	return out
 }

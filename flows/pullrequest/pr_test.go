@@ -357,3 +357,22 @@ func TestCodeOwnersAndForkRemoteByName(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestResumedPushIsScannedToo(t *testing.T) {
+	root, fork := prRepo(t)
+	fake := newFakeGitHub(t, fork, true)
+	gh, _ := NewGitHub(nil, fake.srv.URL, "gh-canary-token-123456")
+	o := prOptions(root, gh)
+	o.NoPush = true
+	if _, err := Run(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	// A commit made by hand on the branch, with a secret in it.
+	os.WriteFile(filepath.Join(root, "acme", "notes.txt"), []byte("api_key: 9f8e7d6c5b4a39281706f5e4d3c2b1a0\n"), 0o644)
+	gitCmd(t, root, "add", "acme/notes.txt")
+	gitCmd(t, root, "commit", "-q", "-m", "notes")
+	_, err := Run(context.Background(), prOptions(root, gh))
+	if !errors.Is(err, ErrSecretInDiff) || len(fake.requests) != 0 {
+		t.Fatalf("resumed push with a secret: %v, requests %v", err, fake.requests)
+	}
+}
