@@ -179,7 +179,7 @@ func (m Model) checklistView(w int) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	c := m.check
-	p(m.st.Title.Render("6. Pre-submission checklist"))
+	p(m.st.Title.Render("7. Pre-submission checklist"))
 	if c.running {
 		p("%s Checking %s…", m.spinner.View(), truncate(m.deps.Info.Dir, w-14))
 		return b.String()

@@ -256,7 +256,7 @@ func (m Model) sitesView(w int) string {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	s := m.every
-	p(m.st.Title.Render("7. Every site and every scope"))
+	p(m.st.Title.Render("6. Every site and every scope"))
 	p("%s", hardWrapWords("A test client works only on its own site: import the app manifest on another site (EU1 first), authorize there, then check every scope.", w))
 	p(m.st.Subtle.Render(fmt.Sprintf(" %-8s %-8s %-5s %-5s %-4s %s", "site", "manifest", "creds", "auth", "key", "scopes")))
 	for i, r := range s.rows {

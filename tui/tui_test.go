@@ -552,7 +552,7 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 	resumed := drain(m, m.Init())
 	resumed = press(resumed, "down", "down", "down", "down", "down", "down", " ") // a manual row can be ticked
 	view = resumed.View()
-	for _, want := range []string{"6. Pre-submission checklist", "✗ README", "✓ Every scope", "✓ Pull request", "✓ Publish", "✓ Re-test published"} {
+	for _, want := range []string{"7. Pre-submission checklist", "✗ README", "✓ Every scope", "✓ Pull request", "✓ Publish", "✓ Re-test published"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("resumed checklist lacks %q:\n%s", want, view)
 		}
