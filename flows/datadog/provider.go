@@ -100,6 +100,8 @@ type Discovery struct {
 	ControlURL string           `json:"control_url"`
 	Sites      map[string]Hosts `json:"sites"`
 	Clients    []SandboxClient  `json:"clients"`
+	// GitHubURL is the GitHub stand-in (API and git), when it runs.
+	GitHubURL string `json:"github_url,omitempty"`
 }
 
 // SandboxClient is a client the sandbox seeded (its secret is a test value).

@@ -258,6 +258,9 @@ func (s *Server) Discovery() datadog.Discovery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d := datadog.Discovery{ControlURL: s.ctlURL, Sites: map[string]datadog.Hosts{}}
+	if s.github != nil {
+		d.GitHubURL = s.github.url
+	}
 	for _, id := range s.order {
 		u := s.sites[id].url
 		d.Sites[id] = datadog.Hosts{AppURL: u, APIURL: u}

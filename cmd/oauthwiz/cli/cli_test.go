@@ -336,7 +336,7 @@ func TestSandboxCommandPrintsOneJSONLine(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- cli.RunSandbox(ctx, &cli.IO{Out: w, Err: io.Discard, Getenv: func(string) string { return "" }}, cli.SandboxOptions{JSON: true, Sites: "us1,eu1", Scopes: "dashboards_read", RedirectURIs: "http://127.0.0.1:9999/cb", OnboardingURL: "http://127.0.0.1:9999/onboard", TokenTTL: time.Hour})
+		done <- cli.RunSandbox(ctx, &cli.IO{Out: w, Err: io.Discard, Getenv: func(string) string { return "" }}, cli.SandboxOptions{JSON: true, Sites: "us1,eu1", Scopes: "dashboards_read", RedirectURIs: "http://127.0.0.1:9999/cb", OnboardingURL: "http://127.0.0.1:9999/onboard", TokenTTL: time.Hour, GitHub: true})
 	}()
 	line, err := bufio.NewReader(r).ReadString('\n')
 	if err != nil {
@@ -344,13 +344,14 @@ func TestSandboxCommandPrintsOneJSONLine(t *testing.T) {
 	}
 	var d struct {
 		ControlURL string                       `json:"control_url"`
+		GitHubURL  string                       `json:"github_url"`
 		Sites      map[string]map[string]string `json:"sites"`
 		Clients    []map[string]any             `json:"clients"`
 	}
 	if err := json.Unmarshal([]byte(line), &d); err != nil {
 		t.Fatalf("%v: %s", err, line)
 	}
-	if d.ControlURL == "" || len(d.Sites) != 2 || d.Sites["eu1"]["api_url"] == "" || len(d.Clients) != 2 {
+	if d.ControlURL == "" || d.GitHubURL == "" || len(d.Sites) != 2 || d.Sites["eu1"]["api_url"] == "" || len(d.Clients) != 2 {
 		t.Fatalf("discovery %s", line)
 	}
 	c := d.Clients[0]

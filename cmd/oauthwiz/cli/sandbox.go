@@ -22,6 +22,7 @@ type SandboxOptions struct {
 	RateLimit     int
 	RatePeriod    time.Duration
 	RefuseScopes  string
+	GitHub        bool
 }
 
 func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
@@ -37,6 +38,7 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Duration(&o.TokenTTL, "token-ttl", time.Hour, "access token lifetime")
 	f.IntVar(&o.RateLimit, "rate-limit", 0, "API requests allowed per credential and site in each --rate-period (0: no limit)")
 	f.Duration(&o.RatePeriod, "rate-period", 10*time.Second, "length of a rate-limit window")
+	f.Bool(&o.GitHub, "github", false, "also serve the GitHub stand-in (REST API and git over HTTP; its URL is github_url, for 'oauthwiz pr --github-api-url')")
 	f.String(&o.RefuseScopes, "refuse-scopes", "", "scopes the API refuses with 403 even when granted (to rehearse failures)")
 	if err := f.parse(args); err != nil {
 		return err
@@ -49,7 +51,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 	sb, err := sandbox.Start(sandbox.Options{
 		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, AccessTokenTTL: o.TokenTTL,
 		RedirectURIs: splitList(o.RedirectURIs), OnboardingURL: o.OnboardingURL, Scopes: splitList(o.Scopes),
-		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes),
+		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes), GitHub: o.GitHub,
 	})
 	if err != nil {
 		return &UsageError{Msg: err.Error()}
@@ -63,6 +65,9 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 		fmt.Fprintf(sys.Out, "oauthwiz sandbox — control URL %s (pass it as --sandbox or OAUTHWIZ_SANDBOX)\n", d.ControlURL)
 		for _, c := range d.Clients {
 			fmt.Fprintf(sys.Out, "  %-7s %s  %s client %s  secret %s\n", c.Site, d.Sites[c.Site].AppURL, c.Kind, c.ClientID, c.ClientSecret)
+		}
+		if d.GitHubURL != "" {
+			fmt.Fprintf(sys.Out, "GitHub stand-in: %s (clone %s/DataDog/integrations-extras.git; pass --github-api-url %s to 'oauthwiz pr')\n", d.GitHubURL, d.GitHubURL, d.GitHubURL)
 		}
 		fmt.Fprintln(sys.Out, "State: GET "+d.ControlURL+"/sandbox/state. Ctrl+C stops it.")
 	}
