@@ -29,6 +29,7 @@ type PROptions struct {
 	DryRun       bool
 	NoPush       bool
 	GitHubAPIURL string
+	Sandbox      string
 	Yes          bool
 	JSON         bool
 	Force        string
@@ -52,7 +53,8 @@ func runPRCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Bool(&o.Draft, "draft", false, "open the pull request as a draft")
 	f.Bool(&o.DryRun, "dry-run", false, "print the diff, the push target and the body; change nothing")
 	f.Bool(&o.NoPush, "no-push", false, "create the branch and the commit only")
-	f.String(&o.GitHubAPIURL, "github-api-url", "", "GitHub API URL (GitHub Enterprise, tests)")
+	f.String(&o.GitHubAPIURL, "github-api-url", "", "GitHub API URL (GitHub Enterprise, tests; default: the sandbox's GitHub stand-in with --sandbox)")
+	f.String(&o.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox started with --github")
 	f.Bool(&o.Yes, "yes", false, "commit, push and open the pull request without asking")
 	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
 	f.String(&o.CodeOwners, "codeowners", "", "for a new integration: owners (GitHub handles or emails) of its /<integration>/ line in .github/CODEOWNERS (default: the manifest's author.support_email)")
@@ -85,6 +87,16 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		name = info.Name
 	}
 	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	if o.Sandbox != "" && o.GitHubAPIURL == "" {
+		_, d, err := provider(ctx, sys, o.Sandbox)
+		if err != nil {
+			return err
+		}
+		if d.GitHubURL == "" {
+			return usagef("--sandbox %s has no GitHub stand-in: start it with 'oauthwiz sandbox --github'", o.Sandbox)
+		}
+		o.GitHubAPIURL = d.GitHubURL
+	}
 	if _, err := pullrequest.FindRoot(info.Dir); err != nil {
 		dir, cerr := cloneForPR(ctx, sys, store, o, info.Dir)
 		if cerr != nil {

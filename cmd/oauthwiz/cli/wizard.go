@@ -67,6 +67,13 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	}
 	if d != nil {
 		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
+		if rf := deps.Flows.(tui.RealFlows); d.GitHubURL != "" {
+			rf.GitHubURL = d.GitHubURL
+			if rf.GitHubToken == "" {
+				rf.GitHubToken = "sandbox" // the stand-in takes any token
+			}
+			deps.Flows = rf
+		}
 	}
 	if !o.Restart {
 		deps.Resume = deps.Flows.(tui.RealFlows).LoadResume()
