@@ -118,14 +118,32 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 
+	// A marker says a creation is under way: if this process dies between
+	// Datadog creating the key and the key being stored, the next run knows
+	// why Datadog already has one that oauthwiz never saw.
+	pending := keyName + ":pending"
+	_, interrupted := o.Store.Get(pending)
+	if err := o.Store.Set(pending, o.now().UTC().Format(time.RFC3339)); err != nil {
+		return nil, fmt.Errorf("cannot record the creation under way in %s, so the key would risk being lost: %w", o.Store.Where(), err)
+	}
 	o.progress("creating the marketplace API key for %s on %s", rec.OrgName, o.NS.Site)
 	key, err := api.CreateMarketplaceKey(ctx, rec.AccessToken)
 	if err != nil {
 		var ae *datadog.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusConflict {
 			page, _ := o.Provider.APIKeysPageURL(o.NS.Site, "")
-			return nil, fmt.Errorf("%w\nDatadog keeps one API key per org for this client and it is not stored here (lost API key): revoke it on %s, reinstall, and run 'oauthwiz apikey create --rotate'", err, page)
+			why := "it is not stored here (lost API key)"
+			if interrupted == nil {
+				why = "an earlier run was interrupted while Datadog created it, so its value never reached oauthwiz (lost API key)"
+			}
+			return nil, fmt.Errorf("%w\nDatadog keeps one API key per org for this client and %s: revoke it on %s, reinstall, and run 'oauthwiz apikey create --rotate'", err, why, page)
 		}
+		if ae == nil || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
+			// Not answered, or failed at Datadog: the key may or may not exist;
+			// the marker stays so that the next run can tell.
+			return nil, err
+		}
+		o.Store.Delete(pending) // refused: nothing was created
 		return nil, err
 	}
 	// Persist before anything else: the value is never shown again.
@@ -136,6 +154,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 		}
 		return nil, fmt.Errorf("the API key was created but could not be stored: %w", err)
 	}
+	o.Store.Delete(pending)
 	res.Created, res.KeyID, res.Last4, res.Name = true, key.ID, key.Last4, key.Name
 	o.progress("stored the API key …%s in %s; validating it", key.Last4, o.Store.Where())
 	res.Valid, err = api.Validate(ctx, key.Key)

@@ -154,3 +154,23 @@ func TestMissingScopeAndNoAuthorization(t *testing.T) {
 		t.Fatalf("not authorized: %v", err)
 	}
 }
+
+func TestInterruptedCreationIsExplained(t *testing.T) {
+	f := authorized(t, []string{"api_keys_write"})
+	res, err := apikey.Create(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As if the process had died after Datadog created the key and before
+	// it was stored: the key is gone from the store, the marker is there.
+	key := f.opts.NS.APIKeyKey(res.OrgID)
+	f.store.Delete(key)
+	f.store.Set(key+":pending", "2026-11-23T10:00:00Z")
+	_, err = apikey.Create(context.Background(), f.opts)
+	if err == nil || !strings.Contains(err.Error(), "an earlier run was interrupted") {
+		t.Fatalf("interrupted: %v", err)
+	}
+	if _, err := f.store.Get(key + ":pending"); err != nil {
+		t.Fatal("the marker must stay until a key is stored")
+	}
+}
