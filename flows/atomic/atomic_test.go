@@ -3,6 +3,7 @@ package atomic
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 )
 
@@ -24,5 +25,24 @@ func TestWriteFileReplacesAndKeepsMode(t *testing.T) {
 	}
 	if err := WriteFile(filepath.Join(dir, "missing", "x"), []byte("x"), 0o600); err == nil {
 		t.Fatal("a missing folder must fail")
+	}
+}
+
+func TestWriteFileClearsWhatAKilledWriterLeft(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "README.md")
+	orphan := filepath.Join(dir, ".README.md.tmp-2147483646-123")                 // its writer is gone
+	live := filepath.Join(dir, ".README.md.tmp-"+strconv.Itoa(os.Getppid())+"-9") // a write in progress elsewhere
+	other := filepath.Join(dir, ".manifest.json.tmp-2147483646-5")                // another file's: not this write's business
+	for _, f := range []string{orphan, live, other} {
+		os.WriteFile(f, []byte("half"), 0o600)
+	}
+	if err := WriteFile(p, []byte("whole"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for f, want := range map[string]bool{orphan: false, live: true, other: true} {
+		if _, err := os.Stat(f); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(f), err == nil, want)
+		}
 	}
 }
