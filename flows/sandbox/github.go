@@ -43,6 +43,7 @@ type ghPR struct {
 
 type gitHub struct {
 	mu     sync.Mutex
+	gitMu  sync.Mutex // go-git's in-memory storage is not safe for concurrent pushes and fetches
 	url    string
 	repos  map[string]*ghRepo
 	prs    map[string][]*ghPR // by base repository
@@ -195,7 +196,9 @@ func (g *gitHub) handler() http.Handler {
 		}
 		key := GitHubLogin + "/" + parent.name
 		if g.repos[key] == nil {
+			g.gitMu.Lock()
 			st, err := copyRepo(parent.store)
+			g.gitMu.Unlock()
 			if err != nil {
 				ghJSON(w, 500, map[string]any{"message": err.Error()})
 				return
@@ -299,6 +302,8 @@ func (g *gitHub) advertise(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
+	g.gitMu.Lock()
+	defer g.gitMu.Unlock()
 	var ar *packp.AdvRefs
 	if up != nil {
 		ar, err = up.AdvertisedReferencesContext(r.Context())
@@ -322,6 +327,8 @@ func (g *gitHub) serviceRPC(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, err.Error(), http.StatusNotFound)
 		return
 	}
+	g.gitMu.Lock()
+	defer g.gitMu.Unlock()
 	ctx, cancel := context.WithTimeout(r.Context(), time.Minute)
 	defer cancel()
 	w.Header().Set("Content-Type", "application/x-"+service+"-result")
