@@ -192,6 +192,17 @@ type WriteProbe struct {
 	Request
 	IDPath  string  `json:"id_path"`
 	Cleanup Request `json:"cleanup"`
+	Sweep   *Sweep  `json:"sweep,omitempty"`
+}
+
+// Sweep lists a collection so that objects an earlier run created and could
+// not delete (the process was killed) are found by name.
+type Sweep struct {
+	Request
+	Scope string `json:"scope"` // the scope the list needs
+	Items string `json:"items"` // where the list is in the answer; "" for a top-level array
+	ID    string `json:"id"`    // the id field of an item
+	Name  string `json:"name"`  // the name field of an item, dotted
 }
 
 // Probe is the data-flow check of one scope.

@@ -246,11 +246,7 @@ func (a Accessible) Run(ctx context.Context) error {
 			say("The scope checks could not run: %v", err)
 		} else {
 			m.every.run = &scopeRun{report: &rep}
-			counts := map[string]int{}
-			for _, r := range rep.Results {
-				counts[r.Status]++
-			}
-			say("Scope checks: %d passed, %d failed, %d manual, %d skipped; %d object(s) left behind.", counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+			say("Scope checks: %s", rep.Summary())
 		}
 		m.every.rows, _ = d.Flows.SiteMatrix(ctx)
 	}

@@ -298,11 +298,7 @@ func (m Model) sitesView(w int) string {
 		m.errorView(&b, s.err, w)
 	case s.run != nil && s.run.report != nil:
 		rep := s.run.report
-		counts := map[string]int{}
-		for _, r := range rep.Results {
-			counts[r.Status]++
-		}
-		p("Scope checks (run %s): %d passed, %d failed, %d manual, %d skipped; %d left behind.", rep.RunID, counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+		p("%s", hardWrapWords(fmt.Sprintf("Scope checks (run %s): %s", rep.RunID, rep.Summary()), w))
 		m.failuresView(&b, w)
 	}
 	if s.note != "" {

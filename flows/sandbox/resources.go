@@ -184,6 +184,36 @@ func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
 			mux.HandleFunc(pattern, h)
 		}
 	}
+	// A sweep lists a write probe's collection in the real endpoint's shape;
+	// it is registered first, and a read probe of the same path then gets
+	// that shape too (it only looks at the status).
+	for _, p := range assets.Probes().Probes {
+		if p.Write == nil || p.Write.Sweep == nil {
+			continue
+		}
+		wp := p.Write
+		sw := wp.Sweep
+		route(sw.Method, sw.Path, func(w http.ResponseWriter, r *http.Request) {
+			t := s.bearer(w, r, site, sw.Scope)
+			if t == nil {
+				return
+			}
+			items := []any{}
+			for _, o := range s.list(site.ID, t.OrgID, wp.Path) {
+				item := map[string]any{}
+				setAt(item, sw.ID, o["id"])
+				setAt(item, sw.Name, o["name"])
+				items = append(items, item)
+			}
+			if sw.Items == "" {
+				writeJSON(w, http.StatusOK, items)
+				return
+			}
+			doc := map[string]any{}
+			setAt(doc, sw.Items, items)
+			writeJSON(w, http.StatusOK, doc)
+		})
+	}
 	for _, p := range assets.Probes().Probes {
 		p := p
 		if p.Read != nil {
@@ -257,6 +287,20 @@ func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
 		s.api.mu.Unlock()
 		writeJSON(w, http.StatusAccepted, map[string][]string{"errors": {}})
 	})
+}
+
+// setAt sets a dotted path in a document, making the maps on the way.
+func setAt(doc map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := doc[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			doc[p] = next
+		}
+		doc = next
+	}
+	doc[parts[len(parts)-1]] = v
 }
 
 func nameOf(body map[string]any) string {

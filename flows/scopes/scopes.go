@@ -77,6 +77,12 @@ type Report struct {
 	RunID     string     `json:"run_id"`
 	Results   []Result   `json:"results"`
 	Leftovers []Leftover `json:"leftovers"`
+	// Swept are objects an earlier run left (it was killed before its
+	// cleanup) that this run found by name and deleted.
+	Swept []Leftover `json:"swept"`
+	// Notes say what the run could not do around the probes, such as a
+	// sweep that could not list a collection.
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Failed reports whether anything failed or was left behind.
@@ -90,6 +96,19 @@ func (r Report) Failed() bool {
 		}
 	}
 	return false
+}
+
+// Summary counts the results in one line, as every screen shows it.
+func (r Report) Summary() string {
+	counts := map[string]int{}
+	for _, x := range r.Results {
+		counts[x.Status]++
+	}
+	line := fmt.Sprintf("%d passed, %d failed, %d manual, %d skipped; %d object(s) left behind", counts[Pass], counts[Fail], counts[Manual], counts[Skipped], len(r.Leftovers))
+	if len(r.Swept) > 0 {
+		line += fmt.Sprintf("; %d left by an earlier run deleted", len(r.Swept))
+	}
+	return line + "."
 }
 
 // ObjectName is the name of every object a run creates.
@@ -168,7 +187,7 @@ func Run(ctx context.Context, o Options) Report {
 	if o.RunID == "" {
 		o.RunID = strconv.FormatInt(o.Now().Unix(), 36)
 	}
-	report := &Report{RunID: o.RunID, Results: []Result{}, Leftovers: []Leftover{}}
+	report := &Report{RunID: o.RunID, Results: []Result{}, Leftovers: []Leftover{}, Swept: []Leftover{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, t := range o.Targets {
@@ -412,6 +431,9 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 		s.skipCancelled(scope, "write", ep)
 		return
 	}
+	if w.Sweep != nil {
+		s.sweep(ctx, scope, w)
+	}
 	a, err := s.do(ctx, w.Method, w.Path, s.fill(w.Body, ""), s.bearer(), false)
 	res := Result{Scope: scope, Probe: "write", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	if err != nil || a.status/100 != 2 {
@@ -447,6 +469,52 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 		cres.Status, cres.Detail = Fail, describe(ca, cerr)+": delete "+id+" by hand"
 	}
 	s.emit(cres)
+}
+
+// sweep deletes the objects of earlier runs in the probe's collection: a run
+// killed between a create and its cleanup leaves one, and only its name,
+// oauthwiz-check-<run>, says where it came from.
+func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) {
+	sw := w.Sweep
+	ep := sw.Method + " " + sw.Path
+	if !s.granted[sw.Scope] {
+		s.note(fmt.Sprintf("%s: objects left by an earlier run in %s were not looked for: listing needs %s, which the token does not have", s.t.Site, sw.Path, sw.Scope))
+		return
+	}
+	a, err := s.do(ctx, sw.Method, sw.Path, nil, s.bearer(), true)
+	if err != nil || a.status/100 != 2 {
+		s.note(fmt.Sprintf("%s: could not list %s to look for objects left by an earlier run: %s", s.t.Site, ep, describe(a, err)))
+		return
+	}
+	var doc any
+	if json.Unmarshal(a.body, &doc) != nil {
+		s.note(fmt.Sprintf("%s: the answer of %s is not JSON: objects left by an earlier run were not looked for", s.t.Site, ep))
+		return
+	}
+	items, _ := valueAt(doc, sw.Items).([]any)
+	mine := ObjectName(s.o.RunID)
+	for _, it := range items {
+		name, _ := scalar(valueAt(it, sw.Name))
+		id, ok := scalar(valueAt(it, sw.ID))
+		if !ok || !strings.HasPrefix(name, ObjectName("")) || name == mine {
+			continue
+		}
+		path := strings.ReplaceAll(w.Cleanup.Path, "{id}", id)
+		ca, cerr := s.do(ctx, w.Cleanup.Method, path, s.fill(w.Cleanup.Body, id), s.bearer(), true)
+		if cerr == nil && (ca.status/100 == 2 || ca.status == http.StatusNotFound) {
+			s.mu.Lock()
+			s.report.Swept = append(s.report.Swept, Leftover{Site: s.t.Site, Scope: scope, Endpoint: w.Method + " " + w.Path, ID: id})
+			s.mu.Unlock()
+			continue
+		}
+		s.note(fmt.Sprintf("%s: %s (%s, left by an earlier run) could not be deleted: %s; delete it by hand", s.t.Site, name, id, describe(ca, cerr)))
+	}
+}
+
+func (s *siteRun) note(msg string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.report.Notes = append(s.report.Notes, msg)
 }
 
 func orBackground(ctx context.Context) context.Context {
@@ -512,31 +580,45 @@ func lookup(body []byte, path string) (string, bool) {
 	if json.Unmarshal(body, &v) != nil {
 		return "", false
 	}
+	return scalar(valueAt(v, path))
+}
+
+// valueAt walks a decoded JSON document along a dotted path with optional
+// indexes; "" is the document itself. A missing step gives nil.
+func valueAt(v any, path string) any {
+	if path == "" {
+		return v
+	}
 	for _, part := range strings.Split(path, ".") {
 		name, idx := part, -1
 		if i := strings.Index(part, "["); i >= 0 && strings.HasSuffix(part, "]") {
 			name = part[:i]
 			n, err := strconv.Atoi(part[i+1 : len(part)-1])
-			if err != nil {
-				return "", false
+			if err != nil || n < 0 {
+				return nil
 			}
 			idx = n
 		}
 		if name != "" {
 			m, ok := v.(map[string]any)
 			if !ok {
-				return "", false
+				return nil
 			}
 			v = m[name]
 		}
 		if idx >= 0 {
 			l, ok := v.([]any)
 			if !ok || idx >= len(l) {
-				return "", false
+				return nil
 			}
 			v = l[idx]
 		}
 	}
+	return v
+}
+
+// scalar is an id or a name as text.
+func scalar(v any) (string, bool) {
 	switch x := v.(type) {
 	case string:
 		return x, x != ""

@@ -2,6 +2,7 @@ package scopes_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -184,5 +185,48 @@ func TestWaitsOutA429(t *testing.T) {
 	}
 	if sb.RateLimited() == 0 {
 		t.Fatal("the test did not provoke a 429")
+	}
+}
+
+// A run killed between a create and its cleanup leaves objects named
+// oauthwiz-check-<run>; the next run finds them in every collection, in each
+// list shape of the catalog, and deletes them.
+func TestNextRunSweepsWhatAKilledRunLeft(t *testing.T) {
+	sb, targets := authorized(t, sandbox.Options{Scopes: append(probeScopes(), "workflows_read")}, []string{"us1"}, requestedScopes())
+	// The first run cannot delete anything: as good as killed before cleanup.
+	sb.SetFaults([]sandbox.Fault{{Method: "DELETE", Path: "/api/", Status: 404}, {Path: "/api/v1/synthetics/tests/delete", Status: 404}})
+	first := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requestedScopes(), RunID: "dead"})
+	left := len(sb.State().Objects)
+	writes := 0
+	for _, p := range assets.Probes().Probes {
+		if p.Write != nil {
+			writes++
+			if p.Write.Sweep == nil {
+				t.Errorf("%s: a write probe without a sweep cannot be cleaned up after a kill", p.Scope)
+			}
+		}
+	}
+	if left != writes || len(first.Leftovers) != writes {
+		t.Fatalf("the first run left %d objects (%d leftovers), want %d", left, len(first.Leftovers), writes)
+	}
+	sb.SetFaults(nil)
+	second := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requestedScopes(), RunID: "next"})
+	if second.Failed() || len(second.Swept) != writes || len(second.Notes) != 0 {
+		t.Fatalf("second run: failed %v, swept %+v, notes %v", second.Failed(), second.Swept, second.Notes)
+	}
+	if objs := sb.State().Objects; len(objs) != 0 {
+		t.Fatalf("objects left: %+v", objs)
+	}
+	if !strings.HasSuffix(second.Summary(), fmt.Sprintf("; 0 object(s) left behind; %d left by an earlier run deleted.", writes)) {
+		t.Fatalf("summary: %s", second.Summary())
+	}
+}
+
+// Without the scope a list needs, the sweep says so instead of failing.
+func TestSweepWithoutTheListScopeIsANote(t *testing.T) {
+	_, targets := authorized(t, sandbox.Options{Scopes: []string{"dashboards_write"}}, []string{"us1"}, []string{"dashboards_write"})
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: []string{"dashboards_write"}})
+	if rep.Failed() || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "listing needs dashboards_read") {
+		t.Fatalf("failed %v, notes %v", rep.Failed(), rep.Notes)
 	}
 }

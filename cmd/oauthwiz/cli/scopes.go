@@ -56,6 +56,8 @@ type ScopesJSON struct {
 	RunID     string            `json:"run_id"`
 	Results   []scopes.Result   `json:"results"`
 	Leftovers []scopes.Leftover `json:"leftovers"`
+	Swept     []scopes.Leftover `json:"swept"`
+	Notes     []string          `json:"notes,omitempty"`
 }
 
 // RunScopes is the work of `oauthwiz scopes check`.
@@ -125,7 +127,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 		}
 	}
 	if o.JSON {
-		if err := json.NewEncoder(sys.Out).Encode(ScopesJSON{RunID: rep.RunID, Results: rep.Results, Leftovers: rep.Leftovers}); err != nil {
+		if err := json.NewEncoder(sys.Out).Encode(ScopesJSON{RunID: rep.RunID, Results: rep.Results, Leftovers: rep.Leftovers, Swept: rep.Swept, Notes: rep.Notes}); err != nil {
 			return err
 		}
 	} else {
@@ -141,14 +143,12 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 }
 
 func printScopes(sys *IO, rep scopes.Report) {
-	counts := map[string]int{}
 	site := ""
 	for _, r := range rep.Results {
 		if r.Site != site {
 			site = r.Site
 			fmt.Fprintf(sys.Out, "%s\n", site)
 		}
-		counts[r.Status]++
 		code := ""
 		if r.HTTPStatus != 0 {
 			code = fmt.Sprint(r.HTTPStatus)
@@ -164,10 +164,16 @@ func printScopes(sys *IO, rep scopes.Report) {
 			}
 		}
 	}
+	for _, l := range rep.Swept {
+		fmt.Fprintf(sys.Out, "Deleted on %s: %s %s (%s), left by an earlier run that was stopped before its cleanup\n", l.Site, l.Endpoint, l.ID, l.Scope)
+	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(sys.Out, "Note: %s\n", n)
+	}
 	for _, l := range rep.Leftovers {
 		fmt.Fprintf(sys.Out, "LEFT BEHIND on %s: %s %s (%s): delete it by hand\n", l.Site, l.Endpoint, l.ID, l.Scope)
 	}
-	fmt.Fprintf(sys.Out, "Run %s: %d passed, %d failed, %d manual, %d skipped; %d object(s) left behind.\n", rep.RunID, counts[scopes.Pass], counts[scopes.Fail], counts[scopes.Manual], counts[scopes.Skipped], len(rep.Leftovers))
+	fmt.Fprintf(sys.Out, "Run %s: %s\n", rep.RunID, rep.Summary())
 }
 
 func contains(list []string, s string) bool {
