@@ -154,7 +154,7 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 			fmt.Fprintf(sys.Err, "Pushing the app_uuid commit to the pull request (branch %s):\n", branch)
 			quiet := *sys
 			quiet.Out = sys.Err // the result document stays the only thing on stdout
-			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL}); err != nil {
+			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL, Sandbox: o.Sandbox}); err != nil {
 				return err
 			}
 		}
