@@ -149,6 +149,16 @@ func LookupScope(name string) (Scope, bool) {
 // Troubles returns the troubleshooting catalog.
 func Troubles() []Trouble { load(); return append([]Trouble(nil), troubles...) }
 
+// Symptoms are the first pattern of every catalog entry, for "known
+// symptoms" lists.
+func Symptoms() []string {
+	var out []string
+	for _, t := range Troubles() {
+		out = append(out, t.Patterns[0])
+	}
+	return out
+}
+
 // Diagnose returns the catalog entries whose patterns occur in text, most
 // specific (longest matching pattern) first.
 func Diagnose(text string) []Trouble {

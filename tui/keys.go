@@ -11,6 +11,8 @@ type KeyMap struct {
 	Import, AuthorizeSite, CheckScopes key.Binding
 	// Confirm is y where a step asks before acting.
 	Confirm key.Binding
+	// Doctor opens the doctor over any step; Edit and GoTo act on its answer.
+	Doctor, Edit, GoTo key.Binding
 	// which bindings the current screen uses, and the few its one-line help
 	// shows when they do not all fit (nil: all of them)
 	active, short []key.Binding
@@ -34,6 +36,9 @@ func DefaultKeyMap() KeyMap {
 		AuthorizeSite: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "authorize")),
 		CheckScopes:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
 		Confirm:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "push & open PR")),
+		Doctor:        key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "doctor: explain an error")),
+		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the text")),
+		GoTo:          key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to that step")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:          key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
@@ -50,5 +55,5 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.active, {k.Help, k.Quit}}
+	return [][]key.Binding{k.active, {k.Doctor, k.Help, k.Quit}}
 }

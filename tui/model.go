@@ -101,6 +101,7 @@ type Model struct {
 	every   sitesState
 	pr      prState
 	publish publishState
+	doctor  doctorState
 
 	Cancelled bool
 	Finished  bool
@@ -116,6 +117,7 @@ func New(deps Deps, st Styles) Model {
 	}
 	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites()}
 	m.check.ticked = map[string]bool{}
+	m.doctor.input = newDoctorInput()
 	m.help.Styles = st.Help
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.clientID = textinput.New()
@@ -209,6 +211,22 @@ func (m *Model) resume(r *Resume) {
 // keyMap is the key map with the bindings of the current screen.
 func (m Model) keyMap() KeyMap {
 	k := m.keys
+	if m.doctor.open {
+		switch _, ok := m.doctor.doctorStep(); {
+		case !m.doctor.judged:
+			k.Help.SetEnabled(false) // ? is typed into the text
+			k.Next.SetHelp("enter", "diagnose")
+			k.Back.SetHelp("esc", "close")
+			k.active = []key.Binding{k.Next, k.Back}
+		case ok:
+			k.Back.SetHelp("esc", "close")
+			k.active = []key.Binding{k.GoTo, k.Edit, k.Back}
+		default:
+			k.Back.SetHelp("esc", "close")
+			k.active = []key.Binding{k.Edit, k.Back}
+		}
+		return k
+	}
 	switch m.step {
 	case stepIntegration, stepSite:
 		k.active = []key.Binding{k.Move, k.Next, k.Back}
@@ -331,12 +349,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.Cancelled = true
 			return m, tea.Quit
 		}
+		if m.doctor.open {
+			return m.updateDoctor(msg)
+		}
+		if key.Matches(msg, m.keys.Doctor) {
+			return m.openDoctor()
+		}
 		if key.Matches(msg, m.keys.Help) && m.step != stepCredentials {
 			m.showHelp = !m.showHelp
 			m.help.ShowAll = m.showHelp
 			return m, nil
 		}
 		return m.updateStep(msg)
+	}
+	if m.doctor.open {
+		var cmd tea.Cmd
+		m.doctor.input, cmd = m.doctor.input.Update(msg)
+		return m, cmd
 	}
 	if m.step == stepCredentials {
 		return m.updateInputs(msg)
@@ -734,6 +763,9 @@ func hardWrap(s string, w int) string {
 }
 
 func (m Model) main(w int) string {
+	if m.doctor.open {
+		return m.doctorView(w)
+	}
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	switch m.step {
@@ -897,6 +929,7 @@ func (m Model) errorView(b *strings.Builder, err error, w int) {
 		fmt.Fprintln(b, lipgloss.NewStyle().Width(w).Render("What it means: "+t.Meaning))
 		fmt.Fprintln(b, lipgloss.NewStyle().Width(w).Render("What to do: "+t.Fix))
 	}
+	fmt.Fprintln(b, m.st.Faint.Render(hardWrapWords("Another message on the page or in a log? ctrl+t opens the doctor.", w)))
 }
 
 func hardWrapWords(s string, w int) string {

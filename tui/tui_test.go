@@ -176,6 +176,8 @@ func keyMsg(k string) tea.KeyMsg {
 		msg = tea.KeyMsg{Type: tea.KeyDown}
 	case "up":
 		msg = tea.KeyMsg{Type: tea.KeyUp}
+	case "ctrl+t":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlT}
 	default:
 		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 	}
@@ -289,6 +291,9 @@ func TestScreens(t *testing.T) {
 			return press(send(authorizing(), authorizedMsg{Authorized{Site: "us1", Org: "Partner Sandbox", Granted: []string{"dashboards_read"}}}), "enter")
 		}, "api_keys_write was not granted"},
 		{"credentials-missing", func() tea.Model { return press(base(), "enter", "enter", "enter", "enter") }, "Enter the client ID."},
+		{"doctor", func() tea.Model { return paste(press(creds(), "ctrl+t"), doctorPaste) }, "Paste the error message"},
+		{"doctor-answer", func() tea.Model { return press(paste(press(creds(), "ctrl+t"), doctorPaste), "enter") }, "Go back to: Client credentials"},
+		{"doctor-unknown", func() tea.Model { return press(paste(press(base(), "ctrl+t"), "something else entirely"), "enter") }, "No known OAuth failure"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -306,6 +311,47 @@ func TestScreens(t *testing.T) {
 				t.Fatal("the secret is shown in clear")
 			}
 			golden.RequireEqual(t, []byte(view))
+		})
+	}
+}
+
+// doctorPaste is what a partner engineer copies from the authorize page.
+const doctorPaste = "Error\nInvalid client_id\nThe application could not be authorized."
+
+func paste(m tea.Model, text string) tea.Model {
+	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(text), Paste: true})
+	return m
+}
+
+// The doctor opens over any step, takes a pasted error (newlines and all),
+// names the step to go back to, and g goes there; esc returns where it was.
+func TestDoctorSendsBackToTheStepItNames(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
+	atError := send(press(New(testDeps(f), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter"),
+		errMsg{stepAuthorize, errors.New("the authorize page said: Invalid client_id")})
+	tests := []struct {
+		name   string
+		text   string
+		keys   []string
+		step   step
+		screen string
+	}{
+		{"goes to the credentials", doctorPaste, []string{"enter", "g"}, stepCredentials, "Client ID"},
+		{"esc comes back", doctorPaste, []string{"enter", "esc"}, stepAuthorize, "Invalid client_id"},
+		{"esc while typing comes back", "half a message", []string{"esc"}, stepAuthorize, "Invalid client_id"},
+		{"redirect mismatch names authorize", "invalid_request - Mismatching redirect URI", []string{"enter", "g"}, stepAuthorize, "Invalid client_id"},
+		{"nothing known: g stays", "teapot", []string{"enter", "g"}, stepAuthorize, "No known OAuth failure"},
+		{"e edits again", "teapot", []string{"enter", "e", " and 401 Unauthorized", "enter"}, stepAuthorize, "Go back to"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(paste(press(atError, "ctrl+t"), tt.text), tt.keys...).(Model)
+			if m.step != tt.step {
+				t.Fatalf("step %d, want %d", m.step, tt.step)
+			}
+			if v := m.View(); !strings.Contains(v, tt.screen) {
+				t.Fatalf("screen lacks %q:\n%s", tt.screen, v)
+			}
 		})
 	}
 }

@@ -52,7 +52,7 @@ func RunDoctor(sys *IO, o DoctorOptions) error {
 		}
 	} else if len(found) == 0 {
 		fmt.Fprintln(sys.Out, "No known OAuth failure matches this text.")
-		fmt.Fprintln(sys.Out, "Known symptoms: "+strings.Join(symptoms(), "; "))
+		fmt.Fprintln(sys.Out, "Known symptoms: "+strings.Join(assets.Symptoms(), "; "))
 	} else {
 		for i, t := range found {
 			if i > 0 {
@@ -65,12 +65,4 @@ func RunDoctor(sys *IO, o DoctorOptions) error {
 		return &ProblemsError{Msg: "no diagnosis"}
 	}
 	return nil
-}
-
-func symptoms() []string {
-	var out []string
-	for _, t := range assets.Troubles() {
-		out = append(out, t.Patterns[0])
-	}
-	return out
 }
