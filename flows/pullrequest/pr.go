@@ -113,7 +113,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if errors.Is(err, ErrNothingToCommit) {
 		if cur, _ := CurrentBranch(root); cur == branch {
 			resume, err = true, nil
-			plan = &CommitResult{Branch: branch, Changes: headChanges(root, []string{rel})}
+			plan = &CommitResult{Branch: branch, Changes: headChanges(root, []string{rel}, []string{".github/CODEOWNERS"}, o.BaseBranch)}
 		}
 	}
 	if err != nil {
@@ -278,10 +278,12 @@ func headHash(root string) (string, error) {
 	return head.Hash().String(), nil
 }
 
-// headChanges lists, with their content, the files under the folders as
-// HEAD has them, so that a run resuming from earlier commits scans all of
-// them like a new change (commits made by hand included).
-func headChanges(root string, dirs []string) []Change {
+// headChanges lists what the branch's commits changed under the folders (and
+// in extra paths such as .github/CODEOWNERS) since it left the base branch,
+// so that a run resuming from earlier commits scans them and lists them in
+// the body like new changes (commits made by hand included). Without a base
+// branch to compare with, every file of the folders is listed.
+func headChanges(root string, dirs, extra []string, baseBranch string) []Change {
 	repo, err := git.PlainOpen(root)
 	if err != nil {
 		return nil
@@ -290,17 +292,66 @@ func headChanges(root string, dirs []string) []Change {
 	if err != nil {
 		return nil
 	}
-	c, err := repo.CommitObject(head.Hash())
+	hc, err := repo.CommitObject(head.Hash())
 	if err != nil {
 		return nil
 	}
-	tree, err := c.Tree()
+	headTree, err := hc.Tree()
 	if err != nil {
 		return nil
+	}
+	wanted := func(p string) bool {
+		for _, d := range dirs {
+			if strings.HasPrefix(p, d+"/") {
+				return true
+			}
+		}
+		for _, e := range extra {
+			if p == e {
+				return true
+			}
+		}
+		return false
+	}
+	if baseTree := mergeBaseTree(repo, hc, head.Name(), baseBranch); baseTree != nil {
+		diffs, err := object.DiffTree(baseTree, headTree)
+		if err == nil {
+			var out []Change
+			for _, d := range diffs {
+				from, to, err := d.Files()
+				if err != nil {
+					continue
+				}
+				var ch Change
+				switch {
+				case from == nil && to != nil:
+					ch = Change{Path: d.To.Name, Action: "added"}
+				case to == nil && from != nil:
+					ch = Change{Path: d.From.Name, Action: "deleted"}
+				default:
+					ch = Change{Path: d.To.Name, Action: "modified"}
+				}
+				if !wanted(ch.Path) {
+					continue
+				}
+				if from != nil {
+					if text, err := from.Contents(); err == nil {
+						ch.Before = []byte(text)
+					}
+				}
+				if to != nil {
+					if text, err := to.Contents(); err == nil {
+						ch.After = []byte(text)
+					}
+				}
+				out = append(out, ch)
+			}
+			return out
+		}
 	}
 	var out []Change
 	for _, dir := range dirs {
-		sub, err := tree.Tree(dir)
+		sub, err := headTree.Tree(dir)
 		if err != nil {
 			continue
 		}
@@ -314,4 +365,36 @@ func headChanges(root string, dirs []string) []Change {
 		})
 	}
 	return out
+}
+
+// mergeBaseTree is the tree of the commit where HEAD left the base branch,
+// looked for locally and on the usual remotes; nil when there is none.
+func mergeBaseTree(repo *git.Repository, head *object.Commit, headRef plumbing.ReferenceName, baseBranch string) *object.Tree {
+	candidates := []string{baseBranch}
+	if baseBranch == "" {
+		candidates = []string{"master", "main"}
+	}
+	for _, b := range candidates {
+		for _, name := range []plumbing.ReferenceName{plumbing.NewRemoteReferenceName("upstream", b), plumbing.NewRemoteReferenceName("origin", b), plumbing.NewBranchReferenceName(b)} {
+			if name == headRef {
+				continue
+			}
+			ref, err := repo.Reference(name, true)
+			if err != nil {
+				continue
+			}
+			other, err := repo.CommitObject(ref.Hash())
+			if err != nil {
+				continue
+			}
+			bases, err := head.MergeBase(other)
+			if err != nil || len(bases) == 0 || bases[0].Hash == head.Hash {
+				continue
+			}
+			if t, err := bases[0].Tree(); err == nil {
+				return t
+			}
+		}
+	}
+	return nil
 }

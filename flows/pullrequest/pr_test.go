@@ -376,3 +376,28 @@ func TestResumedPushIsScannedToo(t *testing.T) {
 		t.Fatalf("resumed push with a secret: %v, requests %v", err, fake.requests)
 	}
 }
+
+// A run that resumes from the commit of an earlier run (which failed to push)
+// lists the same changed files in the body, not every file of the folder.
+func TestResumedRunListsTheBranchChanges(t *testing.T) {
+	root, _ := prRepo(t)
+	first, err := Run(context.Background(), func() Options { o := prOptions(root, nil); o.NoPush = true; return o }())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := Run(context.Background(), func() Options { o := prOptions(root, nil); o.NoPush = true; return o }())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(again.Files, ",") != strings.Join(first.Files, ",") || len(first.Files) == 0 {
+		t.Fatalf("first run %v, resumed run %v", first.Files, again.Files)
+	}
+	for _, f := range first.Files {
+		if !strings.Contains(again.Body, f) {
+			t.Fatalf("the resumed body lacks %s:\n%s", f, again.Body)
+		}
+	}
+	if strings.Contains(again.Body, "committed earlier") || again.Commit != first.Commit {
+		t.Fatalf("commit %s vs %s; body:\n%s", again.Commit, first.Commit, again.Body)
+	}
+}
