@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -292,6 +294,62 @@ func FuzzParseCallback(f *testing.F) {
 		cb, err := authorize.ParseCallback(s)
 		if err == nil && cb.Code == "" && cb.Error == "" {
 			t.Fatalf("%q parsed to an empty callback", s)
+		}
+	})
+}
+
+// FuzzTokenResponse feeds arbitrary token endpoint answers (status, content
+// type, body) to the refresh grant: it must never panic, a success must carry
+// an access token and a refresh token, and a failure must name the endpoint.
+func FuzzTokenResponse(f *testing.F) {
+	for _, seed := range []struct {
+		status int
+		form   bool
+		body   string
+	}{
+		{200, false, `{"access_token":"a","token_type":"bearer","expires_in":3600,"refresh_token":"r","scope":"dashboards_read"}`},
+		{200, false, `{"access_token":"a","expires_in":"3600"}`},
+		{200, true, `access_token=a&token_type=bearer&expires_in=3600&scope=x+y`},
+		{400, false, `{"error":"invalid_grant","error_description":"Invalid code or code verifier"}`},
+		{200, false, `{"access_token":""}`},
+		{500, false, `<html>oops</html>`},
+		{200, false, `{"access_token":"a","expires_in":1e309}`},
+	} {
+		f.Add(seed.status, seed.form, seed.body)
+	}
+	var mu sync.Mutex
+	var status int
+	var form bool
+	var body string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if form {
+			w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
+		} else {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}))
+	defer srv.Close()
+	p := &datadog.Provider{Overrides: map[string]datadog.Hosts{"us1": {AppURL: srv.URL, APIURL: srv.URL}}}
+	f.Fuzz(func(t *testing.T, st int, isForm bool, b string) {
+		if st < 200 || st > 599 {
+			st = 200 + (st%400+400)%400
+		}
+		mu.Lock()
+		status, form, body = st, isForm, b
+		mu.Unlock()
+		tok, err := authorize.Refresh(context.Background(), authorize.Options{Provider: p, Site: "us1", ClientID: "c", ClientSecret: "s"}, "old-refresh")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "POST "+srv.URL+"/oauth2/v1/token") {
+				t.Fatalf("the error does not name the endpoint: %v", err)
+			}
+			return
+		}
+		if tok.AccessToken == "" || tok.RefreshToken == "" {
+			t.Fatalf("a success without tokens: %+v from %d %q", tok, st, b)
 		}
 	})
 }

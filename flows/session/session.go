@@ -77,9 +77,19 @@ func Load(stateDir, integration string) (State, error) {
 	if err != nil {
 		return State{}, err
 	}
+	s, err := Parse(b, integration)
+	if err != nil {
+		return State{}, fmt.Errorf("%s %v: move it aside; oauthwiz starts a new one", p, err)
+	}
+	return s, nil
+}
+
+// Parse reads the text of a state file. The integration's name comes from the
+// file's name, not from its content.
+func Parse(b []byte, integration string) (State, error) {
 	var s State
 	if err := json.Unmarshal(b, &s); err != nil {
-		return State{}, fmt.Errorf("%s is not valid JSON (%v): move it aside; oauthwiz starts a new one", p, err)
+		return State{}, fmt.Errorf("is not valid JSON (%v)", err)
 	}
 	s.Integration = integration
 	return s, nil
