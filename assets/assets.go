@@ -71,13 +71,7 @@ func load() {
 		}
 		scopes = sc.Scopes
 		sort.Slice(scopes, func(i, j int) bool { return scopes[i].Name < scopes[j].Name })
-		for _, t := range troubles {
-			parts := make([]string, len(t.Patterns))
-			for i, p := range t.Patterns {
-				parts[i] = regexp.QuoteMeta(strings.ToLower(p))
-			}
-			troubleRE = append(troubleRE, regexp.MustCompile(strings.Join(parts, "|")))
-		}
+		troubleRE = compileTroubles(troubles)
 	})
 	if loadErr != nil {
 		// The embedded files are part of the binary: a broken one is a build defect.
@@ -163,19 +157,35 @@ func Symptoms() []string {
 // specific (longest matching pattern) first.
 func Diagnose(text string) []Trouble {
 	load()
+	return diagnose(troubles, troubleRE, text)
+}
+
+func compileTroubles(list []Trouble) []*regexp.Regexp {
+	var out []*regexp.Regexp
+	for _, t := range list {
+		parts := make([]string, len(t.Patterns))
+		for i, p := range t.Patterns {
+			parts[i] = regexp.QuoteMeta(strings.ToLower(p))
+		}
+		out = append(out, regexp.MustCompile(strings.Join(parts, "|")))
+	}
+	return out
+}
+
+func diagnose(list []Trouble, res []*regexp.Regexp, text string) []Trouble {
 	lower := strings.ToLower(text)
 	type hit struct {
 		t   Trouble
 		len int
 	}
 	var hits []hit
-	for i, re := range troubleRE {
+	for i, re := range res {
 		if m := re.FindAllString(lower, -1); len(m) > 0 {
 			longest := 0
 			for _, s := range m {
 				longest = max(longest, len(s))
 			}
-			hits = append(hits, hit{troubles[i], longest})
+			hits = append(hits, hit{list[i], longest})
 		}
 	}
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].len > hits[j].len })
@@ -195,6 +205,23 @@ type Request struct {
 	Path       string          `json:"path"`
 	Body       json.RawMessage `json:"body,omitempty"`
 	Idempotent bool            `json:"idempotent,omitempty"` // a POST that only reads
+	// The shape of a list answer, where the request lists a collection:
+	// where the list is ("" for a top-level array) and the id and name
+	// fields of an item (dotted paths).
+	Items string `json:"items,omitempty"`
+	ID    string `json:"id,omitempty"`
+	Name  string `json:"name,omitempty"`
+}
+
+// Need is a value a write probe's body needs from the account, read first
+// (a service to open an incident on, a user to put in a schedule).
+type Need struct {
+	Scope  string `json:"scope"` // the scope the read needs
+	Method string `json:"method"`
+	Path   string `json:"path"`
+	Value  string `json:"value"` // where the value is in the answer
+	As     string `json:"as"`    // {{as}} in the body template
+	What   string `json:"what"`  // for messages: "a service"
 }
 
 // WriteProbe creates an object and says how to delete it.
@@ -203,16 +230,14 @@ type WriteProbe struct {
 	IDPath  string  `json:"id_path"`
 	Cleanup Request `json:"cleanup"`
 	Sweep   *Sweep  `json:"sweep,omitempty"`
+	Needs   []Need  `json:"needs,omitempty"`
 }
 
-// Sweep lists a collection so that objects an earlier run created and could
-// not delete (the process was killed) are found by name.
+// Sweep lists a collection (Request's list shape) so that objects an earlier
+// run created and could not delete (the process was killed) are found by name.
 type Sweep struct {
 	Request
 	Scope string `json:"scope"` // the scope the list needs
-	Items string `json:"items"` // where the list is in the answer; "" for a top-level array
-	ID    string `json:"id"`    // the id field of an item
-	Name  string `json:"name"`  // the name field of an item, dotted
 }
 
 // Probe is the data-flow check of one scope.
@@ -222,14 +247,37 @@ type Probe struct {
 	Write *WriteProbe `json:"write,omitempty"`
 }
 
-// ProbeCatalog is assets/probes.json.
+// ProbeCatalog is a platform's probes: assets/probes.json for Datadog, the
+// "probes" of assets/pagerduty.json for PagerDuty.
 type ProbeCatalog struct {
 	Probes []Probe `json:"probes"`
-	APIKey struct {
+	// APIKey checks the integration's API key (Datadog's api_keys_write);
+	// absent for a platform without one.
+	APIKey *struct {
+		Scope    string  `json:"scope"`
 		Validate Request `json:"validate"`
 		Send     Request `json:"send"`
-	} `json:"api_key"`
+	} `json:"api_key,omitempty"`
+	// Headers go on every probe request (PagerDuty's API version).
+	Headers map[string]string `json:"headers,omitempty"`
+	// Forbidden says where a 403 answer names the scopes the call required
+	// and the scopes the token has, when the platform says so.
+	Forbidden *struct {
+		Message  string `json:"message"`
+		Required string `json:"required"`
+		Granted  string `json:"granted"`
+	} `json:"forbidden,omitempty"`
 	Manual string `json:"manual"`
+}
+
+// For returns the probe of a scope.
+func (c ProbeCatalog) For(scope string) (Probe, bool) {
+	for _, p := range c.Probes {
+		if p.Scope == scope {
+			return p, true
+		}
+	}
+	return Probe{}, false
 }
 
 var (
@@ -247,15 +295,8 @@ func Probes() ProbeCatalog {
 	return probes
 }
 
-// ProbeFor returns the probe of a scope.
-func ProbeFor(scope string) (Probe, bool) {
-	for _, p := range Probes().Probes {
-		if p.Scope == scope {
-			return p, true
-		}
-	}
-	return Probe{}, false
-}
+// ProbeFor returns the Datadog probe of a scope.
+func ProbeFor(scope string) (Probe, bool) { return Probes().For(scope) }
 
 //go:embed contacts.json
 var contactsJSON []byte

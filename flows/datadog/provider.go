@@ -102,6 +102,15 @@ type Discovery struct {
 	Clients    []SandboxClient  `json:"clients"`
 	// GitHubURL is the GitHub stand-in (API and git), when it runs.
 	GitHubURL string `json:"github_url,omitempty"`
+	// PagerDuty is the PagerDuty stand-in, when it runs.
+	PagerDuty *PagerDutyHosts `json:"pagerduty,omitempty"`
+}
+
+// PagerDutyHosts are the PagerDuty stand-in's identity host and the API base
+// URL of each region.
+type PagerDutyHosts struct {
+	IdentityURL string            `json:"identity_url"`
+	APIs        map[string]string `json:"apis"`
 }
 
 // SandboxClient is a client the sandbox seeded (its secret is a test value).

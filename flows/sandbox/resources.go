@@ -26,6 +26,7 @@ type Fault struct {
 type object struct {
 	ID, Collection, Site, OrgID, Name string
 	Created                           time.Time
+	Seeded                            bool
 }
 
 // StateObject is an object created through the API and still alive.
@@ -173,10 +174,10 @@ func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Reque
 	return true
 }
 
-// registerProbeRoutes serves every endpoint of the probe catalog with real
-// objects and scope enforcement.
-func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
-	seen := map[string]bool{}
+// registerCatalogRoutes serves a probe catalog's endpoints for one site:
+// lists, creates and deletes of real objects, each behind its scope (auth
+// answers the platform's 401/403 and returns nil when the call is refused).
+func (s *Server) registerCatalogRoutes(mux *http.ServeMux, seen map[string]bool, cat assets.ProbeCatalog, siteID string, auth func(http.ResponseWriter, *http.Request, string) *token) {
 	route := func(method, path string, h http.HandlerFunc) {
 		pattern := method + " " + path
 		if !seen[pattern] {
@@ -184,51 +185,52 @@ func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
 			mux.HandleFunc(pattern, h)
 		}
 	}
-	// A sweep lists a write probe's collection in the real endpoint's shape;
-	// it is registered first, and a read probe of the same path then gets
-	// that shape too (it only looks at the status).
-	for _, p := range assets.Probes().Probes {
-		if p.Write == nil || p.Write.Sweep == nil {
-			continue
-		}
-		wp := p.Write
-		sw := wp.Sweep
-		route(sw.Method, sw.Path, func(w http.ResponseWriter, r *http.Request) {
-			t := s.bearer(w, r, site, sw.Scope)
+	// A list in the real endpoint's shape: a sweep's, or a read's that has
+	// one. Sweeps come first, and a read of the same path gets that shape.
+	listRoute := func(lr assets.Request, scope, collection string) {
+		route(lr.Method, lr.Path, func(w http.ResponseWriter, r *http.Request) {
+			t := auth(w, r, scope)
 			if t == nil {
 				return
 			}
 			items := []any{}
-			for _, o := range s.list(site.ID, t.OrgID, wp.Path) {
+			for _, o := range s.list(siteID, t.OrgID, collection) {
 				item := map[string]any{}
-				setAt(item, sw.ID, o["id"])
-				setAt(item, sw.Name, o["name"])
+				setAt(item, lr.ID, o["id"])
+				setAt(item, lr.Name, o["name"])
 				items = append(items, item)
 			}
-			if sw.Items == "" {
+			if lr.Items == "" {
 				writeJSON(w, http.StatusOK, items)
 				return
 			}
 			doc := map[string]any{}
-			setAt(doc, sw.Items, items)
+			setAt(doc, lr.Items, items)
 			writeJSON(w, http.StatusOK, doc)
 		})
 	}
-	for _, p := range assets.Probes().Probes {
+	for _, p := range cat.Probes {
+		if p.Write != nil && p.Write.Sweep != nil {
+			listRoute(p.Write.Sweep.Request, p.Write.Sweep.Scope, p.Write.Path)
+		}
+	}
+	for _, p := range cat.Probes {
 		p := p
-		if p.Read != nil {
+		if p.Read != nil && p.Read.Items != "" {
+			listRoute(*p.Read, p.Scope, p.Read.Path)
+		} else if p.Read != nil {
 			collection := p.Read.Path
 			route(p.Read.Method, p.Read.Path, func(w http.ResponseWriter, r *http.Request) {
-				t := s.bearer(w, r, site, p.Scope)
+				t := auth(w, r, p.Scope)
 				if t == nil {
 					return
 				}
-				writeJSON(w, http.StatusOK, map[string]any{"data": s.list(site.ID, t.OrgID, collection)})
+				writeJSON(w, http.StatusOK, map[string]any{"data": s.list(siteID, t.OrgID, collection)})
 			})
 		}
 		if wp := p.Write; wp != nil {
 			route(wp.Method, wp.Path, func(w http.ResponseWriter, r *http.Request) {
-				t := s.bearer(w, r, site, p.Scope)
+				t := auth(w, r, p.Scope)
 				if t == nil {
 					return
 				}
@@ -237,18 +239,18 @@ func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
 					writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body is not valid JSON"}})
 					return
 				}
-				o := s.create(site.ID, t.OrgID, wp.Path, nameOf(body))
+				o := s.create(siteID, t.OrgID, wp.Path, nameOf(body))
 				writeJSON(w, http.StatusOK, shapeWithID(wp.IDPath, o.ID, body))
 			})
 			cleanupPath := wp.Cleanup.Path
 			route(wp.Cleanup.Method, cleanupPath, func(w http.ResponseWriter, r *http.Request) {
-				t := s.bearer(w, r, site, p.Scope)
+				t := auth(w, r, p.Scope)
 				if t == nil {
 					return
 				}
 				var ids []string
 				if id := r.PathValue("id"); id != "" {
-					ids = []string{id}
+					ids = []string{id} // a delete, or a resolve: the object is gone either way
 				} else { // a bulk delete: {"public_ids": [...]}
 					var body map[string][]string
 					json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
@@ -256,7 +258,7 @@ func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
 						ids = append(ids, v...)
 					}
 				}
-				deleted := s.delete(site.ID, t.OrgID, wp.Path, ids)
+				deleted := s.delete(siteID, t.OrgID, wp.Path, ids)
 				if deleted == 0 {
 					writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
 					return
@@ -265,8 +267,16 @@ func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
 			})
 		}
 	}
+}
+
+// registerProbeRoutes serves every endpoint of Datadog's probe catalog with
+// real objects and scope enforcement, and the API key's intake.
+func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
+	s.registerCatalogRoutes(mux, map[string]bool{}, assets.Probes(), site.ID, func(w http.ResponseWriter, r *http.Request, scope string) *token {
+		return s.bearer(w, r, site, scope)
+	})
 	send := assets.Probes().APIKey.Send
-	route(send.Method, send.Path, func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc(send.Method+" "+send.Path, func(w http.ResponseWriter, r *http.Request) {
 		if !s.validKey(r.Header.Get("DD-API-KEY"), site.ID) {
 			writeJSON(w, http.StatusForbidden, forbidden)
 			return
@@ -309,6 +319,16 @@ func nameOf(body map[string]any) string {
 			return v
 		}
 	}
+	// PagerDuty wraps the object: {"team": {"name": …}}.
+	for _, v := range body {
+		if m, ok := v.(map[string]any); ok {
+			for _, k := range []string{"name", "title"} {
+				if v, ok := m[k].(string); ok {
+					return v
+				}
+			}
+		}
+	}
 	if d, ok := body["data"].(map[string]any); ok {
 		if a, ok := d["attributes"].(map[string]any); ok {
 			for _, k := range []string{"name", "title", "message"} {
@@ -336,7 +356,7 @@ func shapeWithID(idPath, id string, body map[string]any) any {
 		body["id"] = id
 		return map[string]any{"data": []any{body}}
 	default:
-		body[idPath] = id
+		setAt(body, idPath, id)
 		return body
 	}
 }
@@ -347,6 +367,15 @@ func (s *Server) create(site, org, collection, name string) *object {
 	o := &object{ID: randomHex(6), Collection: collection, Site: site, OrgID: org, Name: name, Created: s.opts.Now()}
 	s.api.objects[o.ID] = o
 	return o
+}
+
+// seed creates an object that belongs to the account from the start (a
+// service, a user): it is not one a probe left behind.
+func (s *Server) seed(site, org, collection, name string) {
+	o := s.create(site, org, collection, name)
+	s.api.mu.Lock()
+	o.Seeded = true
+	s.api.mu.Unlock()
 }
 
 func (s *Server) delete(site, org, collection string, ids []string) int {
@@ -391,7 +420,9 @@ func (s *Server) Objects() []StateObject {
 	defer s.api.mu.Unlock()
 	out := []StateObject{}
 	for _, o := range s.api.objects {
-		out = append(out, StateObject{o.ID, o.Collection, o.Site, o.OrgID, o.Name})
+		if !o.Seeded {
+			out = append(out, StateObject{o.ID, o.Collection, o.Site, o.OrgID, o.Name})
+		}
 	}
 	return out
 }

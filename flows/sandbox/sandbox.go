@@ -52,6 +52,14 @@ type Options struct {
 	Faults []Fault
 	// GitHub starts the GitHub stand-in (REST API and git over HTTP).
 	GitHub bool
+	// PagerDuty starts the PagerDuty stand-in: an identity host, an API
+	// host per region, one account in PagerDutyRegion (default us) and an
+	// app configured with PagerDutyScopes (default DefaultPagerDutyScopes).
+	PagerDuty         bool
+	PagerDutyRegion   string
+	PagerDutyScopes   []string
+	PagerDutyCodeTTL  time.Duration // default 30 s, as PagerDuty documents
+	PagerDutyTokenTTL time.Duration // default 24 h
 }
 
 // Defaults for the seeded test clients.
@@ -117,6 +125,7 @@ type Server struct {
 	api     apiState
 	appUUID string // the app's published app_uuid
 	github  *gitHub
+	pd      *pdState
 }
 
 type siteServer struct {
@@ -207,6 +216,12 @@ func Start(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
+	if opts.PagerDuty {
+		if err := s.startPagerDuty(); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	ctl, err := s.serve(s.controlHandler())
 	if err != nil {
 		s.Close()
@@ -268,6 +283,7 @@ func (s *Server) Discovery() datadog.Discovery {
 	for _, c := range s.clients {
 		d.Clients = append(d.Clients, s.publicClient(c))
 	}
+	s.pdDiscovery(&d)
 	return d
 }
 

@@ -40,6 +40,8 @@ type Target struct {
 
 // Options configure a run.
 type Options struct {
+	// Catalog is the platform's probes; nil means Datadog's.
+	Catalog     *assets.ProbeCatalog
 	Targets     []Target
 	Requested   []string
 	HTTPClient  *http.Client
@@ -117,6 +119,7 @@ func ObjectName(runID string) string { return "oauthwiz-check-" + runID }
 type job func(ctx context.Context, s *siteRun)
 
 type siteRun struct {
+	cat     assets.ProbeCatalog
 	t       Target
 	o       *Options
 	lim     *limiter
@@ -135,8 +138,26 @@ func (s *siteRun) emit(r Result) {
 	}
 }
 
+func catalogOr(c *assets.ProbeCatalog) assets.ProbeCatalog {
+	if c == nil {
+		return assets.Probes()
+	}
+	return *c
+}
+
+// apiKeyScope is the scope whose check is the API key's, if the platform has one.
+func apiKeyScope(c assets.ProbeCatalog) string {
+	if c.APIKey == nil {
+		return ""
+	}
+	return c.APIKey.Scope
+}
+
 // Expected is about how many results a site will give, for progress bars.
-func Expected(t Target, requested []string) int {
+// cat nil means Datadog's probes.
+func Expected(cat *assets.ProbeCatalog, t Target, requested []string) int {
+	c := catalogOr(cat)
+	keyScope := apiKeyScope(c)
 	if t.Requested != nil {
 		requested = t.Requested
 	}
@@ -146,11 +167,11 @@ func Expected(t Target, requested []string) int {
 	}
 	n := 1 // the refusal probe
 	for _, sc := range requested {
-		p, ok := assets.ProbeFor(sc)
+		p, ok := c.For(sc)
 		switch {
-		case !granted[sc] || !ok && sc != "api_keys_write":
+		case !granted[sc] || !ok && (keyScope == "" || sc != keyScope):
 			n++
-		case sc == "api_keys_write":
+		case keyScope != "" && sc == keyScope:
 			n += 2
 		default:
 			if p.Read != nil {
@@ -191,7 +212,7 @@ func Run(ctx context.Context, o Options) Report {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, t := range o.Targets {
-		s := &siteRun{t: t, o: &o, mu: &mu, report: report, granted: map[string]bool{},
+		s := &siteRun{cat: catalogOr(o.Catalog), t: t, o: &o, mu: &mu, report: report, granted: map[string]bool{},
 			lim: &limiter{now: o.Now, sleep: o.Sleep}}
 		for _, g := range t.Granted {
 			s.granted[g] = true
@@ -249,14 +270,14 @@ func (s *siteRun) jobs() []job {
 			})
 			continue
 		}
-		if sc == "api_keys_write" {
+		if k := apiKeyScope(s.cat); k != "" && sc == k {
 			out = append(out, func(ctx context.Context, s *siteRun) { s.apiKeyProbe(ctx) })
 			continue
 		}
-		p, ok := assets.ProbeFor(sc)
+		p, ok := s.cat.For(sc)
 		if !ok {
 			out = append(out, func(ctx context.Context, s *siteRun) {
-				s.emit(Result{Scope: sc, Probe: "manual", Status: Manual, Detail: assets.Probes().Manual})
+				s.emit(Result{Scope: sc, Probe: "manual", Status: Manual, Detail: s.cat.Manual})
 			})
 			continue
 		}
@@ -268,7 +289,7 @@ func (s *siteRun) jobs() []job {
 		}
 	}
 	// Least privilege: a scope that was not granted must be refused.
-	for _, p := range assets.Probes().Probes {
+	for _, p := range s.cat.Probes {
 		if p.Read != nil && !s.granted[p.Scope] {
 			p := p
 			out = append(out, func(ctx context.Context, s *siteRun) { s.refusalProbe(ctx, p.Scope, *p.Read) })
@@ -352,7 +373,11 @@ func (s *siteRun) do(ctx context.Context, method, path string, body []byte, head
 }
 
 func (s *siteRun) bearer() http.Header {
-	return http.Header{"Authorization": {"Bearer " + s.t.AccessToken}, "Accept": {"application/json"}}
+	h := http.Header{"Authorization": {"Bearer " + s.t.AccessToken}, "Accept": {"application/json"}}
+	for k, v := range s.cat.Headers {
+		h.Set(k, v)
+	}
+	return h
 }
 
 func cancelled(ctx context.Context) bool { return ctx == nil || ctx.Err() != nil }
@@ -361,9 +386,23 @@ func (s *siteRun) skipCancelled(scope, probe, endpoint string) {
 	s.emit(Result{Scope: scope, Probe: probe, Status: Skipped, Endpoint: endpoint, Detail: "cancelled before it ran"})
 }
 
-func describe(a answer, err error) string {
+func (s *siteRun) describe(a answer, err error) string {
 	if err != nil {
 		return err.Error()
+	}
+	if f := s.cat.Forbidden; f != nil && a.status == http.StatusForbidden {
+		var doc any
+		if json.Unmarshal(a.body, &doc) == nil {
+			required, _ := scopeText(valueAt(doc, f.Required))
+			granted, _ := scopeText(valueAt(doc, f.Granted))
+			msg, _ := scalar(valueAt(doc, f.Message))
+			if required != "" {
+				if msg == "" {
+					msg = http.StatusText(a.status)
+				}
+				return fmt.Sprintf("%s: the call needs %s; the token has %s", msg, required, orNone(granted))
+			}
+		}
 	}
 	var e struct {
 		Errors []string `json:"errors"`
@@ -375,6 +414,27 @@ func describe(a answer, err error) string {
 		return "the answer is not valid JSON"
 	}
 	return http.StatusText(a.status)
+}
+
+// scopeText reads a scope list written as a string or as an array.
+func scopeText(v any) (string, bool) {
+	if l, ok := v.([]any); ok {
+		var parts []string
+		for _, x := range l {
+			if t, ok := scalar(x); ok {
+				parts = append(parts, t)
+			}
+		}
+		return strings.Join(parts, " "), len(parts) > 0
+	}
+	return scalar(v)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
 
 func (s *siteRun) readProbe(ctx context.Context, scope string, r assets.Request) {
@@ -390,7 +450,7 @@ func (s *siteRun) readProbe(ctx context.Context, scope string, r assets.Request)
 	case err == nil && a.status/100 == 2 && json.Valid(a.body):
 		res.Status, res.Detail = Pass, "data pulled"
 	default:
-		res.Status, res.Detail = Fail, describe(a, err)
+		res.Status, res.Detail = Fail, s.describe(a, err)
 	}
 	s.emit(res)
 }
@@ -411,18 +471,54 @@ func (s *siteRun) refusalProbe(ctx context.Context, scope string, r assets.Reque
 	case a.status/100 == 2:
 		res.Status, res.Detail = Fail, "an unrequested scope was allowed: least privilege is broken"
 	default:
-		res.Status, res.Detail = Fail, "expected 403, got "+describe(a, nil)
+		res.Status, res.Detail = Fail, "expected 403, got "+s.describe(a, nil)
 	}
 	s.emit(res)
 }
 
-// fill puts the run's object name (and an id) into a body template.
-func (s *siteRun) fill(body json.RawMessage, id string) []byte {
+// fill puts the run's object name, an id and the values read for the
+// probe's needs into a body template.
+func (s *siteRun) fill(body json.RawMessage, id string, vars ...map[string]string) []byte {
 	if len(body) == 0 {
 		return nil
 	}
 	out := bytes.ReplaceAll(body, []byte("{{name}}"), []byte(ObjectName(s.o.RunID)))
+	for _, m := range vars {
+		for k, v := range m {
+			quoted, _ := json.Marshal(v)
+			out = bytes.ReplaceAll(out, []byte("{{"+k+"}}"), quoted[1:len(quoted)-1])
+		}
+	}
 	return bytes.ReplaceAll(out, []byte("{id}"), []byte(id))
+}
+
+// needs reads the values a write's body needs from the account. A value it
+// cannot read makes the probe manual, with the reason.
+func (s *siteRun) needs(ctx context.Context, scope string, w assets.WriteProbe) (map[string]string, bool) {
+	vars := map[string]string{}
+	for _, n := range w.Needs {
+		ep := n.Method + " " + n.Path
+		res := Result{Scope: scope, Probe: "write", Status: Manual, Endpoint: w.Method + " " + w.Path}
+		if !s.granted[n.Scope] {
+			res.Detail = fmt.Sprintf("the write needs %s from the account, and finding it needs %s, which the token does not have: request it too, or check this scope by hand", n.What, n.Scope)
+			s.emit(res)
+			return nil, false
+		}
+		a, err := s.do(ctx, n.Method, n.Path, nil, s.bearer(), true)
+		if err != nil || a.status/100 != 2 {
+			res.Detail = fmt.Sprintf("could not read %s to use (%s: %s): check this scope by hand", n.What, ep, s.describe(a, err))
+			s.emit(res)
+			return nil, false
+		}
+		v, ok := lookup(a.body, n.Value)
+		if !ok {
+			res.Detail = fmt.Sprintf("the account has no %s to use (%s): create one, or check this scope by hand", strings.TrimPrefix(strings.TrimPrefix(n.What, "a "), "an "), ep)
+			s.emit(res)
+			return nil, false
+		}
+		vars[n.As] = v
+	}
+	return vars, true
 }
 
 func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WriteProbe) {
@@ -434,10 +530,14 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 	if w.Sweep != nil {
 		s.sweep(ctx, scope, w)
 	}
-	a, err := s.do(ctx, w.Method, w.Path, s.fill(w.Body, ""), s.bearer(), false)
+	vars, ok := s.needs(ctx, scope, w)
+	if !ok {
+		return
+	}
+	a, err := s.do(ctx, w.Method, w.Path, s.fill(w.Body, "", vars), s.bearer(), false)
 	res := Result{Scope: scope, Probe: "write", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	if err != nil || a.status/100 != 2 {
-		res.Status, res.Detail = Fail, describe(a, err)
+		res.Status, res.Detail = Fail, s.describe(a, err)
 		if err != nil && !errors.Is(err, context.Canceled) {
 			res.Detail += " (a create is never retried blindly: look for " + ObjectName(s.o.RunID) + " objects)"
 		}
@@ -466,7 +566,7 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 		cres.Status, cres.Detail = Pass, "deleted "+id
 		s.forget(id)
 	} else {
-		cres.Status, cres.Detail = Fail, describe(ca, cerr)+": delete "+id+" by hand"
+		cres.Status, cres.Detail = Fail, s.describe(ca, cerr)+": delete "+id+" by hand"
 	}
 	s.emit(cres)
 }
@@ -483,7 +583,7 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 	}
 	a, err := s.do(ctx, sw.Method, sw.Path, nil, s.bearer(), true)
 	if err != nil || a.status/100 != 2 {
-		s.note(fmt.Sprintf("%s: could not list %s to look for objects left by an earlier run: %s", s.t.Site, ep, describe(a, err)))
+		s.note(fmt.Sprintf("%s: could not list %s to look for objects left by an earlier run: %s", s.t.Site, ep, s.describe(a, err)))
 		return
 	}
 	var doc any
@@ -507,7 +607,7 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 			s.mu.Unlock()
 			continue
 		}
-		s.note(fmt.Sprintf("%s: %s (%s, left by an earlier run) could not be deleted: %s; delete it by hand", s.t.Site, name, id, describe(ca, cerr)))
+		s.note(fmt.Sprintf("%s: %s (%s, left by an earlier run) could not be deleted: %s; delete it by hand", s.t.Site, name, id, s.describe(ca, cerr)))
 	}
 }
 
@@ -543,8 +643,8 @@ func (s *siteRun) forget(id string) {
 }
 
 func (s *siteRun) apiKeyProbe(ctx context.Context) {
-	const scope = "api_keys_write"
-	c := assets.Probes().APIKey
+	c := s.cat.APIKey
+	scope := c.Scope
 	if cancelled(ctx) {
 		s.skipCancelled(scope, "validate", c.Validate.Method+" "+c.Validate.Path)
 		return
@@ -559,7 +659,7 @@ func (s *siteRun) apiKeyProbe(ctx context.Context) {
 	if err == nil && a.status == http.StatusOK {
 		res.Status, res.Detail = Pass, "the API key is valid"
 	} else {
-		res.Status, res.Detail = Fail, describe(a, err)
+		res.Status, res.Detail = Fail, s.describe(a, err)
 	}
 	s.emit(res)
 	body := bytes.ReplaceAll(s.fill(c.Send.Body, ""), []byte(`"timestamp": 0`), []byte(`"timestamp": `+strconv.FormatInt(s.o.Now().Unix(), 10)))
@@ -569,7 +669,7 @@ func (s *siteRun) apiKeyProbe(ctx context.Context) {
 	if err == nil && a.status/100 == 2 {
 		res.Status, res.Detail = Pass, "one point sent to the site's intake with the API key"
 	} else {
-		res.Status, res.Detail = Fail, describe(a, err)
+		res.Status, res.Detail = Fail, s.describe(a, err)
 	}
 	s.emit(res)
 }

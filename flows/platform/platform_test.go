@@ -1,0 +1,169 @@
+package platform_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/platform"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
+)
+
+// pagerDuty starts the PagerDuty stand-in and returns the platform pointed at it.
+func pagerDuty(t *testing.T, opts sandbox.Options) (*sandbox.Server, platform.Platform, string, string) {
+	t.Helper()
+	opts.Sites, opts.AutoApprove, opts.PagerDuty = []string{"us1"}, true, true
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	d := sb.Discovery()
+	p, err := platform.New("pagerduty", &d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range d.Clients {
+		if c.Provider == "pagerduty" {
+			return sb, p, c.ClientID, c.ClientSecret
+		}
+	}
+	t.Fatal("the discovery document lists no PagerDuty client")
+	return nil, nil, "", ""
+}
+
+func authorizePD(t *testing.T, p platform.Platform, id, secret string, requested []string) *authorize.Result {
+	t.Helper()
+	res, err := authorize.Run(context.Background(), authorize.Options{
+		Provider: p, Site: p.DefaultSite(), ClientID: id, ClientSecret: secret,
+		RedirectURI: "http://localhost:0/callback", Scopes: p.RequestScopes(requested), Timeout: 10 * time.Second,
+		OnURL: func(u, _ string) { go sandbox.Browse(u) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestPagerDutyEndToEnd(t *testing.T) {
+	tests := []struct {
+		name      string
+		region    string
+		requested []string
+		missing   []string
+		probes    string // how many of each probe ran
+	}{
+		{"us account, every scope the app has", "us", []string{"services.read", "services.write", "users.read", "users.write", "incidents.read", "incidents.write", "schedules.read", "schedules.write", "teams.read", "teams.write", "escalation_policies.read"}, nil,
+			"map[cleanup:5 read:6 write:5]"},
+		{"eu account, a misspelt scope is dropped", "eu", []string{"services.read", "incidents.raed"}, []string{"incidents.raed"}, "map[grant:1 read:1 refusal:1]"},
+		{"a scope the app lacks is dropped", "us", []string{"teams.read", "analytics.read"}, []string{"analytics.read"}, "map[grant:1 read:1 refusal:1]"},
+		// services.write needs an escalation policy, and listing them needs
+		// escalation_policies.read: without it the probe is manual, not passed.
+		{"a write whose prerequisite read is not granted", "us", []string{"services.write"}, nil, "map[refusal:1 write:1]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sb, p, id, secret := pagerDuty(t, sandbox.Options{PagerDutyRegion: tt.region})
+			res := authorizePD(t, p, id, secret, tt.requested)
+			if strings.Join(res.ScopesMissing, " ") != strings.Join(tt.missing, " ") || len(res.ScopesExtra) != 0 {
+				t.Fatalf("missing %v extra %v, want missing %v", res.ScopesMissing, res.ScopesExtra, tt.missing)
+			}
+			region, err := p.SiteOfToken(res.Token, p.DefaultSite())
+			if err != nil || region != tt.region {
+				t.Fatalf("region %q %v, want %q", region, err, tt.region)
+			}
+			if left := time.Until(res.Token.Expiry); left < 23*time.Hour || left > 25*time.Hour {
+				t.Fatalf("the access token lasts %s, want a day", left)
+			}
+			base, _ := p.APIBase(region)
+			cat := p.Probes()
+			rep := scopes.Run(context.Background(), scopes.Options{Catalog: &cat, Requested: tt.requested,
+				Targets: []scopes.Target{{Site: region, APIBase: base, AccessToken: res.Token.AccessToken, Granted: res.ScopesGranted}}})
+			for _, r := range rep.Results {
+				want := scopes.Pass
+				switch {
+				case contains(tt.missing, r.Scope):
+					want = scopes.Fail // requested, not granted
+				case r.Scope == "services.write" && !contains(tt.requested, "escalation_policies.read"):
+					want = scopes.Manual
+					if !strings.Contains(r.Detail, "escalation_policies.read") {
+						t.Errorf("the manual result does not say why: %s", r.Detail)
+					}
+				}
+				if r.Status != want {
+					t.Errorf("%s %s: %s (%s), want %s", r.Scope, r.Probe, r.Status, r.Detail, want)
+				}
+			}
+			probes := map[string]int{}
+			for _, r := range rep.Results {
+				probes[r.Probe]++
+			}
+			if got := fmt.Sprint(probes); got != tt.probes {
+				t.Fatalf("probes run: %s, want %s", got, tt.probes)
+			}
+			if objs := sb.State().Objects; len(objs) != 0 || len(rep.Leftovers) != 0 {
+				t.Fatalf("objects left: %+v %+v", objs, rep.Leftovers)
+			}
+		})
+	}
+}
+
+// A call outside the token's scopes is PagerDuty's 403, read into the
+// scope it needed and the scopes the token has.
+func TestPagerDutyMissingScopeExplained(t *testing.T) {
+	_, p, id, secret := pagerDuty(t, sandbox.Options{RefuseScopes: []string{"teams.write"}})
+	res := authorizePD(t, p, id, secret, []string{"teams.read", "teams.write"})
+	base, _ := p.APIBase("us")
+	cat := p.Probes()
+	rep := scopes.Run(context.Background(), scopes.Options{Catalog: &cat, Requested: []string{"teams.read", "teams.write"},
+		Targets: []scopes.Target{{Site: "us", APIBase: base, AccessToken: res.Token.AccessToken, Granted: res.ScopesGranted}}})
+	var write, refusal scopes.Result
+	for _, r := range rep.Results {
+		switch r.Probe {
+		case "write":
+			write = r
+		case "refusal":
+			refusal = r
+		}
+	}
+	if write.Status != scopes.Fail || write.HTTPStatus != 403 || write.Detail != "Token missing required scopes: the call needs teams.write; the token has openid teams.read teams.write" {
+		t.Fatalf("write: %+v", write)
+	}
+	if refusal.Status != scopes.Pass || refusal.HTTPStatus != 403 {
+		t.Fatalf("refusal: %+v", refusal)
+	}
+	if d := p.Diagnose(write.Detail); len(d) == 0 || d[0].ID != "pd-missing-scopes" {
+		t.Fatalf("diagnosis %+v", d)
+	}
+}
+
+// Every refresh gives a new refresh token, and the old one is refused after.
+func TestPagerDutyRefreshRotates(t *testing.T) {
+	_, p, id, secret := pagerDuty(t, sandbox.Options{})
+	res := authorizePD(t, p, id, secret, []string{"services.read"})
+	opts := authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret}
+	tok, err := authorize.Refresh(context.Background(), opts, res.Token.RefreshToken)
+	if err != nil || tok.RefreshToken == res.Token.RefreshToken || tok.AccessToken == res.Token.AccessToken {
+		t.Fatalf("refresh: %v, same refresh token %v", err, tok != nil && tok.RefreshToken == res.Token.RefreshToken)
+	}
+	_, err = authorize.Refresh(context.Background(), opts, res.Token.RefreshToken)
+	if err == nil || !strings.Contains(err.Error(), "invalid_grant") {
+		t.Fatalf("the spent refresh token: %v", err)
+	}
+	if d := p.Diagnose(err.Error()); len(d) == 0 || d[0].ID != "pd-invalid-grant" {
+		t.Fatalf("diagnosis %+v", d)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
