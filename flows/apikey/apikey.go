@@ -16,10 +16,13 @@ import (
 
 // Options configure one `apikey create`.
 type Options struct {
-	Provider   *datadog.Provider
-	Store      secrets.Store
-	NS         secrets.Namespace
-	HTTPClient *http.Client
+	Provider *datadog.Provider
+	// TokenProvider refreshes the token when it is not Datadog's (FreshToken
+	// serves every platform).
+	TokenProvider authorize.Provider
+	Store         secrets.Store
+	NS            secrets.Namespace
+	HTTPClient    *http.Client
 	// Rotate replaces a stored key, after the user revoked it in Datadog.
 	Rotate bool
 	// ConfirmRevoked is called during a rotation with the API Keys page where
@@ -72,7 +75,11 @@ func FreshToken(ctx context.Context, o Options) (secrets.TokenRecord, error) {
 	if err != nil {
 		return rec, fmt.Errorf("the access token expired and the client secret is not stored (%v): run 'oauthwiz authorize' again", err)
 	}
-	aopts := authorize.Options{Provider: o.Provider, Site: o.NS.Site, ClientID: rec.ClientID, ClientSecret: secret, HTTPClient: o.HTTPClient}
+	var p authorize.Provider = o.Provider
+	if o.TokenProvider != nil {
+		p = o.TokenProvider
+	}
+	aopts := authorize.Options{Provider: p, Site: o.NS.Site, ClientID: rec.ClientID, ClientSecret: secret, HTTPClient: o.HTTPClient}
 	tok, err := authorize.Refresh(ctx, aopts, rec.RefreshToken)
 	if err != nil {
 		return rec, fmt.Errorf("refreshing the access token: %w", err)

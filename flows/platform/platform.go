@@ -50,6 +50,12 @@ type Platform interface {
 	Diagnose(text string) []assets.Trouble
 	// AccessTokenLifetime is how long an access token lasts.
 	AccessTokenLifetime() time.Duration
+	// SignInHint says where the browser must be signed in for a client of
+	// a kind (test or published).
+	SignInHint(kind string) string
+	// ClientPerSite is true when a client works on one site only (Datadog's
+	// do; a PagerDuty app serves accounts of every region).
+	ClientPerSite() bool
 }
 
 // Names are the --provider values.
@@ -132,3 +138,20 @@ func (p PagerDuty) APIBase(region string) (string, error) { return p.Provider.AP
 func (PagerDuty) Probes() assets.ProbeCatalog             { return assets.PagerDuty().Probes }
 func (PagerDuty) Diagnose(text string) []assets.Trouble   { return assets.DiagnosePagerDuty(text) }
 func (PagerDuty) AccessTokenLifetime() time.Duration      { return pagerduty.AccessTokenLifetime() }
+
+// SignInHint implements Platform.
+func (Datadog) SignInHint(kind string) string {
+	if kind == "published" {
+		return "a Datadog org that is not your sandbox org"
+	}
+	return "your Datadog sandbox org"
+}
+
+// SignInHint implements Platform.
+func (PagerDuty) SignInHint(string) string { return "your PagerDuty account" }
+
+// ClientPerSite implements Platform: a Datadog client lives on one site.
+func (Datadog) ClientPerSite() bool { return true }
+
+// ClientPerSite implements Platform: one PagerDuty app for every region.
+func (PagerDuty) ClientPerSite() bool { return false }

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -14,12 +16,14 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // ClientFlags are the flags every networked command shares.
 type ClientFlags struct {
+	Provider          string // datadog or pagerduty; only authorize and scopes check offer the flag
 	Site              string
 	ClientID          string
 	Kind              string // test or published
@@ -62,9 +66,18 @@ func readCredentialsFile(path string) (id, secret string, err error) {
 	return c.ClientID, c.ClientSecret, nil
 }
 
+// sandboxProvider is the platform of a sandbox client ("" is Datadog).
+func sandboxProvider(c datadog.SandboxClient) string {
+	if c.Provider == "" {
+		return "datadog"
+	}
+	return c.Provider
+}
+
 // resolved is what ClientFlags resolve to.
 type resolved struct {
 	provider    *datadog.Provider
+	platform    platform.Platform
 	discovery   *datadog.Discovery
 	sandboxCli  *datadog.SandboxClient
 	info        integration.Info
@@ -76,22 +89,30 @@ type resolved struct {
 }
 
 func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*resolved, error) {
-	if err := checkSite(c.Site); err != nil {
-		return nil, err
+	if c.Provider == "" || c.Provider == "datadog" {
+		if err := checkSite(c.Site); err != nil {
+			return nil, err
+		}
 	}
 	if c.Kind != "test" && c.Kind != "published" {
 		return nil, usagef("--kind %q: use test or published", c.Kind)
 	}
-	ws, err := openWorkspace(ctx, sys, c.Sandbox, c.Dir, c.Integration)
+	ws, err := openPlatformWorkspace(ctx, sys, c.Provider, c.Sandbox, c.Dir, c.Integration)
 	if err != nil {
 		return nil, err
 	}
-	r := &resolved{provider: ws.provider, discovery: ws.discovery, info: ws.info, store: ws.store}
+	r := &resolved{provider: ws.provider, platform: ws.platform, discovery: ws.discovery, info: ws.info, store: ws.store}
+	if c.Site == "" {
+		c.Site = r.platform.DefaultSite()
+	}
+	if err := r.platform.CheckSite(c.Site); err != nil {
+		return nil, &UsageError{Msg: "--site: " + err.Error()}
+	}
 	name := ws.name
 	r.ns = secrets.Namespace{Integration: name, Site: c.Site, Kind: c.Kind}
 	if r.discovery != nil {
 		for i, sc := range r.discovery.Clients {
-			if sc.Site == c.Site && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID) {
+			if sandboxProvider(sc) == r.platform.Name() && (sc.Site == c.Site || !r.platform.ClientPerSite()) && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID) {
 				r.sandboxCli = &r.discovery.Clients[i]
 				break
 			}
@@ -134,7 +155,7 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 		}
 	}
 	if r.clientID == "" {
-		return nil, usagef("no client ID: pass --client-id or set OAUTHWIZ_CLIENT_ID (the Developer Platform shows it under OAuth & Permissions)")
+		return nil, usagef("no client ID: pass --client-id, --credentials-file (the JSON the %s console offers once) or set OAUTHWIZ_CLIENT_ID", r.platform.Title())
 	}
 	if !needSecret {
 		return r, nil
@@ -185,22 +206,49 @@ type AuthorizeOptions struct {
 
 // AuthorizeJSON is the --json document.
 type AuthorizeJSON struct {
+	Provider        string   `json:"provider"`
 	Site            string   `json:"site"`
+	APIBase         string   `json:"api_base,omitempty"`
 	Org             string   `json:"org"`
 	OrgID           string   `json:"org_id,omitempty"`
 	ScopesRequested []string `json:"scopes_requested"`
 	ScopesGranted   []string `json:"scopes_granted"`
 	ScopesMissing   []string `json:"scopes_missing"`
 	ExpiresAt       string   `json:"expires_at"`
+	ExpiresIn       string   `json:"expires_in,omitempty"`
 	AccessToken     string   `json:"access_token"`
 	RefreshToken    string   `json:"refresh_token"`
-	Action          string   `json:"action"`
+	// RefreshRotated is true when a refresh returned a new refresh token
+	// (PagerDuty's always do: the old one is spent).
+	RefreshRotated bool   `json:"refresh_token_rotated,omitempty"`
+	Action         string `json:"action"`
+}
+
+// fmtLifetime shows a token's remaining life the way people say it.
+func fmtLifetime(d time.Duration) string {
+	d = d.Round(time.Minute)
+	if d >= time.Hour && d%time.Hour == 0 {
+		return fmt.Sprintf("%dh", int(d.Hours()))
+	}
+	return d.String()
+}
+
+// anyPort is a loopback URI with port 0: the listener picks a free port and
+// the sandbox accepts it.
+func anyPort(uri string) string {
+	u, err := url.Parse(uri)
+	if err != nil || u.Hostname() == "" {
+		return uri
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), "0")
+	return u.String()
 }
 
 func runAuthorizeCmd(ctx context.Context, sys *IO, args []string) error {
 	var o AuthorizeOptions
 	f := newFlags(sys, "authorize", "authorize --site SITE [--client-id ID] [flags]")
 	o.register(f)
+	f.String(&o.Provider, "provider", "datadog", "OAuth platform: datadog or pagerduty (PagerDuty: --site is the region, us or eu, read from the ID token)")
 	f.String(&o.RedirectURI, "redirect-uri", "", "loopback redirect URI registered on the client (default: from assets/oauth_clients.json or the sandbox)")
 	f.String(&o.Scopes, "scopes", "", "scopes to request, comma or space separated (default: the client's)")
 	f.Duration(&o.Timeout, "timeout", 5*time.Minute, "how long to wait for the browser's callback")
@@ -221,7 +269,8 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	if err != nil {
 		return err
 	}
-	aopts := authorize.Options{Provider: r.provider, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, HTTPClient: sys.HTTPClient, Timeout: o.Timeout}
+	pl := r.platform
+	aopts := authorize.Options{Provider: pl, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, HTTPClient: sys.HTTPClient, Timeout: o.Timeout}
 	if r.secretFresh {
 		if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
 			return fmt.Errorf("storing the client secret: %w", err)
@@ -232,22 +281,27 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	}
 	if o.Scopes != "" {
 		aopts.Scopes = splitList(o.Scopes)
-	} else if r.info.Client != nil && len(r.info.Client.Scopes) > 0 {
+	} else if r.info.Client != nil && len(r.info.Client.Scopes) > 0 && allKnown(pl, r.info.Client.Scopes) {
 		aopts.Scopes = r.info.Client.Scopes
 	} else if r.sandboxCli != nil {
 		aopts.Scopes = r.sandboxCli.Scopes
 	}
 	for _, s := range aopts.Scopes {
-		if _, ok := assets.LookupScope(s); !ok {
-			fmt.Fprintf(sys.Err, "warning: scope %q is not in Datadog's scope catalog; the authorize endpoint will answer invalid_scope\n", s)
+		if !pl.KnownScope(s) {
+			fmt.Fprintf(sys.Err, "warning: %s\n", pl.UnknownScope(s))
 		}
 	}
+	aopts.Scopes = pl.RequestScopes(aopts.Scopes)
 	aopts.RedirectURI = o.RedirectURI
 	if aopts.RedirectURI == "" {
 		aopts.RedirectURI = r.info.Client.LoopbackRedirect()
 	}
 	if aopts.RedirectURI == "" && r.sandboxCli != nil {
-		aopts.RedirectURI = "http://127.0.0.1:0/oauth/callback" // the sandbox accepts any loopback port
+		// The sandbox accepts any port of a registered loopback URI.
+		aopts.RedirectURI = anyPort(firstOr(r.sandboxCli.RedirectURIs, "http://127.0.0.1:8765/oauth/callback"))
+	}
+	if aopts.RedirectURI == "" {
+		aopts.RedirectURI = pl.DefaultRedirectURI()
 	}
 	if aopts.RedirectURI == "" {
 		return usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
@@ -255,7 +309,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	switch o.Start {
 	case "authorize":
 	case "test-authorization":
-		if r.sandboxCli == nil {
+		if r.sandboxCli == nil || r.sandboxCli.TestAuthURL == "" {
 			return usagef("--start test-authorization: open the Test Authorization link of your client in the Developer Platform instead; oauthwiz serves the onboarding URL on the redirect URI's port")
 		}
 		aopts.StartURL, aopts.OnboardingURL = r.sandboxCli.TestAuthURL, r.sandboxCli.OnboardingURL
@@ -263,10 +317,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	default:
 		return usagef("--start %q: use authorize or test-authorization", o.Start)
 	}
-	org := "your Datadog sandbox org"
-	if o.Kind == "published" {
-		org = "a Datadog org that is not your sandbox org"
-	}
+	org := pl.SignInHint(o.Kind)
 	aopts.OnURL = func(u, redirect string) {
 		if o.NoBrowser || !sys.CanOpenBrowser {
 			fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to %s:\n\n  %s\n\n", org, u)
@@ -296,21 +347,42 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	if err != nil {
 		var ae *authorize.Error
 		if errors.As(err, &ae) && ae.Step != "cancelled" {
-			explain(sys.Err, err)
+			explainWith(sys.Err, err, pl.Diagnose)
 		}
 		return err
+	}
+	// The token may say where its API lives (PagerDuty's ID token names the
+	// account's region): it is stored, and checked, there.
+	site, err := pl.SiteOfToken(res.Token, res.Site)
+	switch {
+	case err != nil:
+		fmt.Fprintf(sys.Err, "warning: %v; keeping %s %s\n", err, pl.SiteNoun(), res.Site)
+	case site != res.Site:
+		fmt.Fprintf(sys.Err, "The account is in %s %s (the ID token's audience), not %s: the token is kept for %s.\n", pl.SiteNoun(), site, res.Site, site)
+		res.Site = site
+		r.ns.Site = site
+		if r.secretFresh {
+			if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
+				return fmt.Errorf("storing the client secret: %w", err)
+			}
+		}
 	}
 	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), res.Record(r.clientID)); err != nil {
 		return err
 	}
 	out := AuthorizeJSON{
-		Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, ScopesRequested: nonNil(res.ScopesRequested),
+		Provider: pl.Name(), Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, ScopesRequested: nonNil(res.ScopesRequested),
 		ScopesGranted: nonNil(res.ScopesGranted), ScopesMissing: nonNil(res.ScopesMissing),
-		ExpiresAt: res.Token.Expiry.UTC().Format(time.RFC3339), AccessToken: secrets.Mask(res.Token.AccessToken),
-		RefreshToken: secrets.Mask(res.Token.RefreshToken), Action: "authorized",
+		ExpiresAt: res.Token.Expiry.UTC().Format(time.RFC3339), ExpiresIn: fmtLifetime(res.Token.Expiry.Sub(sys.Now())),
+		AccessToken: secrets.Mask(res.Token.AccessToken), RefreshToken: secrets.Mask(res.Token.RefreshToken), Action: "authorized",
 	}
-	if len(res.ScopesMissing) > 0 || len(res.ScopesExtra) > 0 {
-		fmt.Fprintf(sys.Err, "warning: the granted scopes differ from the request: missing %v, extra %v\n", res.ScopesMissing, res.ScopesExtra)
+	out.APIBase, _ = pl.APIBase(res.Site)
+	if len(res.ScopesMissing) > 0 {
+		fmt.Fprintf(sys.Err, "warning: %s left requested scopes out of the token: %s. %s does not refuse a scope it does not know or the app lacks; check their spelling and the app's configuration.\n",
+			pl.Title(), strings.Join(res.ScopesMissing, " "), pl.Title())
+	}
+	if len(res.ScopesExtra) > 0 {
+		fmt.Fprintf(sys.Err, "warning: the token has scopes that were not requested: %s\n", strings.Join(res.ScopesExtra, " "))
 	}
 	return printAuthorize(sys, o.JSON, out, r.store.Where())
 }
@@ -323,7 +395,7 @@ func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolv
 		}
 		return err
 	}
-	out := AuthorizeJSON{Site: rec.Site, Org: rec.OrgName, OrgID: rec.OrgID, ScopesRequested: nonNil(rec.ScopesRequested), ScopesGranted: nonNil(rec.ScopesGranted), ScopesMissing: []string{}}
+	out := AuthorizeJSON{Provider: r.platform.Name(), Site: rec.Site, Org: rec.OrgName, OrgID: rec.OrgID, ScopesRequested: nonNil(rec.ScopesRequested), ScopesGranted: nonNil(rec.ScopesGranted), ScopesMissing: []string{}}
 	if o.Revoke {
 		for _, t := range []struct{ v, hint string }{{rec.RefreshToken, "refresh_token"}, {rec.AccessToken, "access_token"}} {
 			if t.v == "" {
@@ -341,14 +413,15 @@ func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolv
 	}
 	tok, err := authorize.Refresh(ctx, aopts, rec.RefreshToken)
 	if err != nil {
-		explain(sys.Err, err)
+		explainWith(sys.Err, err, r.platform.Diagnose)
 		return &RemoteError{Err: err}
 	}
+	out.RefreshRotated = tok.RefreshToken != rec.RefreshToken
 	rec.AccessToken, rec.RefreshToken, rec.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
 	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), rec); err != nil {
 		return err
 	}
-	out.Action, out.ExpiresAt = "refreshed", tok.Expiry.UTC().Format(time.RFC3339)
+	out.Action, out.ExpiresAt, out.ExpiresIn = "refreshed", tok.Expiry.UTC().Format(time.RFC3339), fmtLifetime(tok.Expiry.Sub(sys.Now()))
 	out.AccessToken, out.RefreshToken = secrets.Mask(tok.AccessToken), secrets.Mask(tok.RefreshToken)
 	return printAuthorize(sys, o.JSON, out, r.store.Where())
 }
@@ -362,16 +435,40 @@ func printAuthorize(sys *IO, asJSON bool, out AuthorizeJSON, where string) error
 		fmt.Fprintf(sys.Out, "Revoked the tokens of %s on %s and removed them from %s.\n", out.Org, out.Site, where)
 		return nil
 	case "refreshed":
-		fmt.Fprintf(sys.Out, "Refreshed the access token for %s on %s: %s, valid until %s.\n", out.Org, out.Site, out.AccessToken, out.ExpiresAt)
+		fmt.Fprintf(sys.Out, "Refreshed the access token for %s on %s: %s, valid until %s (%s).\n", orWord(out.Org, "the account"), out.Site, out.AccessToken, out.ExpiresAt, out.ExpiresIn)
+		if out.RefreshRotated {
+			fmt.Fprintf(sys.Out, "  new refresh token: %s (the old one is spent; it is replaced in the store)\n", out.RefreshToken)
+		}
 		return nil
 	}
-	fmt.Fprintf(sys.Out, "Authorized on %s as %s.\n", out.Site, out.Org)
+	fmt.Fprintf(sys.Out, "Authorized on %s as %s.\n", out.Site, orWord(out.Org, "the account that signed in"))
+	if out.APIBase != "" && out.Provider != "datadog" {
+		fmt.Fprintf(sys.Out, "  API host:       %s\n", out.APIBase)
+	}
 	fmt.Fprintf(sys.Out, "  scopes granted: %s\n", strings.Join(out.ScopesGranted, " "))
 	if len(out.ScopesMissing) > 0 {
 		fmt.Fprintf(sys.Out, "  scopes missing: %s\n", strings.Join(out.ScopesMissing, " "))
 	}
-	fmt.Fprintf(sys.Out, "  access token:   %s (expires %s)\n  refresh token:  %s\n  stored in:      %s\n", out.AccessToken, out.ExpiresAt, out.RefreshToken, where)
+	fmt.Fprintf(sys.Out, "  access token:   %s (expires %s, in %s)\n  refresh token:  %s\n  stored in:      %s\n", out.AccessToken, out.ExpiresAt, out.ExpiresIn, out.RefreshToken, where)
 	return nil
+}
+
+// allKnown: the folder's client is this platform's (a Datadog integration's
+// scopes are not PagerDuty's).
+func allKnown(pl platform.Platform, scopes []string) bool {
+	for _, s := range scopes {
+		if !pl.KnownScope(s) {
+			return false
+		}
+	}
+	return true
+}
+
+func orWord(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
 
 func nonNil(s []string) []string {

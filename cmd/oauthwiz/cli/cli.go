@@ -21,6 +21,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -320,6 +321,7 @@ func provider(ctx context.Context, sys *IO, sandboxURL string) (*datadog.Provide
 // secret store.
 type workspace struct {
 	provider  *datadog.Provider
+	platform  platform.Platform // the --provider platform (Datadog unless told)
 	discovery *datadog.Discovery
 	info      integration.Info
 	name      string
@@ -327,9 +329,18 @@ type workspace struct {
 }
 
 func openWorkspace(ctx context.Context, sys *IO, sandboxURL, dir, name string) (*workspace, error) {
+	return openPlatformWorkspace(ctx, sys, "datadog", sandboxURL, dir, name)
+}
+
+// openPlatformWorkspace is openWorkspace on the platform --provider names.
+func openPlatformWorkspace(ctx context.Context, sys *IO, providerName, sandboxURL, dir, name string) (*workspace, error) {
 	p, d, err := provider(ctx, sys, sandboxURL)
 	if err != nil {
 		return nil, err
+	}
+	pl, err := platform.New(providerName, d)
+	if err != nil {
+		return nil, &UsageError{Msg: err.Error()}
 	}
 	info, err := integration.Load(dir)
 	if err != nil {
@@ -339,7 +350,7 @@ func openWorkspace(ctx context.Context, sys *IO, sandboxURL, dir, name string) (
 		name = info.Name
 	}
 	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
-	return &workspace{provider: p, discovery: d, info: info, name: name, store: store}, nil
+	return &workspace{provider: p, platform: pl, discovery: d, info: info, name: name, store: store}, nil
 }
 
 func checkSite(site string) error {
@@ -362,8 +373,11 @@ func readLine(r io.Reader) (string, error) {
 }
 
 // explain prints the troubleshooting catalog's entries for an error.
-func explain(w io.Writer, err error) {
-	for i, t := range assets.Diagnose(err.Error()) {
+func explain(w io.Writer, err error) { explainWith(w, err, assets.Diagnose) }
+
+// explainWith explains an error with a platform's catalog.
+func explainWith(w io.Writer, err error, diagnose func(string) []assets.Trouble) {
+	for i, t := range diagnose(err.Error()) {
 		if i == 2 {
 			break
 		}

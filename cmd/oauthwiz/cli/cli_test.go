@@ -35,7 +35,7 @@ func (w *browserWriter) Write(p []byte) (int, error) {
 	w.buf.Write(p)
 	for _, line := range strings.Split(string(p), "\n") {
 		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "http://127.0.0.1") && (strings.Contains(line, "/oauth2/v1/authorize?") || strings.Contains(line, "/apps/test-authorization?")) {
+		if strings.HasPrefix(line, "http://127.0.0.1") && (strings.Contains(line, "/oauth2/v1/authorize?") || strings.Contains(line, "/oauth/authorize?") || strings.Contains(line, "/apps/test-authorization?")) {
 			go func() {
 				if err := sandbox.Browse(line); err != nil {
 					w.t.Errorf("browser: %v", err)

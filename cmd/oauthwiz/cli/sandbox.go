@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -23,6 +24,9 @@ type SandboxOptions struct {
 	RatePeriod    time.Duration
 	RefuseScopes  string
 	GitHub        bool
+	PagerDuty     bool
+	PDRegion      string
+	PDScopes      string
 }
 
 func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
@@ -40,6 +44,9 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Duration(&o.RatePeriod, "rate-period", 10*time.Second, "length of a rate-limit window")
 	f.Bool(&o.GitHub, "github", false, "also serve the GitHub stand-in (REST API and git over HTTP; its URL is github_url, for 'oauthwiz pr --github-api-url')")
 	f.String(&o.RefuseScopes, "refuse-scopes", "", "scopes the API refuses with 403 even when granted (to rehearse failures)")
+	f.Bool(&o.PagerDuty, "pagerduty", false, "also serve the PagerDuty stand-in (identity host, API per region, one account and one scoped OAuth app)")
+	f.String(&o.PDRegion, "pagerduty-region", "us", "region of the PagerDuty stand-in's account: us or eu (its ID token names that API host)")
+	f.String(&o.PDScopes, "pagerduty-scopes", strings.Join(sandbox.DefaultPagerDutyScopes, ","), "scopes the PagerDuty stand-in's app is configured with (others are dropped from tokens)")
 	if err := f.parse(args); err != nil {
 		return err
 	}
@@ -52,6 +59,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, AccessTokenTTL: o.TokenTTL,
 		RedirectURIs: splitList(o.RedirectURIs), OnboardingURL: o.OnboardingURL, Scopes: splitList(o.Scopes),
 		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes), GitHub: o.GitHub,
+		PagerDuty: o.PagerDuty, PagerDutyRegion: o.PDRegion, PagerDutyScopes: splitList(o.PDScopes),
 	})
 	if err != nil {
 		return &UsageError{Msg: err.Error()}
@@ -64,7 +72,11 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 	} else {
 		fmt.Fprintf(sys.Out, "oauthwiz sandbox — control URL %s (pass it as --sandbox or OAUTHWIZ_SANDBOX)\n", d.ControlURL)
 		for _, c := range d.Clients {
-			fmt.Fprintf(sys.Out, "  %-7s %s  %s client %s  secret %s\n", c.Site, d.Sites[c.Site].AppURL, c.Kind, c.ClientID, c.ClientSecret)
+			where := d.Sites[c.Site].AppURL
+			if sandboxProvider(c) == "pagerduty" {
+				where = "PagerDuty " + d.PagerDuty.IdentityURL
+			}
+			fmt.Fprintf(sys.Out, "  %-7s %s  %s client %s  secret %s\n", c.Site, where, c.Kind, c.ClientID, c.ClientSecret)
 		}
 		if d.GitHubURL != "" {
 			fmt.Fprintf(sys.Out, "GitHub stand-in: %s (clone %s/DataDog/integrations-extras.git; pass --github-api-url %s to 'oauthwiz pr')\n", d.GitHubURL, d.GitHubURL, d.GitHubURL)

@@ -17,6 +17,7 @@ import (
 
 // ScopesOptions is `oauthwiz scopes check`.
 type ScopesOptions struct {
+	Provider    string
 	Sites       string
 	Integration string
 	Dir         string
@@ -34,7 +35,8 @@ func runScopesCmd(ctx context.Context, sys *IO, args []string) error {
 	}
 	var o ScopesOptions
 	f := newFlags(sys, "scopes check", "scopes check --site us1[,eu1…] [flags]")
-	f.String(&o.Sites, "site", "", "sites to check, comma separated (each authorized first with 'oauthwiz authorize')")
+	f.String(&o.Provider, "provider", "datadog", "OAuth platform: datadog or pagerduty")
+	f.String(&o.Sites, "site", "", "sites (PagerDuty: regions) to check, comma separated (each authorized first with 'oauthwiz authorize')")
 	f.String(&o.Integration, "integration", "", "integration name that keys stored secrets (default: the folder's app_id or name)")
 	f.String(&o.Dir, "dir", ".", "integration folder")
 	f.String(&o.Kind, "kind", "test", "client kind: test or published")
@@ -62,24 +64,29 @@ type ScopesJSON struct {
 
 // RunScopes is the work of `oauthwiz scopes check`.
 func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
+	ws, err := openPlatformWorkspace(ctx, sys, o.Provider, o.Sandbox, o.Dir, o.Integration)
+	if err != nil {
+		return err
+	}
+	pl := ws.platform
 	sites := splitList(o.Sites)
+	if len(sites) == 0 && pl.DefaultSite() != "" {
+		sites = []string{pl.DefaultSite()}
+	}
 	if len(sites) == 0 {
 		return usagef("no site: pass --site us1[,eu1…] or set OAUTHWIZ_SITE")
 	}
 	for _, s := range sites {
-		if err := checkSite(s); err != nil {
-			return err
+		if err := pl.CheckSite(s); err != nil {
+			return &UsageError{Msg: "--site: " + err.Error()}
 		}
 	}
-	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
-	if err != nil {
-		return err
-	}
 	p, name, store := ws.provider, ws.name, ws.store
+	cat := pl.Probes()
 	var targets []scopes.Target
 	for _, site := range sites {
 		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}
-		rec, err := apikey.FreshToken(ctx, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
+		rec, err := apikey.FreshToken(ctx, apikey.Options{Provider: p, TokenProvider: pl, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
 			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
 		if err != nil {
 			if errors.Is(err, apikey.ErrNotAuthorized) {
@@ -87,12 +94,12 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 			}
 			return &RemoteError{Err: err}
 		}
-		h, err := p.Hosts(site)
+		base, err := pl.APIBase(site)
 		if err != nil {
 			return &UsageError{Msg: err.Error()}
 		}
-		t := scopes.Target{Site: site, APIBase: h.APIURL, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
-		if contains(rec.ScopesGranted, "api_keys_write") {
+		t := scopes.Target{Site: site, APIBase: base, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
+		if cat.APIKey != nil && contains(rec.ScopesGranted, cat.APIKey.Scope) {
 			// The key is created here if the site has none yet, or reused.
 			if t.APIKey, err = apikey.Ensure(ctx, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
 				Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }}); err != nil {
@@ -106,7 +113,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	}
 	runID := strings.ToLower(fmt.Sprintf("%x", sys.Now().UnixNano()&0xffffffffff))
 	done := 0
-	rep := scopes.Run(ctx, scopes.Options{Targets: targets, HTTPClient: sys.HTTPClient, Concurrency: o.Concurrency, Timeout: o.Timeout, RunID: runID, Now: sys.Now,
+	rep := scopes.Run(ctx, scopes.Options{Catalog: &cat, Targets: targets, HTTPClient: sys.HTTPClient, Concurrency: o.Concurrency, Timeout: o.Timeout, RunID: runID, Now: sys.Now,
 		OnResult: func(r scopes.Result) {
 			done++
 			if !o.JSON {
@@ -131,7 +138,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 			return err
 		}
 	} else {
-		printScopes(sys, rep)
+		printScopes(sys, rep, pl.Diagnose)
 	}
 	if ctx.Err() != nil {
 		return ErrCancelled
@@ -142,7 +149,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	return nil
 }
 
-func printScopes(sys *IO, rep scopes.Report) {
+func printScopes(sys *IO, rep scopes.Report, diagnose func(string) []assets.Trouble) {
 	site := ""
 	for _, r := range rep.Results {
 		if r.Site != site {
@@ -157,7 +164,7 @@ func printScopes(sys *IO, rep scopes.Report) {
 		if r.Status != scopes.Pass {
 			fmt.Fprintf(sys.Out, "          %s\n", r.Detail)
 			if r.Status == scopes.Fail {
-				for _, t := range assets.Diagnose(fmt.Sprintf("%d %s", r.HTTPStatus, r.Detail)) {
+				for _, t := range diagnose(fmt.Sprintf("%d %s", r.HTTPStatus, r.Detail)) {
 					fmt.Fprintf(sys.Out, "          what it means: %s\n          what to do: %s\n", t.Meaning, t.Fix)
 					break
 				}
