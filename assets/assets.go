@@ -268,6 +268,9 @@ type ProbeCatalog struct {
 		Granted  string `json:"granted"`
 	} `json:"forbidden,omitempty"`
 	Manual string `json:"manual"`
+	// Implicit scopes come with every token (PagerDuty's openid): nothing to
+	// check, so they are not probed.
+	Implicit []string `json:"implicit,omitempty"`
 }
 
 // For returns the probe of a scope.

@@ -30,7 +30,9 @@ type AuthorizeRequest struct {
 type Authorized struct {
 	Site, Org, OrgID string
 	Granted, Missing []string
+	Requested        []string
 	Expiry           time.Time
+	APIBase          string // where the token's API lives (an app's region)
 }
 
 // Flows are the wizard's side effects; the real ones call flows/, tests stub them.
@@ -69,6 +71,10 @@ type Deps struct {
 	// Resume is the progress of an earlier run: the wizard opens at the
 	// first step that is not done.
 	Resume *Resume
+	// App is another platform offered in the first step (PagerDuty); nil
+	// offers Datadog only. Preselect ("pagerduty") puts the cursor on it.
+	App       *App
+	Preselect string
 }
 
 // Resume is what an earlier run left: the case, and the first site's

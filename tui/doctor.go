@@ -46,6 +46,9 @@ func (m Model) openDoctor() (tea.Model, tea.Cmd) {
 	return m, m.doctor.input.Focus()
 }
 
+// appTroubleSteps maps the catalog's "step" names to an app journey's steps.
+var appTroubleSteps = map[string]appStep{"client": appCredentials, "authorize": appAuthorize, "scopes": appScopes}
+
 // doctorStep is the step the first diagnosis sends the user back to.
 func (d doctorState) doctorStep() (step, bool) {
 	if len(d.found) == 0 {
@@ -53,6 +56,16 @@ func (d doctorState) doctorStep() (step, bool) {
 	}
 	s, ok := troubleSteps[d.found[0].Step]
 	return s, ok
+}
+
+// stepLabel is the sidebar name of the step a catalog entry names.
+func (m Model) stepLabel(name string) (string, bool) {
+	if m.app.active {
+		s, ok := appTroubleSteps[name]
+		return AppJourney[int(s)+1], ok
+	}
+	s, ok := troubleSteps[name]
+	return Journey[journeyIndex(s)], ok
 }
 
 func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -67,7 +80,7 @@ func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			if strings.TrimSpace(d.input.Value()) == "" {
 				return m, nil
 			}
-			d.found, d.judged = assets.Diagnose(d.input.Value()), true
+			d.found, d.judged = m.diagnose(d.input.Value()), true
 			d.input.Blur()
 			return m, nil
 		}
@@ -85,6 +98,16 @@ func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		d.judged = false
 		return m, d.input.Focus()
 	case key.Matches(msg, k.GoTo):
+		if m.app.active && len(d.found) > 0 {
+			if s, ok := appTroubleSteps[d.found[0].Step]; ok && (s != appScopes || m.app.auth.result != nil) {
+				d.open = false
+				if m.app.auth.running {
+					m.app.auth.cancel()
+				}
+				m.app.step = s
+			}
+			return m, nil
+		}
 		target, ok := d.doctorStep()
 		if !ok {
 			return m, nil
@@ -93,6 +116,14 @@ func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.goToStep(target)
 	}
 	return m, nil
+}
+
+// diagnose uses the catalog of the platform the journey is on.
+func (m Model) diagnose(text string) []assets.Trouble {
+	if m.app.active {
+		return m.deps.App.Platform.Diagnose(text)
+	}
+	return assets.Diagnose(text)
 }
 
 // goToStep takes the wizard back to a step the doctor named.
@@ -136,8 +167,8 @@ func (m Model) doctorView(w int) string {
 		p("%s", m.st.Key.Render(t.Title))
 		p("%s", lipgloss.NewStyle().Width(w).Render("What it means: "+t.Meaning))
 		p("%s", lipgloss.NewStyle().Width(w).Render("What to do: "+t.Fix))
-		if s, ok := troubleSteps[t.Step]; ok {
-			p("Go back to: %s", Journey[journeyIndex(s)])
+		if label, ok := m.stepLabel(t.Step); ok {
+			p("Go back to: %s", label)
 		}
 		p("")
 	}

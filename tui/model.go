@@ -102,6 +102,7 @@ type Model struct {
 	pr      prState
 	publish publishState
 	doctor  doctorState
+	app     appState // another platform's journey, when chosen in the first step
 
 	Cancelled bool
 	Finished  bool
@@ -137,7 +138,18 @@ func New(deps Deps, st Styles) Model {
 		}
 	}
 	m.resume(deps.Resume)
+	if deps.App != nil && deps.Preselect == deps.App.Platform.Name() {
+		m.caseCursor = len(integration.Cases)
+	}
 	return m
+}
+
+// firstStepItems is how many choices the first step lists.
+func (m Model) firstStepItems() int {
+	if m.deps.App != nil {
+		return len(integration.Cases) + 1
+	}
+	return len(integration.Cases)
 }
 
 // Init implements tea.Model.
@@ -211,6 +223,9 @@ func (m *Model) resume(r *Resume) {
 // keyMap is the key map with the bindings of the current screen.
 func (m Model) keyMap() KeyMap {
 	k := m.keys
+	if m.app.active && !m.doctor.open {
+		return m.appKeyMap(k)
+	}
 	if m.doctor.open {
 		switch _, ok := m.doctor.doctorStep(); {
 		case !m.doctor.judged:
@@ -292,17 +307,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.Width = msg.Width
 		return m, nil
 	case spinner.TickMsg:
-		if !m.auth.running && !m.key.running && !m.check.running && m.every.busy == "" && !m.pr.running && !m.publish.running {
+		if !m.auth.running && !m.key.running && !m.check.running && m.every.busy == "" && !m.pr.running && !m.publish.running && !m.app.auth.running && !m.app.checkRunning {
 			return m, nil
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		return m, cmd
 	case tickMsg:
-		if m.auth.running {
+		if m.auth.running || m.app.auth.running {
 			return m, tick()
 		}
 		return m, nil
+	case appAuthURLMsg, appAuthorizedMsg, appScopeResultMsg, appScopesDoneMsg:
+		return m.updateAppMsg(msg)
 	case authURLMsg:
 		m.auth.url = msg.url
 		return m, nil
@@ -346,6 +363,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if m.auth.cancel != nil {
 				m.auth.cancel()
 			}
+			if m.app.auth.cancel != nil {
+				m.app.auth.cancel()
+			}
 			m.Cancelled = true
 			return m, tea.Quit
 		}
@@ -355,10 +375,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.keys.Doctor) {
 			return m.openDoctor()
 		}
-		if key.Matches(msg, m.keys.Help) && m.step != stepCredentials {
+		if key.Matches(msg, m.keys.Help) && m.step != stepCredentials && !(m.app.active && m.app.step == appCredentials) {
 			m.showHelp = !m.showHelp
 			m.help.ShowAll = m.showHelp
 			return m, nil
+		}
+		if m.app.active {
+			return m.updateAppKey(msg)
 		}
 		return m.updateStep(msg)
 	}
@@ -366,6 +389,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.doctor.input, cmd = m.doctor.input.Update(msg)
 		return m, cmd
+	}
+	if m.app.active {
+		return m, nil
 	}
 	if m.step == stepCredentials {
 		return m.updateInputs(msg)
@@ -377,7 +403,10 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch m.step {
 	case stepIntegration:
-		m.caseCursor = m.moveCursor(msg, m.caseCursor, len(integration.Cases))
+		m.caseCursor = m.moveCursor(msg, m.caseCursor, m.firstStepItems())
+		if key.Matches(msg, k.Next) && m.caseCursor == len(integration.Cases) {
+			return m.enterApp()
+		}
 		if key.Matches(msg, k.Next) {
 			m.caseChosen = integration.Cases[m.caseCursor].Case
 			m.step = stepSite
@@ -625,6 +654,9 @@ func (m Model) View() string {
 	mainWidth := max(30, m.width-lipgloss.Width(side)-1)
 	body := lipgloss.JoinHorizontal(lipgloss.Top, side, lipgloss.NewStyle().Width(mainWidth).Render(m.main(mainWidth)))
 	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · publish a Datadog OAuth client")
+	if m.app.active {
+		title = m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · test a "+m.deps.App.Platform.Title()+" OAuth app")
+	}
 	if m.deps.Demo {
 		title += m.st.Warn.Render("  [demo: embedded sandbox]")
 	}
@@ -714,16 +746,20 @@ func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
 func (m Model) sidebar() string {
 	var b strings.Builder
 	b.WriteString(m.st.Key.Render("Journey") + "\n")
+	journey, status := Journey, m.stepStatus
+	if m.app.active {
+		journey, status = AppJourney, m.appStatus
+	}
 	// Evidence lines are shown while the sidebar fits the window's height.
-	lines := 1 + len(Journey)
-	for i := range Journey {
-		if _, ev, _, done := m.stepStatus(i); done && ev != "" {
+	lines := 1 + len(journey)
+	for i := range journey {
+		if _, ev, _, done := status(i); done && ev != "" {
 			lines++
 		}
 	}
 	withEvidence := m.height == 0 || lines <= m.height-4
-	for i, name := range Journey {
-		mark, ev, current, done := m.stepStatus(i)
+	for i, name := range journey {
+		mark, ev, current, done := status(i)
 		line := fmt.Sprintf("%s %s", mark, name)
 		switch {
 		case done:
@@ -766,6 +802,9 @@ func (m Model) main(w int) string {
 	if m.doctor.open {
 		return m.doctorView(w)
 	}
+	if m.app.active {
+		return m.appView(w)
+	}
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	switch m.step {
@@ -788,6 +827,14 @@ func (m Model) main(w int) string {
 			}
 			p("%s", line)
 			p("    %s", m.st.Subtle.Render(c.Note))
+		}
+		if a := m.deps.App; a != nil {
+			title := "Another platform: " + a.Platform.Title() + " (a scoped OAuth app)"
+			if m.caseCursor == len(integration.Cases) {
+				p("%s", m.st.Selected.Render("▸ "+title))
+			} else {
+				p("  %s", title)
+			}
 		}
 	case stepSite:
 		p(m.st.Title.Render("2. The site to test on first"))
@@ -915,12 +962,17 @@ func (m Model) main(w int) string {
 }
 
 func (m Model) errorView(b *strings.Builder, err error, w int) {
+	m.errorViewWith(b, err, w, assets.Diagnose)
+}
+
+// errorViewWith shows an error with a platform's troubleshooting catalog.
+func (m Model) errorViewWith(b *strings.Builder, err error, w int, diagnose func(string) []assets.Trouble) {
 	fmt.Fprintln(b, m.st.Error.Render("✗ ")+hardWrapWords(err.Error(), w-2))
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(b, "Cancelled. Press r to try again or esc to go back.")
 		return
 	}
-	for i, t := range assets.Diagnose(err.Error()) {
+	for i, t := range diagnose(err.Error()) {
 		if i == 1 {
 			break
 		}

@@ -106,14 +106,25 @@ func (a Accessible) Run(ctx context.Context) error {
 	for i, c := range integration.Cases {
 		say("  %d. %s (%s)", i+1, c.Title, c.Note)
 	}
+	choices, def := len(integration.Cases), "1"
+	if d.App != nil {
+		choices++
+		say("  %d. Another platform: %s (a scoped OAuth app)", choices, d.App.Platform.Title())
+		if d.Preselect == d.App.Platform.Name() {
+			def = strconv.Itoa(choices)
+		}
+	}
 	caseIdx := 1
 	for {
-		n, err := strconv.Atoi(ask("Which case, 1 to 3?", "1"))
-		if err == nil && n >= 1 && n <= 3 {
+		n, err := strconv.Atoi(ask(fmt.Sprintf("Which case, 1 to %d?", choices), def))
+		if err == nil && n >= 1 && n <= choices {
 			caseIdx = n
 			break
 		}
-		say("Please answer 1, 2 or 3.")
+		say("Please answer a number from 1 to %d.", choices)
+	}
+	if caseIdx > len(integration.Cases) {
+		return a.runApp(ctx, ask, say)
 	}
 	say("Case: %s.", integration.Cases[caseIdx-1].Title)
 
@@ -335,4 +346,73 @@ func (a Accessible) Run(ctx context.Context) error {
 	say("Checklist:")
 	fmt.Fprint(a.Out, m.Summary())
 	return nil
+}
+
+// runApp is another platform's journey (PagerDuty) as plain prompts.
+func (a Accessible) runApp(ctx context.Context, ask func(string, string) string, say func(string, ...any)) error {
+	d := a.Deps
+	app := d.App
+	pl := app.Platform
+	say("")
+	say("Step 2 of 4: the %s app's credentials (Integrations, App Registration, your app).", pl.Title())
+	say("Its redirect URL must be %s.", orDefault(app.RedirectURI, pl.DefaultRedirectURI()))
+	id := ask("Client ID (client_id in the credentials JSON)?", app.ClientID)
+	secret := app.ClientSecret
+	if a.ReadSecret != nil && secret == "" {
+		v, err := a.ReadSecret("Client secret (input hidden): ")
+		if err != nil {
+			return err
+		}
+		secret = v
+	} else if secret == "" {
+		secret = ask("Client secret?", "")
+	} else {
+		say("Client secret: %s (from the sandbox).", secrets.Mask(secret))
+	}
+	requested := strings.Fields(strings.ReplaceAll(ask("Scopes to request, space separated?", strings.Join(app.Scopes, " ")), ",", " "))
+	if id == "" || secret == "" || len(requested) == 0 {
+		return fmt.Errorf("the client ID, the client secret and at least one scope are needed")
+	}
+	say("")
+	say("Step 3 of 4: authorization.")
+	req := AuthorizeRequest{Site: pl.DefaultSite(), ClientID: id, ClientSecret: secret, RedirectURI: orDefault(app.RedirectURI, pl.DefaultRedirectURI()), Scopes: pl.RequestScopes(requested), Timeout: d.Timeout}
+	res, err := app.Flows.AuthorizeApp(ctx, req, func(u string) {
+		say("Open this URL in a browser signed in to %s:", pl.SignInHint("test"))
+		say("%s", u)
+	})
+	if err != nil {
+		say("The authorization failed: %v", err)
+		for _, t := range pl.Diagnose(err.Error()) {
+			say("What it means: %s", t.Meaning)
+			say("What to do: %s", t.Fix)
+			break
+		}
+		return err
+	}
+	say("Authorized: the account is in %s %s; API host %s.", pl.SiteNoun(), res.Site, res.APIBase)
+	say("Scopes granted: %s.", strings.Join(res.Granted, " "))
+	if len(res.Missing) > 0 {
+		say("Dropped by %s without an error: %s. Check their spelling and the app's scopes.", pl.Title(), strings.Join(res.Missing, " "))
+	}
+	say("The access token expires in %s.", fmtHours(res.Expiry.Sub(d.Now())))
+	say("")
+	say("Step 4 of 4: every scope.")
+	rep, err := app.Flows.CheckApp(ctx, res.Site, func(scopes.Result) {})
+	if err != nil {
+		say("The scope checks could not run: %v", err)
+		return err
+	}
+	for _, r := range rep.Results {
+		say("%s %s %s: %s", r.Status, r.Scope, r.Probe, orDefault(r.Detail, r.Endpoint))
+	}
+	say("Scope checks: %s", rep.Summary())
+	say("Refresh the token later with: oauthwiz authorize --provider %s --site %s --refresh", pl.Name(), res.Site)
+	return nil
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

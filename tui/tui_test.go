@@ -527,7 +527,7 @@ func TestAccessibleMode(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := out.String()
-	for _, want := range []string{"Please answer 1, 2 or 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 9", fakeURL, "Pull request #7 created", "written into manifest.json and pushed", "Imported on us1", "Authorized on us1", "Scope checks: 2 passed, 0 failed, 2 manual", "Created the API key ending in abcd", "✓ API key",
+	for _, want := range []string{"Please answer a number from 1 to 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 9", fakeURL, "Pull request #7 created", "written into manifest.json and pushed", "Imported on us1", "Authorized on us1", "Scope checks: 2 passed, 0 failed, 2 manual", "Created the API key ending in abcd", "✓ API key",
 		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation", "Fixes written; checking again.", "0 errors, 0 warnings.", "✓ Every site", "✓ Every scope", "✓ README & manifest"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("accessible output lacks %q", want)

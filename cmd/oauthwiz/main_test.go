@@ -120,6 +120,24 @@ func TestDemoInRealTerminal(t *testing.T) {
 	}
 }
 
+// TestPagerDutyDemoInRealTerminal walks the PagerDuty path of the demo.
+func TestPagerDutyDemoInRealTerminal(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	s := startTmux(t, bin+" demo --no-browser --provider pagerduty")
+	s.waitFor("▸ Another platform: PagerDuty")
+	s.keys("Enter")
+	s.waitFor("Scopes to request")
+	s.keys("Enter")
+	s.waitFor("Authorized: the account is in region us")
+	s.keys("Enter")
+	s.waitFor("0 failed")
+	s.keys("Enter")
+	s.waitFor("Press enter to finish")
+	s.keys("Enter")
+	s.waitFor("EXIT=0")
+}
+
 func TestCtrlCExits130InRealTerminal(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)

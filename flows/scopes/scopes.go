@@ -145,6 +145,15 @@ func catalogOr(c *assets.ProbeCatalog) assets.ProbeCatalog {
 	return *c
 }
 
+func isImplicit(c assets.ProbeCatalog, scope string) bool {
+	for _, s := range c.Implicit {
+		if s == scope {
+			return true
+		}
+	}
+	return false
+}
+
 // apiKeyScope is the scope whose check is the API key's, if the platform has one.
 func apiKeyScope(c assets.ProbeCatalog) string {
 	if c.APIKey == nil {
@@ -167,6 +176,9 @@ func Expected(cat *assets.ProbeCatalog, t Target, requested []string) int {
 	}
 	n := 1 // the refusal probe
 	for _, sc := range requested {
+		if isImplicit(c, sc) {
+			continue
+		}
 		p, ok := c.For(sc)
 		switch {
 		case !granted[sc] || !ok && (keyScope == "" || sc != keyScope):
@@ -264,6 +276,9 @@ func (s *siteRun) jobs() []job {
 	sort.Strings(requested)
 	for _, sc := range requested {
 		sc := sc
+		if isImplicit(s.cat, sc) {
+			continue
+		}
 		if !s.granted[sc] {
 			out = append(out, func(ctx context.Context, s *siteRun) {
 				s.emit(Result{Scope: sc, Probe: "grant", Status: Fail, Detail: "requested but not granted by the token: authorize again and compare the granted scopes"})

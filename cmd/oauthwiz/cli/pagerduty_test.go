@@ -128,3 +128,25 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 }
 
 func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// `oauthwiz demo --provider pagerduty --accessible`: the PagerDuty stand-in's
+// app, authorized and checked with Enter alone.
+func TestDemoPagerDutyAccessible(t *testing.T) {
+	var out, errb lockedBuffer
+	sys := &cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
+		OpenBrowser: func(string) error { t.Error("no browser"); return nil }}
+	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Provider: "pagerduty", Accessible: true, Timeout: 10 * time.Second}); err != nil {
+		t.Fatalf("%v\n%s", err, errb.String())
+	}
+	for _, want := range []string{"Another platform: PagerDuty", "Authorized: the account is in region us", "The access token expires in 24h.", "0 failed", "--provider pagerduty --site us --refresh"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
+		}
+	}
+	if !strings.Contains(out.String(), "0 test object(s) left") {
+		t.Errorf("stdout: %s", out.String())
+	}
+	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Provider: "opsgenie", Accessible: true}); err == nil || !strings.Contains(err.Error(), "use datadog or pagerduty") {
+		t.Fatalf("bad provider: %v", err)
+	}
+}

@@ -10,7 +10,9 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -19,6 +21,7 @@ import (
 
 // WizardOptions is `oauthwiz` with no command.
 type WizardOptions struct {
+	Provider    string // the platform preselected in the first step
 	Dir         string
 	Integration string
 	Sandbox     string
@@ -34,6 +37,7 @@ func accessibleFromEnv(sys *IO) bool {
 func runWizard(ctx context.Context, sys *IO, args []string) error {
 	var o WizardOptions
 	f := newFlags(sys, "", "[--dir PATH] [--sandbox URL] [--accessible]")
+	f.String(&o.Provider, "provider", "datadog", "platform preselected in the first step: datadog or pagerduty")
 	f.String(&o.Dir, "dir", ".", "integration folder")
 	f.String(&o.Integration, "integration", "", "integration name that keys stored secrets")
 	f.String(&o.Sandbox, "sandbox", "", "control URL of an oauthwiz sandbox (instead of the real Datadog)")
@@ -78,7 +82,39 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	if !o.Restart {
 		deps.Resume = deps.Flows.(tui.RealFlows).LoadResume()
 	}
+	if err := offerApp(&deps, o.Provider, d, store, name, sys.Now, browserFor(sys)); err != nil {
+		return err
+	}
 	return runJourney(ctx, sys, deps, o.Accessible)
+}
+
+// offerApp adds PagerDuty to the wizard's first step (on a sandbox, its
+// stand-in's app, prefilled), preselected when --provider says so.
+func offerApp(deps *tui.Deps, preselect string, d *datadog.Discovery, store secrets.Store, name string, now func() time.Time, open func(string) error) error {
+	if _, err := platform.New(preselect, nil); err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	if d != nil && d.PagerDuty == nil {
+		if preselect == "pagerduty" {
+			return usagef("--provider pagerduty: the sandbox at %s has no PagerDuty stand-in: start it with 'oauthwiz sandbox --pagerduty'", d.ControlURL)
+		}
+		return nil // a Datadog-only sandbox
+	}
+	pl, err := platform.New("pagerduty", d)
+	if err != nil {
+		return &UsageError{Msg: err.Error()}
+	}
+	app := &tui.App{Platform: pl, Flows: tui.RealAppFlows{Platform: pl, Store: store, Integration: name, OpenBrowser: open, Now: now}}
+	if d != nil {
+		for _, c := range d.Clients {
+			if sandboxProvider(c) == pl.Name() {
+				app.ClientID, app.ClientSecret, app.Scopes = c.ClientID, c.ClientSecret, c.Scopes
+				app.RedirectURI = anyPort(firstOr(c.RedirectURIs, pl.DefaultRedirectURI()))
+			}
+		}
+	}
+	deps.App, deps.Preselect = app, preselect
+	return nil
 }
 
 func browserFor(sys *IO) func(string) error {
@@ -109,6 +145,7 @@ func runJourney(ctx context.Context, sys *IO, deps tui.Deps, accessible bool) er
 
 // DemoOptions is `oauthwiz demo`.
 type DemoOptions struct {
+	Provider   string
 	Accessible bool
 	NoBrowser  bool
 	Timeout    time.Duration
@@ -117,6 +154,7 @@ type DemoOptions struct {
 func runDemoCmd(ctx context.Context, sys *IO, args []string) error {
 	var o DemoOptions
 	f := newFlags(sys, "demo", "demo [--accessible] [--no-browser]")
+	f.String(&o.Provider, "provider", "datadog", "platform preselected in the first step: datadog or pagerduty (the PagerDuty stand-in's app)")
 	f.Bool(&o.Accessible, "accessible", accessibleFromEnv(sys), "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.Bool(&o.NoBrowser, "no-browser", false, "do not open a browser: the sandbox approves by itself")
 	f.Duration(&o.Timeout, "timeout", 2*time.Minute, "how long to wait for the consent page")
@@ -132,7 +170,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	// Where a browser can open, the real consent page is shown; elsewhere the
 	// sandbox approves by itself, so Enter alone completes the demo.
 	autoApprove := o.NoBrowser || !sys.CanOpenBrowser
-	sb, err := sandbox.Start(sandbox.Options{AutoApprove: autoApprove, GitHub: true})
+	sb, err := sandbox.Start(sandbox.Options{AutoApprove: autoApprove, GitHub: true, PagerDuty: true})
 	if err != nil {
 		return err
 	}
@@ -173,6 +211,9 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
 		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, Discovery: &d, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
+	}
+	if err := offerApp(&deps, o.Provider, &d, store, "acme", sys.Now, open); err != nil {
+		return err
 	}
 	fmt.Fprintf(sys.Err, "oauthwiz demo: sandbox at %s (consent %s), scratch integration in %s\n", d.ControlURL, map[bool]string{true: "approved by the sandbox", false: "page in your browser"}[autoApprove], folder)
 	if err := runJourney(ctx, sys, deps, o.Accessible); err != nil {
