@@ -3,6 +3,8 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -69,6 +71,21 @@ func TestPagerDutyCommands(t *testing.T) {
 	// The rotated refresh token was stored: a second refresh works.
 	if code, _, stderr = h.run("", "authorize", "--provider", "pagerduty", "--site", "eu", "--refresh"); code != 0 {
 		t.Fatalf("second refresh exit %d\n%s", code, stderr)
+	}
+
+	// The console's one-time credentials JSON: read, and a wrong secret in it
+	// explained with PagerDuty's catalog.
+	var pd struct{ ClientID string }
+	for _, c := range d.Clients {
+		if c.Provider == "pagerduty" {
+			pd.ClientID = c.ClientID
+		}
+	}
+	creds := filepath.Join(t.TempDir(), "credentials.json")
+	os.WriteFile(creds, []byte(`{"client_id": "`+pd.ClientID+`", "client_secret": "not-the-secret"}`), 0o600)
+	code, _, stderr = h.run("", "authorize", "--provider", "pagerduty", "--credentials-file", creds, "--no-browser", "--timeout", "10s")
+	if code == 0 || !strings.Contains(stderr, "invalid_client") || !strings.Contains(stderr, "PagerDuty does not accept this client ID and secret") || strings.Contains(stderr, "not-the-secret") {
+		t.Fatalf("a wrong secret in the credentials file: exit %d\n%s", code, stderr)
 	}
 
 	if code, _, stderr = h.run("", "authorize", "--provider", "pagerduty", "--site", "ap1"); code != 2 || !strings.Contains(stderr, "unknown PagerDuty region") {
