@@ -20,9 +20,12 @@ type Options struct {
 	// TokenProvider refreshes the token when it is not Datadog's (FreshToken
 	// serves every platform).
 	TokenProvider authorize.Provider
-	Store         secrets.Store
-	NS            secrets.Namespace
-	HTTPClient    *http.Client
+	// AuthorizeCommand is what to run when nothing is authorized yet
+	// (default: oauthwiz authorize --site SITE).
+	AuthorizeCommand string
+	Store            secrets.Store
+	NS               secrets.Namespace
+	HTTPClient       *http.Client
 	// Rotate replaces a stored key, after the user revoked it in Datadog.
 	Rotate bool
 	// ConfirmRevoked is called during a rotation with the API Keys page where
@@ -63,7 +66,11 @@ func FreshToken(ctx context.Context, o Options) (secrets.TokenRecord, error) {
 	var rec secrets.TokenRecord
 	if err := secrets.GetJSON(o.Store, o.NS.TokenKey(), &rec); err != nil {
 		if secrets.IsNotFound(err) {
-			return rec, fmt.Errorf("%w: no token is stored for %s on %s (%s client): run 'oauthwiz authorize --site %s' first", ErrNotAuthorized, o.NS.Integration, o.NS.Site, o.NS.Kind, o.NS.Site)
+			cmd := o.AuthorizeCommand
+			if cmd == "" {
+				cmd = "oauthwiz authorize --site " + o.NS.Site
+			}
+			return rec, fmt.Errorf("%w: no token is stored for %s on %s (%s client): run '%s' first", ErrNotAuthorized, o.NS.Integration, o.NS.Site, o.NS.Kind, cmd)
 		}
 		return rec, err
 	}

@@ -2,7 +2,6 @@ package authorize_test
 
 import (
 	"context"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -10,41 +9,16 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/internal/browsertest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
-
-// chromium finds Debian's Chromium, or skips saying what to install.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium found: install Debian's chromium (apt-get install chromium) to run the real-browser test")
-	return ""
-}
 
 // TestConsentInRealChromium opens the authorization URL in headless Chromium,
 // clicks Authorize on the sandbox's consent page, and checks that the
 // loopback listener's confirmation page is what the browser ends on.
 func TestConsentInRealChromium(t *testing.T) {
-	exe := chromium(t)
+	bctx := browsertest.Start(t)
 	sb, c := startSandbox(t, sandbox.Options{}) // consent page, no auto-approve
-	allocOpts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocOpts...)
-	defer cancelAlloc()
-	bctx, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	// The first run starts the browser; it must not carry a timeout.
-	if err := chromedp.Do(bctx); err != nil {
-		t.Skipf("Chromium at %s does not start here: %v", exe, err)
-	}
-	bctx, cancelT := context.WithTimeout(bctx, 60*time.Second)
-	defer cancelT()
 
 	flowCtx, stopFlow := context.WithCancel(context.Background())
 	defer stopFlow()

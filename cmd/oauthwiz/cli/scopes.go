@@ -87,7 +87,8 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	for _, site := range sites {
 		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}
 		rec, err := apikey.FreshToken(ctx, apikey.Options{Provider: p, TokenProvider: pl, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
-			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
+			AuthorizeCommand: fmt.Sprintf("oauthwiz authorize --provider %s --site %s", pl.Name(), site),
+			Progress:         func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
 		if err != nil {
 			if errors.Is(err, apikey.ErrNotAuthorized) {
 				return &UsageError{Msg: err.Error()}
