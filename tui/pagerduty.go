@@ -280,17 +280,7 @@ func (m Model) startAppScopes() (tea.Model, tea.Cmd) {
 func ptr[T any](v T) *T { return &v }
 
 func (m Model) nextAppResult() tea.Cmd {
-	ch := m.app.results
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		r, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return appScopeResultMsg{r}
-	}
+	return nextResult(m.app.results, func(r scopes.Result) tea.Msg { return appScopeResultMsg{r} })
 }
 
 func (m Model) updateAppMsg(msg tea.Msg) (tea.Model, tea.Cmd) {

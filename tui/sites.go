@@ -151,7 +151,12 @@ func (m Model) updateSitesMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) nextScopeResult() tea.Cmd {
-	ch := m.every.results
+	return nextResult(m.every.results, func(r scopes.Result) tea.Msg { return scopeResultMsg{r} })
+}
+
+// nextResult waits for the next result of a running scope check; a closed
+// channel (the run ended) gives no message.
+func nextResult(ch chan scopes.Result, wrap func(scopes.Result) tea.Msg) tea.Cmd {
 	if ch == nil {
 		return nil
 	}
@@ -160,7 +165,7 @@ func (m Model) nextScopeResult() tea.Cmd {
 		if !ok {
 			return nil
 		}
-		return scopeResultMsg{r}
+		return wrap(r)
 	}
 }
 

@@ -296,22 +296,7 @@ func TestScreens(t *testing.T) {
 		{"doctor-unknown", func() tea.Model { return press(paste(press(base(), "ctrl+t"), "something else entirely"), "enter") }, "No known OAuth failure"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := send(tt.model(), tea.WindowSizeMsg{Width: 80, Height: 24})
-			view := m.View()
-			if !strings.Contains(view, tt.want) {
-				t.Fatalf("screen lacks %q:\n%s", tt.want, view)
-			}
-			for i, line := range strings.Split(view, "\n") {
-				if w := lipgloss.Width(line); w > 80 {
-					t.Errorf("line %d is %d columns wide (max 80): %q", i+1, w, line)
-				}
-			}
-			if strings.Contains(view, "s3cr3t-value-for-the-test") {
-				t.Fatal("the secret is shown in clear")
-			}
-			golden.RequireEqual(t, []byte(view))
-		})
+		t.Run(tt.name, func(t *testing.T) { checkScreen(t, tt.model(), tt.want, "s3cr3t-value-for-the-test") })
 	}
 }
 
@@ -354,6 +339,26 @@ func TestDoctorSendsBackToTheStepItNames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// checkScreen draws a model at 80×24 and checks what a user sees: the text
+// wanted, no line wider than the window, the secret never in clear, and the
+// whole screen as its golden file.
+func checkScreen(t *testing.T, m tea.Model, want, secret string) {
+	t.Helper()
+	view := send(m, tea.WindowSizeMsg{Width: 80, Height: 24}).View()
+	if !strings.Contains(view, want) {
+		t.Fatalf("screen lacks %q:\n%s", want, view)
+	}
+	for i, line := range strings.Split(view, "\n") {
+		if w := lipgloss.Width(line); w > 80 {
+			t.Errorf("line %d is %d columns wide (max 80): %q", i+1, w, line)
+		}
+	}
+	if strings.Contains(view, secret) {
+		t.Fatal("the secret is shown in clear")
+	}
+	golden.RequireEqual(t, []byte(view))
 }
 
 func TestSecretInputTakesLongPastes(t *testing.T) {

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/internal/browsertest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -20,39 +18,14 @@ func TestConsentInRealChromium(t *testing.T) {
 	bctx := browsertest.Start(t)
 	sb, c := startSandbox(t, sandbox.Options{}) // consent page, no auto-approve
 
-	flowCtx, stopFlow := context.WithCancel(context.Background())
-	defer stopFlow()
 	opts := options(sb, c)
 	opts.Timeout = 45 * time.Second
-	var scopesShown, finalText string
-	browserDone := make(chan error, 1)
-	opts.OpenBrowser = func(u string) error {
-		go func() {
-			err := chromedp.Do(bctx,
-				chromedp.Navigate(u),
-				chromedp.WaitVisible(chromedp.ID("authorize")),
-			)
-			if err == nil {
-				scopesShown, err = chromedp.Run(bctx, chromedp.Text(chromedp.ID("scopes")))
-			}
-			if err == nil {
-				// Wait for the listener's page itself: the consent page has an h1 too.
-				err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("authorize")), chromedp.WaitVisible(chromedp.ID("result")))
-			}
-			if err == nil {
-				finalText, err = chromedp.Run(bctx, chromedp.Text(chromedp.CSS("body")))
-			}
-			if err != nil {
-				stopFlow() // fail now rather than at the flow's timeout
-			}
-			browserDone <- err
-		}()
-		return nil
-	}
-	res, err := authorize.Run(flowCtx, opts)
-	if berr := <-browserDone; berr != nil {
-		t.Fatalf("browser: %v (flow: %v)", berr, err)
-	}
+	var res *authorize.Result
+	scopesShown, finalText, err := browsertest.Run(t, bctx, func(ctx context.Context, open func(string) error) (err error) {
+		opts.OpenBrowser = open
+		res, err = authorize.Run(ctx, opts)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

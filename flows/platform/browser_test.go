@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/chromedp"
-
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/internal/browsertest"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
@@ -33,35 +31,14 @@ func TestPagerDutyConsentInRealChromium(t *testing.T) {
 			id, secret = c.ClientID, c.ClientSecret
 		}
 	}
-	flowCtx, stopFlow := context.WithCancel(context.Background())
-	defer stopFlow()
-	var shown, final string
-	browserDone := make(chan error, 1)
 	opts := authorize.Options{Provider: pl, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: "http://localhost:0/callback",
-		Scopes: pl.RequestScopes([]string{"services.read", "incidents.raed"}), Timeout: 45 * time.Second,
-		OpenBrowser: func(u string) error {
-			go func() {
-				err := chromedp.Do(bctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.ID("authorize")))
-				if err == nil {
-					shown, err = chromedp.Run(bctx, chromedp.Text(chromedp.ID("scopes")))
-				}
-				if err == nil {
-					err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("authorize")), chromedp.WaitVisible(chromedp.ID("result")))
-				}
-				if err == nil {
-					final, err = chromedp.Run(bctx, chromedp.Text(chromedp.CSS("body")))
-				}
-				if err != nil {
-					stopFlow()
-				}
-				browserDone <- err
-			}()
-			return nil
-		}}
-	res, err := authorize.Run(flowCtx, opts)
-	if berr := <-browserDone; berr != nil {
-		t.Fatalf("browser: %v (flow: %v)", berr, err)
-	}
+		Scopes: pl.RequestScopes([]string{"services.read", "incidents.raed"}), Timeout: 45 * time.Second}
+	var res *authorize.Result
+	shown, final, err := browsertest.Run(t, bctx, func(ctx context.Context, open func(string) error) (err error) {
+		opts.OpenBrowser = open
+		res, err = authorize.Run(ctx, opts)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -146,23 +146,8 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.S
 		return
 	}
 	state := q.Get("state")
-	fail := func(code, desc string) {
-		p := url.Values{"error": {code}, "error_description": {desc}}
-		if state != "" {
-			p.Set("state", state)
-		}
-		redirectWith(w, r, redirectURI, p)
-	}
-	if q.Get("response_type") != "code" {
-		fail("unsupported_response_type", "response_type must be code")
-		return
-	}
-	if q.Get("code_challenge_method") != "S256" {
-		fail("invalid_request", "code_challenge_method must be S256")
-		return
-	}
-	if !challengeRE.MatchString(q.Get("code_challenge")) {
-		fail("invalid_request", "code_challenge must be the 43-character base64url SHA-256 of the code verifier")
+	fail := failTo(w, r, redirectURI, state)
+	if !checkCodeRequest(q, fail) {
 		return
 	}
 	scopes := strings.Fields(q.Get("scope"))
@@ -265,6 +250,34 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, site assets.Sit
 		params.Set("state", p.state)
 	}
 	redirectWith(w, r, p.redirectURI, params)
+}
+
+// failTo answers an authorize request with an error redirect (the client and
+// the redirect URI being known good by then).
+func failTo(w http.ResponseWriter, r *http.Request, redirectURI, state string) func(code, desc string) {
+	return func(code, desc string) {
+		p := url.Values{"error": {code}, "error_description": {desc}}
+		if state != "" {
+			p.Set("state", state)
+		}
+		redirectWith(w, r, redirectURI, p)
+	}
+}
+
+// checkCodeRequest enforces the authorization code flow with PKCE S256, as
+// both stand-ins do; false means fail was called.
+func checkCodeRequest(q url.Values, fail func(code, desc string)) bool {
+	switch {
+	case q.Get("response_type") != "code":
+		fail("unsupported_response_type", "response_type must be code")
+	case q.Get("code_challenge_method") != "S256":
+		fail("invalid_request", "code_challenge_method must be S256 (PKCE)")
+	case !challengeRE.MatchString(q.Get("code_challenge")):
+		fail("invalid_request", "code_challenge must be the 43-character base64url SHA-256 of the code verifier")
+	default:
+		return true
+	}
+	return false
 }
 
 func oauthError(w http.ResponseWriter, status int, code, desc string) {

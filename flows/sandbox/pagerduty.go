@@ -153,19 +153,7 @@ func (s *Server) pdAuthorize(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	state := q.Get("state")
-	fail := func(code, desc string) {
-		p := url.Values{"error": {code}, "error_description": {desc}}
-		if state != "" {
-			p.Set("state", state)
-		}
-		redirectWith(w, r, redirectURI, p)
-	}
-	if q.Get("response_type") != "code" {
-		fail("unsupported_response_type", "response_type must be code")
-		return
-	}
-	if q.Get("code_challenge_method") != "S256" || !challengeRE.MatchString(q.Get("code_challenge")) {
-		fail("invalid_request", "PKCE is required: code_challenge with code_challenge_method S256")
+	if !checkCodeRequest(q, failTo(w, r, redirectURI, state)) {
 		return
 	}
 	// PagerDuty does not refuse a scope it does not know or the app lacks:
