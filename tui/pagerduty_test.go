@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/oauthwiz/oauthwiz/flows/pagerduty"
@@ -94,6 +95,7 @@ func TestAppJourneyRunsToTheEnd(t *testing.T) {
 	if !fm.Finished || len(f.seen) != 1 {
 		t.Fatalf("finished=%v requests=%+v", fm.Finished, f.seen)
 	}
+	golden.RequireEqual(t, []byte(fm.View())) // the last screen of the run
 	req := f.seen[0]
 	if req.Site != "us" || req.RedirectURI != "http://localhost:5000/callback" || strings.Join(req.Scopes, " ") != "openid services.read teams.write incidents.raed" || req.ClientSecret != "s3cr3t" {
 		t.Fatalf("authorize request %+v", req)

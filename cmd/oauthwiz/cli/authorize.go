@@ -89,11 +89,6 @@ type resolved struct {
 }
 
 func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*resolved, error) {
-	if c.Provider == "" || c.Provider == "datadog" {
-		if err := checkSite(c.Site); err != nil {
-			return nil, err
-		}
-	}
 	if c.Kind != "test" && c.Kind != "published" {
 		return nil, usagef("--kind %q: use test or published", c.Kind)
 	}
@@ -104,6 +99,9 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	r := &resolved{provider: ws.provider, platform: ws.platform, discovery: ws.discovery, info: ws.info, store: ws.store}
 	if c.Site == "" {
 		c.Site = r.platform.DefaultSite()
+	}
+	if c.Site == "" {
+		return nil, usagef("no %s: pass --site (one of %s) or set OAUTHWIZ_SITE", r.platform.SiteNoun(), strings.Join(r.platform.Sites(), ", "))
 	}
 	if err := r.platform.CheckSite(c.Site); err != nil {
 		return nil, &UsageError{Msg: "--site: " + err.Error()}
