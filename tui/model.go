@@ -715,6 +715,9 @@ func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
 	case 8:
 		switch {
 		case m.publish.done != nil:
+			if !m.publish.done.Written && m.publish.done.Note != "" {
+				return "✓", "app_uuid kept: not new", false, true // the published app_uuid applies to a new integration only
+			}
 			return "✓", "app_uuid " + truncate(m.publish.done.AppUUID, 13), false, true
 		case m.step == stepPublish:
 			return "▸", "", true, false

@@ -618,3 +618,24 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 		t.Fatalf("saved case %q", f.savedCase)
 	}
 }
+
+// The sidebar says which part of a step did not apply to the case, and why.
+func TestSidebarMarksWhatTheCaseLeavesOut(t *testing.T) {
+	tests := []struct {
+		name string
+		done PublishResult
+		want string
+	}{
+		{"new integration", PublishResult{AppUUID: "0f3c0d1e-2a4b-4c6d", Written: true}, "app_uuid 0f3c0d1e-2a4…"},
+		{"existing integration", PublishResult{AppUUID: "0f3c0d1e-2a4b-4c6d", Note: "left alone: an existing integration keeps its app_uuid"}, "app_uuid kept: not new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := New(testDeps(&stubFlows{}), testStyles())
+			m.publish.done = &tt.done
+			if _, ev, _, done := m.stepStatus(8); !done || ev != tt.want {
+				t.Fatalf("publish step: done %v, evidence %q, want %q", done, ev, tt.want)
+			}
+		})
+	}
+}

@@ -22,6 +22,13 @@ func pagerDuty(t *testing.T, opts sandbox.Options) (*sandbox.Server, platform.Pl
 		t.Fatal(err)
 	}
 	t.Cleanup(sb.Close)
+	p, id, secret := pdPlatform(t, sb)
+	return sb, p, id, secret
+}
+
+// pdPlatform is the PagerDuty platform pointed at a sandbox, and its app.
+func pdPlatform(t testing.TB, sb *sandbox.Server) (platform.Platform, string, string) {
+	t.Helper()
 	d := sb.Discovery()
 	p, err := platform.New("pagerduty", &d)
 	if err != nil {
@@ -29,11 +36,11 @@ func pagerDuty(t *testing.T, opts sandbox.Options) (*sandbox.Server, platform.Pl
 	}
 	for _, c := range d.Clients {
 		if c.Provider == "pagerduty" {
-			return sb, p, c.ClientID, c.ClientSecret
+			return p, c.ClientID, c.ClientSecret
 		}
 	}
 	t.Fatal("the discovery document lists no PagerDuty client")
-	return nil, nil, "", ""
+	return nil, "", ""
 }
 
 func authorizePD(t *testing.T, p platform.Platform, id, secret string, requested []string) *authorize.Result {

@@ -434,5 +434,8 @@ func (s *Server) RateLimited() int {
 	return s.api.rateLimited
 }
 
+// APIRequests is how many API requests the Datadog sites received.
+func (s *Server) APIRequests() int { s.api.mu.Lock(); defer s.api.mu.Unlock(); return s.api.requests }
+
 // PointsReceived is how many series points were accepted with an API key.
 func (s *Server) PointsReceived() int { s.api.mu.Lock(); defer s.api.mu.Unlock(); return s.api.points }
