@@ -73,6 +73,21 @@ func TestPagerDutyCommands(t *testing.T) {
 		t.Fatalf("second refresh exit %d\n%s", code, stderr)
 	}
 
+	// Revoking: PagerDuty's revoke endpoint, then the stored tokens removed.
+	code, stdout, stderr = h.run("", "authorize", "--provider", "pagerduty", "--site", "eu", "--revoke", "--json")
+	if code != 0 || !strings.Contains(stdout, `"action":"revoked"`) {
+		t.Fatalf("revoke exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, tok := range h.sb.State().Tokens {
+		if tok.Kind == "refresh" && strings.HasPrefix(tok.Site, "pagerduty") && !tok.Revoked && tok.ExpiresAt == nil {
+			// the last refresh token must be revoked; spent ones are too
+			t.Errorf("a live PagerDuty refresh token after --revoke: %+v", tok)
+		}
+	}
+	if code, _, stderr = h.run("", "scopes", "check", "--provider", "pagerduty", "--site", "eu"); code != 2 || !strings.Contains(stderr, "oauthwiz authorize --provider pagerduty --site eu") {
+		t.Fatalf("scope checks after revoke: %d\n%s", code, stderr)
+	}
+
 	// The console's one-time credentials JSON: read, and a wrong secret in it
 	// explained with PagerDuty's catalog.
 	var pd struct{ ClientID string }
