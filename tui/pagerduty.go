@@ -296,12 +296,7 @@ func (m Model) updateAppMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.auth.result, a.auth.err = &msg.res, nil
 		}
 	case appScopeResultMsg:
-		if a.run != nil {
-			a.run.done++
-			if msg.r.Status == scopes.Fail {
-				a.run.failures = append(a.run.failures, msg.r)
-			}
-		}
+		a.run.add(msg.r)
 		return m, m.nextAppResult()
 	case appScopesDoneMsg:
 		a.checkRunning = false
@@ -511,15 +506,10 @@ func (f RealAppFlows) AuthorizeApp(ctx context.Context, req AuthorizeRequest, on
 func (f RealAppFlows) CheckApp(ctx context.Context, site string, onResult func(scopes.Result)) (scopes.Report, error) {
 	// A token older than its lifetime is refreshed first (and, on PagerDuty,
 	// the new refresh token stored).
-	rec, err := apikey.FreshToken(ctx, apikey.Options{TokenProvider: f.Platform, Store: f.Store, NS: f.ns(site), Now: f.Now})
-	if err != nil {
-		return scopes.Report{}, err
-	}
-	base, err := f.Platform.APIBase(site)
+	t, err := platform.Target(ctx, f.Platform, apikey.Options{Store: f.Store, NS: f.ns(site), Now: f.Now})
 	if err != nil {
 		return scopes.Report{}, err
 	}
 	cat := f.Platform.Probes()
-	return scopes.Run(ctx, scopes.Options{Catalog: &cat, Requested: rec.ScopesRequested, OnResult: onResult,
-		Targets: []scopes.Target{{Site: site, APIBase: base, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted}}}), nil
+	return scopes.Run(ctx, scopes.Options{Catalog: &cat, OnResult: onResult, Targets: []scopes.Target{t}}), nil
 }

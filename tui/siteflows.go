@@ -11,6 +11,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/manifest"
+	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
@@ -170,20 +171,9 @@ func (f RealFlows) AuthorizeSite(ctx context.Context, site string, sc []string, 
 func (f RealFlows) CheckScopes(ctx context.Context, sites []string, onResult func(scopes.Result)) (scopes.Report, error) {
 	var targets []scopes.Target
 	for _, site := range sites {
-		rec, err := apikey.FreshToken(ctx, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now})
+		t, err := platform.Target(ctx, platform.Datadog{Provider: f.Provider}, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now})
 		if err != nil {
 			return scopes.Report{}, err
-		}
-		h, err := f.Provider.Hosts(site)
-		if err != nil {
-			return scopes.Report{}, err
-		}
-		t := scopes.Target{Site: site, APIBase: h.APIURL, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
-		if contains(rec.ScopesGranted, "api_keys_write") {
-			// Create the key on this site if it has none yet, or reuse it.
-			if t.APIKey, err = apikey.Ensure(ctx, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now}); err != nil {
-				return scopes.Report{}, fmt.Errorf("%s: the API key: %w", site, err)
-			}
 		}
 		targets = append(targets, t)
 	}

@@ -55,6 +55,17 @@ type scopeRun struct {
 	report      *scopes.Report
 }
 
+// add counts a result as it arrives, for the progress line and the failures.
+func (r *scopeRun) add(res scopes.Result) {
+	if r == nil {
+		return
+	}
+	r.done++
+	if res.Status == scopes.Fail {
+		r.failures = append(r.failures, res)
+	}
+}
+
 func (s sitesState) authorized() []string {
 	var out []string
 	for _, r := range s.rows {
@@ -131,12 +142,7 @@ func (m Model) updateSitesMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.loadMatrix()
 	case scopeResultMsg:
-		if s.run != nil {
-			s.run.done++
-			if msg.r.Status == scopes.Fail {
-				s.run.failures = append(s.run.failures, msg.r)
-			}
-		}
+		s.run.add(msg.r)
 		return m, m.nextScopeResult()
 	case scopesDoneMsg:
 		s.busy = ""

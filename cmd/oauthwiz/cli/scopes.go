@@ -10,6 +10,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
@@ -86,26 +87,13 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	var targets []scopes.Target
 	for _, site := range sites {
 		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}
-		rec, err := apikey.FreshToken(ctx, apikey.Options{Provider: p, TokenProvider: pl, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
-			AuthorizeCommand: fmt.Sprintf("oauthwiz authorize --provider %s --site %s", pl.Name(), site),
-			Progress:         func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
-		if err != nil {
-			if errors.Is(err, apikey.ErrNotAuthorized) {
-				return &UsageError{Msg: err.Error()}
-			}
-			return &RemoteError{Err: err}
-		}
-		base, err := pl.APIBase(site)
-		if err != nil {
+		t, err := platform.Target(ctx, pl, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
+			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
+		if errors.Is(err, apikey.ErrNotAuthorized) {
 			return &UsageError{Msg: err.Error()}
 		}
-		t := scopes.Target{Site: site, APIBase: base, AccessToken: rec.AccessToken, Granted: rec.ScopesGranted, Requested: rec.ScopesRequested}
-		if cat.APIKey != nil && contains(rec.ScopesGranted, cat.APIKey.Scope) {
-			// The key is created here if the site has none yet, or reused.
-			if t.APIKey, err = apikey.Ensure(ctx, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
-				Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }}); err != nil {
-				return &RemoteError{Err: fmt.Errorf("%s: the API key: %w", site, err)}
-			}
+		if err != nil {
+			return &RemoteError{Err: err}
 		}
 		if o.Scopes != "" {
 			t.Requested = splitList(o.Scopes)
