@@ -440,18 +440,14 @@ func (m Model) updateStep(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.updateInputs(msg)
 		}
 	case stepAuthorize:
-		switch {
-		case m.auth.running && key.Matches(msg, k.Back):
-			m.auth.cancel()
-		case m.auth.running && key.Matches(msg, k.Open):
-			if m.auth.url != "" {
-				return m, openCmd(m.deps, m.auth.url)
-			}
-		case !m.auth.running && m.auth.err != nil && key.Matches(msg, k.Retry):
+		switch k.authKey(msg, m.auth) {
+		case authOpen:
+			return m, openCmd(m.deps, m.auth.url)
+		case authRetry:
 			return m.startAuthorize()
-		case !m.auth.running && key.Matches(msg, k.Back):
+		case authBack:
 			m.step = stepCredentials
-		case !m.auth.running && m.auth.result != nil && key.Matches(msg, k.Next):
+		case authNext:
 			return m.startAPIKey()
 		}
 	case stepAPIKey:
@@ -584,28 +580,67 @@ func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 		m.credErr = "No loopback redirect URI (http://127.0.0.1:PORT/PATH) in " + m.deps.Info.ClientFile + ": register one on the client and add it there."
 		return m, nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	m.step = stepAuthorize
-	m.auth = authState{running: true, started: m.deps.Now(), cancel: cancel, urlCh: make(chan string, 1)}
 	m.key = keyState{}
 	req := AuthorizeRequest{Site: m.site, ClientID: id, ClientSecret: secret, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout}
-	flows, urlCh := m.deps.Flows, m.auth.urlCh
-	run := func() tea.Msg {
-		res, err := flows.Authorize(ctx, req, func(u string) { urlCh <- u })
+	flows := m.deps.Flows
+	var cmd tea.Cmd
+	m.auth, cmd = m.startAuth(func(ctx context.Context, onURL func(string)) tea.Msg {
+		res, err := flows.Authorize(ctx, req, onURL)
 		if err != nil {
 			return errMsg{stepAuthorize, err}
 		}
 		return authorizedMsg{res}
-	}
+	}, func(u string) tea.Msg { return authURLMsg{u} })
+	return m, cmd
+}
+
+// startAuth starts an authorization: run does it (reporting the URL to open
+// through onURL), and the URL comes back as urlMsg while the spinner and the
+// countdown tick.
+func (m Model) startAuth(run func(ctx context.Context, onURL func(string)) tea.Msg, urlMsg func(string) tea.Msg) (authState, tea.Cmd) {
+	ctx, cancel := context.WithCancel(context.Background())
+	a := authState{running: true, started: m.deps.Now(), cancel: cancel, urlCh: make(chan string, 1)}
+	urlCh := a.urlCh
 	waitURL := func() tea.Msg {
 		select {
 		case u := <-urlCh:
-			return authURLMsg{u}
+			return urlMsg(u)
 		case <-ctx.Done():
 			return nil
 		}
 	}
-	return m, tea.Batch(run, waitURL, m.spinner.Tick, tick())
+	return a, tea.Batch(func() tea.Msg { return run(ctx, func(u string) { urlCh <- u }) }, waitURL, m.spinner.Tick, tick())
+}
+
+// authAction is what a key does on an authorization screen.
+type authAction int
+
+const (
+	authNone authAction = iota
+	authOpen
+	authRetry
+	authBack
+	authNext
+)
+
+// authKey reads a key on an authorization screen, the same for every
+// platform: esc cancels a running authorization (here) or goes back, o opens
+// the URL again, r retries after an error, enter continues once authorized.
+func (k KeyMap) authKey(msg tea.KeyMsg, a authState) authAction {
+	switch {
+	case a.running && key.Matches(msg, k.Back):
+		a.cancel()
+	case a.running && key.Matches(msg, k.Open) && a.url != "":
+		return authOpen
+	case !a.running && a.err != nil && key.Matches(msg, k.Retry):
+		return authRetry
+	case !a.running && key.Matches(msg, k.Back):
+		return authBack
+	case !a.running && a.result != nil && key.Matches(msg, k.Next):
+		return authNext
+	}
+	return authNone
 }
 
 func (m Model) startAPIKey() (tea.Model, tea.Cmd) {

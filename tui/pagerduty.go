@@ -179,18 +179,14 @@ func (m Model) updateAppKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case appAuthorize:
-		switch {
-		case a.auth.running && key.Matches(msg, k.Back):
-			a.auth.cancel()
-		case a.auth.running && key.Matches(msg, k.Open):
-			if a.auth.url != "" {
-				return m, openCmd(m.deps, a.auth.url)
-			}
-		case !a.auth.running && a.auth.err != nil && key.Matches(msg, k.Retry):
+		switch k.authKey(msg, a.auth) {
+		case authOpen:
+			return m, openCmd(m.deps, a.auth.url)
+		case authRetry:
 			return m.startAppAuthorize()
-		case !a.auth.running && key.Matches(msg, k.Back):
+		case authBack:
 			a.step = appCredentials
-		case !a.auth.running && a.auth.result != nil && key.Matches(msg, k.Next):
+		case authNext:
 			return m.startAppScopes()
 		}
 	case appScopes:
@@ -238,25 +234,16 @@ func (m Model) startAppAuthorize() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	a.inputErr = ""
-	ctx, cancel := context.WithCancel(context.Background())
 	a.step = appAuthorize
-	a.auth = authState{running: true, started: m.deps.Now(), cancel: cancel, urlCh: make(chan string, 1)}
 	a.run, a.checkErr = nil, nil
 	req := AuthorizeRequest{Site: pl.DefaultSite(), ClientID: id, ClientSecret: secret, RedirectURI: m.appRedirectURI(), Scopes: pl.RequestScopes(requested), Timeout: m.deps.Timeout}
-	flows, urlCh := m.deps.App.Flows, a.auth.urlCh
-	run := func() tea.Msg {
-		res, err := flows.AuthorizeApp(ctx, req, func(u string) { urlCh <- u })
+	flows := m.deps.App.Flows
+	var cmd tea.Cmd
+	a.auth, cmd = m.startAuth(func(ctx context.Context, onURL func(string)) tea.Msg {
+		res, err := flows.AuthorizeApp(ctx, req, onURL)
 		return appAuthorizedMsg{res, err}
-	}
-	waitURL := func() tea.Msg {
-		select {
-		case u := <-urlCh:
-			return appAuthURLMsg{u}
-		case <-ctx.Done():
-			return nil
-		}
-	}
-	return m, tea.Batch(run, waitURL, m.spinner.Tick, tick())
+	}, func(u string) tea.Msg { return appAuthURLMsg{u} })
+	return m, cmd
 }
 
 func (m Model) startAppScopes() (tea.Model, tea.Cmd) {
@@ -404,7 +391,7 @@ func (m Model) appView(w int) string {
 			if len(r.Missing) > 0 {
 				p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("  Dropped by %s (not refused): %s. Check their spelling and the app's scopes.", pl.Title(), strings.Join(r.Missing, " ")), w)))
 			}
-			p("  access token expires in %s (%s)", fmtHours(r.Expiry.Sub(m.deps.Now())), r.Expiry.Local().Format("Jan 2 15:04"))
+			p("  access token expires in %s (%s)", authorize.Lifetime(r.Expiry.Sub(m.deps.Now())), r.Expiry.Local().Format("Jan 2 15:04"))
 			p("  tokens stored in %s", m.deps.Store.Where())
 		default:
 			p("Cancelled. Press esc to go back.")
@@ -446,20 +433,12 @@ func (m Model) appView(w int) string {
 		if a.run != nil && a.run.report != nil {
 			p("Scope checks: %s", a.run.report.Summary())
 		}
-		p("Refresh the token later (it lasts %s) with:", fmtHours(pl.AccessTokenLifetime()))
+		p("Refresh the token later (it lasts %s) with:", authorize.Lifetime(pl.AccessTokenLifetime()))
 		p("%s", m.st.Code.Render(fmt.Sprintf("  oauthwiz authorize --provider %s \\\n    --site %s --refresh", pl.Name(), r.Site)))
 		p("")
 		p("Press enter to finish.")
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-func fmtHours(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d%time.Hour == 0 {
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return d.String()
 }
 
 // RealAppFlows runs an app's journey with flows/.

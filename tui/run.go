@@ -14,6 +14,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -394,7 +395,7 @@ func (a Accessible) runApp(ctx context.Context, ask func(string, string) string,
 	if len(res.Missing) > 0 {
 		say("Dropped by %s without an error: %s. Check their spelling and the app's scopes.", pl.Title(), strings.Join(res.Missing, " "))
 	}
-	say("The access token expires in %s.", fmtHours(res.Expiry.Sub(d.Now())))
+	say("The access token expires in %s.", authorize.Lifetime(res.Expiry.Sub(d.Now())))
 	say("")
 	say("Step 4 of 4: every scope.")
 	rep, err := app.Flows.CheckApp(ctx, res.Site, func(scopes.Result) {})

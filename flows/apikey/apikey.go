@@ -16,16 +16,10 @@ import (
 
 // Options configure one `apikey create`.
 type Options struct {
-	Provider *datadog.Provider
-	// TokenProvider refreshes the token when it is not Datadog's (FreshToken
-	// serves every platform).
-	TokenProvider authorize.Provider
-	// AuthorizeCommand is what to run when nothing is authorized yet
-	// (default: oauthwiz authorize --site SITE).
-	AuthorizeCommand string
-	Store            secrets.Store
-	NS               secrets.Namespace
-	HTTPClient       *http.Client
+	Provider   *datadog.Provider
+	Store      secrets.Store
+	NS         secrets.Namespace
+	HTTPClient *http.Client
 	// Rotate replaces a stored key, after the user revoked it in Datadog.
 	Rotate bool
 	// ConfirmRevoked is called during a rotation with the API Keys page where
@@ -57,50 +51,14 @@ func (o Options) now() time.Time {
 	return time.Now()
 }
 
-// ErrNotAuthorized means no token is stored for that integration and site.
-var ErrNotAuthorized = errors.New("not authorized")
-
-// FreshToken loads the stored token record and refreshes it if it expires
-// within the next half minute, saving the refreshed record.
-func FreshToken(ctx context.Context, o Options) (secrets.TokenRecord, error) {
-	var rec secrets.TokenRecord
-	if err := secrets.GetJSON(o.Store, o.NS.TokenKey(), &rec); err != nil {
-		if secrets.IsNotFound(err) {
-			cmd := o.AuthorizeCommand
-			if cmd == "" {
-				cmd = "oauthwiz authorize --site " + o.NS.Site
-			}
-			return rec, fmt.Errorf("%w: no token is stored for %s on %s (%s client): run '%s' first", ErrNotAuthorized, o.NS.Integration, o.NS.Site, o.NS.Kind, cmd)
-		}
-		return rec, err
-	}
-	if o.now().Before(rec.Expiry.Add(-30 * time.Second)) {
-		return rec, nil
-	}
-	o.progress("access token expired at %s: refreshing", rec.Expiry.Format(time.RFC3339))
-	secret, err := o.Store.Get(o.NS.ClientSecretKey())
-	if err != nil {
-		return rec, fmt.Errorf("the access token expired and the client secret is not stored (%v): run 'oauthwiz authorize' again", err)
-	}
-	var p authorize.Provider = o.Provider
-	if o.TokenProvider != nil {
-		p = o.TokenProvider
-	}
-	aopts := authorize.Options{Provider: p, Site: o.NS.Site, ClientID: rec.ClientID, ClientSecret: secret, HTTPClient: o.HTTPClient}
-	tok, err := authorize.Refresh(ctx, aopts, rec.RefreshToken)
-	if err != nil {
-		return rec, fmt.Errorf("refreshing the access token: %w", err)
-	}
-	rec.AccessToken, rec.RefreshToken, rec.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
-	if err := secrets.PutJSON(o.Store, o.NS.TokenKey(), rec); err != nil {
-		return rec, err
-	}
-	return rec, nil
+// stored is the authorization the key is created with.
+func (o Options) stored() authorize.Stored {
+	return authorize.Stored{Provider: o.Provider, Store: o.Store, NS: o.NS, HTTPClient: o.HTTPClient, Now: o.Now, Progress: o.Progress}
 }
 
 // Create makes (or reuses) the org's marketplace API key.
 func Create(ctx context.Context, o Options) (*Result, error) {
-	rec, err := FreshToken(ctx, o)
+	rec, err := authorize.FreshToken(ctx, o.stored())
 	if err != nil {
 		return nil, err
 	}

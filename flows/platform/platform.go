@@ -29,8 +29,6 @@ type Platform interface {
 	CheckSite(site string) error
 	// SiteNoun is "site" or "region", for messages and flags.
 	SiteNoun() string
-	// AccountNoun is "org" or "account".
-	AccountNoun() string
 	// DefaultRedirectURI is the platform's usual loopback redirect, or "".
 	DefaultRedirectURI() string
 	// RequestScopes adds what the platform always grants to a request.
@@ -92,7 +90,6 @@ func (Datadog) Title() string       { return "Datadog" }
 func (Datadog) Sites() []string     { return assets.SiteIDs() }
 func (Datadog) DefaultSite() string { return "" }
 func (Datadog) SiteNoun() string    { return "site" }
-func (Datadog) AccountNoun() string { return "org" }
 func (Datadog) CheckSite(site string) error {
 	if _, ok := assets.SiteByID(site); !ok {
 		return fmt.Errorf("unknown site %q: use one of %s", site, strings.Join(assets.SiteIDs(), ", "))
@@ -122,7 +119,6 @@ func (PagerDuty) Title() string                     { return "PagerDuty" }
 func (PagerDuty) Sites() []string                   { return pagerduty.Regions() }
 func (PagerDuty) DefaultSite() string               { return "us" }
 func (PagerDuty) SiteNoun() string                  { return "region" }
-func (PagerDuty) AccountNoun() string               { return "account" }
 func (PagerDuty) CheckSite(region string) error     { return pagerduty.CheckRegion(region) }
 func (PagerDuty) DefaultRedirectURI() string        { return assets.PagerDuty().DefaultRedirectURI }
 func (PagerDuty) RequestScopes(r []string) []string { return pagerduty.RequestScopes(r) }

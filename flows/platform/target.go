@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 )
 
@@ -14,11 +15,8 @@ import (
 // granted, the key (created once, or reused). o.NS says where the secrets
 // are; o.Provider is needed for Datadog's API key.
 func Target(ctx context.Context, pl Platform, o apikey.Options) (scopes.Target, error) {
-	o.TokenProvider = pl
-	if o.AuthorizeCommand == "" {
-		o.AuthorizeCommand = fmt.Sprintf("oauthwiz authorize --provider %s --site %s", pl.Name(), o.NS.Site)
-	}
-	rec, err := apikey.FreshToken(ctx, o)
+	rec, err := authorize.FreshToken(ctx, authorize.Stored{Provider: pl, Store: o.Store, NS: o.NS, HTTPClient: o.HTTPClient, Now: o.Now, Progress: o.Progress,
+		AuthorizeCommand: fmt.Sprintf("oauthwiz authorize --provider %s --site %s", pl.Name(), o.NS.Site)})
 	if err != nil {
 		return scopes.Target{}, err
 	}

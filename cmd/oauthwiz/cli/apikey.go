@@ -8,6 +8,7 @@ import (
 	"fmt"
 
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
 )
 
 // APIKeyOptions is `oauthwiz apikey create`.
@@ -69,7 +70,7 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 	}
 	res, err := apikey.Create(ctx, opts)
 	if err != nil {
-		if errors.Is(err, apikey.ErrNotAuthorized) {
+		if errors.Is(err, authorize.ErrNotAuthorized) {
 			return &UsageError{Msg: err.Error()}
 		}
 		explain(sys.Err, err)

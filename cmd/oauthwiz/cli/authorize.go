@@ -97,8 +97,10 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 		return nil, err
 	}
 	r := &resolved{provider: ws.provider, platform: ws.platform, discovery: ws.discovery, info: ws.info, store: ws.store}
-	if c.Site == "" {
-		c.Site = r.platform.DefaultSite()
+	if c.Site == "" && !r.platform.ClientPerSite() {
+		// One client for every region: refresh, revoke and checks go where
+		// the token was stored.
+		c.Site = firstOr(ws.authorizedSites(c.Kind), r.platform.DefaultSite())
 	}
 	if c.Site == "" {
 		return nil, usagef("no %s: pass --site (one of %s) or set OAUTHWIZ_SITE", r.platform.SiteNoun(), strings.Join(r.platform.Sites(), ", "))
@@ -220,15 +222,6 @@ type AuthorizeJSON struct {
 	// (PagerDuty's always do: the old one is spent).
 	RefreshRotated bool   `json:"refresh_token_rotated,omitempty"`
 	Action         string `json:"action"`
-}
-
-// fmtLifetime shows a token's remaining life the way people say it.
-func fmtLifetime(d time.Duration) string {
-	d = d.Round(time.Minute)
-	if d >= time.Hour && d%time.Hour == 0 {
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	}
-	return d.String()
 }
 
 // anyPort is a loopback URI with port 0: the listener picks a free port and
@@ -371,7 +364,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	out := AuthorizeJSON{
 		Provider: pl.Name(), Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, ScopesRequested: nonNil(res.ScopesRequested),
 		ScopesGranted: nonNil(res.ScopesGranted), ScopesMissing: nonNil(res.ScopesMissing),
-		ExpiresAt: res.Token.Expiry.UTC().Format(time.RFC3339), ExpiresIn: fmtLifetime(res.Token.Expiry.Sub(sys.Now())),
+		ExpiresAt: res.Token.Expiry.UTC().Format(time.RFC3339), ExpiresIn: authorize.Lifetime(res.Token.Expiry.Sub(sys.Now())),
 		AccessToken: secrets.Mask(res.Token.AccessToken), RefreshToken: secrets.Mask(res.Token.RefreshToken), Action: "authorized",
 	}
 	out.APIBase, _ = pl.APIBase(res.Site)
@@ -419,7 +412,7 @@ func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolv
 	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), rec); err != nil {
 		return err
 	}
-	out.Action, out.ExpiresAt, out.ExpiresIn = "refreshed", tok.Expiry.UTC().Format(time.RFC3339), fmtLifetime(tok.Expiry.Sub(sys.Now()))
+	out.Action, out.ExpiresAt, out.ExpiresIn = "refreshed", tok.Expiry.UTC().Format(time.RFC3339), authorize.Lifetime(tok.Expiry.Sub(sys.Now()))
 	out.AccessToken, out.RefreshToken = secrets.Mask(tok.AccessToken), secrets.Mask(tok.RefreshToken)
 	return printAuthorize(sys, o.JSON, out, r.store.Where())
 }

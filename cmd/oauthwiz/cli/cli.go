@@ -353,6 +353,19 @@ func openPlatformWorkspace(ctx context.Context, sys *IO, providerName, sandboxUR
 	return &workspace{provider: p, platform: pl, discovery: d, info: info, name: name, store: store}, nil
 }
 
+// authorizedSites are the sites (or regions) of the platform with a token
+// stored for the integration: where a command without --site should look,
+// since a PagerDuty token is kept under the region its ID token named.
+func (ws *workspace) authorizedSites(kind string) []string {
+	var out []string
+	for _, site := range ws.platform.Sites() {
+		if _, err := ws.store.Get(secrets.Namespace{Integration: ws.name, Site: site, Kind: kind}.TokenKey()); err == nil {
+			out = append(out, site)
+		}
+	}
+	return out
+}
+
 func checkSite(site string) error {
 	if site == "" {
 		return usagef("no site: pass --site (one of %s) or set OAUTHWIZ_SITE", strings.Join(assets.SiteIDs(), ", "))

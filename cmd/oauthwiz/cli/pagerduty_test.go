@@ -68,9 +68,13 @@ func TestPagerDutyCommands(t *testing.T) {
 	if r.Action != "refreshed" || !r.RefreshRotated || r.ExpiresIn != "24h" || r.RefreshToken == a.RefreshToken {
 		t.Fatalf("refresh: %+v", r)
 	}
-	// The rotated refresh token was stored: a second refresh works.
-	if code, _, stderr = h.run("", "authorize", "--provider", "pagerduty", "--site", "eu", "--refresh"); code != 0 {
-		t.Fatalf("second refresh exit %d\n%s", code, stderr)
+	// The rotated refresh token was stored: a second refresh works, and
+	// without --site it goes to the region the token is stored under.
+	if code, stdout, stderr = h.run("", "authorize", "--provider", "pagerduty", "--refresh"); code != 0 || !strings.Contains(stdout, " on eu:") {
+		t.Fatalf("second refresh exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if code, stdout, stderr = h.run("", "scopes", "check", "--provider", "pagerduty", "--scopes", "services.read"); code != 0 || !strings.Contains(stdout, "eu\n") {
+		t.Fatalf("scopes check without --site: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 
 	// Revoking: PagerDuty's revoke endpoint, then the stored tokens removed.
@@ -86,6 +90,9 @@ func TestPagerDutyCommands(t *testing.T) {
 	}
 	if code, _, stderr = h.run("", "scopes", "check", "--provider", "pagerduty", "--site", "eu"); code != 2 || !strings.Contains(stderr, "oauthwiz authorize --provider pagerduty --site eu") {
 		t.Fatalf("scope checks after revoke: %d\n%s", code, stderr)
+	}
+	if code, _, stderr = h.run("", "scopes", "check", "--provider", "pagerduty"); code != 2 || !strings.Contains(stderr, "no region authorized yet and none given") {
+		t.Fatalf("scope checks with nothing authorized: %d\n%s", code, stderr)
 	}
 
 	// The console's one-time credentials JSON: read, and a wrong secret in it

@@ -10,6 +10,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -71,11 +72,11 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	}
 	pl := ws.platform
 	sites := splitList(o.Sites)
-	if len(sites) == 0 && pl.DefaultSite() != "" {
-		sites = []string{pl.DefaultSite()}
+	if len(sites) == 0 {
+		sites = ws.authorizedSites(o.Kind) // every site with a token
 	}
 	if len(sites) == 0 {
-		return usagef("no site: pass --site us1[,eu1…] or set OAUTHWIZ_SITE")
+		return usagef("no %s authorized yet and none given: run 'oauthwiz authorize --provider %s' first, or pass --site (one of %s)", pl.SiteNoun(), pl.Name(), strings.Join(pl.Sites(), ", "))
 	}
 	for _, s := range sites {
 		if err := pl.CheckSite(s); err != nil {
@@ -89,7 +90,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}
 		t, err := platform.Target(ctx, pl, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
 			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
-		if errors.Is(err, apikey.ErrNotAuthorized) {
+		if errors.Is(err, authorize.ErrNotAuthorized) {
 			return &UsageError{Msg: err.Error()}
 		}
 		if err != nil {
