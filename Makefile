@@ -2,7 +2,7 @@
 GO      ?= go
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
-FUZZTIME ?= 5s
+FUZZTIME ?= 3000x
 
 # Fuzz targets: package:Target
 FUZZ := ./flows/manifest:FuzzClients ./flows/readme:FuzzFixReadme ./flows/readme:FuzzFixManifest ./flows/authorize:FuzzParseCallback ./flows/integration:FuzzParseClients ./flows/datadog:FuzzParseMarketplaceKey ./assets:FuzzDiagnose ./flows/authorize:FuzzTokenResponse ./flows/session:FuzzParse ./flows/pagerduty:FuzzRegionOfIDToken
