@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cli/browser"
 	"golang.org/x/term"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -58,13 +57,10 @@ func System(version string) *IO {
 	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd()))
 	return &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive,
-		Getenv:     os.Getenv,
-		Store:      secrets.Default,
-		HTTPClient: &http.Client{Timeout: 30 * time.Second},
-		OpenBrowser: func(u string) error {
-			browser.Stdout, browser.Stderr = io.Discard, io.Discard
-			return browser.OpenURL(u)
-		},
+		Getenv:         os.Getenv,
+		Store:          secrets.Default,
+		HTTPClient:     &http.Client{Timeout: 30 * time.Second},
+		OpenBrowser:    openBrowser,
 		CanOpenBrowser: canOpenBrowser(os.Getenv),
 		Now:            time.Now,
 		Version:        version,
