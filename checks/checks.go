@@ -362,10 +362,13 @@ func lineOfText(b []byte, s string) int {
 
 // Secret-shaped strings: a credential-named key with a long value, a JWT, or
 // a value issued by the oauthwiz sandbox.
-var secretPatterns = []*regexp.Regexp{
-	regexp.MustCompile(`(?i)["']?(client_secret|clientsecret|api_key|apikey|app_key|application_key|access_token|refresh_token|dd_api_key|dd_app_key)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-.~+/]{20,})`),
-	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`),
-	regexp.MustCompile(`ddsbx_(secret|at|rt)_[0-9a-f]{16,}`),
+var secretPatterns = []struct {
+	rule string
+	re   *regexp.Regexp
+}{
+	{"credential-assignment", regexp.MustCompile(`(?i)["']?(client_secret|clientsecret|api_key|apikey|app_key|application_key|access_token|refresh_token|dd_api_key|dd_app_key)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-.~+/]{20,})`)},
+	{"jwt", regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+	{"oauthwiz-sandbox-credential", regexp.MustCompile(`ddsbx_(secret|at|rt)_[0-9a-f]{16,}`)},
 }
 
 var placeholderRE = regexp.MustCompile(`(?i)^(x+|\*+|<.*>|\$\{.*\}|your[_-].*|example.*|placeholder.*|changeme.*|redacted.*)$`)
@@ -416,7 +419,8 @@ func (c *checker) secretRules() {
 type SecretHit struct {
 	Line   int
 	Masked string
-	Known  bool // one of the stored secrets, verbatim
+	Known  bool   // one of the stored secrets, verbatim
+	Rule   string // stored-secret, or the pattern's name
 }
 
 // SecretHits finds the stored secrets (known) and secret-shaped values in a
@@ -429,11 +433,11 @@ func SecretHits(b []byte, known []string) []SecretHit {
 			continue
 		}
 		if i := bytes.Index(b, []byte(k)); i >= 0 {
-			out = append(out, SecretHit{Line: lineOf(i), Masked: secrets.Mask(k), Known: true})
+			out = append(out, SecretHit{Line: lineOf(i), Masked: secrets.Mask(k), Known: true, Rule: "stored-secret"})
 		}
 	}
-	for _, re := range secretPatterns {
-		for _, loc := range re.FindAllSubmatchIndex(b, -1) {
+	for _, p := range secretPatterns {
+		for _, loc := range p.re.FindAllSubmatchIndex(b, -1) {
 			val := string(b[loc[0]:loc[1]])
 			if len(loc) >= 6 && loc[4] >= 0 {
 				val = string(b[loc[4]:loc[5]])
@@ -441,7 +445,7 @@ func SecretHits(b []byte, known []string) []SecretHit {
 					continue
 				}
 			}
-			out = append(out, SecretHit{Line: lineOf(loc[0]), Masked: secrets.Mask(val)})
+			out = append(out, SecretHit{Line: lineOf(loc[0]), Masked: secrets.Mask(val), Rule: p.rule})
 		}
 	}
 	return out

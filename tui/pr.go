@@ -173,7 +173,11 @@ func (m Model) prView(w int) string {
 		p("Branch %s, commit %s, pushed to %s.", r.Branch, short(r.Commit), truncate(r.PushedTo, w-30))
 	case m.pr.plan != nil:
 		r := m.pr.plan
-		p("Branch %s, %d file(s):", r.Branch, len(r.Files))
+		from := ""
+		if r.Base != "" {
+			from = " from " + r.Base
+		}
+		p("Branch %s%s, %d file(s):", r.Branch, from, len(r.Files))
 		for i, f := range r.Files {
 			if i == 6 {
 				p("  … %d more", len(r.Files)-6)
@@ -181,8 +185,11 @@ func (m Model) prView(w int) string {
 			}
 			p("  %s", truncate(f, w-2))
 		}
+		if n := len(r.OtherCommits); n > 0 {
+			p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %d commit(s) of your checked-out branch are not on %s (%s…); the pull request leaves them out.", n, r.Base, r.OtherCommits[0].Subject), w)))
+		}
 		p("The body reports the sites authorized, the scope checks and the checks;")
-		p("every changed file was scanned for secrets.")
+		p("each pushed commit was scanned for secrets.")
 		p("")
 		p("Press y to commit, push and open the pull request.")
 	}
@@ -256,11 +263,11 @@ func (f RealFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	o.GitHub, o.Token = gh, f.GitHubToken
+	o.GitHub, o.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
 	res, err := pullrequest.Run(ctx, o)
 	if err == nil && res.PullRequest != nil {
 		st := f.state()
-		st.PullRequestURL = res.PullRequest.URL
+		st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch
 		f.saveState(st)
 	}
 	return res, err
@@ -278,15 +285,8 @@ func (f RealFlows) prOptions() pullrequest.Options {
 			o.Evidence.Sites = append(o.Evidence.Sites, s)
 		}
 	}
-	if branch, err := pullrequest.CurrentBranch(f.repoRoot()); err == nil && strings.HasSuffix(branch, "-oauth") {
-		o.Branch = branch // after the first pull request, later commits go to it
-	}
+	o.Branch = st.PullRequestBranch // after the first pull request, later commits go to its branch
 	return o
-}
-
-func (f RealFlows) repoRoot() string {
-	root, _ := pullrequest.FindRoot(f.Dir)
-	return root
 }
 
 // Publish implements PRFlows: the sandbox's Publishing tab is automated; for

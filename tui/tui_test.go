@@ -442,7 +442,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	d := sb.Discovery()
 	store := &secrets.Memory{}
 	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("sandbox")); err != nil {
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(clone, "acme")

@@ -38,7 +38,7 @@ func TestKillAndRestart(t *testing.T) {
 	defer sb.Close()
 	work := t.TempDir()
 	clone := filepath.Join(work, "integrations-extras")
-	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("x")); err != nil {
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("x", sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(clone, "acme")

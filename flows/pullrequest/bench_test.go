@@ -34,7 +34,7 @@ func BenchmarkBranchAndCommit(b *testing.B) {
 			n := edit()
 			b.StartTimer()
 			start := time.Now()
-			if _, err := Commit(CommitOptions{Root: root, Dirs: []string{"acme"}, Branch: fmt.Sprintf("gogit-%d", n), Message: "m",
+			if _, err := Commit(CommitOptions{Root: root, Dir: "acme", Branch: fmt.Sprintf("gogit-%d", n), Message: "m",
 				Author: object.Signature{Name: "a", Email: "a@b", When: time.Now()}}); err != nil {
 				b.Fatal(err)
 			}

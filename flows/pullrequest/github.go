@@ -125,23 +125,29 @@ type PR struct {
 }
 
 // OpenOrUpdate updates the open pull request of login:branch, or opens one.
-func (g *GitHub) OpenOrUpdate(ctx context.Context, owner, repo, login, branch, base, title, body string, draft bool) (*PR, error) {
+// An update merges the fresh body into the one on GitHub (MergeBody) and,
+// with keepTitle, leaves the title as it is; the body sent is returned.
+func (g *GitHub) OpenOrUpdate(ctx context.Context, owner, repo, login, branch, base, title, body string, draft, keepTitle bool) (*PR, string, error) {
 	head := login + ":" + branch
 	open, _, err := g.Client.PullRequests.List(ctx, owner, repo, &github.PullRequestListOptions{State: "open", Head: head})
 	if err != nil {
-		return nil, Explain(err)
+		return nil, body, Explain(err)
 	}
 	if len(open) > 0 {
 		pr := open[0]
-		updated, _, err := g.Client.PullRequests.Edit(ctx, owner, repo, pr.GetNumber(), &github.PullRequest{Title: github.String(title), Body: github.String(body)})
-		if err != nil {
-			return nil, Explain(err)
+		edit := &github.PullRequest{Body: github.String(MergeBody(pr.GetBody(), body))}
+		if !keepTitle {
+			edit.Title = github.String(title)
 		}
-		return &PR{Number: updated.GetNumber(), URL: updated.GetHTMLURL(), Action: "updated"}, nil
+		updated, _, err := g.Client.PullRequests.Edit(ctx, owner, repo, pr.GetNumber(), edit)
+		if err != nil {
+			return nil, body, Explain(err)
+		}
+		return &PR{Number: updated.GetNumber(), URL: updated.GetHTMLURL(), Action: "updated"}, edit.GetBody(), nil
 	}
 	pr, _, err := g.Client.PullRequests.Create(ctx, owner, repo, &github.NewPullRequest{Title: github.String(title), Head: github.String(head), Base: github.String(base), Body: github.String(body), Draft: github.Bool(draft)})
 	if err != nil {
-		return nil, Explain(err)
+		return nil, body, Explain(err)
 	}
-	return &PR{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Action: "created"}, nil
+	return &PR{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Action: "created"}, body, nil
 }

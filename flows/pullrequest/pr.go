@@ -12,7 +12,6 @@ import (
 	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
-	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/oauthwiz/oauthwiz/checks"
@@ -25,7 +24,7 @@ type Options struct {
 	BaseRepo       string // owner/name
 	BaseBranch     string // "" → the base repository's default branch
 	Branch         string // "" → <integration>-oauth
-	Title          string // "" → [<Tile title>] Add OAuth client
+	Title          string // "" → [<Tile title>] Add OAuth client (an open PR keeps its own)
 	Draft          bool
 	DryRun         bool // show the diff, the push target and the body; change nothing
 	NoPush         bool // branch and commit only
@@ -33,11 +32,14 @@ type Options struct {
 	ForkRemote     string // a remote of the clone, or a URL: push there instead of the fork GitHub reports
 	CodeOwners     string // for a new integration: the owners to add as "/<integration>/ <owners>" in .github/CODEOWNERS
 	GitHub         *GitHub
-	Token          string // for the HTTPS push; never written anywhere
+	Auth           GitAuth // the token for the push, and where it may go
 	KnownSecrets   []string
 	Evidence       Evidence
 	CheckOptions   checks.Options
 	Author         *object.Signature // nil → the git identity (user.name, user.email)
+	// PlannedTree is the tree of the plan the user saw (Result.Tree of the
+	// dry run): the run stops if the files changed since.
+	PlannedTree string
 	// Rebase is asked when the fork's branch has commits this one lacks; true
 	// puts the change on top of them (RebaseOnto) instead of stopping.
 	Rebase func(branch string) bool
@@ -45,20 +47,85 @@ type Options struct {
 
 // Result of a run.
 type Result struct {
-	Branch      string   `json:"branch"`
-	Commit      string   `json:"commit"`
-	PushedTo    string   `json:"pushed_to"`
-	PullRequest *PR      `json:"pull_request"`
-	Files       []string `json:"files"`
-	Body        string   `json:"-"`
-	Diff        string   `json:"-"`
+	Branch      string       `json:"branch"`
+	Base        string       `json:"base"`
+	Commit      string       `json:"commit"`
+	PushedTo    string       `json:"pushed_to"`
+	PullRequest *PR          `json:"pull_request"`
+	Files       []string     `json:"files"`
+	Commits     []CommitInfo `json:"commits"`
+	// OtherCommits are on the checked-out branch but not pushed.
+	OtherCommits []CommitInfo `json:"other_commits,omitempty"`
+	Checkout     string       `json:"checkout,omitempty"`
+	Tree         string       `json:"-"`
+	Body         string       `json:"-"`
+	Diff         string       `json:"-"`
 }
 
 // Typed stops, so callers can map them to exit codes and advice.
 var (
-	ErrChecksFailed = errors.New("pre-submission checks found errors")
-	ErrSecretInDiff = errors.New("a secret is in the change")
+	ErrChecksFailed   = errors.New("pre-submission checks found errors")
+	ErrSecretInDiff   = errors.New("a secret is in the change")
+	ErrForeignCommits = errors.New("the branch carries changes outside the integration")
 )
+
+// SecretFinding is a secret found in a file that would be pushed: where,
+// which rule, and the value masked.
+type SecretFinding struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Rule   string `json:"rule"`
+	Masked string `json:"masked"`
+	Commit string `json:"commit"`
+}
+
+// BlockedError is a refusal to commit or push, with everything that caused it.
+type BlockedError struct {
+	Reason  string           `json:"reason"` // secrets, checks or foreign-commits
+	Secrets []SecretFinding  `json:"secrets,omitempty"`
+	Checks  []checks.Finding `json:"checks,omitempty"`
+	Foreign []CommitInfo     `json:"commits,omitempty"`
+}
+
+func (e *BlockedError) Unwrap() error {
+	switch e.Reason {
+	case "secrets":
+		return ErrSecretInDiff
+	case "checks":
+		return ErrChecksFailed
+	}
+	return ErrForeignCommits
+}
+
+func (e *BlockedError) Error() string {
+	var b strings.Builder
+	switch e.Reason {
+	case "secrets":
+		fmt.Fprintf(&b, "%v, nothing was committed or pushed: remove it, rotate it, and run again:", ErrSecretInDiff)
+		for _, s := range e.Secrets {
+			fmt.Fprintf(&b, "\n  %s:%d  %s  (%s, commit %s)", s.File, s.Line, s.Masked, s.Rule, short(s.Commit))
+		}
+	case "checks":
+		fmt.Fprintf(&b, "%v (%d): fix them ('oauthwiz fix readme|manifest') or pass --force with a reason for the PR body:", ErrChecksFailed, len(e.Checks))
+		for _, f := range e.Checks {
+			fmt.Fprintf(&b, "\n  %s:%d  %s  %s", f.File, f.Line, f.Rule, f.Message)
+		}
+	default:
+		fmt.Fprintf(&b, "%v; nothing was pushed. A pull request branch holds the integration's folder (and its CODEOWNERS line) only; these commits change other files:", ErrForeignCommits)
+		for _, c := range e.Foreign {
+			fmt.Fprintf(&b, "\n  %s %s: %s", short(c.Hash), c.Subject, strings.Join(c.Files, ", "))
+		}
+		b.WriteString("\nPass --branch with a new name to start a clean branch from the base, or remove those commits from the branch.")
+	}
+	return b.String()
+}
+
+func short(h string) string {
+	if len(h) > 10 {
+		return h[:10]
+	}
+	return h
+}
 
 // Run checks, commits, scans, pushes and opens or updates the pull request.
 func Run(ctx context.Context, o Options) (*Result, error) {
@@ -75,18 +142,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("%s is not an integration folder inside the clone %s", dir, root)
 	}
 	rel = filepath.ToSlash(rel)
-	name := filepath.Base(dir)
 	owner, repo, ok := strings.Cut(o.BaseRepo, "/")
 	if !ok || owner == "" || repo == "" {
 		return nil, fmt.Errorf("--base-repo %q: use owner/name, e.g. DataDog/integrations-extras", o.BaseRepo)
 	}
-
 	branch := o.Branch
 	if branch == "" {
-		branch = name + "-oauth"
+		branch = filepath.Base(dir) + "-oauth"
 	}
-	title := o.Title
+	if err := ValidateBranch(branch); err != nil {
+		return nil, err
+	}
 	tileTitle := readme.TileTitle(dir)
+	title := o.Title
 	if title == "" {
 		title = "[" + tileTitle + "] Add OAuth client"
 	}
@@ -96,55 +164,50 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	copts := CommitOptions{Root: root, Dirs: []string{rel}, Branch: branch, Message: title, Author: *author, DryRun: true}
-	if o.CodeOwners != "" {
-		owners, err := codeOwners(root, rel, o.CodeOwners)
-		if err != nil {
-			return nil, err
-		}
-		if owners != nil {
-			copts.Files = map[string][]byte{".github/CODEOWNERS": owners}
-		}
-	}
+	copts := CommitOptions{Root: root, Dir: rel, BaseBranch: o.BaseBranch, Branch: branch, Message: title, Author: *author,
+		CodeOwners: o.CodeOwners, DryRun: true, PlannedTree: o.PlannedTree}
 	plan, err := Commit(copts)
-	// Nothing new, on the branch already: an earlier run committed and then
-	// failed to push or to open the pull request; carry on from its commit.
-	resume := false
-	if errors.Is(err, ErrNothingToCommit) {
-		if cur, _ := CurrentBranch(root); cur == branch {
-			resume, err = true, nil
-			plan = &CommitResult{Branch: branch, Changes: headChanges(root, []string{rel}, []string{".github/CODEOWNERS"}, o.BaseBranch)}
-		}
-	}
 	if err != nil {
 		return nil, err
 	}
-	// Every change is scanned before anything is written or pushed.
-	var hits []string
-	for _, c := range plan.Changes {
-		for _, h := range checks.SecretHits(c.After, o.KnownSecrets) {
-			hits = append(hits, fmt.Sprintf("%s:%d %s", c.Path, h.Line, h.Masked))
-		}
+	// Every file of every commit that would be pushed is scanned before
+	// anything is written or sent.
+	if err := scan(plan.Commits, o.KnownSecrets); err != nil {
+		return nil, err
 	}
-	if len(hits) > 0 {
-		return nil, fmt.Errorf("%w, nothing was committed or pushed: remove it, rotate it, and run again:\n  %s", ErrSecretInDiff, strings.Join(hits, "\n  "))
-	}
-
 	findings, err := checks.Integration(dir, o.CheckOptions)
 	if err != nil {
 		return nil, err
 	}
-	var errs []string
+	findings = pushedOnly(findings, rel, plan)
+	var errs []checks.Finding
 	for _, f := range findings {
 		if f.Severity == checks.Error {
-			errs = append(errs, fmt.Sprintf("%s %s:%d %s", f.Rule, f.File, f.Line, f.Message))
+			errs = append(errs, f)
 		}
 	}
 	if len(errs) > 0 && o.ForceReason == "" {
-		return nil, fmt.Errorf("%w (%d): fix them ('oauthwiz fix readme|manifest') or pass --force with a reason for the PR body:\n  %s", ErrChecksFailed, len(errs), strings.Join(errs, "\n  "))
+		return nil, &BlockedError{Reason: "checks", Checks: errs}
 	}
 
-	res := &Result{Branch: branch}
+	base := o.BaseBranch
+	if base == "" && !o.DryRun && !o.NoPush && o.GitHub != nil {
+		// The pull request targets the base repository's default branch:
+		// the branch starts from it too.
+		if base, err = o.GitHub.DefaultBranch(ctx, owner, repo); err != nil {
+			return nil, err
+		}
+		if _, guessed, _ := strings.Cut(plan.Base, "/"); guessed != base {
+			copts.BaseBranch = base
+			if plan, err = Commit(copts); err != nil {
+				return nil, err
+			}
+			if err := scan(plan.Commits, o.KnownSecrets); err != nil {
+				return nil, err
+			}
+		}
+	}
+	res := &Result{Branch: branch, Base: plan.Base, Tree: plan.Tree.String(), OtherCommits: plan.Others}
 	ev := o.Evidence
 	ev.Title, ev.Integration, ev.Findings, ev.ForceReason = tileTitle, rel, findings, o.ForceReason
 	var diff strings.Builder
@@ -156,6 +219,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		diff.WriteString(udiff.Unified("a/"+c.Path, "b/"+c.Path, string(c.Before), string(c.After)))
 	}
+	for _, c := range plan.Commits {
+		res.Commits = append(res.Commits, c.CommitInfo)
+	}
 	template, _ := os.ReadFile(filepath.Join(root, ".github", "PULL_REQUEST_TEMPLATE.md"))
 	res.Body, res.Diff = Body(string(template), ev), diff.String()
 	if o.DryRun {
@@ -165,20 +231,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	if resume {
-		head, err := headHash(root)
-		if err != nil {
-			return nil, err
-		}
-		res.Commit = head
-	} else {
-		copts.DryRun = false
-		done, err := Commit(copts)
-		if err != nil {
-			return nil, err
-		}
-		res.Commit = done.Hash.String()
+	copts.BaseBranch, copts.DryRun, copts.PlannedTree = base, false, plan.Tree.String()
+	done, err := Commit(copts)
+	if err != nil {
+		return nil, err
 	}
+	if err := scan(done.Commits, o.KnownSecrets); err != nil {
+		return nil, err // the branch moved between the plan and now
+	}
+	res.Commit, res.Checkout = done.Hash.String(), done.Checkout
 	if o.NoPush {
 		return res, nil
 	}
@@ -202,7 +263,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	// A fork that GitHub is still copying refuses pushes for a moment.
 	for attempt := 0; ; attempt++ {
-		err = Push(ctx, root, target, branch, TokenAuth(o.Token))
+		err = Push(ctx, root, target, branch, o.Auth)
 		if err == nil || errors.Is(err, ErrPushRejected) || attempt == 3 || !strings.Contains(err.Error(), "not found") {
 			break
 		}
@@ -211,23 +272,59 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	if errors.Is(err, ErrPushRejected) && o.Rebase != nil && o.Rebase(branch) {
-		var h plumbing.Hash
-		if h, err = RebaseOnto(ctx, root, target, branch, []string{rel}, title, *author, TokenAuth(o.Token)); err == nil {
-			res.Commit = h.String() + " (rebased on the fork's " + branch + ")"
+		var rebased *RebaseResult
+		if rebased, err = RebaseOnto(ctx, root, target, branch, rel, title, *author, o.Auth); err == nil {
+			if err = scan(rebased.Commits, o.KnownSecrets); err == nil {
+				err = rebased.Push(ctx)
+			}
+			res.Commit = rebased.Hash.String() + " (rebased on the fork's " + branch + ")"
 		}
 	}
 	if err != nil {
 		return res, err
 	}
 	res.PushedTo = redact(target)
-	base := o.BaseBranch
 	if base == "" {
 		if base, err = o.GitHub.DefaultBranch(ctx, owner, repo); err != nil {
 			return res, err
 		}
 	}
-	res.PullRequest, err = o.GitHub.OpenOrUpdate(ctx, owner, repo, login, branch, base, title, res.Body, o.Draft)
+	keepTitle := o.Title == ""
+	res.PullRequest, res.Body, err = o.GitHub.OpenOrUpdate(ctx, owner, repo, login, branch, base, title, res.Body, o.Draft, keepTitle)
 	return res, err
+}
+
+// scan looks for secrets in every file every commit changes.
+func scan(commits []PushedCommit, known []string) error {
+	var hits []SecretFinding
+	for _, c := range commits {
+		for _, ch := range c.Changes {
+			for _, h := range checks.SecretHits(ch.After, known) {
+				hits = append(hits, SecretFinding{File: ch.Path, Line: h.Line, Rule: h.Rule, Masked: h.Masked, Commit: c.Hash})
+			}
+		}
+	}
+	if len(hits) > 0 {
+		return &BlockedError{Reason: "secrets", Secrets: hits}
+	}
+	return nil
+}
+
+// pushedOnly drops the checks' secret findings in files git ignores: they
+// are not pushed, and the scan of what is pushed is the one that counts.
+func pushedOnly(findings []checks.Finding, rel string, plan *CommitResult) []checks.Finding {
+	inTree := map[string]bool{}
+	for _, p := range plan.Folder {
+		inTree[p] = true
+	}
+	out := findings[:0:0]
+	for _, f := range findings {
+		if f.Rule == "secrets/found" && !inTree[rel+"/"+f.File] {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // gitIdentity reads user.name and user.email from the clone, then the user's
@@ -243,158 +340,4 @@ func gitIdentity(root string) (*object.Signature, error) {
 		return nil, errors.New("no git identity: set it with 'git config --global user.name \"Your Name\"' and 'git config --global user.email you@example.com'")
 	}
 	return &object.Signature{Name: name, Email: email, When: time.Now()}, nil
-}
-
-// codeOwners returns .github/CODEOWNERS with a "/<integration>/ <owners>"
-// line added (nil when the integration already has one).
-func codeOwners(root, rel, owners string) ([]byte, error) {
-	p := filepath.Join(root, ".github", "CODEOWNERS")
-	b, err := os.ReadFile(p)
-	if err != nil && !os.IsNotExist(err) {
-		return nil, err
-	}
-	prefix := "/" + rel + "/"
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) > 0 && f[0] == prefix {
-			return nil, nil
-		}
-	}
-	out := string(b)
-	if out != "" && !strings.HasSuffix(out, "\n") {
-		out += "\n"
-	}
-	return []byte(out + prefix + " " + strings.Join(strings.Fields(owners), " ") + "\n"), nil
-}
-
-func headHash(root string) (string, error) {
-	repo, err := git.PlainOpen(root)
-	if err != nil {
-		return "", err
-	}
-	head, err := repo.Head()
-	if err != nil {
-		return "", err
-	}
-	return head.Hash().String(), nil
-}
-
-// headChanges lists what the branch's commits changed under the folders (and
-// in extra paths such as .github/CODEOWNERS) since it left the base branch,
-// so that a run resuming from earlier commits scans them and lists them in
-// the body like new changes (commits made by hand included). Without a base
-// branch to compare with, every file of the folders is listed.
-func headChanges(root string, dirs, extra []string, baseBranch string) []Change {
-	repo, err := git.PlainOpen(root)
-	if err != nil {
-		return nil
-	}
-	head, err := repo.Head()
-	if err != nil {
-		return nil
-	}
-	hc, err := repo.CommitObject(head.Hash())
-	if err != nil {
-		return nil
-	}
-	headTree, err := hc.Tree()
-	if err != nil {
-		return nil
-	}
-	wanted := func(p string) bool {
-		for _, d := range dirs {
-			if strings.HasPrefix(p, d+"/") {
-				return true
-			}
-		}
-		for _, e := range extra {
-			if p == e {
-				return true
-			}
-		}
-		return false
-	}
-	if baseTree := mergeBaseTree(repo, hc, head.Name(), baseBranch); baseTree != nil {
-		diffs, err := object.DiffTree(baseTree, headTree)
-		if err == nil {
-			var out []Change
-			for _, d := range diffs {
-				from, to, err := d.Files()
-				if err != nil {
-					continue
-				}
-				var ch Change
-				switch {
-				case from == nil && to != nil:
-					ch = Change{Path: d.To.Name, Action: "added"}
-				case to == nil && from != nil:
-					ch = Change{Path: d.From.Name, Action: "deleted"}
-				default:
-					ch = Change{Path: d.To.Name, Action: "modified"}
-				}
-				if !wanted(ch.Path) {
-					continue
-				}
-				if from != nil {
-					if text, err := from.Contents(); err == nil {
-						ch.Before = []byte(text)
-					}
-				}
-				if to != nil {
-					if text, err := to.Contents(); err == nil {
-						ch.After = []byte(text)
-					}
-				}
-				out = append(out, ch)
-			}
-			return out
-		}
-	}
-	var out []Change
-	for _, dir := range dirs {
-		sub, err := headTree.Tree(dir)
-		if err != nil {
-			continue
-		}
-		sub.Files().ForEach(func(f *object.File) error {
-			ch := Change{Path: dir + "/" + f.Name, Action: "committed earlier"}
-			if text, err := f.Contents(); err == nil {
-				ch.After = []byte(text)
-			}
-			out = append(out, ch)
-			return nil
-		})
-	}
-	return out
-}
-
-// mergeBaseTree is the tree of the commit where HEAD left the base branch,
-// looked for locally and on the usual remotes; nil when there is none.
-func mergeBaseTree(repo *git.Repository, head *object.Commit, headRef plumbing.ReferenceName, baseBranch string) *object.Tree {
-	candidates := []string{baseBranch}
-	if baseBranch == "" {
-		candidates = []string{"master", "main"}
-	}
-	for _, b := range candidates {
-		for _, name := range []plumbing.ReferenceName{plumbing.NewRemoteReferenceName("upstream", b), plumbing.NewRemoteReferenceName("origin", b), plumbing.NewBranchReferenceName(b)} {
-			if name == headRef {
-				continue
-			}
-			ref, err := repo.Reference(name, true)
-			if err != nil {
-				continue
-			}
-			other, err := repo.CommitObject(ref.Hash())
-			if err != nil {
-				continue
-			}
-			bases, err := head.MergeBase(other)
-			if err != nil || len(bases) == 0 || bases[0].Hash == head.Hash {
-				continue
-			}
-			if t, err := bases[0].Tree(); err == nil {
-				return t
-			}
-		}
-	}
-	return nil
 }

@@ -90,7 +90,11 @@ func newFakeGitHub(t *testing.T, forkPath string, forkExists bool) *fakeGitHub {
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		pr := f.prs[0]
-		pr["body"] = body["body"]
+		for _, k := range []string{"body", "title"} { // GitHub edits only what is sent
+			if v, ok := body[k]; ok {
+				pr[k] = v
+			}
+		}
 		reply(w, 200, pr)
 	})
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -126,6 +130,7 @@ func prRepo(t *testing.T) (root, fork string) {
 	os.WriteFile(filepath.Join(root, ".github", "PULL_REQUEST_TEMPLATE.md"), []byte("### What does this PR do?\n\n### Motivation\n\n### Review checklist\n\n- [ ] Tests\n\n### Additional Notes\n"), 0o644)
 	gitCmd(t, root, "add", "-A")
 	gitCmd(t, root, "commit", "-q", "-m", "template")
+	published(t, root)
 	acme := filepath.Join(root, "acme")
 	os.MkdirAll(filepath.Join(acme, "assets"), 0o755)
 	os.WriteFile(filepath.Join(acme, "README.md"), []byte("# Acme\n\n## Overview\n\nx\n\n## Setup\n\nx\n\n## Uninstallation\n\nUninstalling Acme revokes all authorizations. Disable its keys on the [API Keys page][1].\n\n[1]: /organization-settings/api-keys?filter=Acme\n"), 0o644)
@@ -137,7 +142,7 @@ func prRepo(t *testing.T) (root, fork string) {
 }
 
 func prOptions(root string, gh *GitHub) Options {
-	return Options{IntegrationDir: filepath.Join(root, "acme"), BaseRepo: "DataDog/integrations-extras", GitHub: gh, Token: "gh-canary-token-123456",
+	return Options{IntegrationDir: filepath.Join(root, "acme"), BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: GitAuth{Token: "gh-canary-token-123456"},
 		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}, Evidence: Evidence{Sites: []string{"us1", "eu1"}}}
 }
 
@@ -175,6 +180,12 @@ func TestPullRequestCreatedThenUpdated(t *testing.T) {
 		t.Fatal("the token or the push URL was written into .git/config")
 	}
 
+	// The author edits the pull request on GitHub: a ticked box, a note.
+	fake.mu.Lock()
+	fake.prs[0]["body"] = strings.Replace(body, "- [ ] Tests", "- [x] Tests", 1) + "\nReviewer note: logo is final.\n"
+	fake.prs[0]["title"] = "[Acme] OAuth client, take two"
+	fake.mu.Unlock()
+
 	// A second change: the same PR is updated, not a second one opened.
 	os.WriteFile(filepath.Join(root, "acme", "CHANGELOG.md"), []byte("# CHANGELOG\n\n## 1.0.0\n"), 0o644)
 	o := prOptions(root, gh)
@@ -185,6 +196,15 @@ func TestPullRequestCreatedThenUpdated(t *testing.T) {
 	}
 	if res2.PullRequest.Action != "updated" || res2.PullRequest.Number != 1 || len(fake.prs) != 1 {
 		t.Fatalf("second run: %+v, %d PRs", res2.PullRequest, len(fake.prs))
+	}
+	body = fake.prs[0]["body"].(string)
+	for _, want := range []string{"- [x] Tests", "Reviewer note: logo is final.", "`acme/CHANGELOG.md (added)`", "`acme/README.md (added)`"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("updated body lacks %q:\n%s", want, body)
+		}
+	}
+	if fake.prs[0]["title"] != "[Acme] OAuth client, take two" {
+		t.Errorf("the title the author chose was replaced: %v", fake.prs[0]["title"])
 	}
 }
 
@@ -353,7 +373,7 @@ func TestCodeOwnersAndForkRemoteByName(t *testing.T) {
 	if _, err := RemoteURL(root, "nope"); err == nil || !strings.Contains(err.Error(), "git remote -v") {
 		t.Fatalf("unknown remote: %v", err)
 	}
-	if err := Push(context.Background(), root, url, "acme-oauth", nil); err != nil {
+	if err := Push(context.Background(), root, url, "acme-oauth", GitAuth{}); err != nil {
 		t.Fatal(err)
 	}
 }

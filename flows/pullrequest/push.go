@@ -4,10 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
@@ -22,24 +27,125 @@ var ErrPushRejected = errors.New("push rejected (non-fast-forward)")
 // ErrPushFailed means the push did not reach the fork (network, server).
 var ErrPushFailed = errors.New("the push failed")
 
-// TokenAuth authenticates an HTTPS push with a GitHub token, which is never
-// written into a remote URL or the git config.
-func TokenAuth(token string) transport.AuthMethod {
-	if token == "" {
-		return nil
+// GitAuth carries the GitHub token for git over HTTPS and decides where it
+// may go: only to the host that issued it (github.com, or the host of
+// --github-api-url), only over https (plain http to a loopback address, for
+// tests and the sandbox), and only when that host asks for credentials (a
+// 401 with WWW-Authenticate). The token is never written into a remote URL
+// or the git config.
+type GitAuth struct {
+	Token string
+	// Hosts the token belongs to (host or host:port).
+	Hosts []string
+	// HTTPClient makes the credential-less probe (nil: a 30 s client).
+	HTTPClient *http.Client
+	// Notice is told when the token is held back, and why.
+	Notice func(string)
+}
+
+// NewGitAuth is the auth for a token issued by github.com, or by the GitHub
+// whose API is apiURL (Enterprise, the sandbox's stand-in).
+func NewGitAuth(token, apiURL string) GitAuth {
+	host := "github.com"
+	if apiURL != "" {
+		if u, err := url.Parse(apiURL); err == nil && u.Host != "" {
+			host = strings.TrimPrefix(u.Host, "api.")
+		}
 	}
-	return &githttp.BasicAuth{Username: "x-access-token", Password: token}
+	return GitAuth{Token: token, Hosts: []string{host}}
+}
+
+func (a GitAuth) notice(format string, args ...any) {
+	if a.Notice != nil {
+		a.Notice(fmt.Sprintf(format, args...))
+	}
+}
+
+// method returns the credentials for one git service call to rawURL, or nil
+// when the token must not (or need not) be sent there.
+func (a GitAuth) method(ctx context.Context, rawURL, service string) (transport.AuthMethod, error) {
+	u, err := url.Parse(rawURL)
+	if a.Token == "" || err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil, nil // a local path, file:// or ssh: the token is not for them
+	}
+	if u.User != nil {
+		return nil, nil // credentials written in the URL by the user are git's business
+	}
+	if !a.allowed(u) {
+		a.notice("the GitHub token is not sent to %s: it goes only to %s over https", redact(rawURL), strings.Join(a.Hosts, ", "))
+		return nil, nil
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		a.notice("the GitHub token is not sent to %s: plain http would expose it; use the https URL", redact(rawURL))
+		return nil, nil
+	}
+	challenged, err := a.challenged(ctx, strings.TrimRight(rawURL, "/")+"/info/refs?service="+service)
+	if err != nil || !challenged {
+		return nil, nil // the push itself reports what went wrong
+	}
+	return &githttp.BasicAuth{Username: "x-access-token", Password: a.Token}, nil
+}
+
+func (a GitAuth) allowed(u *url.URL) bool {
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443", "http": "80"}[u.Scheme]
+	}
+	for _, h := range a.Hosts {
+		hh, hp, err := net.SplitHostPort(h)
+		if err != nil {
+			hh, hp = h, map[string]string{"https": "443", "http": "80"}[u.Scheme]
+		}
+		if strings.EqualFold(hh, u.Hostname()) && hp == port {
+			return true
+		}
+	}
+	return false
+}
+
+// challenged asks, without credentials and without following redirects,
+// whether the server wants them.
+func (a GitAuth) challenged(ctx context.Context, probe string) (bool, error) {
+	c := a.HTTPClient
+	if c == nil {
+		c = &http.Client{Timeout: 30 * time.Second}
+	}
+	noRedirect := *c
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, probe, nil)
+	if err != nil {
+		return false, err
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		return false, err
+	}
+	io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusUnauthorized && resp.Header.Get("WWW-Authenticate") != "", nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Push pushes a branch to a URL (the fork) through an in-memory remote.
-func Push(ctx context.Context, root, url, branch string, auth transport.AuthMethod) error {
+func Push(ctx context.Context, root, url, branch string, auth GitAuth) error {
 	repo, err := git.PlainOpen(root)
+	if err != nil {
+		return err
+	}
+	method, err := auth.method(ctx, url, "git-receive-pack")
 	if err != nil {
 		return err
 	}
 	rem := git.NewRemote(repo.Storer, &config.RemoteConfig{Name: "oauthwiz-fork", URLs: []string{url}})
 	spec := config.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch)
-	err = rem.PushContext(ctx, &git.PushOptions{RemoteName: "oauthwiz-fork", RefSpecs: []config.RefSpec{spec}, Auth: auth})
+	err = rem.PushContext(ctx, &git.PushOptions{RemoteName: "oauthwiz-fork", RefSpecs: []config.RefSpec{spec}, Auth: method})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
@@ -48,7 +154,11 @@ func Push(ctx context.Context, root, url, branch string, auth transport.AuthMeth
 	case strings.Contains(err.Error(), "protected branch") || strings.Contains(err.Error(), "GH006"):
 		return fmt.Errorf("%w: %s is a protected branch on the fork: push to another --branch", ErrPushRejected, branch)
 	case strings.Contains(err.Error(), "authentication required") || strings.Contains(err.Error(), "403"):
-		return fmt.Errorf("the fork refused the push: the token needs the repo (or public_repo) scope and write access to %s: %w", redact(url), err)
+		why := "the token needs the repo (or public_repo) scope and write access to " + redact(url)
+		if method == nil && auth.Token != "" {
+			why = "the GitHub token was held back for " + redact(url) + " (it goes only to " + strings.Join(auth.Hosts, ", ") + " over https): push to your fork on that host, or pass --github-api-url for GitHub Enterprise"
+		}
+		return fmt.Errorf("the fork refused the push: %s: %w", why, err)
 	}
 	return fmt.Errorf("%w: pushing %s to %s: %w", ErrPushFailed, branch, redact(url), err)
 }
@@ -83,8 +193,12 @@ func RemoteURL(root, nameOrURL string) (string, error) {
 
 // Clone clones one branch of the fork into dir, depth commits deep (0: all):
 // one is enough to commit an integration and push it.
-func Clone(ctx context.Context, url, dir, branch string, depth int, auth transport.AuthMethod) error {
-	opts := &git.CloneOptions{URL: url, Depth: depth, SingleBranch: true, Auth: auth, Tags: git.NoTags}
+func Clone(ctx context.Context, url, dir, branch string, depth int, auth GitAuth) error {
+	method, err := auth.method(ctx, url, "git-upload-pack")
+	if err != nil {
+		return err
+	}
+	opts := &git.CloneOptions{URL: url, Depth: depth, SingleBranch: true, Auth: method, Tags: git.NoTags}
 	if branch != "" {
 		opts.ReferenceName = plumbing.NewBranchReferenceName(branch)
 	}

@@ -23,7 +23,7 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	}
 	defer sb.Close()
 	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, TokenAuth("sandbox")); err != nil {
+	if err := Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(clone, ".github", "PULL_REQUEST_TEMPLATE.md")); err != nil || !strings.Contains(string(b), "What does this PR do?") {
@@ -36,7 +36,7 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	os.WriteFile(filepath.Join(acme, "assets", "oauth_clients.json"), []byte(`{"integration": {"redirect_uris": ["https://acme.example/cb"], "scopes": ["api_keys_write"], "onboarding_url": "https://acme.example/on", "client_role": "integration"}}`), 0o644)
 	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
 	gh.Wait = func(context.Context, time.Duration) error { return nil }
-	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Token: "sandbox-token",
+	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()),
 		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}})
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +47,7 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	}
 	// The fork has the branch: clone it back and look.
 	back := t.TempDir()
-	if err := Clone(context.Background(), sb.GitHubURL()+"/"+sandbox.GitHubLogin+"/integrations-extras.git", back, "acme-oauth", 0, TokenAuth("sandbox")); err != nil {
+	if err := Clone(context.Background(), sb.GitHubURL()+"/"+sandbox.GitHubLogin+"/integrations-extras.git", back, "acme-oauth", 0, NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(back, ".github", "CODEOWNERS")); err != nil || !strings.Contains(string(b), "/acme/ support@acme.example") {

@@ -25,6 +25,9 @@ type State struct {
 	Clients map[string]ClientRecord `json:"clients,omitempty"`
 	// PullRequestURL is the pull request 'oauthwiz pr' opened or updated.
 	PullRequestURL string `json:"pull_request_url,omitempty"`
+	// PullRequestBranch is the branch it was pushed from: later commits
+	// (the published app_uuid) go to it.
+	PullRequestBranch string `json:"pull_request_branch,omitempty"`
 	// PublishedTests are the re-tests with the published client, per site.
 	PublishedTests map[string]time.Time `json:"published_tests,omitempty"`
 }

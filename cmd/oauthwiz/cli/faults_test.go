@@ -151,7 +151,7 @@ func TestFaultsOnManifestImportAndGitHub(t *testing.T) {
 			t.Setenv("HOME", home)
 			h.env["GH_TOKEN"] = "sandbox-token"
 			clone := filepath.Join(t.TempDir(), "integrations-extras")
-			if err := pullrequest.Clone(context.Background(), h.sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("x")); err != nil {
+			if err := pullrequest.Clone(context.Background(), h.sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("x", h.sb.GitHubURL())); err != nil {
 				t.Fatal(err)
 			}
 			h.dir = filepath.Join(clone, "acme")

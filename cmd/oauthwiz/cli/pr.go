@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -130,16 +131,21 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		}
 	}
 
+	if st.PullRequestBranch != "" && popts.Branch == "" {
+		popts.Branch = st.PullRequestBranch // later commits go to the pull request's branch
+	}
+
 	// First the plan: what would be committed, where, with which body.
 	plan := popts
 	plan.DryRun = true
 	res, err := pullrequest.Run(ctx, plan)
 	if err != nil {
-		return prError(err)
+		return prError(sys, o.JSON, err)
 	}
 	if o.DryRun || (!o.Yes && !o.JSON) {
-		fmt.Fprint(sys.Out, res.Diff)
-		fmt.Fprintf(sys.Out, "\nBranch %s, pushed to %s\n\nPull request body:\n\n%s\n", res.Branch, res.PushedTo, res.Body)
+		printPlan(sys.Out, res)
+	} else {
+		warnOthers(sys.Err, res)
 	}
 	if o.DryRun {
 		return nil
@@ -160,15 +166,19 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		if popts.GitHub, err = pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token); err != nil {
 			return &UsageError{Msg: err.Error()}
 		}
-		popts.Token = token
+		popts.Auth = gitAuth(sys, token, o.GitHubAPIURL)
 	}
+	popts.PlannedTree = res.Tree // exactly what was shown, or nothing
 	res, err = pullrequest.Run(ctx, popts)
 	if err != nil {
-		return prError(err)
+		return prError(sys, o.JSON, err)
+	}
+	if res.Checkout != "" {
+		fmt.Fprintln(sys.Err, strings.ToUpper(res.Checkout[:1])+res.Checkout[1:]+".")
 	}
 	if res.PullRequest != nil {
 		if st, err := session.Load(secrets.StateDir(), name); err == nil {
-			st.PullRequestURL = res.PullRequest.URL
+			st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch
 			if err := session.Save(secrets.StateDir(), st); err != nil {
 				fmt.Fprintln(sys.Err, "warning: the pull request link could not be saved:", err)
 			}
@@ -194,10 +204,52 @@ func short(h string) string {
 	return h
 }
 
-func prError(err error) error {
+// printPlan shows what pr would push: the base, the branch, the commits,
+// the commits that stay behind, the diff and the body.
+func printPlan(w io.Writer, res *pullrequest.Result) {
+	fmt.Fprint(w, res.Diff)
+	fmt.Fprintf(w, "\nBranch %s from %s, pushed to %s\n", res.Branch, res.Base, res.PushedTo)
+	fmt.Fprintf(w, "Commits to push (%d):\n", len(res.Commits))
+	for _, c := range res.Commits {
+		fmt.Fprintf(w, "  %s %s (%d files)\n", short(c.Hash), c.Subject, len(c.Files))
+	}
+	warnOthers(w, res)
+	fmt.Fprintf(w, "\nPull request body:\n\n%s\n", res.Body)
+}
+
+// warnOthers names the checked-out branch's commits that are not pushed.
+func warnOthers(w io.Writer, res *pullrequest.Result) {
+	if len(res.OtherCommits) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "Not pushed: your checked-out branch has %d commit(s) that are not on %s; the pull request branch leaves them out:\n", len(res.OtherCommits), res.Base)
+	for _, c := range res.OtherCommits {
+		fmt.Fprintf(w, "  %s %s (%s)\n", short(c.Hash), c.Subject, strings.Join(c.Files, ", "))
+	}
+}
+
+// gitAuth is the token for git over HTTPS, held to the GitHub host that
+// issued it.
+func gitAuth(sys *IO, token, apiURL string) pullrequest.GitAuth {
+	a := pullrequest.NewGitAuth(token, apiURL)
+	a.HTTPClient = sys.HTTPClient
+	a.Notice = func(s string) { fmt.Fprintln(sys.Err, "note:", s) }
+	return a
+}
+
+// prError maps a pull request error to the exit code and, for a refusal,
+// prints why: the files, lines (values masked) and rules on stderr, and with
+// --json a {"blocked": …} document on stdout.
+func prError(sys *IO, asJSON bool, err error) error {
+	var blocked *pullrequest.BlockedError
+	if errors.As(err, &blocked) {
+		fmt.Fprintln(sys.Err, "oauthwiz: "+blocked.Error())
+		if asJSON {
+			json.NewEncoder(sys.Out).Encode(map[string]any{"blocked": blocked})
+		}
+		return &ProblemsError{Msg: blocked.Error()}
+	}
 	switch {
-	case errors.Is(err, pullrequest.ErrChecksFailed), errors.Is(err, pullrequest.ErrSecretInDiff):
-		return &ProblemsError{Msg: err.Error()}
 	case errors.Is(err, pullrequest.ErrNothingToCommit):
 		return &UsageError{Msg: err.Error()}
 	case errors.Is(err, pullrequest.ErrPushRejected), errors.Is(err, pullrequest.ErrPushFailed):
@@ -275,7 +327,7 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 		}
 	}
 	fmt.Fprintf(sys.Err, "Cloning %s (%s, shallow) into %s…\n", o.BaseRepo+" fork", base, o.CloneInto)
-	if err := pullrequest.Clone(ctx, url, o.CloneInto, base, 1, pullrequest.TokenAuth(token)); err != nil {
+	if err := pullrequest.Clone(ctx, url, o.CloneInto, base, 1, gitAuth(sys, token, o.GitHubAPIURL)); err != nil {
 		return "", &RemoteError{Err: err}
 	}
 	dst := filepath.Join(o.CloneInto, filepath.Base(src))

@@ -77,8 +77,11 @@ func integrationRepo(t *testing.T) (root, dir, fork string) {
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte(strings.Replace(fixReadme, "### Uninstallation\n\nRemove the tile.", "## Uninstallation\n\nUninstalling Acme revokes all authorizations; disable its keys on the API Keys page.", 1)), 0o644)
 	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(strings.Replace(fixManifest, `"support": "README.md#Support",`, `"support": "README.md#Support", "uninstallation": "README.md#Uninstallation",`, 1)), 0o644)
 	os.WriteFile(filepath.Join(dir, "assets", "oauth_clients.json"), []byte(fixClients), 0o644)
+	// The fork has the base; the clone tracks it as origin.
 	fork = t.TempDir()
-	git(t, fork, "init", "-q", "--bare")
+	git(t, fork, "clone", "-q", "--bare", root, ".")
+	git(t, root, "remote", "add", "origin", fork)
+	git(t, root, "fetch", "-q", "origin")
 	return root, dir, fork
 }
 
@@ -119,6 +122,55 @@ func TestPRCommand(t *testing.T) {
 	}
 	if strings.Contains(stdout+stderr, "gh-token-from-the-keyring") {
 		t.Fatal("the token is printed")
+	}
+}
+
+// A refusal says why: the secret's file, line, rule and masked value on
+// stderr, and with --json a "blocked" document on stdout; exit 1. An
+// unpushed commit of the checked-out branch is named, and not pushed.
+func TestPRRefusalSaysWhy(t *testing.T) {
+	root, dir, fork := integrationRepo(t)
+	gh, prs := fakeGitHub(t, fork)
+	store := &secrets.Memory{}
+	store.Set("github/token", "gh-token-from-the-keyring")
+	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
+	os.WriteFile(filepath.Join(root, "notes.txt"), []byte("draft\n"), 0o644)
+	git(t, root, "add", "notes.txt")
+	git(t, root, "commit", "-q", "-m", "my local notes")
+	os.WriteFile(filepath.Join(dir, "config.yaml"), []byte("name: acme\nclient_secret: Zx9canarySecretValue0042abcd\n"), 0o644)
+
+	code, stdout, stderr := runCLI(t, "", false, store, "pr", dir, "--yes", "--json", "--github-api-url", gh.URL)
+	var doc struct {
+		Blocked struct {
+			Reason  string
+			Secrets []struct {
+				File, Rule, Masked string
+				Line               int
+			}
+		}
+	}
+	if code != 1 || json.Unmarshal([]byte(stdout), &doc) != nil || doc.Blocked.Reason != "secrets" || len(doc.Blocked.Secrets) != 1 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	hit := doc.Blocked.Secrets[0]
+	if hit.File != "acme/config.yaml" || hit.Line != 2 || hit.Rule != "credential-assignment" || hit.Masked != "Zx9c…abcd" {
+		t.Fatalf("finding %+v", hit)
+	}
+	if !strings.Contains(stderr, "acme/config.yaml:2") || !strings.Contains(stderr, "Zx9c…abcd") || strings.Contains(stdout+stderr, "canarySecretValue") || *prs != 0 {
+		t.Fatalf("stderr:\n%s", stderr)
+	}
+
+	os.Remove(filepath.Join(dir, "config.yaml"))
+	code, stdout, stderr = runCLI(t, "", false, store, "pr", dir, "--dry-run")
+	if code != 0 || !strings.Contains(stdout, "Not pushed: your checked-out branch has 1 commit(s) that are not on origin/master") || !strings.Contains(stdout, "my local notes (notes.txt)") {
+		t.Fatalf("dry run: %d\n%s\n%s", code, stdout, stderr)
+	}
+	code, _, stderr = runCLI(t, "", false, store, "pr", dir, "--yes", "--github-api-url", gh.URL)
+	if code != 0 || *prs != 1 {
+		t.Fatalf("pr: %d %s", code, stderr)
+	}
+	if files := git(t, fork, "ls-tree", "-r", "--name-only", "acme-oauth"); strings.Contains(files, "notes.txt") {
+		t.Fatalf("the unpushed local commit reached the fork:\n%s", files)
 	}
 }
 

@@ -146,12 +146,11 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		}
 		out.AppUUIDWritten = true
 		if !o.NoPush {
-			root, err := pullrequest.FindRoot(ws.info.Dir)
-			if err != nil {
+			if _, err := pullrequest.FindRoot(ws.info.Dir); err != nil {
 				return &UsageError{Msg: err.Error()}
 			}
-			branch, _ := pullrequest.CurrentBranch(root)
-			fmt.Fprintf(sys.Err, "Pushing the app_uuid commit to the pull request (branch %s):\n", branch)
+			branch := st.PullRequestBranch // "" → the default, <integration>-oauth
+			fmt.Fprintf(sys.Err, "Pushing the app_uuid commit to the pull request (branch %s):\n", orWord(branch, "the default"))
 			quiet := *sys
 			quiet.Out = sys.Err // the result document stays the only thing on stdout
 			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL, Sandbox: o.Sandbox}); err != nil {

@@ -183,7 +183,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	c, _ := sb.Client("us1", "test")
 	// A clone of the sandbox's integrations-extras, as a partner's fork clone.
 	clone := filepath.Join(dir, "integrations-extras")
-	if err := pullrequest.Clone(ctx, sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.TokenAuth("sandbox")); err != nil {
+	if err := pullrequest.Clone(ctx, sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
 		return err
 	}
 	folder := filepath.Join(clone, "acme")
