@@ -181,9 +181,7 @@ func PlanFixes(dir string) ([]*readme.FileEdit, error) {
 
 // SaveCase implements Flows.
 func (f RealFlows) SaveCase(c integration.Case) error {
-	st := f.state()
-	st.Case = string(c)
-	return f.saveState(st)
+	return f.updateState(func(st *session.State) { st.Case = string(c) })
 }
 
 // LoadResume reads an earlier run's progress for the wizard to resume.

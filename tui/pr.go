@@ -16,6 +16,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // PublishResult is what the publish step did.
@@ -266,9 +267,7 @@ func (f RealFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
 	o.GitHub, o.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
 	res, err := pullrequest.Run(ctx, o)
 	if err == nil && res.PullRequest != nil {
-		st := f.state()
-		st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch
-		f.saveState(st)
+		f.updateState(func(st *session.State) { st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch })
 	}
 	return res, err
 }
@@ -327,12 +326,7 @@ func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(s
 			continue
 		}
 		out.Retests[s] = "authorized as " + res.Org
-		st := f.state()
-		if st.PublishedTests == nil {
-			st.PublishedTests = map[string]time.Time{}
-		}
-		st.PublishedTests[s] = time.Now().UTC()
-		f.saveState(st)
+		f.updateState(func(st *session.State) { st.SetPublishedTest(s, time.Now().UTC()) })
 	}
 	return out, nil
 }

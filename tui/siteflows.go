@@ -54,11 +54,12 @@ func (f RealFlows) state() session.State {
 	return st
 }
 
-func (f RealFlows) saveState(st session.State) error {
+// updateState changes the saved state (nothing to save without a folder).
+func (f RealFlows) updateState(change func(*session.State)) error {
 	if f.StateDir == "" {
 		return nil
 	}
-	return session.Save(f.StateDir, st)
+	return session.Update(f.StateDir, f.Integration, func(s *session.State) error { change(s); return nil })
 }
 
 // clientFor is the client ID in use on a site: imported, authorized, or the
@@ -149,12 +150,9 @@ func (f RealFlows) ImportManifest(ctx context.Context, from, to string) (string,
 	if err := f.Store.Set(f.ns(to).ClientSecretKey(), imp.ClientSecret); err != nil {
 		return "", err
 	}
-	st := f.state()
-	if st.Clients == nil {
-		st.Clients = map[string]session.ClientRecord{}
-	}
-	st.Clients[session.ClientKey(to, f.Kind)] = session.ClientRecord{ClientID: imp.ClientID, ImportedAt: time.Now().UTC()}
-	return imp.ClientID, f.saveState(st)
+	return imp.ClientID, f.updateState(func(st *session.State) {
+		st.SetClient(to, f.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: time.Now().UTC()})
+	})
 }
 
 // AuthorizeSite implements SiteFlows.
@@ -178,11 +176,9 @@ func (f RealFlows) CheckScopes(ctx context.Context, sites []string, onResult fun
 		targets = append(targets, t)
 	}
 	rep := scopes.Run(ctx, scopes.Options{Targets: targets, OnResult: onResult})
-	st := f.state()
 	ev := &session.ScopeEvidence{RunID: rep.RunID, At: time.Now().UTC()}
 	for _, r := range rep.Results {
 		ev.Results = append(ev.Results, session.ScopeResult{Site: r.Site, Scope: r.Scope, Probe: r.Probe, Status: r.Status, HTTPStatus: r.HTTPStatus, Endpoint: r.Endpoint, RequestID: r.RequestID})
 	}
-	st.ScopeChecks = ev
-	return rep, f.saveState(st)
+	return rep, f.updateState(func(st *session.State) { st.ScopeChecks = ev })
 }

@@ -53,46 +53,7 @@ func TestKillAndRestart(t *testing.T) {
 		"OAUTHWIZ_KEYRING=file", "GH_TOKEN=sandbox", "DISPLAY=", "BROWSER=")
 	export := filepath.Join(work, "us1.json")
 
-	// run starts the binary; a goroutine plays the browser for the URLs it
-	// prints. kill > 0 sends SIGKILL after that long.
-	run := func(args []string, kill time.Duration) (int, string) {
-		cmd := exec.Command(bin, args...)
-		cmd.Dir, cmd.Env = dir, env
-		stderr, _ := cmd.StderrPipe()
-		var out strings.Builder
-		var mu sync.Mutex
-		cmd.Stdout = &lockedWriter{b: &out, mu: &mu}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan struct{})
-		go func() {
-			sc := bufio.NewScanner(stderr)
-			sc.Buffer(make([]byte, 1<<16), 1<<16)
-			for sc.Scan() {
-				line := sc.Text()
-				mu.Lock()
-				out.WriteString(line + "\n")
-				mu.Unlock()
-				if l := strings.TrimSpace(line); strings.HasPrefix(l, "http://127.0.0.1") && strings.Contains(l, "/oauth2/v1/authorize?") {
-					go sandbox.Browse(l)
-				}
-			}
-			close(done)
-		}()
-		if kill > 0 {
-			time.AfterFunc(kill, func() { cmd.Process.Signal(syscall.SIGKILL) })
-		}
-		err := cmd.Wait()
-		<-done
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		return code, out.String()
-	}
+	run := func(args []string, kill time.Duration) (int, string) { return runBinary(t, bin, dir, env, args, kill) }
 
 	steps := []struct {
 		args  []string
@@ -157,6 +118,48 @@ func TestKillAndRestart(t *testing.T) {
 			t.Fatalf("half-written files left: %v", matches)
 		}
 	}
+}
+
+// runBinary starts the binary in dir with env; a goroutine plays the
+// browser for the authorize URLs it prints. kill > 0 sends SIGKILL after
+// that long. It returns the exit code and what was printed (both streams).
+func runBinary(t *testing.T, bin, dir string, env, args []string, kill time.Duration) (int, string) {
+	cmd := exec.Command(bin, args...)
+	cmd.Dir, cmd.Env = dir, env
+	stderr, _ := cmd.StderrPipe()
+	var out strings.Builder
+	var mu sync.Mutex
+	cmd.Stdout = &lockedWriter{b: &out, mu: &mu}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 1<<16), 1<<16)
+		for sc.Scan() {
+			line := sc.Text()
+			mu.Lock()
+			out.WriteString(line + "\n")
+			mu.Unlock()
+			if l := strings.TrimSpace(line); strings.HasPrefix(l, "http://127.0.0.1") && strings.Contains(l, "/oauth2/v1/authorize?") {
+				go sandbox.Browse(l)
+			}
+		}
+		close(done)
+	}()
+	if kill > 0 {
+		time.AfterFunc(kill, func() { cmd.Process.Signal(syscall.SIGKILL) })
+	}
+	err := cmd.Wait()
+	<-done
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return code, out.String()
 }
 
 type lockedWriter struct {

@@ -100,19 +100,21 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 			out.Sites = append(out.Sites, site)
 		}
 	}
-	if st.Clients == nil {
-		st.Clients = map[string]session.ClientRecord{}
-	}
 	for _, site := range out.Sites {
 		ns := secrets.Namespace{Integration: o.Integration, Site: site, Kind: "published"}
 		if err := o.Store.Set(ns.ClientSecretKey(), secret); err != nil {
 			return nil, fmt.Errorf("storing the published client secret: %w", err)
 		}
-		st.Clients[session.ClientKey(site, "published")] = session.ClientRecord{ClientID: out.ClientID}
 	}
 	out.MaskedSecret = secrets.Mask(secret)
-	st.PublishedAppUUID, st.Case = out.AppUUID, string(o.Case)
-	if err := session.Save(o.StateDir, st); err != nil {
+	err = session.Update(o.StateDir, o.Integration, func(st *session.State) error {
+		for _, site := range out.Sites {
+			st.SetClient(site, "published", session.ClientRecord{ClientID: out.ClientID})
+		}
+		st.PublishedAppUUID, st.Case = out.AppUUID, string(o.Case)
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	switch {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -96,21 +95,15 @@ func (k Keyring) Delete(key string) error {
 
 func (k Keyring) Where() string { return "the OS keyring (service " + k.Service + ")" }
 
-// File stores secrets as JSON in one file of mode 0600, written atomically.
+// File stores secrets as JSON in one file of mode 0600. Every change is a
+// read-modify-write under a lock that holds across processes, written
+// atomically: six commands storing six API keys at once keep all six.
 type File struct {
 	Path string
-	mu   sync.Mutex
 }
 
-func (f *File) read() (map[string]string, error) {
+func (f *File) parse(b []byte) (map[string]string, error) {
 	m := map[string]string{}
-	b, err := os.ReadFile(f.Path)
-	if errors.Is(err, os.ErrNotExist) {
-		return m, nil
-	}
-	if err != nil {
-		return nil, err
-	}
 	if len(b) == 0 {
 		return m, nil
 	}
@@ -120,26 +113,26 @@ func (f *File) read() (map[string]string, error) {
 	return m, nil
 }
 
-func (f *File) write(m map[string]string) error {
+// update applies change to the stored map under the lock.
+func (f *File) update(change func(m map[string]string) bool) error {
 	if err := os.MkdirAll(filepath.Dir(f.Path), 0o700); err != nil {
 		return err
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	b, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
-		return err
-	}
-	return atomic.WriteFile(f.Path, b, 0o600)
+	return atomic.Update(f.Path, 0o600, func(old []byte) ([]byte, error) {
+		m, err := f.parse(old)
+		if err != nil || !change(m) {
+			return nil, err
+		}
+		return json.MarshalIndent(m, "", "  ")
+	})
 }
 
 func (f *File) Get(key string) (string, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m, err := f.read()
+	b, err := os.ReadFile(f.Path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	m, err := f.parse(b)
 	if err != nil {
 		return "", err
 	}
@@ -151,28 +144,17 @@ func (f *File) Get(key string) (string, error) {
 }
 
 func (f *File) Set(key, value string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m, err := f.read()
-	if err != nil {
-		return err
-	}
-	m[key] = value
-	return f.write(m)
+	return f.update(func(m map[string]string) bool { m[key] = value; return true })
 }
 
 func (f *File) Delete(key string) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	m, err := f.read()
-	if err != nil {
-		return err
-	}
-	if _, ok := m[key]; !ok {
-		return nil
-	}
-	delete(m, key)
-	return f.write(m)
+	return f.update(func(m map[string]string) bool {
+		if _, ok := m[key]; !ok {
+			return false
+		}
+		delete(m, key)
+		return true
+	})
 }
 
 func (f *File) Where() string { return f.Path + " (mode 0600)" }

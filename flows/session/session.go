@@ -98,15 +98,44 @@ func Parse(b []byte, integration string) (State, error) {
 	return s, nil
 }
 
-// Save writes an integration's state atomically.
-func Save(stateDir string, s State) error {
-	p := Path(stateDir, s.Integration)
+// Update changes an integration's state under a lock that holds across
+// processes: it reads the state as it is now, applies change, and writes
+// it atomically, so that two commands recording different things (a scope
+// run, an imported client) both keep theirs. An unreadable file is an error
+// rather than a blank state that would overwrite it.
+func Update(stateDir, integration string, change func(*State) error) error {
+	p := Path(stateDir, integration)
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
-		return err
+	return atomic.Update(p, 0o600, func(old []byte) ([]byte, error) {
+		s := State{Integration: integration}
+		if len(old) > 0 {
+			var err error
+			if s, err = Parse(old, integration); err != nil {
+				return nil, fmt.Errorf("%s %v: move it aside; oauthwiz starts a new one", p, err)
+			}
+		}
+		if err := change(&s); err != nil {
+			return nil, err
+		}
+		b, err := json.MarshalIndent(s, "", "  ")
+		return append(b, '\n'), err
+	})
+}
+
+// SetClient records the client in use on a site for a kind.
+func (s *State) SetClient(site, kind string, rec ClientRecord) {
+	if s.Clients == nil {
+		s.Clients = map[string]ClientRecord{}
 	}
-	return atomic.WriteFile(p, append(b, '\n'), 0o600)
+	s.Clients[ClientKey(site, kind)] = rec
+}
+
+// SetPublishedTest records a re-test with the published client.
+func (s *State) SetPublishedTest(site string, at time.Time) {
+	if s.PublishedTests == nil {
+		s.PublishedTests = map[string]time.Time{}
+	}
+	s.PublishedTests[site] = at
 }

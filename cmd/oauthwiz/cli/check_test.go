@@ -112,7 +112,10 @@ func TestCheckUsesTheRecordedAppUUID(t *testing.T) {
 	dir := integrationDir(t)
 	state := t.TempDir()
 	t.Setenv("OAUTHWIZ_STATE_DIR", state)
-	if err := session.Save(state, session.State{Integration: "acme", Case: "new", PublishedAppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"}); err != nil {
+	if err := session.Update(state, "acme", func(st *session.State) error {
+		st.Case, st.PublishedAppUUID = "new", "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
 	code, stdout, _ := runCLI(t, "", false, &secrets.Memory{}, "check", dir)

@@ -219,15 +219,11 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if err := store.Set(ns.ClientSecretKey(), secret); err != nil {
 		return fmt.Errorf("storing the new client secret: %w", err)
 	}
-	st, err := session.Load(secrets.StateDir(), name)
+	err = session.Update(secrets.StateDir(), name, func(st *session.State) error {
+		st.SetClient(o.Site, o.Kind, session.ClientRecord{ClientID: id, ImportedAt: sys.Now().UTC()})
+		return nil
+	})
 	if err != nil {
-		return err
-	}
-	if st.Clients == nil {
-		st.Clients = map[string]session.ClientRecord{}
-	}
-	st.Clients[session.ClientKey(o.Site, o.Kind)] = session.ClientRecord{ClientID: id, ImportedAt: sys.Now().UTC()}
-	if err := session.Save(secrets.StateDir(), st); err != nil {
 		return err
 	}
 	out := ImportJSON{Site: o.Site, ClientID: id, ClientSecret: secrets.Mask(secret), Imported: how}

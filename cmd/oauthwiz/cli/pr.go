@@ -177,11 +177,12 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		fmt.Fprintln(sys.Err, strings.ToUpper(res.Checkout[:1])+res.Checkout[1:]+".")
 	}
 	if res.PullRequest != nil {
-		if st, err := session.Load(secrets.StateDir(), name); err == nil {
+		err := session.Update(secrets.StateDir(), name, func(st *session.State) error {
 			st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch
-			if err := session.Save(secrets.StateDir(), st); err != nil {
-				fmt.Fprintln(sys.Err, "warning: the pull request link could not be saved:", err)
-			}
+			return nil
+		})
+		if err != nil {
+			fmt.Fprintln(sys.Err, "warning: the pull request link could not be saved:", err)
 		}
 	}
 	if o.JSON {

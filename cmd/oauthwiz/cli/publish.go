@@ -184,12 +184,12 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 			var a AuthorizeJSON
 			json.Unmarshal([]byte(buf.String()), &a)
 			out.Retest[site] = "authorized as " + a.Org
-			if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
-				if fresh.PublishedTests == nil {
-					fresh.PublishedTests = map[string]time.Time{}
-				}
-				fresh.PublishedTests[site] = sys.Now().UTC()
-				session.Save(secrets.StateDir(), fresh)
+			err = session.Update(secrets.StateDir(), ws.name, func(st *session.State) error {
+				st.SetPublishedTest(site, sys.Now().UTC())
+				return nil
+			})
+			if err != nil {
+				fmt.Fprintln(sys.Err, "warning: the re-test could not be recorded:", err)
 			}
 		}
 	}

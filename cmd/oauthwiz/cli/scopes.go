@@ -117,11 +117,8 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	for _, r := range rep.Results {
 		ev.Results = append(ev.Results, session.ScopeResult{Site: r.Site, Scope: r.Scope, Probe: r.Probe, Status: r.Status, HTTPStatus: r.HTTPStatus, Endpoint: r.Endpoint, RequestID: r.RequestID})
 	}
-	if st, err := session.Load(secrets.StateDir(), name); err == nil {
-		st.ScopeChecks = ev
-		if err := session.Save(secrets.StateDir(), st); err != nil {
-			fmt.Fprintln(sys.Err, "warning: the evidence could not be saved for the pull request:", err)
-		}
+	if err := session.Update(secrets.StateDir(), name, func(st *session.State) error { st.ScopeChecks = ev; return nil }); err != nil {
+		fmt.Fprintln(sys.Err, "warning: the evidence could not be saved for the pull request:", err)
 	}
 	if o.JSON {
 		if err := json.NewEncoder(sys.Out).Encode(ScopesJSON{RunID: rep.RunID, Results: rep.Results, Leftovers: rep.Leftovers, Swept: rep.Swept, Notes: rep.Notes}); err != nil {
