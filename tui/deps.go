@@ -120,16 +120,18 @@ func (f RealFlows) ns(site string) secrets.Namespace {
 
 // Authorize implements Flows.
 func (f RealFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
-	ns := f.ns(req.Site)
-	if err := f.Store.Set(ns.ClientSecretKey(), req.ClientSecret); err != nil {
-		return Authorized{}, err
-	}
 	res, err := authorize.Run(ctx, authorize.Options{
 		Provider: f.Provider, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret,
 		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: f.OpenBrowser,
 		OnURL: func(u, _ string) { onURL(u) },
 	})
 	if err != nil {
+		return Authorized{}, err
+	}
+	// The secret is kept once Datadog accepted it: a mistyped one never
+	// replaces the working secret.
+	ns := f.ns(req.Site)
+	if err := f.Store.Set(ns.ClientSecretKey(), req.ClientSecret); err != nil {
 		return Authorized{}, err
 	}
 	if err := secrets.PutJSON(f.Store, ns.TokenKey(), res.Record(req.ClientID)); err != nil {

@@ -639,3 +639,27 @@ func TestSidebarMarksWhatTheCaseLeavesOut(t *testing.T) {
 		})
 	}
 }
+
+// The wizard keeps a secret only once Datadog accepted it: a mistyped one
+// does not replace the working secret.
+func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c, _ := sb.Client("us1", "test")
+	store := &secrets.Memory{}
+	f := RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}
+	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Timeout: 10 * time.Second}
+	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	req.ClientSecret = "mistyped-secret-0000"
+	if _, err := f.Authorize(context.Background(), req, func(string) {}); err == nil {
+		t.Fatal("a wrong secret was accepted")
+	}
+	if v, _ := store.Get(f.ns("us1").ClientSecretKey()); v != c.ClientSecret {
+		t.Fatal("the mistyped secret replaced the stored one")
+	}
+}

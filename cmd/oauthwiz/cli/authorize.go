@@ -191,6 +191,19 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	return r, nil
 }
 
+// keepSecret stores a secret given on this run, once the platform accepted
+// it (a token exchange, refresh or revoke succeeded): a mistyped secret
+// never replaces the working one, which Datadog showed only once.
+func (r *resolved) keepSecret() error {
+	if !r.secretFresh {
+		return nil
+	}
+	if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
+		return fmt.Errorf("storing the client secret: %w", err)
+	}
+	return nil
+}
+
 // AuthorizeOptions is `oauthwiz authorize`.
 type AuthorizeOptions struct {
 	ClientFlags
@@ -262,11 +275,6 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	}
 	pl := r.platform
 	aopts := authorize.Options{Provider: pl, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, HTTPClient: sys.HTTPClient, Timeout: o.Timeout}
-	if r.secretFresh {
-		if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
-			return fmt.Errorf("storing the client secret: %w", err)
-		}
-	}
 	if o.Refresh || o.Revoke {
 		return refreshOrRevoke(ctx, sys, o, r, aopts)
 	}
@@ -352,11 +360,9 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 		fmt.Fprintf(sys.Err, "The account is in %s %s (the ID token's audience), not %s: the token is kept for %s.\n", pl.SiteNoun(), site, res.Site, site)
 		res.Site = site
 		r.ns.Site = site
-		if r.secretFresh {
-			if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
-				return fmt.Errorf("storing the client secret: %w", err)
-			}
-		}
+	}
+	if err := r.keepSecret(); err != nil {
+		return err
 	}
 	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), res.Record(r.clientID)); err != nil {
 		return err
@@ -399,6 +405,9 @@ func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolv
 		if err := r.store.Delete(r.ns.TokenKey()); err != nil {
 			return err
 		}
+		if err := r.keepSecret(); err != nil {
+			return err
+		}
 		out.Action, out.ExpiresAt = "revoked", ""
 		return printAuthorize(sys, o.JSON, out, r.store.Where())
 	}
@@ -410,6 +419,9 @@ func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolv
 	out.RefreshRotated = tok.RefreshToken != rec.RefreshToken
 	rec.AccessToken, rec.RefreshToken, rec.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
 	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), rec); err != nil {
+		return err
+	}
+	if err := r.keepSecret(); err != nil {
 		return err
 	}
 	out.Action, out.ExpiresAt, out.ExpiresIn = "refreshed", tok.Expiry.UTC().Format(time.RFC3339), authorize.Lifetime(tok.Expiry.Sub(sys.Now()))

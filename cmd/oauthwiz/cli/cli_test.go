@@ -298,6 +298,36 @@ func TestUsageErrors(t *testing.T) {
 	}
 }
 
+// A mistyped secret does not replace the stored one: Datadog showed the
+// working secret once, so it is kept until another has been accepted.
+func TestUnverifiedSecretIsNotStored(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	c, _ := h.sb.Client("us1", "test")
+	h.env["OAUTHWIZ_CLIENT_SECRET"] = c.ClientSecret
+	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s"); code != 0 {
+		t.Fatalf("first authorization: %d %s", code, stderr)
+	}
+	store := &secrets.File{Path: filepath.Join(h.state, "secrets.json")}
+	key := secrets.Namespace{Integration: filepath.Base(h.dir), Site: "us1", Kind: "test"}.ClientSecretKey()
+	for _, args := range [][]string{
+		{"authorize", "--site", "us1", "--no-browser", "--timeout", "10s"},
+		{"authorize", "--site", "us1", "--refresh"},
+		{"authorize", "--site", "us1", "--revoke"},
+	} {
+		h.env["OAUTHWIZ_CLIENT_SECRET"] = "mistyped-secret-0000"
+		if code, _, stderr := h.run("", args...); code != 3 {
+			t.Fatalf("%v with a wrong secret: exit %d\n%s", args, code, stderr)
+		}
+		if v, err := store.Get(key); err != nil || v != c.ClientSecret {
+			t.Fatalf("%v: the stored secret was replaced (%v)", args, err)
+		}
+	}
+	delete(h.env, "OAUTHWIZ_CLIENT_SECRET")
+	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--refresh"); code != 0 {
+		t.Fatalf("the stored secret no longer works: %d %s", code, stderr)
+	}
+}
+
 func TestAuthorizeRemoteFailureIsExplained(t *testing.T) {
 	h := newHarness(t, sandbox.Options{})
 	h.env["OAUTHWIZ_CLIENT_SECRET"] = "not-the-secret"
