@@ -99,10 +99,10 @@ func (m Model) startChecks() (tea.Model, tea.Cmd) {
 	}
 	m.check.running, m.check.plan = true, nil
 	flows, dir := m.deps.Flows, m.deps.Info.Dir
-	return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
-		f, err := flows.Check(context.Background(), dir)
+	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		f, err := flows.Check(ctx, dir)
 		return checksMsg{f, err}
-	})
+	}))
 }
 
 func (m Model) updateChecks(msg tea.KeyMsg) (tea.Model, tea.Cmd) {

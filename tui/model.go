@@ -103,6 +103,7 @@ type Model struct {
 	publish publishState
 	doctor  doctorState
 	app     appState // another platform's journey, when chosen in the first step
+	tasks   *tasks   // every side effect runs here; quitting cancels them
 
 	Cancelled bool
 	Finished  bool
@@ -116,7 +117,7 @@ func New(deps Deps, st Styles) Model {
 	if deps.Timeout == 0 {
 		deps.Timeout = 5 * time.Minute
 	}
-	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites()}
+	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites(), tasks: newTasks(context.Background())}
 	m.check.ticked = map[string]bool{}
 	m.doctor.input = newDoctorInput()
 	m.help.Styles = st.Help
@@ -360,12 +361,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.Quit) {
-			if m.auth.cancel != nil {
-				m.auth.cancel()
-			}
-			if m.app.auth.cancel != nil {
-				m.app.auth.cancel()
-			}
+			m.tasks.cancel() // every running task cleans up; Run waits for them
 			m.Cancelled = true
 			return m, tea.Quit
 		}
@@ -599,7 +595,7 @@ func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 // through onURL), and the URL comes back as urlMsg while the spinner and the
 // countdown tick.
 func (m Model) startAuth(run func(ctx context.Context, onURL func(string)) tea.Msg, urlMsg func(string) tea.Msg) (authState, tea.Cmd) {
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := m.tasks.child()
 	a := authState{running: true, started: m.deps.Now(), cancel: cancel, urlCh: make(chan string, 1)}
 	urlCh := a.urlCh
 	waitURL := func() tea.Msg {
@@ -610,7 +606,7 @@ func (m Model) startAuth(run func(ctx context.Context, onURL func(string)) tea.M
 			return nil
 		}
 	}
-	return a, tea.Batch(func() tea.Msg { return run(ctx, func(u string) { urlCh <- u }) }, waitURL, m.spinner.Tick, tick())
+	return a, tea.Batch(m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg { return run(ctx, func(u string) { urlCh <- u }) }), waitURL, m.spinner.Tick, tick())
 }
 
 // authAction is what a key does on an authorization screen.
@@ -652,13 +648,13 @@ func (m Model) startAPIKey() (tea.Model, tea.Cmd) {
 	}
 	m.key.running = true
 	flows, site, id := m.deps.Flows, m.site, m.clientID.Value()
-	return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
-		res, err := flows.CreateAPIKey(context.Background(), site, id)
+	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		res, err := flows.CreateAPIKey(ctx, site, id)
 		if err != nil {
 			return errMsg{stepAPIKey, err}
 		}
 		return apiKeyMsg{res}
-	})
+	}))
 }
 
 func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }) }

@@ -249,18 +249,18 @@ func (m Model) startAppAuthorize() (tea.Model, tea.Cmd) {
 func (m Model) startAppScopes() (tea.Model, tea.Cmd) {
 	a := &m.app
 	a.step, a.checkRunning, a.checkErr = appScopes, true, nil
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := m.tasks.child()
 	a.cancel = cancel
 	r := a.auth.result
 	a.run = &scopeRun{total: scopes.Expected(ptr(m.deps.App.Platform.Probes()), scopes.Target{Granted: r.Granted}, r.Requested)}
 	ch := make(chan scopes.Result, 64)
 	a.results = ch
 	flows, site := m.deps.App.Flows, r.Site
-	run := func() tea.Msg {
+	run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
 		rep, err := flows.CheckApp(ctx, site, func(r scopes.Result) { ch <- r })
 		close(ch)
 		return appScopesDoneMsg{rep, err}
-	}
+	})
 	return m, tea.Batch(m.spinner.Tick, run, m.nextAppResult())
 }
 

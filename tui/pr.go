@@ -84,10 +84,10 @@ func (m Model) startPR() (tea.Model, tea.Cmd) {
 	}
 	m.pr = prState{running: true}
 	flows := m.deps.Flows
-	return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
-		res, err := flows.PlanPR(context.Background())
+	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		res, err := flows.PlanPR(ctx)
 		return prPlanMsg{res, err}
-	})
+	}))
 }
 
 func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -101,10 +101,10 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case msg.String() == "y" && m.pr.plan != nil && m.pr.done == nil:
 		m.pr.running, m.pr.err = true, nil
 		flows := m.deps.Flows
-		return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
-			res, err := flows.OpenPR(context.Background())
+		return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+			res, err := flows.OpenPR(ctx)
 			return prDoneMsg{res, err}
-		})
+		}))
 	case key.Matches(msg, k.Retry) && m.pr.err != nil:
 		m.pr = prState{}
 		return m.startPR()
@@ -130,8 +130,8 @@ func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.publish = publishState{running: true, urls: urlCh}
 		flows := m.deps.Flows
 		req := PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes()}
-		run := func() tea.Msg {
-			res, err := flows.Publish(context.Background(), req, func(u string) {
+		run := m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+			res, err := flows.Publish(ctx, req, func(u string) {
 				select {
 				case urlCh <- u:
 				default:
@@ -139,7 +139,7 @@ func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			})
 			close(urlCh)
 			return publishDoneMsg{res, err}
-		}
+		})
 		return m, tea.Batch(m.spinner.Tick, run, waitPublishURL(urlCh))
 	}
 	return m, nil

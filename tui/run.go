@@ -23,14 +23,28 @@ import (
 // ErrCancelled is returned when the user quits with Ctrl+C.
 var ErrCancelled = errors.New("cancelled")
 
+// cleanupLimit bounds the wait for cancelled steps to clean up.
+const cleanupLimit = 30 * time.Second
+
 // Run shows the wizard on out (stderr) until it finishes, and returns the
 // final model. bubbletea restores the terminal on return, also after a panic
 // in the model, which it recovers and reports as an error.
 func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, error) {
 	m := New(deps, NewStyles(RendererFor(out)))
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithContext(ctx))
+	m.tasks = newTasks(ctx)
+	// Signals are the caller's (SIGINT and SIGTERM cancel ctx): bubbletea's
+	// own handler would end a SIGTERM as a plain quit, without the cleanup.
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())
 	final, err := p.Run()
 	fm, _ := final.(Model)
+	// Running tasks are cancelled and given time to clean up (a scope check
+	// deletes what it created) before the process ends.
+	if n := m.tasks.running(); n > 0 {
+		fmt.Fprintf(out, "Stopping %d running step(s) and cleaning up…\n", n)
+	}
+	if !m.tasks.stop(cleanupLimit) {
+		fmt.Fprintf(out, "Gave up waiting after %s: 'oauthwiz scopes check' sweeps what a stopped run left behind.\n", cleanupLimit)
+	}
 	if errors.Is(err, tea.ErrProgramKilled) || errors.Is(err, context.Canceled) || fm.Cancelled {
 		return fm, ErrCancelled
 	}

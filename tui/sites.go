@@ -96,10 +96,10 @@ func (m Model) startSites() (tea.Model, tea.Cmd) {
 
 func (m Model) loadMatrix() tea.Cmd {
 	flows := m.deps.Flows
-	return func() tea.Msg {
-		rows, err := flows.SiteMatrix(context.Background())
+	return m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		rows, err := flows.SiteMatrix(ctx)
 		return matrixMsg{rows, err}
-	}
+	})
 }
 
 func (m Model) updateSitesMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -207,19 +207,19 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		s.busy = "importing the app manifest on " + row.Site
 		from, to := m.site, row.Site
-		return m, tea.Batch(m.spinner.Tick, func() tea.Msg {
-			_, err := flows.ImportManifest(context.Background(), from, to)
+		return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+			_, err := flows.ImportManifest(ctx, from, to)
 			return importedMsg{to, err}
-		})
+		}))
 	case key.Matches(msg, k.AuthorizeSite):
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := m.tasks.child()
 		s.cancel, s.busy, s.url = cancel, "waiting for Authorize on "+row.Site, ""
 		urlCh := make(chan string, 1)
 		site, sc, redirect, timeout := row.Site, m.scopes(), m.redirectURI(), m.deps.Timeout
-		run := func() tea.Msg {
+		run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
 			res, err := flows.AuthorizeSite(ctx, site, sc, redirect, timeout, func(u string) { urlCh <- u })
 			return siteAuthorizedMsg{site, res, err}
-		}
+		})
 		wait := func() tea.Msg {
 			select {
 			case u := <-urlCh:
@@ -235,7 +235,7 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			s.note = "Authorize on a site first."
 			return m, nil
 		}
-		ctx, cancel := context.WithCancel(context.Background())
+		ctx, cancel := m.tasks.child()
 		total := 0
 		for _, r := range s.rows {
 			if r.Authorized {
@@ -246,11 +246,11 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		s.run = &scopeRun{total: total}
 		ch := make(chan scopes.Result, 64)
 		s.results = ch
-		run := func() tea.Msg {
+		run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
 			rep, err := flows.CheckScopes(ctx, sites, func(r scopes.Result) { ch <- r })
 			close(ch)
 			return scopesDoneMsg{rep, err}
-		}
+		})
 		return m, tea.Batch(m.spinner.Tick, run, m.nextScopeResult())
 	}
 	return m, nil

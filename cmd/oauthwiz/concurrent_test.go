@@ -39,7 +39,7 @@ func TestSixAPIKeysAtOnce(t *testing.T) {
 			wg.Add(1)
 			go func(site string) {
 				defer wg.Done()
-				code, text := runBinary(t, bin, dir, env, args(site), 0)
+				code, text := runBinary(t, bin, dir, env, args(site), 0, 0)
 				if code != 0 {
 					t.Errorf("%v: exit %d\n%s", args(site), code, text)
 				}
@@ -52,7 +52,7 @@ func TestSixAPIKeysAtOnce(t *testing.T) {
 		return out
 	}
 	for _, site := range sites { // one loopback port: one authorization at a time
-		if code, text := runBinary(t, bin, dir, env, []string{"authorize", "--site", site, "--no-browser", "--timeout", "20s"}, 0); code != 0 {
+		if code, text := runBinary(t, bin, dir, env, []string{"authorize", "--site", site, "--no-browser", "--timeout", "20s"}, 0, 0); code != 0 {
 			t.Fatalf("authorize on %s: exit %d\n%s", site, code, text)
 		}
 	}

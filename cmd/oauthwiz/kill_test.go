@@ -53,7 +53,9 @@ func TestKillAndRestart(t *testing.T) {
 		"OAUTHWIZ_KEYRING=file", "GH_TOKEN=sandbox", "DISPLAY=", "BROWSER=")
 	export := filepath.Join(work, "us1.json")
 
-	run := func(args []string, kill time.Duration) (int, string) { return runBinary(t, bin, dir, env, args, kill) }
+	run := func(args []string, kill time.Duration) (int, string) {
+		return runBinary(t, bin, dir, env, args, kill, syscall.SIGKILL)
+	}
 
 	steps := []struct {
 		args  []string
@@ -121,9 +123,10 @@ func TestKillAndRestart(t *testing.T) {
 }
 
 // runBinary starts the binary in dir with env; a goroutine plays the
-// browser for the authorize URLs it prints. kill > 0 sends SIGKILL after
-// that long. It returns the exit code and what was printed (both streams).
-func runBinary(t *testing.T, bin, dir string, env, args []string, kill time.Duration) (int, string) {
+// browser for the authorize URLs it prints. after > 0 sends sig after that
+// long. It returns the exit code (-1 when a signal ended the process) and
+// what was printed (both streams).
+func runBinary(t *testing.T, bin, dir string, env, args []string, after time.Duration, sig syscall.Signal) (int, string) {
 	cmd := exec.Command(bin, args...)
 	cmd.Dir, cmd.Env = dir, env
 	stderr, _ := cmd.StderrPipe()
@@ -148,8 +151,8 @@ func runBinary(t *testing.T, bin, dir string, env, args []string, kill time.Dura
 		}
 		close(done)
 	}()
-	if kill > 0 {
-		time.AfterFunc(kill, func() { cmd.Process.Signal(syscall.SIGKILL) })
+	if after > 0 {
+		time.AfterFunc(after, func() { cmd.Process.Signal(sig) })
 	}
 	err := cmd.Wait()
 	<-done

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
 )
@@ -14,7 +15,9 @@ import (
 var version = "dev"
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// SIGTERM (kill, a closing terminal multiplexer, CI) gets what Ctrl+C
+	// gets: running steps are cancelled, clean up, and the exit is 130.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := cli.Main(ctx, os.Args[1:], cli.System(version))
 	stop()
 	if err != nil && !cli.Silent(err) {

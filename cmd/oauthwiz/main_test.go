@@ -5,8 +5,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -162,6 +164,41 @@ func TestPagerDutyDemoInRealTerminal(t *testing.T) {
 	s.waitFor("Press enter to finish")
 	s.keys("Enter")
 	s.waitFor("EXIT=0")
+}
+
+// SIGTERM (kill, tmux kill-pane) ends the wizard as Ctrl+C does: the
+// terminal restored, exit 130.
+func TestSIGTERMExits130InRealTerminal(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	s := startTmux(t, bin+" demo --no-browser")
+	s.waitFor("Which case is this?")
+	pids := processesOf(bin)
+	if len(pids) != 1 {
+		t.Fatalf("oauthwiz processes: %v", pids)
+	}
+	syscall.Kill(pids[0], syscall.SIGTERM)
+	sc := s.waitFor("EXIT=130")
+	if strings.Contains(sc, "Which case is this?") {
+		t.Errorf("the wizard's screen was not cleared (alt screen not restored):\n%s", sc)
+	}
+}
+
+// processesOf lists the pids whose command line starts with bin (Linux).
+func processesOf(bin string) []int {
+	var out []int
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if strings.HasPrefix(string(cmdline), bin+"\x00") {
+			out = append(out, pid)
+		}
+	}
+	return out
 }
 
 func TestCtrlCExits130InRealTerminal(t *testing.T) {
