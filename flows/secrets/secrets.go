@@ -50,11 +50,44 @@ func Mask(s string) string {
 	}
 }
 
+// ErrKeyringTimeout means the OS keyring did not answer in time: often a
+// locked keyring waiting for its password in a dialog.
+var ErrKeyringTimeout = errors.New("the OS keyring did not answer")
+
+// KeyringBackend is the OS keyring's API (go-keyring's functions unless a
+// test gives another).
+type KeyringBackend interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+type osKeyring struct{}
+
+func (osKeyring) Get(s, u string) (string, error) { return keyring.Get(s, u) }
+func (osKeyring) Set(s, u, p string) error        { return keyring.Set(s, u, p) }
+func (osKeyring) Delete(s, u string) error        { return keyring.Delete(s, u) }
+
+// maxKeyringWait bounds how long a user can choose to wait for the keyring.
+const maxKeyringWait = 2 * time.Minute
+
 // Keyring stores secrets in the OS keyring under one service name.
 type Keyring struct {
 	Service string
 	// Timeout bounds each call: a locked or absent keyring daemon can hang.
 	Timeout time.Duration
+	// Wait, when set, is asked once the keyring has been silent for that
+	// long (a locked keyring may be waiting for its password): true keeps
+	// waiting, false gives up with ErrKeyringTimeout.
+	Wait    func(waited time.Duration) bool
+	Backend KeyringBackend
+}
+
+func (k Keyring) backend() KeyringBackend {
+	if k.Backend == nil {
+		return osKeyring{}
+	}
+	return k.Backend
 }
 
 func (k Keyring) run(fn func() error) error {
@@ -64,17 +97,24 @@ func (k Keyring) run(fn func() error) error {
 	}
 	done := make(chan error, 1)
 	go func() { done <- fn() }()
-	select {
-	case err := <-done:
-		return err
-	case <-time.After(timeout):
-		return fmt.Errorf("the OS keyring did not answer within %s", timeout)
+	waited := time.Duration(0)
+	for {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(timeout):
+			waited += timeout
+			if k.Wait == nil || waited >= maxKeyringWait || !k.Wait(waited) {
+				return fmt.Errorf("%w within %s (is it locked, waiting for its password?)", ErrKeyringTimeout, waited.Round(time.Second))
+			}
+			timeout = 10 * time.Second
+		}
 	}
 }
 
 func (k Keyring) Get(key string) (string, error) {
 	var v string
-	err := k.run(func() (e error) { v, e = keyring.Get(k.Service, key); return })
+	err := k.run(func() (e error) { v, e = k.backend().Get(k.Service, key); return })
 	if errors.Is(err, keyring.ErrNotFound) {
 		return "", ErrNotFound
 	}
@@ -82,11 +122,11 @@ func (k Keyring) Get(key string) (string, error) {
 }
 
 func (k Keyring) Set(key, value string) error {
-	return k.run(func() error { return keyring.Set(k.Service, key, value) })
+	return k.run(func() error { return k.backend().Set(k.Service, key, value) })
 }
 
 func (k Keyring) Delete(key string) error {
-	err := k.run(func() error { return keyring.Delete(k.Service, key) })
+	err := k.run(func() error { return k.backend().Delete(k.Service, key) })
 	if errors.Is(err, keyring.ErrNotFound) {
 		return nil
 	}
@@ -174,9 +214,14 @@ func (f *Fallback) fallBack(err error) {
 	f.degraded = true
 	f.mu.Unlock()
 	f.warned.Do(func() {
-		if f.Warn != nil {
-			f.Warn(fmt.Sprintf("warning: the OS keyring is not usable (%v); secrets go to %s instead", err, f.Secondary.Where()))
+		if f.Warn == nil {
+			return
 		}
+		if errors.Is(err, ErrKeyringTimeout) {
+			f.Warn(fmt.Sprintf("warning: %v; for this run, secrets go to %s instead. Unlock the keyring and run again to keep them there, or set OAUTHWIZ_KEYRING=file to use the file without waiting", err, f.Secondary.Where()))
+			return
+		}
+		f.Warn(fmt.Sprintf("warning: the OS keyring is not usable (%v); secrets go to %s instead", err, f.Secondary.Where()))
 	})
 }
 
@@ -290,10 +335,12 @@ func StateDir() string {
 
 // Default is the store the commands use: the OS keyring, falling back to
 // secrets.json in the state folder. OAUTHWIZ_KEYRING=file skips the keyring.
-func Default(warn func(string)) Store {
+// wait (nil without a terminal to ask on) is asked when the keyring is slow
+// to answer; see Keyring.Wait.
+func Default(warn func(string), wait func(time.Duration) bool) Store {
 	file := &File{Path: filepath.Join(StateDir(), "secrets.json")}
 	if os.Getenv("OAUTHWIZ_KEYRING") == "file" {
 		return file
 	}
-	return &Fallback{Primary: Keyring{Service: "oauthwiz"}, Secondary: file, Warn: warn}
+	return &Fallback{Primary: Keyring{Service: "oauthwiz", Wait: wait}, Secondary: file, Warn: warn}
 }

@@ -5,7 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/zalando/go-keyring"
 )
 
 func TestMask(t *testing.T) {
@@ -88,5 +92,77 @@ func TestFallbackWarnsOnceAndUsesFile(t *testing.T) {
 		if strings.Contains(w, "canary-value") {
 			t.Fatal("warning leaks the secret")
 		}
+	}
+}
+
+// slowKeyring answers after a delay, as a locked keyring does while its
+// unlock dialog waits for the password.
+type slowKeyring struct {
+	delay time.Duration
+	mu    sync.Mutex
+	m     map[string]string
+}
+
+func (s *slowKeyring) Get(_, u string) (string, error) {
+	time.Sleep(s.delay)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[u]
+	if !ok {
+		return "", keyring.ErrNotFound
+	}
+	return v, nil
+}
+
+func (s *slowKeyring) Set(_, u, p string) error {
+	time.Sleep(s.delay)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[u] = p
+	return nil
+}
+
+func (s *slowKeyring) Delete(_, u string) error { return nil }
+
+// A keyring that is slow to answer is not silently traded for the file:
+// asked, the user can wait for it (the secret lands in the keyring); told
+// no — or with nobody to ask — the file is used and the warning says why
+// and where.
+func TestSlowKeyringAsksOrSaysWhereSecretsWent(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		wait      func(time.Duration) bool
+		inKeyring bool
+	}{
+		{"waits when asked to", func(time.Duration) bool { return true }, true},
+		{"falls back when told not to wait", func(time.Duration) bool { return false }, false},
+		{"falls back with nobody to ask", nil, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			kr := &slowKeyring{delay: 150 * time.Millisecond, m: map[string]string{}}
+			file := &File{Path: filepath.Join(t.TempDir(), "secrets.json")}
+			var warnings []string
+			asked := 0
+			wait := tt.wait
+			if wait != nil {
+				wait = func(d time.Duration) bool { asked++; return tt.wait(d) }
+			}
+			fb := &Fallback{Primary: Keyring{Service: "oauthwiz", Timeout: 50 * time.Millisecond, Wait: wait, Backend: kr}, Secondary: file,
+				Warn: func(s string) { warnings = append(warnings, s) }}
+			if err := fb.Set("acme/us1/test/client_secret", "canary-secret-value"); err != nil {
+				t.Fatal(err)
+			}
+			_, fileErr := file.Get("acme/us1/test/client_secret")
+			if tt.inKeyring {
+				if kr.m["acme/us1/test/client_secret"] != "canary-secret-value" || fileErr == nil || len(warnings) != 0 || asked == 0 {
+					t.Fatalf("keyring %v, file %v, warnings %q, asked %d", kr.m, fileErr, warnings, asked)
+				}
+				return
+			}
+			if fileErr != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "did not answer") || !strings.Contains(warnings[0], file.Path) ||
+				!strings.Contains(warnings[0], "OAUTHWIZ_KEYRING=file") || !strings.Contains(fb.Where(), file.Path) {
+				t.Fatalf("file %v, warnings %q, where %s", fileErr, warnings, fb.Where())
+			}
+		})
 	}
 }

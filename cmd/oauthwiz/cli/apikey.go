@@ -25,6 +25,8 @@ type APIKeyJSON struct {
 	Last4   string `json:"last4"`
 	Created bool   `json:"created"`
 	Valid   bool   `json:"valid"`
+	// StoredIn is where the key is kept: the keyring, or its file fallback.
+	StoredIn string `json:"stored_in"`
 }
 
 func runAPIKeyCmd(ctx context.Context, sys *IO, args []string) error {
@@ -77,7 +79,7 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 		// Whatever failed past this point failed at Datadog or on the way.
 		return &RemoteError{Err: err}
 	}
-	out := APIKeyJSON{Site: res.Site, Org: res.Org, Last4: res.Last4, Created: res.Created, Valid: res.Valid}
+	out := APIKeyJSON{Site: res.Site, Org: res.Org, Last4: res.Last4, Created: res.Created, Valid: res.Valid, StoredIn: r.store.Where()}
 	if o.JSON {
 		if err := json.NewEncoder(sys.Out).Encode(out); err != nil {
 			return err

@@ -235,6 +235,9 @@ type AuthorizeJSON struct {
 	// (PagerDuty's always do: the old one is spent).
 	RefreshRotated bool   `json:"refresh_token_rotated,omitempty"`
 	Action         string `json:"action"`
+	// StoredIn is where the tokens (and a secret given on this run) went:
+	// the keyring, or the file it fell back to.
+	StoredIn string `json:"stored_in"`
 }
 
 // anyPort is a loopback URI with port 0: the listener picks a free port and
@@ -430,6 +433,7 @@ func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolv
 }
 
 func printAuthorize(sys *IO, asJSON bool, out AuthorizeJSON, where string) error {
+	out.StoredIn = where
 	if asJSON {
 		return json.NewEncoder(sys.Out).Encode(out)
 	}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -50,15 +51,18 @@ type IO struct {
 	Version        string
 	// ReadSecret reads a masked line from the terminal.
 	ReadSecret func(prompt string) (string, error)
+	// KeyringWait asks whether to keep waiting for a slow OS keyring (nil:
+	// no terminal, or the wizard owns it; the store then falls back to its
+	// file and says so).
+	KeyringWait func(waited time.Duration) bool
 }
 
 // System is the IO of the real process.
 func System(version string) *IO {
 	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd()))
-	return &IO{
+	sys := &IO{
 		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive,
 		Getenv:         os.Getenv,
-		Store:          secrets.Default,
 		HTTPClient:     &http.Client{Timeout: 30 * time.Second},
 		OpenBrowser:    openBrowser,
 		CanOpenBrowser: canOpenBrowser(os.Getenv),
@@ -71,6 +75,16 @@ func System(version string) *IO {
 			return strings.TrimSpace(string(b)), err
 		},
 	}
+	if interactive {
+		sys.KeyringWait = func(waited time.Duration) bool {
+			fmt.Fprintf(os.Stderr, "The OS keyring has not answered for %s: it may be waiting for you to unlock it. Keep waiting? [Y/n] (n stores secrets in %s instead) ", waited.Round(time.Second), filepath.Join(secrets.StateDir(), "secrets.json"))
+			line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+			a := strings.ToLower(strings.TrimSpace(line))
+			return a == "" || a == "y" || a == "yes"
+		}
+	}
+	sys.Store = func(warn func(string)) secrets.Store { return secrets.Default(warn, sys.KeyringWait) }
+	return sys
 }
 
 // canOpenBrowser guesses whether a browser can open: not over SSH, and on

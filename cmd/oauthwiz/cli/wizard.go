@@ -58,6 +58,10 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 			"  oauthwiz apikey create --site SITE\n" +
 			"or pass --accessible (ACCESSIBLE=1) to answer plain prompts on standard input")
 	}
+	// The wizard owns the terminal's input: a slow keyring is not asked
+	// about there; the store falls back to its file, and every screen that
+	// stores a secret says where it went.
+	sys.KeyringWait = nil
 	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
 		return err
