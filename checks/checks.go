@@ -56,6 +56,7 @@ var Rules = []Rule{
 	{"readme/absolute-app-link", Warning, "links to Datadog pages are relative", false},
 	{"readme/not-utf8", Error, "README is UTF-8", false},
 	{"readme/char-above-255", Error, "README has no character above U+00FF (Datadog's README check rejects them)", false},
+	{"readme/too-complex", Error, "README is at most 1 MiB, with lists and block quotes nested at most 32 deep", false},
 	{"manifest/invalid-json", Error, "manifest.json parses", false},
 	{"manifest/uninstallation-missing", Error, "tile.uninstallation is set", true},
 	{"manifest/uninstallation-anchor", Error, "tile.uninstallation points to an H2 of the README", true},
@@ -154,11 +155,14 @@ func (c *checker) run() {
 
 	rb, rerr := os.ReadFile(filepath.Join(c.dir, "README.md"))
 	var doc *readme.Doc
+	var shapeErr *readme.ShapeError
 	switch {
 	case rerr != nil:
 		c.add("readme/setup-missing", "README.md", 0, "README.md cannot be read: "+rerr.Error(), "add a README.md with ## Overview and ## Setup")
 	case readme.CheckUTF8(rb) != 0:
 		c.add("readme/not-utf8", "README.md", readme.CheckUTF8(rb), "README.md is not valid UTF-8", "save the file as UTF-8")
+	case errors.As(readme.CheckShape(rb), &shapeErr):
+		c.add("readme/too-complex", "README.md", shapeErr.Line, shapeErr.Msg+"; its other rules were not checked", "split the README or flatten the nesting")
 	default:
 		doc = readme.Parse(rb)
 		if line, r := readme.FirstAbove255(rb); line > 0 {

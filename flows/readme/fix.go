@@ -82,6 +82,9 @@ func fixReadme(src []byte, title string) ([]byte, bool, error) {
 	if !utf8.Valid(src) {
 		return nil, false, fmt.Errorf("the README is not valid UTF-8 (line %d)", CheckUTF8(src))
 	}
+	if err := CheckShape(src); err != nil {
+		return nil, false, err
+	}
 	d := Parse(src)
 	setup := d.H2("setup")
 	if setup < 0 {

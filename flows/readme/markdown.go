@@ -13,6 +13,7 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 )
 
@@ -52,10 +53,19 @@ type Doc struct {
 	codeLines map[int]bool
 }
 
-var md = goldmark.New()
+// blocks parses block structure only: goldmark's inline parsers are
+// quadratic on some inputs (a paragraph of unclosed "[a](" takes minutes at
+// 800 KB), and oauthwiz needs the text of headings alone, which
+// headingText parses inline line by line.
+var blocks = parser.NewParser(parser.WithBlockParsers(parser.DefaultBlockParsers()...))
+
+// inline parses one heading's text with goldmark's full parser.
+var inline = goldmark.New().Parser()
 
 // Parse reads a README's structure. Headings come from goldmark, so headings
-// inside code blocks do not count and setext headings do.
+// inside code blocks do not count and setext headings do. Parse's cost is
+// linear in the README's size for the shapes CheckShape accepts; call it on
+// such READMEs only.
 func Parse(src []byte) *Doc {
 	d := &Doc{Src: src, EOL: "\n", codeLines: map[int]bool{}}
 	if bytes.Contains(src, []byte("\r\n")) {
@@ -67,7 +77,7 @@ func Parse(src []byte) *Doc {
 			d.lineStart = append(d.lineStart, i+1)
 		}
 	}
-	root := md.Parser().Parse(text.NewReader(src))
+	root := blocks.Parse(text.NewReader(src))
 	ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
@@ -79,7 +89,7 @@ func Parse(src []byte) *Doc {
 			}
 			first := n.Lines().At(0)
 			last := n.Lines().At(n.Lines().Len() - 1)
-			h := Heading{Level: n.Level, Text: strings.TrimSpace(inlineText(n, src)), Line: d.LineOf(first.Start)}
+			h := Heading{Level: n.Level, Text: headingText(n, src), Line: d.LineOf(first.Start)}
 			h.Start = d.lineStart[h.Line-1]
 			h.End = d.lineEnd(d.LineOf(last.Start))
 			if !strings.HasPrefix(strings.TrimLeft(d.Line(h.Line), " "), "#") && isSetext(src, h.End) {
@@ -116,6 +126,31 @@ func isSetext(src []byte, off int) bool {
 	line := strings.TrimSpace(string(src[off : off+end]))
 	return line != "" && (strings.Trim(line, "=") == "" || strings.Trim(line, "-") == "")
 }
+
+// headingText is a heading's text as GitHub shows it (emphasis, code and
+// link markup removed), from goldmark's inline parser run on the heading's
+// own line(s): behind a leading "x " they can only be a paragraph.
+func headingText(n *ast.Heading, src []byte) string {
+	var raw []string
+	for i := 0; i < n.Lines().Len(); i++ {
+		seg := n.Lines().At(i)
+		raw = append(raw, strings.TrimSpace(string(seg.Value(src))))
+	}
+	line := strings.Join(raw, " ")
+	if !strings.ContainsAny(line, "\\`*_[]<>&!~") || len(line) > maxHeadingInline {
+		return strings.TrimSpace(line) // plain text, or too long to parse inline cheaply
+	}
+	para := []byte("x " + line)
+	doc := inline.Parse(text.NewReader(para))
+	first := doc.FirstChild()
+	if first == nil {
+		return line
+	}
+	return strings.TrimSpace(strings.TrimPrefix(inlineText(first, para), "x "))
+}
+
+// maxHeadingInline bounds the heading text given to the inline parser.
+const maxHeadingInline = 1024
 
 func inlineText(n ast.Node, src []byte) string {
 	var b strings.Builder

@@ -98,6 +98,9 @@ func PlanManifest(dir, appUUID string) (*FileEdit, error) {
 	}
 	edits := ManifestEdits{AppUUID: strings.ToLower(appUUID)}
 	rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	if err := CheckShape(rb); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "README.md"), err)
+	}
 	hasSection := len(rb) > 0 && Parse(rb).Uninstall() >= 0
 	a := m.TopMember("assets")
 	isOAuth := a != nil && bytes.Contains(before[a.ValStart:a.ValEnd], []byte(`"oauth"`))

@@ -145,6 +145,9 @@ func FuzzFixReadme(f *testing.F) {
 	f.Add(head + "## Setup\n\nx\n\n### Uninstallation\n\ny\n")
 	f.Add("Setup\n---\n\n## Uninstall\n")
 	f.Add("## Setup\r\n\r\n[1]: /x\r\n")
+	for _, shape := range pathological(4_000) { // the shapes that were super-linear
+		f.Add(shape)
+	}
 	f.Fuzz(func(t *testing.T, in string) {
 		out, changed, err := FixReadme([]byte(in), "Acme")
 		if err != nil {
