@@ -63,6 +63,7 @@ var Rules = []Rule{
 	{"manifest/app-uuid-format", Error, "app_uuid is a UUID (v4 or v7)", false},
 	{"manifest/app-uuid-mismatch", Error, "a new integration carries the published app_uuid", true},
 	{"oauth/clients-invalid", Error, "assets/oauth_clients.json has redirect_uris, scopes, onboarding_url and client_role", false},
+	{"oauth/redirect-uri-invalid", Error, "redirect URIs are absolute URIs with a host, valid characters and no fragment", false},
 	{"oauth/redirect-uri-insecure", Error, "redirect URIs are https (loopback excepted)", false},
 	{"oauth/onboarding-url-insecure", Error, "the onboarding URL is https", false},
 	{"oauth/scope-unknown", Error, "every scope is in Datadog's scope catalog", false},
@@ -301,10 +302,9 @@ func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
 }
 
 func (c *checker) oauthRules(rel string) {
-	path := filepath.Join(c.dir, filepath.FromSlash(rel))
-	b, err := os.ReadFile(path)
+	b, err := integration.ReadAsset(c.dir, "assets.oauth in manifest.json", rel)
 	if err != nil {
-		c.add("oauth/clients-invalid", rel, 0, "assets.oauth names "+rel+", which cannot be read: "+err.Error(), "export the client from the Developer Platform into "+rel)
+		c.add("oauth/clients-invalid", "manifest.json", 0, "assets.oauth names "+rel+", which cannot be read: "+err.Error(), "export the client from the Developer Platform into assets/oauth_clients.json and point assets.oauth at it")
 		return
 	}
 	client, err := integration.ParseClients(rel, b)
@@ -330,6 +330,10 @@ func (c *checker) oauthRules(rel string) {
 		c.add("oauth/clients-invalid", rel, lineOfText(b, `"`+client.Key+`"`), "the client lacks "+strings.Join(missing, ", "), "fill them in as in the Developer Platform")
 	}
 	for _, u := range client.RedirectURIs {
+		if err := integration.CheckRedirectURI(u); err != nil {
+			c.add("oauth/redirect-uri-invalid", rel, lineOfText(b, u), err.Error(), "register the URI written as RFC 3986 allows (percent-encode other characters), with a host and without a fragment")
+			continue
+		}
 		if !secureURL(u, true) {
 			c.add("oauth/redirect-uri-insecure", rel, lineOfText(b, u), "redirect URI "+u+" is not https", "register an https redirect URI (http is allowed only on 127.0.0.1, [::1] or localhost)")
 		}

@@ -104,6 +104,58 @@ func replace(file, old, new string) func(map[string]string) {
 	}
 }
 
+// assets.oauth pointing at what must not be read — a device, a FIFO (which
+// would block), a link out of the folder, a huge file — is refused with a
+// finding, promptly.
+func TestUnsafeAssetPaths(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		make func(dir string) string // returns the assets.oauth value
+		want string
+	}{
+		{"parent folder", func(string) string { return "../secrets.json" }, "outside the integration folder"},
+		{"absolute", func(string) string { return "/etc/passwd" }, "outside the integration folder"},
+		{"device via a link", func(dir string) string { os.Symlink("/dev/zero", filepath.Join(dir, "zero.json")); return "zero.json" }, "outside the integration folder"},
+		{"link out of the folder", func(dir string) string {
+			os.WriteFile(filepath.Join(dir, "..", "outside.json"), []byte(cleanClients), 0o644)
+			os.Symlink(filepath.Join(dir, "..", "outside.json"), filepath.Join(dir, "out.json"))
+			return "out.json"
+		}, "outside the integration folder"},
+		{"FIFO", func(dir string) string {
+			if err := mkfifo(filepath.Join(dir, "pipe.json")); err != nil {
+				t.Skip("no FIFOs here:", err)
+			}
+			return "pipe.json"
+		}, "not a regular file"},
+		{"folder", func(dir string) string { os.Mkdir(filepath.Join(dir, "assets", "d"), 0o755); return "assets/d" }, "not a regular file"},
+		{"over 1 MiB", func(dir string) string {
+			os.WriteFile(filepath.Join(dir, "big.json"), make([]byte, integration.MaxAssetBytes+1), 0o644)
+			return "big.json"
+		}, "bytes"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeIntegration(t, t.TempDir(), "acme", clean())
+			rel := tt.make(dir)
+			m := strings.Replace(cleanManifest, `"assets/oauth_clients.json"`, fmt.Sprintf("%q", rel), 1)
+			os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(m), 0o644)
+			findings, err := Integration(dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, f := range findings {
+				found = found || (f.Rule == "oauth/clients-invalid" && strings.Contains(f.Message, tt.want))
+			}
+			if !found {
+				t.Fatalf("findings %+v, want oauth/clients-invalid saying %q", findings, tt.want)
+			}
+			if _, err := integration.Load(dir); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load: %v", err)
+			}
+		})
+	}
+}
+
 func TestRules(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -168,6 +220,18 @@ func TestRules(t *testing.T) {
 		{"setext headings count", with(clean(), func(f map[string]string) {
 			replace("README.md", "## Setup\n", "Setup\n-----\n")(f)
 		}), Options{}, nil},
+		{"redirect URIs a URI cannot be (they made authorize panic)", with(clean(), func(f map[string]string) {
+			replace("assets/oauth_clients.json", `"http://127.0.0.1:8765/oauth/callback"`, `"http://127.0.0.1:8765/{callback}", "https://acme.example/cb#top", "https://acme.example/a b", "/oauth/callback"`)(f)
+		}), Options{}, []string{"oauth/redirect-uri-invalid@3", "oauth/redirect-uri-invalid@3", "oauth/redirect-uri-invalid@3", "oauth/redirect-uri-invalid@3"}},
+		{"a redirect URI without a path or with an escaped space is valid", with(clean(), func(f map[string]string) {
+			replace("assets/oauth_clients.json", `"http://127.0.0.1:8765/oauth/callback"`, `"http://127.0.0.1:8765", "https://acme.example/oauth%20callback"`)(f)
+		}), Options{}, nil},
+		{"README nested past the bound", with(clean(), replace("README.md", "## Support\n", strings.Repeat("> ", 40)+"deep\n\n## Support\n")), Options{},
+			[]string{"readme/too-complex@21"}},
+		{"assets.oauth outside the folder", with(clean(), replace("manifest.json", `"assets/oauth_clients.json"`, `"../other/assets/oauth_clients.json"`)), Options{},
+			[]string{"oauth/clients-invalid@0"}},
+		{"assets.oauth an absolute path", with(clean(), replace("manifest.json", `"assets/oauth_clients.json"`, `"/dev/zero"`)), Options{},
+			[]string{"oauth/clients-invalid@0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,7 +18,9 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
 // Endpoints are the OAuth endpoints of one site.
@@ -68,6 +70,10 @@ type Options struct {
 	Pasted <-chan string
 	// Listen is net.Listen unless a test replaces it.
 	Listen func(network, addr string) (net.Listener, error)
+	// OnIgnored is told of a callback that was refused while waiting goes
+	// on (a wrong or missing state, a foreign Host): someone else's request,
+	// or a stale browser tab.
+	OnIgnored func(reason string)
 }
 
 // Result is a completed authorization.
@@ -115,6 +121,9 @@ func NewState() string {
 
 // loopbackListen binds the redirect URI's port on 127.0.0.1 (or [::1]).
 func loopbackListen(opts Options) (net.Listener, *url.URL, error) {
+	if err := integration.CheckRedirectURI(opts.RedirectURI); err != nil {
+		return nil, nil, stepErr("listen", "--redirect-uri: %v", err)
+	}
 	u, err := url.Parse(opts.RedirectURI)
 	if err != nil {
 		return nil, nil, stepErr("listen", "--redirect-uri %q does not parse: %v", opts.RedirectURI, err)
@@ -233,48 +242,80 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	var tokenSite sync.Mutex
 	siteForToken := opts.Site
 
-	mux := http.NewServeMux()
-	mux.HandleFunc(redirect.Path, func(w http.ResponseWriter, r *http.Request) {
+	ignored := func(reason string) {
+		if opts.OnIgnored != nil {
+			opts.OnIgnored(reason)
+		}
+	}
+	page := func(w http.ResponseWriter, status int, title, body string) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, ConfirmationPage, htmlEscape(title), htmlEscape(body))
+	}
+	callback := func(w http.ResponseWriter, r *http.Request) {
 		cb, perr := callbackFromQuery(r.URL.Query())
 		if perr != nil {
 			http.Error(w, "oauthwiz: this address only accepts the OAuth callback", http.StatusBadRequest)
 			return
 		}
+		// Only the callback of this attempt ends the wait: another one (a
+		// stale tab, a page that forged it) is answered and ignored.
+		if cb.State != state {
+			ignored("a callback with a wrong or missing state (not this attempt's: a stale tab or a forged request) was refused; still waiting")
+			page(w, http.StatusBadRequest, "Not this authorization", "This callback does not carry the state oauthwiz is waiting for: it belongs to another attempt. Use the URL the terminal shows now.")
+			return
+		}
 		title, body := "Authorization received", "You may now close this tab."
 		if cb.Error != "" {
-			title, body = "Authorization failed", "Datadog answered "+cb.Error+". Return to the terminal for what to do."
+			title, body = "Authorization failed", "Datadog answered "+termsafe.Text(cb.Error)+". Return to the terminal for what to do."
 		}
 		if !deliver(outcome{cb: cb}) {
 			title, body = "Already handled", "oauthwiz already received a callback for this attempt. You may close this tab."
 		}
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		fmt.Fprintf(w, ConfirmationPage, htmlEscape(title), htmlEscape(body))
-	})
-	if onboardingPath != "" && onboardingPath != redirect.Path {
-		mux.HandleFunc(onboardingPath, func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query()
-			param := q.Get("site")
-			if param == "" {
-				param = q.Get("domain")
-			}
-			site, err := opts.Provider.SiteFromParam(param)
-			if err != nil {
-				http.Error(w, "oauthwiz: the onboarding request names no known site: "+err.Error(), http.StatusBadRequest)
-				return
-			}
-			ep, err := opts.Provider.Endpoints(site)
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusBadRequest)
-				return
-			}
-			tokenSite.Lock()
-			siteForToken = site
-			tokenSite.Unlock()
-			http.Redirect(w, r, opts.AuthCodeURL(ep, redirectURI, state, verifier), http.StatusFound)
-		})
+		page(w, http.StatusOK, title, body)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	onboarding := func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		param := q.Get("site")
+		if param == "" {
+			param = q.Get("domain")
+		}
+		site, err := opts.Provider.SiteFromParam(param)
+		if err != nil {
+			http.Error(w, "oauthwiz: the onboarding request names no known site: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		ep, err := opts.Provider.Endpoints(site)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		tokenSite.Lock()
+		siteForToken = site
+		tokenSite.Unlock()
+		http.Redirect(w, r, opts.AuthCodeURL(ep, redirectURI, state, verifier), http.StatusFound)
+	}
+	// Paths are compared decoded and exactly — not as ServeMux patterns, in
+	// which "{" or a space mean something — with "/" for an empty path.
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !sameHost(r.Host, redirect) {
+			// DNS rebinding: a page on another name that resolves to this
+			// machine must not reach the listener.
+			ignored(fmt.Sprintf("a request for host %q, not %s, was refused; still waiting", termsafe.Text(r.Host), redirect.Host))
+			http.Error(w, "oauthwiz: wrong host", http.StatusMisdirectedRequest)
+			return
+		}
+		switch p := orSlash(r.URL.Path); {
+		case p == orSlash(redirect.Path):
+			callback(w, r)
+		case onboardingPath != "" && p == orSlash(onboardingPath):
+			onboarding(w, r)
+		default:
+			http.Error(w, "oauthwiz: this address only accepts the OAuth callback", http.StatusNotFound)
+		}
+	})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer func() {
 		shutdownCtx, c := context.WithTimeout(context.Background(), 2*time.Second)
@@ -303,7 +344,12 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 					if !ok {
 						return
 					}
-					if cb, err := ParseCallback(line); err == nil {
+					cb, err := ParseCallback(line)
+					switch {
+					case err != nil:
+					case cb.State != state:
+						ignored("the pasted URL carries another attempt's state (or none): paste the address of the tab the current URL opened")
+					default:
 						deliver(outcome{cb: cb})
 						return
 					}
@@ -330,7 +376,7 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		if cb.ErrorDescription != "" {
 			msg += " - " + cb.ErrorDescription
 		}
-		return nil, stepErr("consent", "the authorize endpoint answered %s", msg)
+		return nil, stepErr("consent", "the authorize endpoint answered %s", termsafe.Text(msg))
 	}
 
 	tokenSite.Lock()
@@ -399,7 +445,7 @@ func describeTokenError(endpoint string, err error) error {
 		if desc == "" {
 			desc = strings.TrimSpace(string(re.Body))
 		}
-		return fmt.Errorf("POST %s answered %d: %s", endpoint, re.Response.StatusCode, desc)
+		return fmt.Errorf("POST %s answered %d: %s", endpoint, re.Response.StatusCode, termsafe.Text(desc))
 	}
 	return fmt.Errorf("POST %s: %w", endpoint, err)
 }
@@ -449,6 +495,24 @@ func Revoke(ctx context.Context, opts Options, token, hint string) error {
 		return fmt.Errorf("POST %s answered %s", ep.RevokeURL, resp.Status)
 	}
 	return nil
+}
+
+// orSlash is a URL path with "/" for the empty path.
+func orSlash(p string) string {
+	if p == "" {
+		return "/"
+	}
+	return p
+}
+
+// sameHost reports whether a request's Host header names the listener: the
+// redirect URI's host and port, or another loopback spelling of them.
+func sameHost(host string, redirect *url.URL) bool {
+	h, port, err := net.SplitHostPort(host)
+	if err != nil || port != redirect.Port() {
+		return false
+	}
+	return h == "localhost" || h == redirect.Hostname() || net.ParseIP(h) != nil && net.ParseIP(h).IsLoopback()
 }
 
 func htmlEscape(s string) string {

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
 // APIError is a non-2xx answer of the Datadog API.
@@ -28,7 +30,7 @@ func (e *APIError) Error() string {
 	if len(msg) > 300 {
 		msg = msg[:300] + "…"
 	}
-	return fmt.Sprintf("%s %s answered %d: %s", e.Method, e.URL, e.Status, msg)
+	return fmt.Sprintf("%s %s answered %d: %s", e.Method, e.URL, e.Status, termsafe.Text(msg))
 }
 
 // Client calls one site's API host.

@@ -53,3 +53,11 @@ func FuzzParseMarketplaceKey(f *testing.F) {
 		}
 	})
 }
+
+// An API's error text reaches the terminal without escape sequences.
+func TestAPIErrorIsTerminalSafe(t *testing.T) {
+	e := &APIError{Method: "GET", URL: "https://api.datadoghq.com/api/v1/validate", Status: 403, Errors: []string{"Forbidden\x1b]0;pwned\x07\x1b[2J"}}
+	if msg := e.Error(); strings.ContainsAny(msg, "\x1b\x07") || !strings.HasSuffix(msg, "answered 403: Forbidden") {
+		t.Fatalf("%q", msg)
+	}
+}

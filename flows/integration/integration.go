@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,6 +81,7 @@ func Load(dir string) (Info, error) {
 		return Info{}, fmt.Errorf("integration folder %s is not a folder", dir)
 	}
 	info := Info{Dir: abs, Name: filepath.Base(abs)}
+	rel := "assets/oauth_clients.json"
 	manifestPath := filepath.Join(abs, "manifest.json")
 	if b, err := os.ReadFile(manifestPath); err == nil {
 		info.HasManifest = true
@@ -95,13 +98,11 @@ func Load(dir string) (Info, error) {
 			info.Name = m.AppID
 		}
 		if m.Assets.OAuth != "" {
-			info.ClientFile = filepath.Join(abs, filepath.FromSlash(m.Assets.OAuth))
+			rel = m.Assets.OAuth
 		}
 	}
-	if info.ClientFile == "" {
-		info.ClientFile = filepath.Join(abs, "assets", "oauth_clients.json")
-	}
-	b, err := os.ReadFile(info.ClientFile)
+	info.ClientFile = filepath.Join(abs, filepath.FromSlash(rel))
+	b, err := ReadAsset(abs, "assets.oauth in manifest.json", rel)
 	if errors.Is(err, os.ErrNotExist) {
 		return info, nil
 	}
@@ -218,4 +219,95 @@ func WriteScratch(dir, name string, client OAuthClient) error {
 		}
 	}
 	return nil
+}
+
+// CheckRedirectURI says what is wrong with a redirect URI, or nil: it must
+// be an absolute http(s) URI with a host, written only with the characters
+// RFC 3986 allows (percent-escapes well formed; no space, "{", "}", "|",
+// "\", "^", "`", quote or angle bracket), and without a fragment (RFC 6749
+// §3.1.2).
+func CheckRedirectURI(raw string) error {
+	if raw == "" {
+		return errors.New("the redirect URI is empty")
+	}
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		switch {
+		case c == '%':
+			if i+2 >= len(raw) || !isHex(raw[i+1]) || !isHex(raw[i+2]) {
+				return fmt.Errorf("redirect URI %q: %q at position %d is not a percent-escape (%%XX)", raw, raw[i:min(i+3, len(raw))], i+1)
+			}
+		case c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}`, c) >= 0:
+			return fmt.Errorf("redirect URI %q: the character %q at position %d is not allowed in a URI; percent-encode it (for example %%%02X)", raw, rune(c), i+1, c)
+		}
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return fmt.Errorf("redirect URI %q does not parse: %v", raw, err)
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("redirect URI %q: use an absolute https URI (or http on 127.0.0.1, [::1] or localhost)", raw)
+	case u.Host == "" || u.Hostname() == "":
+		return fmt.Errorf("redirect URI %q has no host", raw)
+	case u.User != nil:
+		return fmt.Errorf("redirect URI %q carries a user name or password", raw)
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return fmt.Errorf("redirect URI %q has a fragment (#…), which OAuth does not allow", raw)
+	}
+	return nil
+}
+
+func isHex(c byte) bool {
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+// MaxAssetBytes bounds the files oauthwiz reads from an integration's
+// manifest pointers (an OAuth client file is a few hundred bytes).
+const MaxAssetBytes = 1 << 20
+
+// ErrUnsafeAsset means a manifest points at a file oauthwiz will not read.
+var ErrUnsafeAsset = errors.New("unsafe asset path")
+
+// ReadAsset reads the file that a manifest field (field, for messages) names
+// relative to the integration folder dir: only a regular file inside the
+// folder (after symbolic links are followed), of at most MaxAssetBytes —
+// never "../", an absolute path, /dev/zero or a FIFO. A missing file gives
+// an error that errors.Is(err, fs.ErrNotExist).
+func ReadAsset(dir, field, rel string) ([]byte, error) {
+	clean := filepath.Clean(filepath.FromSlash(rel))
+	if filepath.IsAbs(clean) || filepath.VolumeName(clean) != "" || strings.HasPrefix(rel, "/") || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%w: %s is %q, which is outside the integration folder: use a path inside it, like assets/oauth_clients.json", ErrUnsafeAsset, field, rel)
+	}
+	full := filepath.Join(dir, clean)
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", field, rel, err)
+	}
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	if r, err := filepath.Rel(realDir, real); err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("%w: %s %q is a link to %s, outside the integration folder", ErrUnsafeAsset, field, rel, real)
+	}
+	st, err := os.Stat(real)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", field, rel, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %s %q is not a regular file (%s)", ErrUnsafeAsset, field, rel, st.Mode().Type())
+	}
+	if st.Size() > MaxAssetBytes {
+		return nil, fmt.Errorf("%w: %s %q is %d bytes; oauthwiz reads such files up to %d bytes", ErrUnsafeAsset, field, rel, st.Size(), MaxAssetBytes)
+	}
+	f, err := os.Open(real)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxAssetBytes+1))
+	if err == nil && len(b) > MaxAssetBytes {
+		err = fmt.Errorf("%w: %s %q grew past %d bytes while being read", ErrUnsafeAsset, field, rel, MaxAssetBytes)
+	}
+	return b, err
 }

@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,6 +72,27 @@ func FuzzParseClients(f *testing.F) {
 		}
 		if err != nil && !strings.HasPrefix(err.Error(), "f.json") {
 			t.Fatalf("error does not name the file: %v", err)
+		}
+	})
+}
+
+// FuzzCheckRedirectURI: any text is judged without a panic, and what is
+// accepted is an absolute http(s) URI with a host that the loopback
+// listener can serve exactly.
+func FuzzCheckRedirectURI(f *testing.F) {
+	for _, s := range []string{"https://acme.example/cb", "http://127.0.0.1:8765", "http://127.0.0.1:8765/a%20b", "http://127.0.0.1:8765/{x}", "https://x/#f", "%", "http://[::1]:80/cb", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if CheckRedirectURI(raw) != nil {
+			return
+		}
+		u, err := url.Parse(raw)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || u.Fragment != "" {
+			t.Fatalf("accepted %q: %+v %v", raw, u, err)
+		}
+		if strings.ContainsAny(raw, " {}|\\^`\"<>") {
+			t.Fatalf("accepted %q with a character a URI cannot hold", raw)
 		}
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
 // Options of a publication.
@@ -81,7 +82,7 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 		resp.Body.Close()
 		var app sandbox.PublishedApp
 		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &app) != nil {
-			return nil, fmt.Errorf("publishing on %s answered %s: %s", o.Site, resp.Status, strings.TrimSpace(string(body)))
+			return nil, fmt.Errorf("publishing on %s answered %s: %s", o.Site, resp.Status, termsafe.Text(strings.TrimSpace(string(body))))
 		}
 		out.ClientID, secret = app.ClientID, app.ClientSecret
 		if out.AppUUID == "" {

@@ -334,6 +334,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	if !o.NoBrowser && sys.CanOpenBrowser {
 		aopts.OpenBrowser = sys.OpenBrowser
 	}
+	aopts.OnIgnored = func(reason string) { fmt.Fprintln(sys.Err, "note: "+reason) }
 	if o.Paste {
 		ch := make(chan string)
 		aopts.Pasted = ch
