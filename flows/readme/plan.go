@@ -25,10 +25,38 @@ func (e *FileEdit) Diff() string {
 	return udiff.Unified("a/"+name, "b/"+name, string(e.Before), string(e.After))
 }
 
+// ErrNotEditable means a file is one oauthwiz must not replace.
+var ErrNotEditable = errors.New("the file cannot be edited in place")
+
+// editable refuses what an atomic write (a new file renamed over the old)
+// would silently change: a symbolic link would become a regular file, and
+// a read-only file would be replaced although its mode says not to.
+func editable(path string) (os.FileInfo, error) {
+	st, err := os.Lstat(path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case st.Mode()&os.ModeSymlink != 0:
+		target, _ := os.Readlink(path)
+		return nil, fmt.Errorf("%w: %s is a symbolic link (to %s); edit %s itself, or replace the link with the file", ErrNotEditable, path, target, target)
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("%w: %s is not a regular file", ErrNotEditable, path)
+	case st.Mode().Perm()&0o200 == 0:
+		return nil, fmt.Errorf("%w: %s is read-only (mode %v); make it writable ('chmod u+w %s') if it should change", ErrNotEditable, path, st.Mode().Perm(), path)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s cannot be written: %v", ErrNotEditable, path, err)
+	}
+	f.Close()
+	return st, nil
+}
+
 // Write applies the edit atomically, keeping the file's mode, and refuses if
-// the file changed since the plan was made.
+// the file changed since the plan was made, or is a link or read-only.
 func (e *FileEdit) Write() error {
-	st, err := os.Stat(e.Path)
+	st, err := editable(e.Path)
 	if err != nil {
 		return err
 	}
@@ -76,6 +104,9 @@ func PlanReadme(dir, title string) (*FileEdit, error) {
 	if !changed {
 		return nil, nil
 	}
+	if _, err := editable(p); err != nil {
+		return nil, err
+	}
 	return &FileEdit{Path: p, Before: before, After: after}, nil
 }
 
@@ -110,6 +141,9 @@ func PlanManifest(dir, appUUID string) (*FileEdit, error) {
 	}
 	after, changed, err := FixManifest(p, before, edits)
 	if err != nil || !changed {
+		return nil, err
+	}
+	if _, err := editable(p); err != nil {
 		return nil, err
 	}
 	return &FileEdit{Path: p, Before: before, After: after}, nil

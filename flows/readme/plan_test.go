@@ -1,6 +1,7 @@
 package readme
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -41,5 +42,51 @@ func TestPlansWriteOnlyWhatWasPreviewed(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte("## Setup\n"), 0o644)
 	if _, err := PlanManifest(dir, ""); err != ErrNothingToFix {
 		t.Fatalf("not OAuth: %v", err)
+	}
+}
+
+// A read-only file and a symlinked README are refused (before the preview
+// and at the write), not replaced by a regular, writable file.
+func TestFixRefusesLinksAndReadOnlyFiles(t *testing.T) {
+	for _, tt := range []struct {
+		name, want string
+		set        func(t *testing.T, dir string) *FileEdit
+	}{
+		{"symlinked README", "symbolic link", func(t *testing.T, dir string) *FileEdit {
+			shared := filepath.Join(dir, "..", "shared-README.md")
+			os.WriteFile(shared, []byte(head+setup+support+refs), 0o644)
+			os.Remove(filepath.Join(dir, "README.md"))
+			os.Symlink(shared, filepath.Join(dir, "README.md"))
+			_, err := PlanReadme(dir, "")
+			if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+				t.Fatalf("plan: %v", err)
+			}
+			return &FileEdit{Path: filepath.Join(dir, "README.md"), Before: []byte(head + setup + support + refs), After: []byte("x")}
+		}},
+		{"read-only manifest", "read-only", func(t *testing.T, dir string) *FileEdit {
+			p := filepath.Join(dir, "manifest.json")
+			os.Chmod(p, 0o444)
+			_, err := PlanManifest(dir, "")
+			if err == nil || !strings.Contains(err.Error(), "read-only") {
+				t.Fatalf("plan: %v", err)
+			}
+			return &FileEdit{Path: p, Before: []byte(manifestWithSupport), After: []byte("{}")}
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "acme")
+			os.Mkdir(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, "README.md"), []byte(head+setup+support+refs), 0o644)
+			os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(manifestWithSupport), 0o644)
+			edit := tt.set(t, dir)
+			before, _ := os.Lstat(edit.Path)
+			if err := edit.Write(); !errors.Is(err, ErrNotEditable) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("write: %v", err)
+			}
+			after, _ := os.Lstat(edit.Path)
+			if after.Mode() != before.Mode() {
+				t.Fatalf("the file changed from %v to %v", before.Mode(), after.Mode())
+			}
+		})
 	}
 }
