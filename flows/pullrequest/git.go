@@ -290,7 +290,7 @@ func Commit(o CommitOptions) (*CommitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := treeChanges(fork, tipTree)
+	all, err := treeChanges(ov, fork, tipTree)
 	if err != nil {
 		return nil, err
 	}

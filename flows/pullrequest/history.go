@@ -4,9 +4,11 @@ import (
 	"container/heap"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
 )
@@ -188,44 +190,111 @@ func commitChanges(s storer.EncodedObjectStorer, c *object.Commit) ([]Change, er
 			return nil, err
 		}
 	}
-	return treeChanges(from, to)
+	return treeChanges(s, from, to)
 }
 
-// treeChanges lists the files that differ between two trees (nil: empty).
-func treeChanges(from, to *object.Tree) ([]Change, error) {
-	diffs, err := object.DiffTree(from, to)
-	if err != nil {
-		return nil, err
-	}
+// treeChanges lists the files that differ between two trees (nil: empty),
+// sorted by path. It descends only into folders whose hashes differ, so its
+// cost follows the change, not the repository (go-git's DiffTree reads
+// every subtree of the root).
+func treeChanges(s storer.EncodedObjectStorer, from, to *object.Tree) ([]Change, error) {
 	var out []Change
-	for _, d := range diffs {
-		a, b, err := d.Files()
-		if err != nil {
-			return nil, err
-		}
-		var ch Change
-		switch {
-		case a == nil:
-			ch = Change{Path: d.To.Name, Action: "added"}
-		case b == nil:
-			ch = Change{Path: d.From.Name, Action: "deleted"}
-		default:
-			ch = Change{Path: d.To.Name, Action: "modified"}
-		}
-		if a != nil {
-			if ch.Before, err = fileBytes(a); err != nil {
-				return nil, err
-			}
-		}
-		if b != nil {
-			if ch.After, err = fileBytes(b); err != nil {
-				return nil, err
-			}
-		}
-		out = append(out, ch)
+	if err := diffTrees(s, "", from, to, &out); err != nil {
+		return nil, err
 	}
 	sortChanges(out)
 	return out, nil
+}
+
+func diffTrees(s storer.EncodedObjectStorer, prefix string, from, to *object.Tree, out *[]Change) error {
+	entries := func(t *object.Tree) map[string]object.TreeEntry {
+		m := map[string]object.TreeEntry{}
+		if t != nil {
+			for _, e := range t.Entries {
+				if e.Mode != filemode.Submodule { // a gitlink names a commit of another repository
+					m[e.Name] = e
+				}
+			}
+		}
+		return m
+	}
+	a, b := entries(from), entries(to)
+	subtree := func(e object.TreeEntry, ok bool) (*object.Tree, error) {
+		if !ok || e.Mode != filemode.Dir {
+			return nil, nil
+		}
+		return object.GetTree(s, e.Hash)
+	}
+	visit := func(name string) error {
+		ea, inA := a[name]
+		eb, inB := b[name]
+		if inA && inB && ea.Hash == eb.Hash && ea.Mode == eb.Mode {
+			return nil
+		}
+		p := prefix + name
+		ta, err := subtree(ea, inA)
+		if err != nil {
+			return err
+		}
+		tb, err := subtree(eb, inB)
+		if err != nil {
+			return err
+		}
+		if ta != nil || tb != nil { // the folder side(s)
+			if err := diffTrees(s, p+"/", ta, tb, out); err != nil {
+				return err
+			}
+		}
+		fileA, fileB := inA && ta == nil, inB && tb == nil
+		if !fileA && !fileB {
+			return nil
+		}
+		ch := Change{Path: p, Action: "modified"}
+		switch {
+		case !fileA:
+			ch.Action = "added"
+		case !fileB:
+			ch.Action = "deleted"
+		}
+		if fileA {
+			if ch.Before, err = blobBytes(s, ea.Hash); err != nil {
+				return err
+			}
+		}
+		if fileB {
+			if ch.After, err = blobBytes(s, eb.Hash); err != nil {
+				return err
+			}
+		}
+		*out = append(*out, ch)
+		return nil
+	}
+	for name := range a {
+		if err := visit(name); err != nil {
+			return err
+		}
+	}
+	for name := range b {
+		if _, seen := a[name]; !seen {
+			if err := visit(name); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func blobBytes(s storer.EncodedObjectStorer, h plumbing.Hash) ([]byte, error) {
+	blob, err := object.GetBlob(s, h)
+	if err != nil {
+		return nil, err
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
 }
 
 func fileBytes(f *object.File) ([]byte, error) {
