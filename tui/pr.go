@@ -34,7 +34,10 @@ var ErrManualPublish = errors.New("manual publish")
 // PRFlows are the side effects of the pull request and publish steps.
 type PRFlows interface {
 	PlanPR(ctx context.Context) (*pullrequest.Result, error)
-	OpenPR(ctx context.Context) (*pullrequest.Result, error)
+	// OpenPR commits, pushes and opens the pull request planned by PlanPR
+	// (plan): files changed since it was shown stop it. A nil plan plans
+	// and pushes in one go (the app_uuid commit after publishing).
+	OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullrequest.Result, error)
 	Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error)
 }
 
@@ -100,9 +103,9 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.startPublish()
 	case msg.String() == "y" && m.pr.plan != nil && m.pr.done == nil:
 		m.pr.running, m.pr.err = true, nil
-		flows := m.deps.Flows
+		flows, plan := m.deps.Flows, m.pr.plan
 		return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
-			res, err := flows.OpenPR(ctx)
+			res, err := flows.OpenPR(ctx, plan)
 			return prDoneMsg{res, err}
 		}))
 	case key.Matches(msg, k.Retry) && m.pr.err != nil:
@@ -255,7 +258,7 @@ func (f RealFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
 }
 
 // OpenPR implements PRFlows.
-func (f RealFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
+func (f RealFlows) OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullrequest.Result, error) {
 	if f.GitHubToken == "" {
 		return nil, errors.New("no GitHub token: quit, set GH_TOKEN (a token with the repo or public_repo scope) and come back, or run 'oauthwiz pr'")
 	}
@@ -265,6 +268,9 @@ func (f RealFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
 		return nil, err
 	}
 	o.GitHub, o.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
+	if plan != nil {
+		o.PlannedTree = plan.Tree
+	}
 	res, err := pullrequest.Run(ctx, o)
 	if err == nil && res.PullRequest != nil {
 		f.updateState(func(st *session.State) { st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch })
@@ -312,7 +318,7 @@ func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(s
 		}
 		out.Written = true
 		if f.GitHubToken != "" {
-			if _, err := f.OpenPR(ctx); err != nil {
+			if _, err := f.OpenPR(ctx, nil); err != nil {
 				return out, fmt.Errorf("app_uuid written, but pushing it to the pull request failed: %w", err)
 			}
 		}

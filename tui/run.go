@@ -321,9 +321,12 @@ func (a Accessible) Run(ctx context.Context) error {
 	if plan, err := d.Flows.PlanPR(ctx); err != nil {
 		say("The pull request cannot be prepared: %v", err)
 	} else {
-		say("Branch %s with %d file(s): %s. Every changed file was scanned for secrets.", plan.Branch, len(plan.Files), strings.Join(plan.Files, ", "))
+		say("Branch %s with %d file(s): %s. Every pushed commit was scanned for secrets.", plan.Branch, len(plan.Files), strings.Join(plan.Files, ", "))
+		for _, c := range plan.OtherCommits {
+			say("Not pushed: %s %s, a commit of your checked-out branch that is not on %s.", short(c.Hash), c.Subject, plan.Base)
+		}
 		if strings.EqualFold(ask("Commit, push and open the pull request, y or n?", "y"), "y") {
-			if res, err := d.Flows.OpenPR(ctx); err != nil {
+			if res, err := d.Flows.OpenPR(ctx, plan); err != nil {
 				say("The pull request failed: %v", err)
 			} else {
 				m.pr.done = res

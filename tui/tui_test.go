@@ -82,7 +82,7 @@ func (s *stubFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
 	return &pullrequest.Result{Branch: "acme-oauth", Files: []string{"acme/README.md", "acme/manifest.json", "acme/assets/oauth_clients.json"}}, nil
 }
 
-func (s *stubFlows) OpenPR(ctx context.Context) (*pullrequest.Result, error) {
+func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullrequest.Result, error) {
 	return &pullrequest.Result{Branch: "acme-oauth", Commit: "0123456789abcdef", PushedTo: "https://github.com/partner/integrations-extras.git",
 		PullRequest: &pullrequest.PR{Number: 7, URL: "https://github.com/DataDog/integrations-extras/pull/7", Action: "created"}}, nil
 }
@@ -661,5 +661,42 @@ func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
 	}
 	if v, _ := store.Get(f.ns("us1").ClientSecretKey()); v != c.ClientSecret {
 		t.Fatal("the mistyped secret replaced the stored one")
+	}
+}
+
+// The wizard pushes what its plan showed: a file changed after the plan
+// stops the pull request before anything is committed or pushed.
+func TestWizardPushesWhatItShowed(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(clone, "acme")
+	c, _ := sb.Client("us1", "test")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, fix := range []func(string, string) (*readme.FileEdit, error){readme.PlanReadme, readme.PlanManifest} {
+		if e, err := fix(dir, ""); err != nil || e.Write() != nil {
+			t.Fatalf("fix: %v", err)
+		}
+	}
+	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox",
+		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
+	plan, err := f.PlanPR(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "late.txt"), []byte("written after the plan was shown\n"), 0o644)
+	if _, err := f.OpenPR(context.Background(), plan); !errors.Is(err, pullrequest.ErrPlanChanged) {
+		t.Fatalf("got %v", err)
+	}
+	if prs := sb.PullRequests("DataDog/integrations-extras"); len(prs) != 0 {
+		t.Fatalf("pull requests: %+v", prs)
 	}
 }
