@@ -441,15 +441,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	defer sb.Close()
 	d := sb.Discovery()
 	store := &secrets.Memory{}
-	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(clone, "acme")
-	c, _ := sb.Client("us1", "test")
-	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
-		t.Fatal(err)
-	}
+	dir := scratchInClone(t, sb)
 	info, err := integration.Load(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -672,15 +664,7 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
-		t.Fatal(err)
-	}
-	dir := filepath.Join(clone, "acme")
-	c, _ := sb.Client("us1", "test")
-	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
-		t.Fatal(err)
-	}
+	dir := scratchInClone(t, sb)
 	for _, fix := range []func(string, string) (*readme.FileEdit, error){readme.PlanReadme, readme.PlanManifest} {
 		if e, err := fix(dir, ""); err != nil || e.Write() != nil {
 			t.Fatalf("fix: %v", err)
@@ -699,4 +683,20 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 	if prs := sb.PullRequests("DataDog/integrations-extras"); len(prs) != 0 {
 		t.Fatalf("pull requests: %+v", prs)
 	}
+}
+
+// scratchInClone clones the sandbox's integrations-extras and writes a
+// scratch acme integration (for the us1 client's scopes) in it.
+func scratchInClone(t *testing.T, sb *sandbox.Server) string {
+	t.Helper()
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(clone, "acme")
+	c, _ := sb.Client("us1", "test")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

@@ -18,19 +18,7 @@ import (
 func TestSixAPIKeysAtOnce(t *testing.T) {
 	bin := buildBinary(t)
 	sites := []string{"us1", "us3", "us5", "eu1", "ap1", "ap2"}
-	sb, err := sandbox.Start(sandbox.Options{Sites: sites, AutoApprove: true, Scopes: []string{"api_keys_write"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	work := t.TempDir()
-	dir := filepath.Join(work, "acme")
-	c, _ := sb.Client("us1", "test")
-	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
-		t.Fatal(err)
-	}
-	state := filepath.Join(work, "state")
-	env := append(os.Environ(), "HOME="+work, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+state, "OAUTHWIZ_KEYRING=file", "DISPLAY=", "BROWSER=")
+	sb, dir, state, env := sandboxIntegration(t, sandbox.Options{Sites: sites, Scopes: []string{"api_keys_write"}})
 	parallel := func(args func(site string) []string) map[string]string {
 		var mu sync.Mutex
 		out := map[string]string{}
@@ -80,4 +68,26 @@ func TestSixAPIKeysAtOnce(t *testing.T) {
 	if n := len(sb.State().APIKeys); n != len(sites) {
 		t.Fatalf("%d keys on the sites after the second round", n)
 	}
+}
+
+// sandboxIntegration starts a sandbox (auto-approving) and writes a scratch
+// integration for its us1 client; it returns the integration's folder, the
+// state folder and the environment the binary runs in (the file store, no
+// browser).
+func sandboxIntegration(t *testing.T, opts sandbox.Options) (sb *sandbox.Server, dir, state string, env []string) {
+	t.Helper()
+	opts.AutoApprove = true
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	work := t.TempDir()
+	dir, state = filepath.Join(work, "acme"), filepath.Join(work, "state")
+	c, _ := sb.Client("us1", "test")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
+		t.Fatal(err)
+	}
+	env = append(os.Environ(), "HOME="+work, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+state, "OAUTHWIZ_KEYRING=file", "DISPLAY=", "BROWSER=")
+	return sb, dir, state, env
 }

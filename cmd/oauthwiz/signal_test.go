@@ -1,14 +1,11 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
 
@@ -16,19 +13,8 @@ import (
 // create is in flight deletes what it made, and the exit code is 130.
 func TestSIGTERMCleansUpLikeCtrlC(t *testing.T) {
 	bin := buildBinary(t)
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true,
+	sb, dir, _, env := sandboxIntegration(t, sandbox.Options{Sites: []string{"us1"},
 		Scopes: []string{"dashboards_read", "dashboards_write", "monitors_read", "monitors_write"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
-	work := t.TempDir()
-	dir := filepath.Join(work, "acme")
-	c, _ := sb.Client("us1", "test")
-	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(), "HOME="+work, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+filepath.Join(work, "state"), "OAUTHWIZ_KEYRING=file", "DISPLAY=", "BROWSER=")
 	if code, out := runBinary(t, bin, dir, env, []string{"authorize", "--site", "us1", "--no-browser", "--timeout", "20s"}, 0, 0); code != 0 {
 		t.Fatalf("authorize: %d\n%s", code, out)
 	}
