@@ -27,6 +27,9 @@ func NewGitHub(httpClient *http.Client, apiURL, token string) (*GitHub, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--github-api-url %q: %w", apiURL, err)
 		}
+		if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+			return nil, fmt.Errorf("--github-api-url %q: the token is sent only over https (plain http only to a loopback address)", apiURL)
+		}
 		c.BaseURL = u
 	}
 	return &GitHub{Client: c, Wait: func(ctx context.Context, d time.Duration) error {

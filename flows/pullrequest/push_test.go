@@ -104,6 +104,11 @@ func TestTokenNeverOverPlainHTTPOrToOtherHosts(t *testing.T) {
 			t.Errorf("%s: credentials %v, %v", tt.url, m, err)
 		}
 	}
+	for _, api := range []string{"http://ghe.example/api/v3", "ftp://ghe.example"} {
+		if _, err := NewGitHub(nil, api, "t"); err == nil || !strings.Contains(err.Error(), "https") {
+			t.Errorf("API URL %s: %v", api, err)
+		}
+	}
 	for _, tt := range []struct{ api, want string }{
 		{"", "github.com"}, {"https://api.github.com", "github.com"}, {"https://ghe.example/api/v3", "ghe.example"}, {"http://127.0.0.1:9999", "127.0.0.1:9999"},
 	} {
