@@ -269,7 +269,7 @@ func (f RealFlows) OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullr
 	}
 	o.GitHub, o.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
 	if plan != nil {
-		o.PlannedTree = plan.Tree
+		o.Planned = plan.Plan
 	}
 	res, err := pullrequest.Run(ctx, o)
 	if err == nil && res.PullRequest != nil {

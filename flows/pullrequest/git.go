@@ -67,9 +67,10 @@ type CommitOptions struct {
 	// .github/CODEOWNERS, only for an integration the base branch lacks.
 	CodeOwners string
 	DryRun     bool // compute everything, write nothing
-	// PlannedTree, when set, is the tree the plan showed: a different tree
-	// (a file edited since) stops the run before anything is written.
-	PlannedTree string
+	// Planned, when set, is the plan that was shown (CommitResult.Plan): a
+	// different tree (a file edited since) or parent (the branch moved)
+	// stops the run before anything is written.
+	Planned string
 }
 
 // PushedCommit is a commit between the base and the branch's tip: it will be
@@ -86,6 +87,7 @@ type CommitResult struct {
 	BaseHash plumbing.Hash
 	Hash     plumbing.Hash // the branch's tip
 	Tree     plumbing.Hash // the tip's tree
+	Parent   plumbing.Hash // the commit the run builds on (the base, or the branch's tip)
 	Created  bool          // a new commit was made (or would be)
 	Changes  []Change      // the pull request's change, file by file
 	Commits  []PushedCommit
@@ -96,6 +98,10 @@ type CommitResult struct {
 	// Checkout says what happened to the working tree.
 	Checkout string
 }
+
+// Plan identifies what a run commits: its tree on its parent. Everything
+// pushed (and scanned) follows from the two.
+func (r *CommitResult) Plan() string { return r.Tree.String() + "@" + r.Parent.String() }
 
 // ErrNothingToCommit means the integration's folder matches the base branch.
 var ErrNothingToCommit = errors.New("nothing to commit: the integration's files match the base branch")
@@ -222,10 +228,10 @@ func Commit(o CommitOptions) (*CommitResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.PlannedTree != "" && newTree.String() != o.PlannedTree {
+	res.Tree, res.Hash, res.Parent = newTree, parent.Hash, parent.Hash
+	if o.Planned != "" && res.Plan() != o.Planned {
 		return nil, ErrPlanChanged
 	}
-	res.Tree, res.Hash = newTree, parent.Hash
 	res.Created = newTree != parentTree.Hash
 	if !res.Created && existing == nil {
 		return nil, fmt.Errorf("%w %s", ErrNothingToCommit, baseName)

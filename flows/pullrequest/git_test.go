@@ -341,9 +341,28 @@ func TestPlanChangedStops(t *testing.T) {
 		t.Fatal("the dry run wrote something")
 	}
 	os.WriteFile(filepath.Join(root, "acme", "late.txt"), []byte("added after the plan\n"), 0o644)
-	_, err = Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: sig, PlannedTree: plan.Tree.String()})
+	_, err = Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: sig, Planned: plan.Plan()})
 	if !errors.Is(err, ErrPlanChanged) || gitCmd(t, root, "branch", "--list", "acme-oauth") != "" {
 		t.Fatalf("got %v", err)
+	}
+	// The branch moving under the plan (a commit made on it meanwhile)
+	// stops the run too: what is pushed is what was scanned and shown.
+	os.Remove(filepath.Join(root, "acme", "late.txt"))
+	if _, err := Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: sig}); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "acme", "CHANGELOG.md"), []byte("# Changelog\n"), 0o644)
+	plan, err = Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: sig, DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "acme", "notes.md"), []byte("x\n"), 0o644)
+	gitCmd(t, root, "add", "acme/notes.md")
+	gitCmd(t, root, "commit", "-q", "-m", "made meanwhile")
+	os.Remove(filepath.Join(root, "acme", "notes.md"))
+	gitCmd(t, root, "rm", "-q", "--cached", "acme/notes.md")
+	if _, err := Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: sig, Planned: plan.Plan()}); !errors.Is(err, ErrPlanChanged) {
+		t.Fatalf("branch moved: %v", err)
 	}
 }
 

@@ -37,9 +37,9 @@ type Options struct {
 	Evidence       Evidence
 	CheckOptions   checks.Options
 	Author         *object.Signature // nil → the git identity (user.name, user.email)
-	// PlannedTree is the tree of the plan the user saw (Result.Tree of the
-	// dry run): the run stops if the files changed since.
-	PlannedTree string
+	// Planned is the plan the user saw (Result.Plan of the dry run): the run
+	// stops if the files or the branch changed since.
+	Planned string
 	// Rebase is asked when the fork's branch has commits this one lacks; true
 	// puts the change on top of them (RebaseOnto) instead of stopping.
 	Rebase func(branch string) bool
@@ -57,7 +57,7 @@ type Result struct {
 	// OtherCommits are on the checked-out branch but not pushed.
 	OtherCommits []CommitInfo `json:"other_commits,omitempty"`
 	Checkout     string       `json:"checkout,omitempty"`
-	Tree         string       `json:"-"`
+	Plan         string       `json:"-"` // what was planned: tree and parent (see CommitResult.Plan)
 	Body         string       `json:"-"`
 	Diff         string       `json:"-"`
 }
@@ -165,7 +165,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	copts := CommitOptions{Root: root, Dir: rel, BaseBranch: o.BaseBranch, Branch: branch, Message: title, Author: *author,
-		CodeOwners: o.CodeOwners, DryRun: true, PlannedTree: o.PlannedTree}
+		CodeOwners: o.CodeOwners, DryRun: true, Planned: o.Planned}
 	plan, err := Commit(copts)
 	if err != nil {
 		return nil, err
@@ -207,7 +207,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 		}
 	}
-	res := &Result{Branch: branch, Base: plan.Base, Tree: plan.Tree.String(), OtherCommits: plan.Others}
+	res := &Result{Branch: branch, Base: plan.Base, Plan: plan.Plan(), OtherCommits: plan.Others}
 	ev := o.Evidence
 	ev.Title, ev.Integration, ev.Findings, ev.ForceReason = tileTitle, rel, findings, o.ForceReason
 	var diff strings.Builder
@@ -231,13 +231,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return res, nil
 	}
-	copts.BaseBranch, copts.DryRun, copts.PlannedTree = base, false, plan.Tree.String()
+	copts.BaseBranch, copts.DryRun, copts.Planned = base, false, plan.Plan()
 	done, err := Commit(copts)
 	if err != nil {
 		return nil, err
-	}
-	if err := scan(done.Commits, o.KnownSecrets); err != nil {
-		return nil, err // the branch moved between the plan and now
 	}
 	res.Commit, res.Checkout = done.Hash.String(), done.Checkout
 	if o.NoPush {

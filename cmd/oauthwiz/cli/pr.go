@@ -168,7 +168,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		}
 		popts.Auth = gitAuth(sys, token, o.GitHubAPIURL)
 	}
-	popts.PlannedTree = res.Tree // exactly what was shown, or nothing
+	popts.Planned = res.Plan // exactly what was shown, or nothing
 	res, err = pullrequest.Run(ctx, popts)
 	if err != nil {
 		return prError(sys, o.JSON, err)
