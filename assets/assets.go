@@ -13,7 +13,7 @@ import (
 	"sync"
 )
 
-//go:embed sites.json scopes.json troubleshooting.json
+//go:embed sites.json scopes.json troubleshooting.json datadog_api.json
 var files embed.FS
 
 // Site is one Datadog site of the sites table.
@@ -28,8 +28,14 @@ type Site struct {
 // Scope is one entry of the scope catalog.
 type Scope struct {
 	Name        string `json:"name"`
-	Description string `json:"description"`
-	Private     bool   `json:"private"`
+	Description string `json:"description,omitempty"` // from scopes.json: oauthwiz's words
+	// Private scopes (api_keys_write) are documented for OAuth integrations
+	// and absent from the spec.
+	Private bool `json:"private,omitempty"`
+	// Declared is false for a scope that operations require although the
+	// AuthZ scheme's list does not name it.
+	Declared bool     `json:"declared"`
+	Specs    []string `json:"specs,omitempty"` // v1, v2: the specs that name it
 }
 
 // Trouble is one entry of the troubleshooting catalog.
@@ -45,6 +51,7 @@ type Trouble struct {
 var (
 	loadOnce  sync.Once
 	sites     []Site
+	api       API
 	scopes    []Scope
 	troubles  []Trouble
 	troubleRE []*regexp.Regexp
@@ -53,13 +60,13 @@ var (
 
 func load() {
 	loadOnce.Do(func() {
-		var sc struct {
+		var described struct {
 			Scopes []Scope `json:"scopes"`
 		}
 		for _, f := range []struct {
 			name string
 			into any
-		}{{"sites.json", &sites}, {"scopes.json", &sc}, {"troubleshooting.json", &troubles}} {
+		}{{"sites.json", &sites}, {"datadog_api.json", &api}, {"scopes.json", &described}, {"troubleshooting.json", &troubles}} {
 			b, err := files.ReadFile(f.name)
 			if err == nil {
 				err = json.Unmarshal(b, f.into)
@@ -69,7 +76,16 @@ func load() {
 				return
 			}
 		}
-		scopes = sc.Scopes
+		// Which scopes exist comes from Datadog's spec; what they are for, in
+		// oauthwiz's words, from scopes.json.
+		words := map[string]string{}
+		for _, s := range described.Scopes {
+			words[s.Name] = s.Description
+		}
+		scopes = append([]Scope(nil), api.Scopes...)
+		for i := range scopes {
+			scopes[i].Description = words[scopes[i].Name]
+		}
 		sort.Slice(scopes, func(i, j int) bool { return scopes[i].Name < scopes[j].Name })
 		troubleRE = compileTroubles(troubles)
 	})
@@ -129,6 +145,35 @@ func SiteForDomain(domain string) (Site, bool) {
 
 // Scopes returns the scope catalog sorted by name.
 func Scopes() []Scope { load(); return append([]Scope(nil), scopes...) }
+
+// DatadogAPI is the generated description of Datadog's API (see API).
+func DatadogAPI() API { load(); return api }
+
+// Operation finds the operation of Datadog's API a request is for (nil: the
+// spec has none), with the values of its path placeholders. A literal
+// segment wins over a placeholder (/api/v2/team/sync before
+// /api/v2/team/{team_id}).
+func Operation(method, path string) (*APIOperation, map[string]string) {
+	load()
+	var best *APIOperation
+	var bestVars map[string]string
+	for i := range api.Operations {
+		o := &api.Operations[i]
+		vars, ok := o.Match(method, path)
+		if ok && (best == nil || len(vars) < len(bestVars)) {
+			best, bestVars = o, vars
+		}
+	}
+	return best, bestVars
+}
+
+// UnknownScope says what a scope outside the catalog means: the catalog is
+// the spec's, the spec is not the whole truth (published clients hold scopes
+// it lacks), and Datadog's authorize endpoint decides.
+func UnknownScope(name string) string {
+	load()
+	return fmt.Sprintf("scope %q is not in the catalog of Datadog's spec (%s %s); the authorize endpoint decides whether to grant it: compare the granted scopes with the request", name, "datadog-api-client-go", api.Source.Version)
+}
 
 // LookupScope finds a scope by name.
 func LookupScope(name string) (Scope, bool) {

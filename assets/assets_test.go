@@ -1,6 +1,8 @@
 package assets
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -132,5 +134,83 @@ func TestProbeCatalog(t *testing.T) {
 func TestContacts(t *testing.T) {
 	if Contact("sandbox_on_another_site") != "marketplace@datadog.com" || Contact("developer_platform_access") == "" {
 		t.Fatal("contacts")
+	}
+}
+
+// The scope catalog is Datadog's spec's: every scope scopes.json describes
+// exists there, and every scope there is described.
+func TestScopeCatalogFollowsTheSpec(t *testing.T) {
+	b, err := files.ReadFile("scopes.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var described struct{ Scopes []Scope }
+	if err := json.Unmarshal(b, &described); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range described.Scopes {
+		if _, ok := LookupScope(s.Name); !ok {
+			t.Errorf("scopes.json describes %q, which Datadog's spec (%s) does not have", s.Name, DatadogAPI().Source.Version)
+		}
+	}
+	declared := 0
+	for _, s := range Scopes() {
+		if s.Description == "" {
+			t.Errorf("scope %s (new in the spec?) has no description in scopes.json", s.Name)
+		}
+		if s.Declared {
+			declared++
+		}
+	}
+	if declared != 109 {
+		t.Errorf("%d scopes declared by the AuthZ schemes of v2.67.0's specs, want 109", declared)
+	}
+	if s, ok := LookupScope("api_keys_write"); !ok || !s.Private {
+		t.Error("the private api_keys_write is missing")
+	}
+}
+
+func TestOperations(t *testing.T) {
+	for _, tt := range []struct {
+		method, path, id string
+		vars             map[string]string
+	}{
+		{"POST", "/api/v2/team", "CreateTeam", nil},
+		{"DELETE", "/api/v2/team/abc-1", "DeleteTeam", map[string]string{"team_id": "abc-1"}},
+		{"GET", "/api/v1/usage/summary", "GetUsageSummary", nil},
+		{"GET", "/api/v2/apm/services", "", nil},
+		{"POST", "/api/v2/api_keys/marketplace", "CreateMarketplaceAPIKey", nil},
+		{"GET", "/api/v2/nothing/here", "", nil},
+	} {
+		op, vars := Operation(tt.method, tt.path)
+		switch {
+		case tt.path == "/api/v2/nothing/here":
+			if op != nil {
+				t.Errorf("%s %s: found %+v", tt.method, tt.path, op)
+			}
+		case op == nil:
+			t.Errorf("%s %s: no operation", tt.method, tt.path)
+		case tt.id != "" && op.ID != tt.id:
+			t.Errorf("%s %s: %s, want %s", tt.method, tt.path, op.ID, tt.id)
+		case tt.vars != nil && fmt.Sprint(vars) != fmt.Sprint(tt.vars):
+			t.Errorf("%s %s: vars %v", tt.method, tt.path, vars)
+		}
+	}
+	team, _ := Operation("POST", "/api/v2/team")
+	if team.Allows(map[string]bool{"teams_manage": true}) || !team.Allows(map[string]bool{"teams_manage": true, "teams_read": true}) ||
+		fmt.Sprint(team.Needs(map[string]bool{"teams_manage": true})) != "[teams_read]" {
+		t.Errorf("POST /api/v2/team: scopes %v", team.Scopes)
+	}
+	usage, _ := Operation("GET", "/api/v1/usage/summary")
+	apm, _ := Operation("GET", "/api/v2/apm/services")
+	if len(usage.Params) != 1 || usage.Params[0].Name != "start_month" || len(apm.Params) != 1 || apm.Params[0].Name != "filter[env]" {
+		t.Errorf("required parameters: %+v, %+v", usage.Params, apm.Params)
+	}
+	fields := map[string]string{}
+	for _, f := range team.Body.Fields {
+		fields[f.Path] = f.Type
+	}
+	if !team.Body.Required || fields["data.attributes.name"] != "string" || fields["data.type"] != "string" {
+		t.Errorf("POST /api/v2/team body: %+v", team.Body)
 	}
 }

@@ -66,7 +66,7 @@ var Rules = []Rule{
 	{"oauth/redirect-uri-invalid", Error, "redirect URIs are absolute URIs with a host, valid characters and no fragment", false},
 	{"oauth/redirect-uri-insecure", Error, "redirect URIs are https (loopback excepted)", false},
 	{"oauth/onboarding-url-insecure", Error, "the onboarding URL is https", false},
-	{"oauth/scope-unknown", Error, "every scope is in Datadog's scope catalog", false},
+	{"oauth/scope-unknown", Warning, "every scope is in the catalog of Datadog's spec (a warning: published clients hold scopes the spec lacks)", false},
 	{"secrets/found", Error, "no client secret, token or API key in the integration's files", false},
 }
 
@@ -343,7 +343,7 @@ func (c *checker) oauthRules(rel string) {
 	}
 	for _, s := range client.Scopes {
 		if _, ok := assets.LookupScope(s); !ok {
-			c.add("oauth/scope-unknown", rel, lineOfText(b, `"`+s+`"`), fmt.Sprintf("scope %q is not in Datadog's scope catalog", s), "use a scope from the catalog (see 'oauthwiz doctor invalid_scope'); metrics, logs and events are sent with the API key from api_keys_write")
+			c.add("oauth/scope-unknown", rel, lineOfText(b, `"`+s+`"`), assets.UnknownScope(s), "check the name's spelling; if it is right, authorize and see whether it is granted ('oauthwiz authorize' compares the granted scopes with the request). Metrics, logs and events are sent with the API key from api_keys_write, not with a scope")
 		}
 	}
 }

@@ -228,6 +228,12 @@ func TestRules(t *testing.T) {
 		}), Options{}, nil},
 		{"README nested past the bound", with(clean(), replace("README.md", "## Support\n", strings.Repeat("> ", 40)+"deep\n\n## Support\n")), Options{},
 			[]string{"readme/too-complex@21"}},
+		// The scope list of a merged, published client (vantage's, as of 2026):
+		// five of its scopes are not in the spec's catalog. Warnings, never
+		// errors: Datadog granted them.
+		{"a published client's scopes outside the spec's catalog", with(clean(), replace("assets/oauth_clients.json", `"scopes": ["api_keys_write", "incident_write"]`,
+			`"scopes": ["usage_read", "metrics_read", "timeseries_query", "billing_read", "logs_read_config", "logs_read_archives", "logs_read_data", "logs_read_index_data", "logs_read_workspaces", "monitors_read", "apm_read", "dashboards_read", "mcp_read", "incident_read", "events_read", "llm_observability_read"]`)), Options{},
+			[]string{"oauth/scope-unknown@5", "oauth/scope-unknown@5", "oauth/scope-unknown@5", "oauth/scope-unknown@5", "oauth/scope-unknown@5"}},
 		{"assets.oauth outside the folder", with(clean(), replace("manifest.json", `"assets/oauth_clients.json"`, `"../other/assets/oauth_clients.json"`)), Options{},
 			[]string{"oauth/clients-invalid@0"}},
 		{"assets.oauth an absolute path", with(clean(), replace("manifest.json", `"assets/oauth_clients.json"`, `"/dev/zero"`)), Options{},

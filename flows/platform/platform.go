@@ -96,12 +96,10 @@ func (Datadog) CheckSite(site string) error {
 	}
 	return nil
 }
-func (Datadog) DefaultRedirectURI() string        { return "" }
-func (Datadog) RequestScopes(r []string) []string { return r }
-func (Datadog) KnownScope(s string) bool          { _, ok := assets.LookupScope(s); return ok }
-func (Datadog) UnknownScope(s string) string {
-	return fmt.Sprintf("scope %q is not in Datadog's scope catalog; the authorize endpoint will answer invalid_scope", s)
-}
+func (Datadog) DefaultRedirectURI() string                               { return "" }
+func (Datadog) RequestScopes(r []string) []string                        { return r }
+func (Datadog) KnownScope(s string) bool                                 { _, ok := assets.LookupScope(s); return ok }
+func (Datadog) UnknownScope(s string) string                             { return assets.UnknownScope(s) }
 func (Datadog) SiteOfToken(_ *oauth2.Token, site string) (string, error) { return site, nil }
 func (d Datadog) APIBase(site string) (string, error) {
 	h, err := d.Provider.Hosts(site)

@@ -283,7 +283,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	}
 	if o.Scopes != "" {
 		aopts.Scopes = splitList(o.Scopes)
-	} else if r.info.Client != nil && len(r.info.Client.Scopes) > 0 && allKnown(pl, r.info.Client.Scopes) {
+	} else if r.info.Client != nil && len(r.info.Client.Scopes) > 0 && clientFor(pl, r.info.Client.Scopes) {
 		aopts.Scopes = r.info.Client.Scopes
 	} else if r.sandboxCli != nil {
 		aopts.Scopes = r.sandboxCli.Scopes
@@ -461,9 +461,15 @@ func printAuthorize(sys *IO, asJSON bool, out AuthorizeJSON, where string) error
 	return nil
 }
 
-// allKnown: the folder's client is this platform's (a Datadog integration's
-// scopes are not PagerDuty's).
-func allKnown(pl platform.Platform, scopes []string) bool {
+// clientFor reports whether the folder's client (assets/oauth_clients.json,
+// a Datadog integration's) is this platform's: always for Datadog — a scope
+// outside the spec's catalog is Datadog's to judge, never a reason to set
+// the client's list aside — and for another platform when it knows every
+// scope.
+func clientFor(pl platform.Platform, scopes []string) bool {
+	if pl.Name() == "datadog" {
+		return true
+	}
 	for _, s := range scopes {
 		if !pl.KnownScope(s) {
 			return false

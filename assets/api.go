@@ -1,0 +1,139 @@
+package assets
+
+import (
+	"sort"
+	"strings"
+)
+
+// API is what datadog_api.json holds: Datadog's OAuth scopes and every
+// operation that needs one, written by assets/specgen from Datadog's OpenAPI
+// specs (the pinned datadog-api-client-go module). It is generated, never
+// edited by hand: 'make assets' rewrites it, and a test fails when it differs
+// from what the pinned specs give.
+type API struct {
+	Source     APISource      `json:"source"`
+	Scopes     []Scope        `json:"scopes"`
+	Operations []APIOperation `json:"operations"`
+}
+
+// APISource says where the data came from.
+type APISource struct {
+	Module  string   `json:"module"`
+	Version string   `json:"version"`
+	Files   []string `json:"files"`
+	Note    string   `json:"note"`
+}
+
+// APIOperation is one operation of the API that an OAuth token can call.
+type APIOperation struct {
+	Spec   string `json:"spec"` // v1 or v2
+	Method string `json:"method"`
+	Path   string `json:"path"` // with {name} placeholders, as in the spec
+	ID     string `json:"id"`   // the spec's operationId
+	// Scopes are the alternatives the spec's security list gives: a token
+	// holding every scope of one alternative may call the operation.
+	Scopes [][]string `json:"scopes"`
+	// Permission is the operation's x-permission (the RBAC permissions and
+	// how they combine), when the spec gives one.
+	Permission *APIPermission `json:"permission,omitempty"`
+	Params     []APIParam     `json:"params,omitempty"` // required path and query parameters
+	Body       *APIBody       `json:"body,omitempty"`   // the JSON request body, when there is one
+	Deprecated bool           `json:"deprecated,omitempty"`
+	// Source is "docs" for an operation documented outside the spec.
+	Source string `json:"source,omitempty"`
+}
+
+// APIPermission is an x-permission: permissions combined with AND or OR.
+type APIPermission struct {
+	Operator    string   `json:"operator"`
+	Permissions []string `json:"permissions"`
+}
+
+// APIParam is a required parameter.
+type APIParam struct {
+	Name string   `json:"name"`
+	In   string   `json:"in"` // path or query
+	Type string   `json:"type,omitempty"`
+	Enum []string `json:"enum,omitempty"`
+}
+
+// APIBody is a request body: whether it is required, and the fields it must
+// hold (dotted paths, "[]" for an array's items) with their JSON types.
+type APIBody struct {
+	Required bool       `json:"required"`
+	Fields   []APIField `json:"fields,omitempty"`
+}
+
+// APIField is one required field of a body.
+type APIField struct {
+	Path string `json:"path"`
+	Type string `json:"type"` // string, integer, number, boolean, object, array, or one-of
+}
+
+// Allows reports whether a token with the granted scopes may call the
+// operation: it holds every scope of at least one alternative.
+func (o APIOperation) Allows(granted map[string]bool) bool {
+	for _, alt := range o.Scopes {
+		all := true
+		for _, s := range alt {
+			all = all && granted[s]
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// Needs names what the token lacks for the operation, as the closest
+// alternative: "teams_manage and teams_read".
+func (o APIOperation) Needs(granted map[string]bool) []string {
+	var best []string
+	for _, alt := range o.Scopes {
+		var missing []string
+		for _, s := range alt {
+			if !granted[s] {
+				missing = append(missing, s)
+			}
+		}
+		if best == nil || len(missing) < len(best) {
+			best = missing
+		}
+	}
+	return best
+}
+
+// Match reports whether a concrete path (/api/v2/team/abc) is this
+// operation's (/api/v2/team/{team_id}), and the values of its placeholders.
+func (o APIOperation) Match(method, path string) (map[string]string, bool) {
+	if !strings.EqualFold(method, o.Method) {
+		return nil, false
+	}
+	want, got := strings.Split(strings.Trim(o.Path, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/")
+	if len(want) != len(got) {
+		return nil, false
+	}
+	vars := map[string]string{}
+	for i, w := range want {
+		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
+			if got[i] == "" {
+				return nil, false
+			}
+			vars[strings.Trim(w, "{}")] = got[i]
+		} else if w != got[i] {
+			return nil, false
+		}
+	}
+	return vars, true
+}
+
+// SortOperations orders operations by path, then method, so the file's diff
+// follows the API's shape.
+func SortOperations(ops []APIOperation) {
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
+	})
+}
