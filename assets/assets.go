@@ -7,10 +7,13 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 //go:embed sites.json scopes.json troubleshooting.json datadog_api.json
@@ -244,18 +247,70 @@ func diagnose(list []Trouble, res []*regexp.Regexp, text string) []Trouble {
 //go:embed probes.json
 var probesJSON []byte
 
-// Request is one HTTP call of a probe.
+// Request is one HTTP call of a probe. Its path, query and body are
+// templates: see Expand.
 type Request struct {
-	Method     string          `json:"method"`
-	Path       string          `json:"path"`
-	Body       json.RawMessage `json:"body,omitempty"`
-	Idempotent bool            `json:"idempotent,omitempty"` // a POST that only reads
+	Method     string            `json:"method"`
+	Path       string            `json:"path"`
+	Query      map[string]string `json:"query,omitempty"`
+	Body       json.RawMessage   `json:"body,omitempty"`
+	Idempotent bool              `json:"idempotent,omitempty"` // a POST that only reads
 	// The shape of a list answer, where the request lists a collection:
 	// where the list is ("" for a top-level array) and the id and name
 	// fields of an item (dotted paths).
 	Items string `json:"items,omitempty"`
 	ID    string `json:"id,omitempty"`
 	Name  string `json:"name,omitempty"`
+}
+
+// ProbeVars are the values a run gives the templates of its probes:
+// {{name}} (the objects' name), {{last_month}} (YYYY-MM), {{hour_ago}} and
+// {{now}} (RFC 3339, seconds), {{hour_ago_ms}} and {{now_ms}} (Unix
+// milliseconds), {{hour_ago_s}} and {{now_s}} (Unix seconds).
+func ProbeVars(name string, now time.Time) map[string]string {
+	now = now.UTC().Truncate(time.Second)
+	ago := now.Add(-time.Hour)
+	return map[string]string{
+		"name": name, "last_month": now.AddDate(0, -1, 0).Format("2006-01"),
+		"now": now.Format(time.RFC3339), "hour_ago": ago.Format(time.RFC3339),
+		"now_ms": strconv.FormatInt(now.UnixMilli(), 10), "hour_ago_ms": strconv.FormatInt(ago.UnixMilli(), 10),
+		"now_s": strconv.FormatInt(now.Unix(), 10), "hour_ago_s": strconv.FormatInt(ago.Unix(), 10),
+	}
+}
+
+// Expand fills the request's templates — {{var}} from vars in its path,
+// query and body, {id} with id — and returns the target (path and encoded
+// query) and the body. Values are escaped for where they go: path segment,
+// query value, or JSON string. A body value that is exactly "{{var}}" of a
+// number-valued var ({{now_ms}}, …) becomes a JSON number.
+func (r Request) Expand(vars map[string]string, id string) (target string, body []byte) {
+	fill := func(s string, escape func(string) string) string {
+		for k, v := range vars {
+			s = strings.ReplaceAll(s, "{{"+k+"}}", escape(v))
+		}
+		return strings.ReplaceAll(s, "{id}", escape(id))
+	}
+	target = fill(r.Path, url.PathEscape)
+	if len(r.Query) > 0 {
+		q := url.Values{}
+		for k, v := range r.Query {
+			q.Set(k, fill(v, func(s string) string { return s }))
+		}
+		target += "?" + q.Encode()
+	}
+	if len(r.Body) > 0 {
+		b := string(r.Body)
+		for k, v := range vars {
+			if _, err := strconv.ParseInt(v, 10, 64); err == nil {
+				b = strings.ReplaceAll(b, `"{{`+k+`}}"`, v)
+			}
+		}
+		body = []byte(fill(b, func(s string) string {
+			q, _ := json.Marshal(s)
+			return string(q[1 : len(q)-1])
+		}))
+	}
+	return target, body
 }
 
 // Need is a value a write probe's body needs from the account, read first

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSitesTable(t *testing.T) {
@@ -212,5 +213,29 @@ func TestOperations(t *testing.T) {
 	}
 	if !team.Body.Required || fields["data.attributes.name"] != "string" || fields["data.type"] != "string" {
 		t.Errorf("POST /api/v2/team body: %+v", team.Body)
+	}
+}
+
+func TestExpand(t *testing.T) {
+	now := time.Date(2026, 1, 15, 10, 30, 0, 0, time.UTC)
+	vars := ProbeVars("oauthwiz-check-r1", now)
+	if vars["last_month"] != "2025-12" || vars["now_ms"] != "1768473000000" || vars["hour_ago"] != "2026-01-15T09:30:00Z" {
+		t.Fatalf("vars %v", vars)
+	}
+	r := Request{Method: "POST", Path: "/api/v2/things/{id}", Query: map[string]string{"start_month": "{{last_month}}", "filter[env]": "{{name}}"},
+		Body: json.RawMessage(`{"name": "{{name}}", "from": "{{hour_ago_ms}}", "note": "a \"quoted\" {{name}}", "ids": ["{id}"]}`)}
+	target, body := r.Expand(vars, "a/b")
+	if target != "/api/v2/things/a%2Fb?filter%5Benv%5D=oauthwiz-check-r1&start_month=2025-12" {
+		t.Errorf("target %s", target)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(body, &doc); err != nil {
+		t.Fatalf("body %s: %v", body, err)
+	}
+	if doc["name"] != "oauthwiz-check-r1" || doc["from"] != float64(1768469400000) || doc["note"] != `a "quoted" oauthwiz-check-r1` || fmt.Sprint(doc["ids"]) != "[a/b]" {
+		t.Errorf("body %s", body)
+	}
+	if _, b := (Request{Method: "GET", Path: "/x"}).Expand(vars, ""); b != nil {
+		t.Errorf("a request without a body got %q", b)
 	}
 }

@@ -126,6 +126,7 @@ type siteRun struct {
 	mu      *sync.Mutex
 	report  *Report
 	granted map[string]bool
+	vars    map[string]string // the run's template values (assets.ProbeVars)
 }
 
 func (s *siteRun) emit(r Result) {
@@ -225,7 +226,7 @@ func Run(ctx context.Context, o Options) Report {
 	var wg sync.WaitGroup
 	for _, t := range o.Targets {
 		s := &siteRun{cat: catalogOr(o.Catalog), t: t, o: &o, mu: &mu, report: report, granted: map[string]bool{},
-			lim: &limiter{now: o.Now, sleep: o.Sleep}}
+			lim: &limiter{now: o.Now, sleep: o.Sleep}, vars: assets.ProbeVars(ObjectName(o.RunID), o.Now())}
 		for _, g := range t.Granted {
 			s.granted[g] = true
 		}
@@ -459,7 +460,8 @@ func (s *siteRun) readProbe(ctx context.Context, scope string, r assets.Request)
 		return
 	}
 	idem := r.Method == http.MethodGet || r.Idempotent
-	a, err := s.do(ctx, r.Method, r.Path, s.fill(r.Body, ""), s.bearer(), idem)
+	target, body := r.Expand(s.vars, "")
+	a, err := s.do(ctx, r.Method, target, body, s.bearer(), idem)
 	res := Result{Scope: scope, Probe: "read", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	switch {
 	case err == nil && a.status/100 == 2 && json.Valid(a.body):
@@ -476,7 +478,8 @@ func (s *siteRun) refusalProbe(ctx context.Context, scope string, r assets.Reque
 		s.skipCancelled(scope, "refusal", ep)
 		return
 	}
-	a, err := s.do(ctx, r.Method, r.Path, s.fill(r.Body, ""), s.bearer(), true)
+	target, body := r.Expand(s.vars, "")
+	a, err := s.do(ctx, r.Method, target, body, s.bearer(), true)
 	res := Result{Scope: scope, Probe: "refusal", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	switch {
 	case err != nil:
@@ -491,20 +494,19 @@ func (s *siteRun) refusalProbe(ctx context.Context, scope string, r assets.Reque
 	s.emit(res)
 }
 
-// fill puts the run's object name, an id and the values read for the
-// probe's needs into a body template.
-func (s *siteRun) fill(body json.RawMessage, id string, vars ...map[string]string) []byte {
-	if len(body) == 0 {
-		return nil
+// with adds values (read for a probe's needs) to the run's template values.
+func (s *siteRun) with(extra map[string]string) map[string]string {
+	if len(extra) == 0 {
+		return s.vars
 	}
-	out := bytes.ReplaceAll(body, []byte("{{name}}"), []byte(ObjectName(s.o.RunID)))
-	for _, m := range vars {
-		for k, v := range m {
-			quoted, _ := json.Marshal(v)
-			out = bytes.ReplaceAll(out, []byte("{{"+k+"}}"), quoted[1:len(quoted)-1])
-		}
+	out := make(map[string]string, len(s.vars)+len(extra))
+	for k, v := range s.vars {
+		out[k] = v
 	}
-	return bytes.ReplaceAll(out, []byte("{id}"), []byte(id))
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
 }
 
 // needs reads the values a write's body needs from the account. A value it
@@ -549,7 +551,8 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 	if !ok {
 		return
 	}
-	a, err := s.do(ctx, w.Method, w.Path, s.fill(w.Body, "", vars), s.bearer(), false)
+	target, body := w.Request.Expand(s.with(vars), "")
+	a, err := s.do(ctx, w.Method, target, body, s.bearer(), false)
 	res := Result{Scope: scope, Probe: "write", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	if err != nil || a.status/100 != 2 {
 		res.Status, res.Detail = Fail, s.describe(a, err)
@@ -573,9 +576,9 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 	// Clean up even when the run is cancelled: the object must not stay.
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(orBackground(ctx)), 30*time.Second)
 	defer cancel()
-	path := strings.ReplaceAll(w.Cleanup.Path, "{id}", id)
 	cep := w.Cleanup.Method + " " + w.Cleanup.Path
-	ca, cerr := s.do(cctx, w.Cleanup.Method, path, s.fill(w.Cleanup.Body, id), s.bearer(), true)
+	ctarget, cbody := w.Cleanup.Expand(s.vars, id)
+	ca, cerr := s.do(cctx, w.Cleanup.Method, ctarget, cbody, s.bearer(), true)
 	cres := Result{Scope: scope, Probe: "cleanup", HTTPStatus: ca.status, Endpoint: cep, RequestID: ca.requestID}
 	if cerr == nil && ca.status/100 == 2 {
 		cres.Status, cres.Detail = Pass, "deleted "+id
@@ -596,7 +599,8 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 		s.note(fmt.Sprintf("%s: objects left by an earlier run in %s were not looked for: listing needs %s, which the token does not have", s.t.Site, sw.Path, sw.Scope))
 		return
 	}
-	a, err := s.do(ctx, sw.Method, sw.Path, nil, s.bearer(), true)
+	starget, _ := sw.Request.Expand(s.vars, "")
+	a, err := s.do(ctx, sw.Method, starget, nil, s.bearer(), true)
 	if err != nil || a.status/100 != 2 {
 		s.note(fmt.Sprintf("%s: could not list %s to look for objects left by an earlier run: %s", s.t.Site, ep, s.describe(a, err)))
 		return
@@ -614,8 +618,8 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 		if !ok || !strings.HasPrefix(name, ObjectName("")) || name == mine {
 			continue
 		}
-		path := strings.ReplaceAll(w.Cleanup.Path, "{id}", id)
-		ca, cerr := s.do(ctx, w.Cleanup.Method, path, s.fill(w.Cleanup.Body, id), s.bearer(), true)
+		ctarget, cbody := w.Cleanup.Expand(s.vars, id)
+		ca, cerr := s.do(ctx, w.Cleanup.Method, ctarget, cbody, s.bearer(), true)
 		if cerr == nil && (ca.status/100 == 2 || ca.status == http.StatusNotFound) {
 			s.mu.Lock()
 			s.report.Swept = append(s.report.Swept, Leftover{Site: s.t.Site, Scope: scope, Endpoint: w.Method + " " + w.Path, ID: id})
@@ -677,9 +681,9 @@ func (s *siteRun) apiKeyProbe(ctx context.Context) {
 		res.Status, res.Detail = Fail, s.describe(a, err)
 	}
 	s.emit(res)
-	body := bytes.ReplaceAll(s.fill(c.Send.Body, ""), []byte(`"timestamp": 0`), []byte(`"timestamp": `+strconv.FormatInt(s.o.Now().Unix(), 10)))
+	target, body := c.Send.Expand(s.vars, "")
 	// A duplicate point is harmless, so sending is retried like a read.
-	a, err = s.do(ctx, c.Send.Method, c.Send.Path, body, key, true)
+	a, err = s.do(ctx, c.Send.Method, target, body, key, true)
 	res = Result{Scope: scope, Probe: "send", HTTPStatus: a.status, Endpoint: c.Send.Method + " " + c.Send.Path, RequestID: a.requestID}
 	if err == nil && a.status/100 == 2 {
 		res.Status, res.Detail = Pass, "one point sent to the site's intake with the API key"
