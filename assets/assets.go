@@ -264,14 +264,15 @@ type Request struct {
 }
 
 // ProbeVars are the values a run gives the templates of its probes:
-// {{name}} (the objects' name), {{last_month}} (YYYY-MM), {{hour_ago}} and
+// {{name}} (the objects' name), {{last_month}} (the first instant of last
+// month, RFC 3339), {{hour_ago}} and
 // {{now}} (RFC 3339, seconds), {{hour_ago_ms}} and {{now_ms}} (Unix
 // milliseconds), {{hour_ago_s}} and {{now_s}} (Unix seconds).
 func ProbeVars(name string, now time.Time) map[string]string {
 	now = now.UTC().Truncate(time.Second)
 	ago := now.Add(-time.Hour)
 	return map[string]string{
-		"name": name, "last_month": now.AddDate(0, -1, 0).Format("2006-01"),
+		"name": name, "last_month": time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339),
 		"now": now.Format(time.RFC3339), "hour_ago": ago.Format(time.RFC3339),
 		"now_ms": strconv.FormatInt(now.UnixMilli(), 10), "hour_ago_ms": strconv.FormatInt(ago.UnixMilli(), 10),
 		"now_s": strconv.FormatInt(now.Unix(), 10), "hour_ago_s": strconv.FormatInt(ago.Unix(), 10),
@@ -371,6 +372,10 @@ type ProbeCatalog struct {
 	// Implicit scopes come with every token (PagerDuty's openid): nothing to
 	// check, so they are not probed.
 	Implicit []string `json:"implicit,omitempty"`
+	// Operation, when set, finds the API operation of a request in the
+	// platform's spec (Datadog's): a probe then checks that the token holds
+	// every scope the operation needs, not only the one it probes.
+	Operation func(method, path string) *APIOperation `json:"-"`
 }
 
 // For returns the probe of a scope.
@@ -394,6 +399,7 @@ func Probes() ProbeCatalog {
 		if err := json.Unmarshal(probesJSON, &probes); err != nil {
 			panic(fmt.Errorf("assets/probes.json: %w", err))
 		}
+		probes.Operation = func(method, path string) *APIOperation { op, _ := Operation(method, path); return op }
 	})
 	return probes
 }

@@ -219,13 +219,13 @@ func TestOperations(t *testing.T) {
 func TestExpand(t *testing.T) {
 	now := time.Date(2026, 1, 15, 10, 30, 0, 0, time.UTC)
 	vars := ProbeVars("oauthwiz-check-r1", now)
-	if vars["last_month"] != "2025-12" || vars["now_ms"] != "1768473000000" || vars["hour_ago"] != "2026-01-15T09:30:00Z" {
+	if vars["last_month"] != "2025-12-01T00:00:00Z" || vars["now_ms"] != "1768473000000" || vars["hour_ago"] != "2026-01-15T09:30:00Z" {
 		t.Fatalf("vars %v", vars)
 	}
 	r := Request{Method: "POST", Path: "/api/v2/things/{id}", Query: map[string]string{"start_month": "{{last_month}}", "filter[env]": "{{name}}"},
 		Body: json.RawMessage(`{"name": "{{name}}", "from": "{{hour_ago_ms}}", "note": "a \"quoted\" {{name}}", "ids": ["{id}"]}`)}
 	target, body := r.Expand(vars, "a/b")
-	if target != "/api/v2/things/a%2Fb?filter%5Benv%5D=oauthwiz-check-r1&start_month=2025-12" {
+	if target != "/api/v2/things/a%2Fb?filter%5Benv%5D=oauthwiz-check-r1&start_month=2025-12-01T00%3A00%3A00Z" {
 		t.Errorf("target %s", target)
 	}
 	var doc map[string]any

@@ -230,3 +230,29 @@ func TestSweepWithoutTheListScopeIsANote(t *testing.T) {
 		t.Fatalf("failed %v, notes %v", rep.Failed(), rep.Notes)
 	}
 }
+
+// A scope whose operations need another scope too is reported as needing
+// it, not failed: Datadog's spec has POST /api/v2/team require teams_read
+// and teams_manage, so a client holding teams_manage alone would be
+// refused — and the refusal would blame teams_manage.
+func TestScopeThatNeedsAnother(t *testing.T) {
+	requested := []string{"teams_manage", "usage_read", "apm_read"}
+	sb, targets := authorized(t, sandbox.Options{Scopes: requested}, []string{"us1"}, requested)
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requested, RunID: "needs"})
+	byScope := map[string]scopes.Result{}
+	for _, r := range rep.Results {
+		byScope[r.Scope+" "+r.Probe] = r
+	}
+	team := byScope["teams_manage write"]
+	if team.Status != scopes.Manual || !strings.Contains(team.Detail, "needs teams_read too") {
+		t.Fatalf("teams_manage: %+v", team)
+	}
+	for _, s := range []string{"usage_read read", "apm_read read"} {
+		if r := byScope[s]; r.Status != scopes.Pass {
+			t.Errorf("%s: %+v", s, r)
+		}
+	}
+	if len(sb.State().Objects) != 0 {
+		t.Fatalf("objects left: %+v", sb.State().Objects)
+	}
+}
