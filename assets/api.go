@@ -39,6 +39,9 @@ type APIOperation struct {
 	Params     []APIParam     `json:"params,omitempty"` // required path and query parameters
 	Body       *APIBody       `json:"body,omitempty"`   // the JSON request body, when there is one
 	Deprecated bool           `json:"deprecated,omitempty"`
+	// Response is the shape of the success answer, where it says where an
+	// object's id or a list's items are.
+	Response *APIResponse `json:"response,omitempty"`
 	// Source is "docs" for an operation documented outside the spec.
 	Source string `json:"source,omitempty"`
 }
@@ -55,6 +58,18 @@ type APIParam struct {
 	In   string   `json:"in"` // path or query
 	Type string   `json:"type,omitempty"`
 	Enum []string `json:"enum,omitempty"`
+}
+
+// APIResponse is what the spec says of an operation's success answer.
+type APIResponse struct {
+	Status int `json:"status"`
+	// ID is where the answer holds an object's id ("id", "public_id",
+	// "data.id", "data[0].id"), and IDType its JSON type.
+	ID     string `json:"id,omitempty"`
+	IDType string `json:"id_type,omitempty"`
+	// List is where the answer holds a list of objects: a property ("data",
+	// "dashboards") or "[]" for a top-level array.
+	List string `json:"list,omitempty"`
 }
 
 // APIBody is a request body: whether it is required, and the fields it must

@@ -127,6 +127,7 @@ func addSpec(api *assets.API, scopes map[string]*assets.Scope, version string, d
 			o := assets.APIOperation{Spec: version, Method: strings.ToUpper(method), Path: path, ID: op.OperationID, Scopes: alternatives, Deprecated: op.Deprecated}
 			o.Permission = permission(op.Extensions["x-permission"])
 			o.Params = requiredParams(append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...))
+			o.Response = responseShape(op, o.Method == "GET")
 			if rb := op.RequestBody; rb != nil && rb.Value != nil {
 				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
 					o.Body = &assets.APIBody{Required: rb.Value.Required}
@@ -190,6 +191,97 @@ func requiredParams(params openapi3.Parameters) []assets.APIParam {
 		out = append(out, ap)
 	}
 	return out
+}
+
+// responseShape reads the first success answer with a JSON body: where a
+// write's answer holds the object's id, or where a read's holds a list.
+func responseShape(op *openapi3.Operation, read bool) *assets.APIResponse {
+	if op.Responses == nil {
+		return nil
+	}
+	for _, code := range []int{200, 201, 202, 204} {
+		ref := op.Responses.Status(code)
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		out := &assets.APIResponse{Status: code}
+		mt := ref.Value.Content.Get("application/json")
+		if mt == nil || mt.Schema == nil || mt.Schema.Value == nil {
+			return out
+		}
+		s := mt.Schema.Value
+		prop := func(x *openapi3.Schema, name string) *openapi3.Schema {
+			if x == nil {
+				return nil
+			}
+			if p := x.Properties[name]; p != nil {
+				return p.Value
+			}
+			for _, part := range x.AllOf {
+				if part.Value != nil && part.Value.Properties[name] != nil {
+					return part.Value.Properties[name].Value
+				}
+			}
+			return nil
+		}
+		items := func(x *openapi3.Schema) *openapi3.Schema {
+			if x != nil && typeOf(x) == "array" && x.Items != nil {
+				return x.Items.Value
+			}
+			return nil
+		}
+		// Where the id is: the JSON:API data object, the first of a data
+		// list, or a top-level public_id or id.
+		data := prop(s, "data")
+		if read {
+			switch {
+			case typeOf(s) == "array":
+				out.List = "[]"
+			case items(data) != nil:
+				out.List = "data"
+			default:
+				out.List = firstListOfObjects(s, items)
+			}
+			return out
+		}
+		for _, c := range []struct {
+			path   string
+			holder *openapi3.Schema
+			field  string
+		}{{"data.id", data, "id"}, {"data[0].id", items(data), "id"}, {"public_id", s, "public_id"}, {"id", s, "id"}} {
+			if typeOf(orEmpty(c.holder)) == "object" || (c.holder != nil && len(c.holder.Properties) > 0) {
+				if idSchema := prop(c.holder, c.field); idSchema != nil {
+					out.ID, out.IDType = c.path, typeOf(idSchema)
+					break
+				}
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// firstListOfObjects is the first property (by name) that is an array of
+// objects ("dashboards", "tests").
+func firstListOfObjects(s *openapi3.Schema, items func(*openapi3.Schema) *openapi3.Schema) string {
+	names := make([]string, 0, len(s.Properties))
+	for name := range s.Properties {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if it := items(s.Properties[name].Value); it != nil && typeOf(it) == "object" {
+			return name
+		}
+	}
+	return ""
+}
+
+func orEmpty(s *openapi3.Schema) *openapi3.Schema {
+	if s == nil {
+		return &openapi3.Schema{}
+	}
+	return s
 }
 
 // maxDepth bounds the walk of a body schema (schemas can refer to

@@ -12,10 +12,9 @@ var (
 	unauthorized = map[string][]string{"errors": {"Unauthorized"}}
 )
 
-// bearer checks the access token and the scope an endpoint needs, answering
-// the way Datadog does: 401 without credentials, 403 for a bad, expired or
-// under-scoped token.
-func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site, scope string) *token {
+// accessToken checks the access token, answering the way Datadog does: 401
+// without credentials, 403 for a bad or expired token.
+func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, site assets.Site) *token {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		writeJSON(w, http.StatusUnauthorized, unauthorized)
@@ -25,7 +24,17 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site
 	s.mu.Lock()
 	t := s.tokens[strings.TrimSpace(value)]
 	s.mu.Unlock()
-	if !ok || t == nil || t.Kind != "access" || t.Revoked || t.Site != site.ID || s.opts.Now().After(t.Expires) || !contains(t.Scopes, scope) || contains(s.opts.RefuseScopes, scope) {
+	if !ok || t == nil || t.Kind != "access" || t.Revoked || t.Site != site.ID || s.opts.Now().After(t.Expires) {
+		writeJSON(w, http.StatusForbidden, forbidden)
+		return nil
+	}
+	return t
+}
+
+// bearer is accessToken for an endpoint that needs one scope: 403 without it.
+func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site, scope string) *token {
+	t := s.accessToken(w, r, site)
+	if t != nil && (!contains(t.Scopes, scope) || contains(s.opts.RefuseScopes, scope)) {
 		writeJSON(w, http.StatusForbidden, forbidden)
 		return nil
 	}

@@ -40,7 +40,7 @@ func (s *Server) siteHandler(site assets.Site) http.Handler {
 	mux.HandleFunc("POST /oauth2/v1/revoke", func(w http.ResponseWriter, r *http.Request) { s.revoke(w, r, site) })
 	mux.HandleFunc("POST /api/v2/api_keys/marketplace", func(w http.ResponseWriter, r *http.Request) { s.createAPIKey(w, r, site) })
 	mux.HandleFunc("GET /api/v1/validate", func(w http.ResponseWriter, r *http.Request) { s.validate(w, r, site) })
-	s.registerProbeRoutes(mux, site)
+	s.registerDatadogAPI(mux, site)
 	return s.apiMiddleware(site, mux)
 }
 

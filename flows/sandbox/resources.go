@@ -27,6 +27,10 @@ type object struct {
 	ID, Collection, Site, OrgID, Name string
 	Created                           time.Time
 	Seeded                            bool
+	// Item is the object as its collection lists it, and Answer the create's
+	// answer (Datadog's API; nil for PagerDuty's stand-in).
+	Item   map[string]any
+	Answer any
 }
 
 // StateObject is an object created through the API and still alive.
@@ -269,14 +273,12 @@ func (s *Server) registerCatalogRoutes(mux *http.ServeMux, seen map[string]bool,
 	}
 }
 
-// registerProbeRoutes serves every endpoint of Datadog's probe catalog with
-// real objects and scope enforcement, and the API key's intake.
-func (s *Server) registerProbeRoutes(mux *http.ServeMux, site assets.Site) {
-	s.registerCatalogRoutes(mux, map[string]bool{}, assets.Probes(), site.ID, func(w http.ResponseWriter, r *http.Request, scope string) *token {
-		return s.bearer(w, r, site, scope)
-	})
-	send := assets.Probes().APIKey.Send
-	mux.HandleFunc(send.Method+" "+send.Path, func(w http.ResponseWriter, r *http.Request) {
+// registerDatadogAPI serves Datadog's API from its spec (datadogAPI) and the
+// metrics intake that the API key sends a point to (POST /api/v2/series,
+// authenticated with DD-API-KEY, not a scope).
+func (s *Server) registerDatadogAPI(mux *http.ServeMux, site assets.Site) {
+	mux.Handle("/api/", s.datadogAPI(site))
+	mux.HandleFunc("POST /api/v2/series", func(w http.ResponseWriter, r *http.Request) {
 		if !s.validKey(r.Header.Get("DD-API-KEY"), site.ID) {
 			writeJSON(w, http.StatusForbidden, forbidden)
 			return

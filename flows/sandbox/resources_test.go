@@ -48,10 +48,13 @@ func TestProbeEndpointsKeepRealObjects(t *testing.T) {
 	if objs := e.sb.State().Objects; len(objs) != 1 || objs[0].Name != "oauthwiz-check-1" {
 		t.Fatalf("state objects %+v", objs)
 	}
-	_, body = e.call("POST", "/api/v1/slo", at, `{"name":"oauthwiz-check-2"}`)
+	_, body = e.call("POST", "/api/v1/slo", at, `{"name":"oauthwiz-check-2","type":"metric","thresholds":[{"timeframe":"7d","target":99.9}],"query":{"numerator":"sum:a{*}","denominator":"sum:b{*}"}}`)
 	var slo struct{ Data []struct{ ID string } }
 	json.Unmarshal([]byte(body), &slo)
-	_, body = e.call("POST", "/api/v1/synthetics/tests/api", at, `{"name":"oauthwiz-check-3"}`)
+	if len(slo.Data) != 1 {
+		t.Fatalf("create SLO: %s", body)
+	}
+	_, body = e.call("POST", "/api/v1/synthetics/tests/api", at, `{"name":"oauthwiz-check-3","type":"api","locations":["aws:eu-central-1"],"message":"m","options":{},"config":{"request":{"method":"GET","url":"https://example.com"},"assertions":[]}}`)
 	var syn struct {
 		PublicID string `json:"public_id"`
 	}
@@ -73,6 +76,51 @@ func TestProbeEndpointsKeepRealObjects(t *testing.T) {
 	}
 	if resp, _ := e.call("DELETE", "/api/v1/dashboard/nope", at, ""); resp.StatusCode != 404 {
 		t.Fatalf("delete unknown: %d", resp.StatusCode)
+	}
+}
+
+// The stand-in answers from Datadog's spec, as Datadog would: a route the
+// spec lacks is 404; a token without every scope of an operation's
+// alternative is 403; a missing or mistyped required parameter or body
+// field is 400 in Datadog's {"errors": [...]} shape.
+func TestAPIRefusesWhatDatadogRefuses(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true, Scopes: []string{"teams_read", "teams_manage", "usage_read", "apm_read", "monitors_read", "monitors_write"}})
+	manageOnly := e.accessToken("teams_manage usage_read apm_read monitors_read monitors_write")
+	both := e.accessToken("teams_read teams_manage")
+	team := `{"data":{"type":"team","attributes":{"name":"oauthwiz-check-t","handle":"oauthwiz-check-t"}}}`
+	for _, tt := range []struct {
+		name, method, path, token, body string
+		status                          int
+		text                            string
+	}{
+		{"unknown route", "GET", "/api/v2/no/such/thing", manageOnly, "", 404, "Not found"},
+		{"one scope of two required", "POST", "/api/v2/team", manageOnly, team, 403, "Forbidden"},
+		{"both scopes", "POST", "/api/v2/team", both, team, 201, `"id"`},
+		{"required query parameter missing", "GET", "/api/v1/usage/summary", manageOnly, "", 400, "start_month"},
+		{"required query parameter present", "GET", "/api/v1/usage/summary?start_month=2026-10-01T00:00:00Z", manageOnly, "", 200, ""},
+		{"required filter missing", "GET", "/api/v2/apm/services", manageOnly, "", 400, "filter[env]"},
+		{"required body field missing", "POST", "/api/v2/team", both, `{"data":{"type":"team","attributes":{"name":"x"}}}`, 400, "data.attributes.handle is required"},
+		{"body field of the wrong type", "POST", "/api/v2/team", both, `{"data":{"type":"team","attributes":{"name":"x","handle":7}}}`, 400, "data.attributes.handle must be a string"},
+		{"body not JSON", "POST", "/api/v2/team", both, `{`, 400, "not valid JSON"},
+		{"path parameter of the wrong type", "DELETE", "/api/v1/monitor/abc", manageOnly, "", 400, "monitor_id"},
+		{"a monitor's id is an integer", "POST", "/api/v1/monitor", manageOnly, `{"name":"oauthwiz-check-m","type":"metric alert","query":"avg(last_5m):avg:x{*} > 1"}`, 200, `"id":`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, body := e.call(tt.method, tt.path, tt.token, tt.body)
+			if resp.StatusCode != tt.status || !strings.Contains(body, tt.text) {
+				t.Fatalf("%s %s: %d %s, want %d with %q", tt.method, tt.path, resp.StatusCode, body, tt.status, tt.text)
+			}
+			if tt.status >= 400 && !strings.HasPrefix(body, `{"errors":[`) {
+				t.Fatalf("not Datadog's error shape: %s", body)
+			}
+			if tt.name == "a monitor's id is an integer" {
+				var m map[string]any
+				json.Unmarshal([]byte(body), &m)
+				if _, ok := m["id"].(float64); !ok {
+					t.Fatalf("monitor id %v is not a number", m["id"])
+				}
+			}
+		})
 	}
 }
 

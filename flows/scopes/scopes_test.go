@@ -2,6 +2,7 @@ package scopes_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"sync/atomic"
@@ -254,5 +255,45 @@ func TestScopeThatNeedsAnother(t *testing.T) {
 	}
 	if len(sb.State().Objects) != 0 {
 		t.Fatalf("objects left: %+v", sb.State().Objects)
+	}
+}
+
+// A probe broken on purpose fails in the sandbox as it would on Datadog:
+// usage_read without the start_month the spec requires (the mistake the
+// probe once had), and a team body without its handle.
+func TestBrokenProbeFailsInTheSandbox(t *testing.T) {
+	requested := []string{"usage_read", "teams_read", "teams_manage"}
+	_, targets := authorized(t, sandbox.Options{Scopes: requested}, []string{"us1"}, requested)
+	cat := assets.Probes()
+	cat.Probes = nil
+	for _, p := range assets.Probes().Probes {
+		switch p.Scope {
+		case "usage_read":
+			broken := *p.Read
+			broken.Query = nil
+			p.Read = &broken
+		case "teams_manage":
+			w := *p.Write
+			w.Body = json.RawMessage(`{"data": {"type": "team", "attributes": {"name": "{{name}}"}}}`)
+			p.Write = &w
+		default:
+			continue
+		}
+		cat.Probes = append(cat.Probes, p)
+	}
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requested, RunID: "broken", Catalog: &cat})
+	for _, want := range []struct{ key, text string }{{"usage_read read", "start_month"}, {"teams_manage write", "handle"}} {
+		found := false
+		for _, r := range rep.Results {
+			if r.Scope+" "+r.Probe == want.key {
+				found = true
+				if r.Status != scopes.Fail || r.HTTPStatus != 400 || !strings.Contains(r.Detail, want.text) {
+					t.Errorf("%s: %+v, want a 400 naming %s", want.key, r, want.text)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("no result for %s", want.key)
+		}
 	}
 }

@@ -1,0 +1,403 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+)
+
+// datadogAPI serves Datadog's API from the operations of its spec
+// (assets/datadog_api.json, generated from Datadog's OpenAPI files), never
+// from oauthwiz's probes, so that a probe's mistake fails here as it would
+// on Datadog:
+//
+//   - a route the spec does not have: 404;
+//   - a token without the scopes the spec asks (every scope of one
+//     alternative): 403 {"errors":["Forbidden"]};
+//   - a required path or query parameter missing or of the wrong type, a
+//     required body field missing or of the wrong JSON type: 400 in
+//     Datadog's {"errors":[…]} shape;
+//   - the objects a request creates are kept per site and org, listed where
+//     the spec's answer keeps its list, read, changed and deleted.
+//
+// Where the spec is silent the stand-in makes choices, which are
+// assumptions: the text of a 400 or 404, and that a delete of an unknown id
+// is a 404.
+func (s *Server) datadogAPI(site assets.Site) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		op, vars := assets.Operation(r.Method, r.URL.Path)
+		if op == nil {
+			writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
+			return
+		}
+		t := s.accessToken(w, r, site)
+		if t == nil {
+			return
+		}
+		granted := map[string]bool{}
+		for _, sc := range t.Scopes {
+			granted[sc] = !contains(s.opts.RefuseScopes, sc)
+		}
+		if !op.Allows(granted) {
+			writeJSON(w, http.StatusForbidden, forbidden)
+			return
+		}
+		if msg := badParams(op, r, vars); msg != "" {
+			writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {msg}})
+			return
+		}
+		var body any
+		if op.Body != nil {
+			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+			switch {
+			case err != nil:
+				writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body could not be read"}})
+				return
+			case len(strings.TrimSpace(string(b))) == 0:
+				if op.Body.Required {
+					writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"a JSON body is required"}})
+					return
+				}
+			case json.Unmarshal(b, &body) != nil:
+				writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body is not valid JSON"}})
+				return
+			}
+			if body != nil {
+				for _, f := range op.Body.Fields {
+					if msg := checkField(body, strings.Split(f.Path, "."), f); msg != "" {
+						writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {msg}})
+						return
+					}
+				}
+			}
+		}
+		s.objects(w, r, site, t, op, vars, body)
+	}
+}
+
+// badParams checks the required path and query parameters: present, and of
+// the spec's type where that type is a number or a boolean.
+func badParams(op *assets.APIOperation, r *http.Request, vars map[string]string) string {
+	for _, p := range op.Params {
+		var v string
+		switch p.In {
+		case "path":
+			v = vars[p.Name]
+		case "query":
+			if !r.URL.Query().Has(p.Name) {
+				return fmt.Sprintf("missing required query parameter %s", p.Name)
+			}
+			v = r.URL.Query().Get(p.Name)
+		}
+		if !valueOfType(v, p.Type) {
+			return fmt.Sprintf("parameter %s: %q is not a valid %s", p.Name, v, p.Type)
+		}
+		if len(p.Enum) > 0 && !contains(p.Enum, v) {
+			return fmt.Sprintf("parameter %s: %q is not one of %s", p.Name, v, strings.Join(p.Enum, ", "))
+		}
+	}
+	return ""
+}
+
+func valueOfType(v, typ string) bool {
+	var err error
+	switch typ {
+	case "integer":
+		_, err = strconv.ParseInt(v, 10, 64)
+	case "number":
+		_, err = strconv.ParseFloat(v, 64)
+	case "boolean":
+		_, err = strconv.ParseBool(v)
+	}
+	return err == nil
+}
+
+// checkField checks one required field (a dotted path; "x[]" reaches into
+// every item of the array x) and says what is wrong with it.
+func checkField(v any, segs []string, f assets.APIField) string {
+	if len(segs) == 0 {
+		if v == nil || jsonType(v, f.Type) {
+			return "" // null is left to the field's own rules
+		}
+		return fmt.Sprintf("field %s must be %s", f.Path, article(f.Type))
+	}
+	name, each := strings.CutSuffix(segs[0], "[]")
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return "" // the parent's type is checked on its own path
+	}
+	child, present := obj[name]
+	if !present {
+		return fmt.Sprintf("field %s is required", f.Path)
+	}
+	if !each {
+		return checkField(child, segs[1:], f)
+	}
+	list, _ := child.([]any)
+	for _, item := range list {
+		if msg := checkField(item, segs[1:], f); msg != "" {
+			return msg
+		}
+	}
+	return ""
+}
+
+func jsonType(v any, typ string) bool {
+	switch typ {
+	case "string":
+		_, ok := v.(string)
+		return ok
+	case "integer":
+		n, ok := v.(float64)
+		return ok && n == float64(int64(n))
+	case "number":
+		_, ok := v.(float64)
+		return ok
+	case "boolean":
+		_, ok := v.(bool)
+		return ok
+	case "object":
+		_, ok := v.(map[string]any)
+		return ok
+	case "array":
+		_, ok := v.([]any)
+		return ok
+	}
+	return true // one-of, any: the branches are the validator's business
+}
+
+func article(typ string) string {
+	switch typ {
+	case "integer", "object", "array":
+		return "an " + typ
+	}
+	return "a " + typ
+}
+
+// objects gives the API's objects their life: created by a POST on a
+// collection that has a delete, listed by a GET on it in the answer's shape,
+// read, changed and deleted by their item path.
+func (s *Server) objects(w http.ResponseWriter, r *http.Request, site assets.Site, t *token, op *assets.APIOperation, vars map[string]string, body any) {
+	status := http.StatusOK
+	if op.Response != nil && op.Response.Status != 0 {
+		status = op.Response.Status
+	}
+	segs := strings.Split(strings.Trim(op.Path, "/"), "/")
+	last := segs[len(segs)-1]
+	if isPlaceholder(last) { // an item: /things/{thing_id}
+		collection := "/" + strings.Join(segs[:len(segs)-1], "/")
+		id := vars[strings.Trim(last, "{}")]
+		o := s.find(site.ID, t.OrgID, collection, id)
+		if o == nil {
+			writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
+			return
+		}
+		switch op.Method {
+		case http.MethodDelete:
+			s.delete(site.ID, t.OrgID, collection, []string{id})
+			answer(w, status, map[string]any{})
+		case http.MethodGet:
+			answer(w, status, o.Answer)
+		default: // PUT, PATCH: the object becomes what was sent, id kept
+			s.api.mu.Lock()
+			if m, ok := body.(map[string]any); ok {
+				o.Item = mergeKeepingID(o.Item, m)
+			}
+			item := o.Item
+			s.api.mu.Unlock()
+			answer(w, status, item)
+		}
+		return
+	}
+	switch {
+	case op.Method == http.MethodPost && last == "delete": // a bulk delete: POST …/delete {"public_ids": […]}
+		collection := "/" + strings.Join(segs[:len(segs)-1], "/")
+		var ids []string
+		if m, ok := body.(map[string]any); ok {
+			for _, v := range m {
+				if list, ok := v.([]any); ok {
+					for _, x := range list {
+						if id, ok := scalarString(x); ok {
+							ids = append(ids, id)
+						}
+					}
+				}
+			}
+		}
+		if s.delete(site.ID, t.OrgID, collection, ids) == 0 {
+			writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
+			return
+		}
+		answer(w, status, map[string]any{})
+	case op.Method == http.MethodPost && op.Response != nil && op.Response.ID != "" && deletable(op.Path):
+		o := s.createFrom(site.ID, t.OrgID, collectionOf(op.Path), op.Response, body)
+		answer(w, status, o.Answer)
+	case op.Method == http.MethodGet && op.Response != nil && op.Response.List != "":
+		items := []any{}
+		for _, o := range s.listObjects(site.ID, t.OrgID, op.Path) {
+			items = append(items, o.Item)
+		}
+		if op.Response.List == "[]" {
+			answer(w, status, items)
+			return
+		}
+		answer(w, status, map[string]any{op.Response.List: items})
+	default: // reads and actions without objects of their own
+		answer(w, status, map[string]any{})
+	}
+}
+
+func answer(w http.ResponseWriter, status int, v any) {
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return
+	}
+	writeJSON(w, status, v)
+}
+
+func isPlaceholder(seg string) bool {
+	return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")
+}
+
+// deletable reports whether the spec can delete what a POST on path creates
+// (DELETE path/{id}, or a bulk POST …/delete beside it).
+func deletable(path string) bool {
+	for _, o := range assets.DatadogAPI().Operations {
+		if (o.Method == http.MethodDelete && strings.HasPrefix(o.Path, collectionOf(path)+"/{") && strings.Count(o.Path, "/") == strings.Count(collectionOf(path), "/")+1) ||
+			(o.Method == http.MethodPost && o.Path == collectionOf(path)+"/delete") {
+			return true
+		}
+	}
+	return false
+}
+
+// collectionOf is where what a POST on path creates is listed: path itself
+// when the spec lists it, else its parent (synthetics' API tests are
+// created at …/tests/api and listed at …/tests).
+func collectionOf(path string) string {
+	if specHas(http.MethodGet, path) {
+		return path
+	}
+	if i := strings.LastIndex(path, "/"); i > 0 && specHas(http.MethodGet, path[:i]) {
+		return path[:i]
+	}
+	return path
+}
+
+// specHas reports whether the spec has an operation at exactly this path
+// (placeholders and all).
+func specHas(method, specPath string) bool {
+	for _, o := range assets.DatadogAPI().Operations {
+		if o.Method == method && o.Path == specPath {
+			return true
+		}
+	}
+	return false
+}
+
+// createFrom stores what a create sent as the object the API will list, and
+// the answer the spec gives: JSON:API objects ({"data":{"id","type",
+// "attributes"}}), a list of one ({"data":[…]}), or the object itself with
+// its id (or public_id) set, as a string or an integer as the spec types it.
+func (s *Server) createFrom(site, org, collection string, shape *assets.APIResponse, body any) *object {
+	sent, _ := body.(map[string]any)
+	name := nameOf(sent)
+	o := s.create(site, org, collection, name)
+	id := o.ID
+	if shape.IDType == "integer" {
+		id = strconv.FormatInt(int64(hashInt(o.ID)), 10)
+		s.api.mu.Lock()
+		delete(s.api.objects, o.ID)
+		o.ID = id
+		s.api.objects[id] = o
+		s.api.mu.Unlock()
+	}
+	idValue := any(id)
+	if shape.IDType == "integer" {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		idValue = n
+	}
+	var item map[string]any
+	var ans any
+	switch shape.ID {
+	case "data.id":
+		data, _ := sent["data"].(map[string]any)
+		item = map[string]any{"id": idValue, "type": data["type"], "attributes": data["attributes"]}
+		ans = map[string]any{"data": item}
+	case "data[0].id":
+		item = copyMap(sent)
+		item["id"] = idValue
+		ans = map[string]any{"data": []any{item}}
+	default:
+		item = copyMap(sent)
+		item[shape.ID] = idValue
+		ans = item
+	}
+	s.api.mu.Lock()
+	o.Item, o.Answer = item, ans
+	s.api.mu.Unlock()
+	return o
+}
+
+func copyMap(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+func mergeKeepingID(item, change map[string]any) map[string]any {
+	out := copyMap(item)
+	for k, v := range change {
+		if k != "id" && k != "public_id" {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// hashInt turns a random hex id into a positive integer id.
+func hashInt(hexID string) int64 {
+	n, _ := strconv.ParseInt(hexID, 16, 64)
+	return n%9_000_000_000 + 1_000_000_000
+}
+
+func scalarString(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case float64:
+		return strconv.FormatInt(int64(x), 10), true
+	}
+	return "", false
+}
+
+func (s *Server) find(site, org, collection, id string) *object {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	if o := s.api.objects[id]; o != nil && o.Site == site && o.OrgID == org && o.Collection == collection {
+		return o
+	}
+	return nil
+}
+
+// listObjects is the collection's objects, oldest first.
+func (s *Server) listObjects(site, org, collection string) []*object {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	var out []*object
+	for _, o := range s.api.objects {
+		if o.Site == site && o.OrgID == org && o.Collection == collection && o.Item != nil {
+			out = append(out, o)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out
+}
