@@ -50,6 +50,8 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site asset
 	defer s.mu.Unlock()
 	for _, k := range s.apiKeys {
 		if k.OrgID == t.OrgID && k.ClientID == t.ClientID {
+			// Assumption: Datadog documents one key per org, not the status
+			// or body of the refusal of a second one.
 			writeJSON(w, http.StatusConflict, map[string][]string{"errors": {"an API key already exists for this OAuth client in this organization: revoke it on the API Keys page to create another"}})
 			return
 		}

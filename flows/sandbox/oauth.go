@@ -150,6 +150,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.S
 	if !checkCodeRequest(q, fail) {
 		return
 	}
+	// Assumptions: Datadog's endpoint reference lists no scope parameter
+	// (scopes are set on the client; its own CLI sends one), and no source
+	// documents invalid_scope. The stand-in takes the parameter as a subset
+	// of the client's scopes and refuses the rest with invalid_scope.
 	scopes := strings.Fields(q.Get("scope"))
 	if len(scopes) == 0 {
 		scopes = c.Scopes

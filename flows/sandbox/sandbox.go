@@ -34,6 +34,7 @@ type Options struct {
 	// AccessTokenTTL defaults to one hour, like Datadog's.
 	AccessTokenTTL time.Duration
 	// CodeTTL is how long an authorization code may wait; default 60 s.
+	// Assumption: no Datadog source documents a code lifetime.
 	CodeTTL time.Duration
 	// RedirectURIs, OnboardingURL and Scopes shape the seeded test clients.
 	RedirectURIs  []string
