@@ -54,10 +54,11 @@ type APIPermission struct {
 
 // APIParam is a required parameter.
 type APIParam struct {
-	Name string   `json:"name"`
-	In   string   `json:"in"` // path or query
-	Type string   `json:"type,omitempty"`
-	Enum []string `json:"enum,omitempty"`
+	Name   string   `json:"name"`
+	In     string   `json:"in"` // path or query
+	Type   string   `json:"type,omitempty"`
+	Format string   `json:"format,omitempty"` // date-time, int64, …
+	Enum   []string `json:"enum,omitempty"`
 }
 
 // APIResponse is what the spec says of an operation's success answer.

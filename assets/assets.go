@@ -264,16 +264,21 @@ type Request struct {
 }
 
 // ProbeVars are the values a run gives the templates of its probes:
-// {{name}} (the objects' name), {{last_month}} (the first instant of last
-// month, RFC 3339), {{hour_ago}} and
+// {{name}} (the objects' name), {{name_upper}} (the same, upper case with
+// underscores, for names that must be: synthetics variables), {{key}} (a
+// short upper-case key unique to the run, for objects with unique keys: case
+// projects), {{last_month}} (the first instant of last month, RFC 3339),
+// {{hour_ago}} and
 // {{now}} (RFC 3339, seconds), {{hour_ago_ms}} and {{now_ms}} (Unix
 // milliseconds), {{hour_ago_s}} and {{now_s}} (Unix seconds).
 func ProbeVars(name string, now time.Time) map[string]string {
 	now = now.UTC().Truncate(time.Second)
 	ago := now.Add(-time.Hour)
+	run := name[strings.LastIndex(name, "-")+1:]
 	return map[string]string{
-		"name": name, "last_month": time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339),
-		"now": now.Format(time.RFC3339), "hour_ago": ago.Format(time.RFC3339),
+		"name": name, "name_upper": strings.ToUpper(strings.ReplaceAll(name, "-", "_")), "key": "OW" + strings.ToUpper(run),
+		"last_month": time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format(time.RFC3339),
+		"now":        now.Format(time.RFC3339), "hour_ago": ago.Format(time.RFC3339),
 		"now_ms": strconv.FormatInt(now.UnixMilli(), 10), "hour_ago_ms": strconv.FormatInt(ago.UnixMilli(), 10),
 		"now_s": strconv.FormatInt(now.Unix(), 10), "hour_ago_s": strconv.FormatInt(ago.Unix(), 10),
 	}
@@ -346,6 +351,9 @@ type Probe struct {
 	Scope string      `json:"scope"`
 	Read  *Request    `json:"read,omitempty"`
 	Write *WriteProbe `json:"write,omitempty"`
+	// Derived probes are read from Datadog's spec (deriveReads), not
+	// written in probes.json.
+	Derived bool `json:"-"`
 }
 
 // ProbeCatalog is a platform's probes: assets/probes.json for Datadog, the
@@ -400,8 +408,93 @@ func Probes() ProbeCatalog {
 			panic(fmt.Errorf("assets/probes.json: %w", err))
 		}
 		probes.Operation = func(method, path string) *APIOperation { op, _ := Operation(method, path); return op }
+		deriveReads(&probes, DatadogAPI().Operations)
 	})
 	return probes
+}
+
+// deriveReads adds, for every scope without a probe in probes.json, a read
+// taken from Datadog's spec: a GET that the scope alone unlocks, without a
+// path placeholder, whose required query parameters oauthwiz can fill (an
+// enum's first value; a date-time, the last hour), or a search (POST …/search)
+// whose body is optional. Among candidates, an operation the scope alone
+// unlocks comes first, then the fewest parameters, then the shortest path.
+// Every probe, derived or written, is checked against the spec by
+// assets/specgen's conformance test.
+func deriveReads(cat *ProbeCatalog, ops []APIOperation) {
+	has := map[string]bool{}
+	for _, p := range cat.Probes {
+		has[p.Scope] = true
+	}
+	best := map[string]*Request{}
+	cost := map[string][3]int{} // alternatives (an operation the scope alone owns first), parameters, path length
+	for _, op := range ops {
+		if op.Deprecated || strings.Contains(op.Path, "{") {
+			continue
+		}
+		var r *Request
+		switch {
+		case op.Method == "GET":
+			r = &Request{Method: "GET", Path: op.Path}
+			for _, p := range op.Params {
+				v, ok := fillParam(p)
+				if !ok {
+					r = nil
+					break
+				}
+				if r.Query == nil {
+					r.Query = map[string]string{}
+				}
+				r.Query[p.Name] = v
+			}
+		case op.Method == "POST" && strings.HasSuffix(op.Path, "/search") && op.Body != nil && !op.Body.Required:
+			r = &Request{Method: "POST", Path: op.Path, Body: json.RawMessage(`{}`), Idempotent: true}
+		}
+		if r == nil {
+			continue
+		}
+		for _, alt := range op.Scopes {
+			if len(alt) != 1 || has[alt[0]] {
+				continue
+			}
+			c := [3]int{len(op.Scopes), len(r.Query), len(op.Path)}
+			if old, seen := best[alt[0]]; !seen || less(c, cost[alt[0]]) || (c == cost[alt[0]] && r.Path < old.Path) {
+				best[alt[0]], cost[alt[0]] = r, c
+			}
+		}
+	}
+	scopes := make([]string, 0, len(best))
+	for s := range best {
+		scopes = append(scopes, s)
+	}
+	sort.Strings(scopes)
+	for _, s := range scopes {
+		cat.Probes = append(cat.Probes, Probe{Scope: s, Read: best[s], Derived: true})
+	}
+}
+
+func less(a, b [3]int) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}
+
+// fillParam is the value a derived probe gives a required query parameter.
+func fillParam(p APIParam) (string, bool) {
+	switch {
+	case len(p.Enum) > 0:
+		return p.Enum[0], true
+	case p.Format == "date-time":
+		n := strings.ToLower(p.Name)
+		if strings.Contains(n, "end") || strings.HasSuffix(n, "to") || strings.Contains(n, "until") {
+			return "{{now}}", true
+		}
+		return "{{hour_ago}}", true
+	}
+	return "", false
 }
 
 // ProbeFor returns the Datadog probe of a scope.

@@ -122,7 +122,7 @@ func TestProbeCatalog(t *testing.T) {
 			if w.IDPath == "" || w.Cleanup.Method == "" || !strings.Contains(w.Cleanup.Path+string(w.Cleanup.Body), "{id}") {
 				t.Errorf("%s: write probe without a usable cleanup", p.Scope)
 			}
-			if !strings.Contains(string(w.Body), "{{name}}") {
+			if !strings.Contains(string(w.Body), "{{name}}") && !strings.Contains(string(w.Body), "{{name_upper}}") {
 				t.Errorf("%s: created objects must carry the run's name", p.Scope)
 			}
 		}
@@ -237,5 +237,22 @@ func TestExpand(t *testing.T) {
 	}
 	if _, b := (Request{Method: "GET", Path: "/x"}).Expand(vars, ""); b != nil {
 		t.Errorf("a request without a body got %q", b)
+	}
+}
+
+// Coverage: at least 60 scopes have a data-flow probe (the written ones and
+// the reads derived from Datadog's spec), and every derived probe is for a
+// scope without a written one.
+func TestProbeCoverage(t *testing.T) {
+	cat := Probes()
+	probed := map[string]bool{cat.APIKey.Scope: true}
+	for _, p := range cat.Probes {
+		if probed[p.Scope] && p.Derived {
+			t.Errorf("%s: derived although a probe is written", p.Scope)
+		}
+		probed[p.Scope] = true
+	}
+	if len(probed) < 60 {
+		t.Fatalf("%d scopes probed, want at least 60", len(probed))
 	}
 }

@@ -183,7 +183,7 @@ func requiredParams(params openapi3.Parameters) []assets.APIParam {
 		}
 		ap := assets.APIParam{Name: p.Name, In: p.In}
 		if p.Schema != nil && p.Schema.Value != nil {
-			ap.Type = typeOf(p.Schema.Value)
+			ap.Type, ap.Format = typeOf(p.Schema.Value), p.Schema.Value.Format
 			for _, e := range p.Schema.Value.Enum {
 				ap.Enum = append(ap.Enum, fmt.Sprint(e))
 			}

@@ -640,23 +640,38 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 		return
 	}
 	items, _ := valueAt(doc, sw.Items).([]any)
+	// Names are compared as oauthwiz writes them in any case: some objects'
+	// names must be upper case with underscores (OAUTHWIZ_CHECK_…).
+	norm := func(s string) string { return strings.ToLower(strings.ReplaceAll(s, "_", "-")) }
 	mine := ObjectName(s.o.RunID)
 	for _, it := range items {
 		name, _ := scalar(valueAt(it, sw.Name))
 		id, ok := scalar(valueAt(it, sw.ID))
-		if !ok || !strings.HasPrefix(name, ObjectName("")) || name == mine {
+		if !ok || !strings.HasPrefix(norm(name), ObjectName("")) || norm(name) == mine {
 			continue
 		}
 		ctarget, cbody := w.Cleanup.Expand(s.vars, id)
 		ca, cerr := s.do(ctx, w.Cleanup.Method, ctarget, cbody, s.bearer(), true)
 		if cerr == nil && (ca.status/100 == 2 || ca.status == http.StatusNotFound) {
-			s.mu.Lock()
-			s.report.Swept = append(s.report.Swept, Leftover{Site: s.t.Site, Scope: scope, Endpoint: w.Method + " " + w.Path, ID: id})
-			s.mu.Unlock()
+			s.swept(Leftover{Site: s.t.Site, Scope: scope, Endpoint: w.Method + " " + w.Path, ID: id})
 			continue
 		}
 		s.note(fmt.Sprintf("%s: %s (%s, left by an earlier run) could not be deleted: %s; delete it by hand", s.t.Site, name, id, s.describe(ca, cerr)))
 	}
+}
+
+// swept records an object of an earlier run deleted by a sweep — once:
+// probes sharing a collection (monitors_write, monitors_draft_write) both
+// sweep it.
+func (s *siteRun) swept(l Leftover) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, done := range s.report.Swept {
+		if done.Site == l.Site && done.ID == l.ID {
+			return
+		}
+	}
+	s.report.Swept = append(s.report.Swept, l)
 }
 
 func (s *siteRun) note(msg string) {
