@@ -153,3 +153,31 @@ func SortOperations(ops []APIOperation) {
 		return ops[i].Method < ops[j].Method
 	})
 }
+
+// Semantics are what Datadog's API does that its spec does not say
+// (datadog_semantics.json), each with its source, for the sandbox.
+type Semantics struct {
+	Cancel []CancelRule `json:"cancel"`
+	Seeded []struct {
+		Collection string           `json:"collection"`
+		Items      []map[string]any `json:"items"`
+		Source     string           `json:"source"`
+	} `json:"seeded"`
+}
+
+// CancelRule is a delete that cancels an object instead: it stays listed,
+// with a status, for a while.
+type CancelRule struct {
+	Operation   string `json:"operation"` // "DELETE /api/v2/downtime/{downtime_id}"
+	StatusField string `json:"status_field"`
+	Status      string `json:"status"`
+	Retained    string `json:"retained"`  // how long a canceled object stays listed
+	HiddenBy    string `json:"hidden_by"` // the query that leaves canceled objects out
+	Source      string `json:"source"`
+}
+
+// Collection is where the canceled objects are listed.
+func (c CancelRule) Collection() string {
+	item, _, _ := strings.Cut(strings.TrimPrefix(c.Operation, "DELETE "), "/{")
+	return item
+}

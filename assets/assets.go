@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-//go:embed sites.json scopes.json troubleshooting.json datadog_api.json
+//go:embed sites.json scopes.json troubleshooting.json datadog_api.json datadog_semantics.json
 var files embed.FS
 
 // Site is one Datadog site of the sites table.
@@ -55,6 +55,7 @@ var (
 	loadOnce  sync.Once
 	sites     []Site
 	api       API
+	semantics Semantics
 	scopes    []Scope
 	troubles  []Trouble
 	troubleRE []*regexp.Regexp
@@ -69,7 +70,7 @@ func load() {
 		for _, f := range []struct {
 			name string
 			into any
-		}{{"sites.json", &sites}, {"datadog_api.json", &api}, {"scopes.json", &described}, {"troubleshooting.json", &troubles}} {
+		}{{"sites.json", &sites}, {"datadog_api.json", &api}, {"datadog_semantics.json", &semantics}, {"scopes.json", &described}, {"troubleshooting.json", &troubles}} {
 			b, err := files.ReadFile(f.name)
 			if err == nil {
 				err = json.Unmarshal(b, f.into)
@@ -151,6 +152,9 @@ func Scopes() []Scope { load(); return append([]Scope(nil), scopes...) }
 
 // DatadogAPI is the generated description of Datadog's API (see API).
 func DatadogAPI() API { load(); return api }
+
+// DatadogSemantics is what Datadog's API does beyond its spec (see Semantics).
+func DatadogSemantics() Semantics { load(); return semantics }
 
 // Operation finds the operation of Datadog's API a request is for (nil: the
 // spec has none), with the values of its path placeholders. A literal

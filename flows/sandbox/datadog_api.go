@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 )
@@ -200,7 +201,14 @@ func (s *Server) objects(w http.ResponseWriter, r *http.Request, site assets.Sit
 		}
 		switch op.Method {
 		case http.MethodDelete:
-			s.delete(site.ID, t.OrgID, collection, []string{id})
+			if c := cancelRule(op); c != nil { // canceled, still listed for a while
+				s.api.mu.Lock()
+				o.Canceled = s.opts.Now()
+				setAt(o.Item, c.StatusField, c.Status)
+				s.api.mu.Unlock()
+			} else {
+				s.delete(site.ID, t.OrgID, collection, []string{id})
+			}
 			answer(w, status, map[string]any{})
 		case http.MethodGet:
 			answer(w, status, o.Answer)
@@ -240,7 +248,11 @@ func (s *Server) objects(w http.ResponseWriter, r *http.Request, site assets.Sit
 		answer(w, status, o.Answer)
 	case op.Method == http.MethodGet && op.Response != nil && op.Response.List != "":
 		items := []any{}
+		hide := hiddenCanceled(op, r)
 		for _, o := range s.listObjects(site.ID, t.OrgID, op.Path) {
+			if hide && !o.Canceled.IsZero() {
+				continue
+			}
 			items = append(items, o.Item)
 		}
 		if op.Response.List == "[]" {
@@ -388,16 +400,63 @@ func (s *Server) find(site, org, collection, id string) *object {
 	return nil
 }
 
-// listObjects is the collection's objects, oldest first.
+// cancelRule is the semantics of a delete that cancels (a downtime).
+func cancelRule(op *assets.APIOperation) *assets.CancelRule {
+	sem := assets.DatadogSemantics()
+	for i := range sem.Cancel {
+		if sem.Cancel[i].Operation == op.Method+" "+op.Path {
+			return &sem.Cancel[i]
+		}
+	}
+	return nil
+}
+
+// hiddenCanceled reports whether a list request leaves canceled objects out
+// (GET /api/v2/downtime?current_only=true).
+func hiddenCanceled(list *assets.APIOperation, r *http.Request) bool {
+	for _, c := range assets.DatadogSemantics().Cancel {
+		if c.Collection() == list.Path {
+			k, v, _ := strings.Cut(c.HiddenBy, "=")
+			return r.URL.Query().Get(k) == v
+		}
+	}
+	return false
+}
+
+// listObjects is the collection's objects, oldest first; canceled ones are
+// dropped once their retention has passed.
 func (s *Server) listObjects(site, org, collection string) []*object {
+	retained := map[string]time.Duration{}
+	for _, c := range assets.DatadogSemantics().Cancel {
+		d, _ := time.ParseDuration(c.Retained)
+		retained[c.Collection()] = d
+	}
 	s.api.mu.Lock()
 	defer s.api.mu.Unlock()
 	var out []*object
-	for _, o := range s.api.objects {
+	for id, o := range s.api.objects {
+		if !o.Canceled.IsZero() && s.opts.Now().Sub(o.Canceled) > retained[o.Collection] {
+			delete(s.api.objects, id)
+			continue
+		}
 		if o.Site == site && o.OrgID == org && o.Collection == collection && o.Item != nil {
 			out = append(out, o)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
 	return out
+}
+
+// seedAccount gives an org the objects every Datadog account has that probes
+// read (a synthetics location), as assets.Semantics lists them.
+func (s *Server) seedAccount(site, org string) {
+	s.api.mu.Lock()
+	defer s.api.mu.Unlock()
+	for _, sd := range assets.DatadogSemantics().Seeded {
+		for _, item := range sd.Items {
+			id, _ := item["id"].(string)
+			key := site + "/" + org + "/" + id
+			s.api.objects[key] = &object{ID: key, Collection: sd.Collection, Site: site, OrgID: org, Seeded: true, Item: copyMap(item), Created: s.opts.Now()}
+		}
+	}
 }

@@ -31,6 +31,9 @@ type object struct {
 	// answer (Datadog's API; nil for PagerDuty's stand-in).
 	Item   map[string]any
 	Answer any
+	// Canceled is when a delete canceled the object instead (a downtime):
+	// it stays listed for a while (assets.Semantics).
+	Canceled time.Time
 }
 
 // StateObject is an object created through the API and still alive.
@@ -422,7 +425,7 @@ func (s *Server) Objects() []StateObject {
 	defer s.api.mu.Unlock()
 	out := []StateObject{}
 	for _, o := range s.api.objects {
-		if !o.Seeded {
+		if !o.Seeded && o.Canceled.IsZero() { // a canceled downtime is no longer active
 			out = append(out, StateObject{o.ID, o.Collection, o.Site, o.OrgID, o.Name})
 		}
 	}

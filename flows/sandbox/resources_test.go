@@ -206,3 +206,34 @@ func TestExportThenImportOnAnotherSite(t *testing.T) {
 		t.Fatalf("import of a file without a client: %d", resp.StatusCode)
 	}
 }
+
+// A downtime's delete cancels it, as Datadog documents: it stays listed
+// (status canceled) for about two days, except for current_only=true, and
+// is no longer an object a run left behind.
+func TestCanceledDowntimeStaysListed(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true, Scopes: []string{"monitors_downtime"}})
+	at := e.accessToken("monitors_downtime")
+	resp, body := e.call("POST", "/api/v2/downtime", at, `{"data":{"type":"downtime","attributes":{"scope":"env:x","message":"oauthwiz-check-d","monitor_identifier":{"monitor_tags":["a:b"]}}}}`)
+	var created struct{ Data struct{ ID string } }
+	json.Unmarshal([]byte(body), &created)
+	if resp.StatusCode != 200 || created.Data.ID == "" {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := e.call("DELETE", "/api/v2/downtime/"+created.Data.ID, at, ""); resp.StatusCode != 204 {
+		t.Fatalf("cancel: %d %s", resp.StatusCode, body)
+	}
+	if _, body := e.call("GET", "/api/v2/downtime", at, ""); !strings.Contains(body, created.Data.ID) || !strings.Contains(body, `"status":"canceled"`) {
+		t.Fatalf("a canceled downtime is still listed, canceled: %s", body)
+	}
+	if _, body := e.call("GET", "/api/v2/downtime?current_only=true", at, ""); strings.Contains(body, created.Data.ID) {
+		t.Fatalf("current_only lists a canceled downtime: %s", body)
+	}
+	if objs := e.sb.State().Objects; len(objs) != 0 {
+		t.Fatalf("a canceled downtime counted as left behind: %+v", objs)
+	}
+	e.clock.Add(49 * time.Hour)
+	fresh := e.accessToken("monitors_downtime") // the first has expired meanwhile
+	if resp, body := e.call("GET", "/api/v2/downtime", fresh, ""); resp.StatusCode != 200 || strings.Contains(body, created.Data.ID) {
+		t.Fatalf("after two days: %d %s", resp.StatusCode, body)
+	}
+}

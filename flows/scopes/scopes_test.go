@@ -315,3 +315,46 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// A canceled downtime stays listed for about two days: the next run's
+// sweep asks for current downtimes only, so it neither deletes it again nor
+// reports it as swept.
+func TestCanceledDowntimesAreNotSweptAgain(t *testing.T) {
+	requested := []string{"monitors_downtime"}
+	_, targets := authorized(t, sandbox.Options{Scopes: requested}, []string{"us1"}, requested)
+	for _, run := range []string{"first", "second"} {
+		rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requested, RunID: run})
+		if rep.Failed() || len(rep.Swept) != 0 {
+			t.Fatalf("%s run: failed %v, swept %+v", run, rep.Failed(), rep.Swept)
+		}
+	}
+}
+
+// The synthetics test is created on a location that exists on the site,
+// read from the site: without the scope that lists locations, the write is
+// manual and says which scope would make it checkable.
+func TestSyntheticsLocationComesFromTheSite(t *testing.T) {
+	for _, tt := range []struct {
+		requested []string
+		status    string
+		detail    string
+	}{
+		{[]string{"synthetics_write", "synthetics_read", "synthetics_private_location_read"}, scopes.Pass, "created"},
+		{[]string{"synthetics_write", "synthetics_read"}, scopes.Manual, "synthetics_private_location_read"},
+	} {
+		_, targets := authorized(t, sandbox.Options{Scopes: tt.requested}, []string{"us1"}, tt.requested)
+		rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: tt.requested, RunID: "loc"})
+		found := false
+		for _, r := range rep.Results {
+			if r.Scope == "synthetics_write" && r.Probe == "write" {
+				found = true
+				if r.Status != tt.status || !strings.Contains(r.Detail, tt.detail) {
+					t.Errorf("%v: %+v", tt.requested, r)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%v: no write result", tt.requested)
+		}
+	}
+}
