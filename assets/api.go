@@ -143,6 +143,33 @@ func (o APIOperation) Match(method, path string) (map[string]string, bool) {
 	return vars, true
 }
 
+// Operation finds the operation a request is for (nil: the spec has none),
+// with the values of its path placeholders. A literal segment wins over a
+// placeholder (/api/v2/team/sync before /api/v2/team/{team_id}).
+func (a *API) Operation(method, path string) (*APIOperation, map[string]string) {
+	var best *APIOperation
+	var bestVars map[string]string
+	for i := range a.Operations {
+		o := &a.Operations[i]
+		vars, ok := o.Match(method, path)
+		if ok && (best == nil || len(vars) < len(bestVars)) {
+			best, bestVars = o, vars
+		}
+	}
+	return best, bestVars
+}
+
+// Has reports whether the API has an operation at exactly this path
+// (placeholders and all).
+func (a *API) Has(method, specPath string) bool {
+	for _, o := range a.Operations {
+		if o.Method == method && o.Path == specPath {
+			return true
+		}
+	}
+	return false
+}
+
 // SortOperations orders operations by path, then method, so the file's diff
 // follows the API's shape.
 func SortOperations(ops []APIOperation) {

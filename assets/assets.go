@@ -162,16 +162,7 @@ func DatadogSemantics() Semantics { load(); return semantics }
 // /api/v2/team/{team_id}).
 func Operation(method, path string) (*APIOperation, map[string]string) {
 	load()
-	var best *APIOperation
-	var bestVars map[string]string
-	for i := range api.Operations {
-		o := &api.Operations[i]
-		vars, ok := o.Match(method, path)
-		if ok && (best == nil || len(vars) < len(bestVars)) {
-			best, bestVars = o, vars
-		}
-	}
-	return best, bestVars
+	return api.Operation(method, path)
 }
 
 // UnknownScope says what a scope outside the catalog means: the catalog is
@@ -257,6 +248,7 @@ type Request struct {
 	Method     string            `json:"method"`
 	Path       string            `json:"path"`
 	Query      map[string]string `json:"query,omitempty"`
+	Headers    map[string]string `json:"headers,omitempty"` // PagerDuty's From`
 	Body       json.RawMessage   `json:"body,omitempty"`
 	Idempotent bool              `json:"idempotent,omitempty"` // a POST that only reads
 	// The shape of a list answer, where the request lists a collection:
@@ -515,4 +507,16 @@ func Contact(purpose string) string {
 		panic(fmt.Errorf("assets/contacts.json: %w", err))
 	}
 	return m[purpose]
+}
+
+// Header is the request's own headers, their templates filled.
+func (r Request) Header(vars map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range r.Headers {
+		for name, val := range vars {
+			v = strings.ReplaceAll(v, "{{"+name+"}}", val)
+		}
+		out[k] = v
+	}
+	return out
 }

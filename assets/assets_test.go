@@ -256,3 +256,21 @@ func TestProbeCoverage(t *testing.T) {
 		t.Fatalf("%d scopes probed, want at least 60", len(probed))
 	}
 }
+
+// PagerDuty's catalog is what its spec's operations require, plus the
+// implicit openid: event_rules.* and users:notifications.read are in; names
+// no operation requires (log_entries.read, rulesets.read, the bare read and
+// write) are not.
+func TestPagerDutyCatalogFollowsItsSpec(t *testing.T) {
+	for scope, want := range map[string]bool{
+		"openid": true, "event_rules.read": true, "event_rules.write": true, "users:notifications.read": true, "services.write": true,
+		"log_entries.read": false, "rulesets.read": false, "read": false, "write": false, "maintenance_windows.read": false,
+	} {
+		if got := KnownPagerDutyScope(scope); got != want {
+			t.Errorf("%s: in the catalog %v, want %v", scope, got, want)
+		}
+	}
+	if n := len(PagerDuty().Scopes); n != 72 { // 71 from the spec, and openid
+		t.Errorf("%d PagerDuty scopes, want 72", n)
+	}
+}

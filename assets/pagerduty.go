@@ -12,6 +12,9 @@ import (
 //go:embed pagerduty.json
 var pagerDutyJSON []byte
 
+//go:embed pagerduty_api.json
+var pagerDutyAPIJSON []byte
+
 // PagerDutyRegion is a PagerDuty service region and its API host.
 type PagerDutyRegion struct {
 	ID      string `json:"id"`
@@ -27,9 +30,16 @@ type PagerDutyFacts struct {
 	AccessTokenLifetime string            `json:"access_token_lifetime"`
 	CodeLifetime        string            `json:"code_lifetime"`
 	ImplicitScopes      []string          `json:"implicit_scopes"`
-	Scopes              []string          `json:"scopes"`
 	Troubles            []Trouble         `json:"troubles"`
 	Probes              ProbeCatalog      `json:"probes"`
+	// Semantics are what PagerDuty's API does beyond its spec, for the
+	// sandbox.
+	Semantics Semantics `json:"semantics"`
+	// Scopes are the catalog: what PagerDuty's spec requires of its
+	// operations (pagerduty_api.json) and the implicit scopes.
+	Scopes []string `json:"-"`
+	// API is PagerDuty's REST API as its spec describes it.
+	API API `json:"-"`
 }
 
 var (
@@ -44,7 +54,15 @@ func PagerDuty() PagerDutyFacts {
 		if err := json.Unmarshal(pagerDutyJSON, &pd); err != nil {
 			panic(fmt.Errorf("assets/pagerduty.json: %w", err))
 		}
+		if err := json.Unmarshal(pagerDutyAPIJSON, &pd.API); err != nil {
+			panic(fmt.Errorf("assets/pagerduty_api.json: %w", err))
+		}
+		pd.Scopes = append([]string(nil), pd.ImplicitScopes...)
+		for _, s := range pd.API.Scopes {
+			pd.Scopes = append(pd.Scopes, s.Name)
+		}
 		sort.Strings(pd.Scopes)
+		pd.Probes.Operation = func(method, path string) *APIOperation { op, _ := pd.API.Operation(method, path); return op }
 		pdTroubles = compileTroubles(pd.Troubles)
 	})
 	return pd

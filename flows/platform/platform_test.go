@@ -3,6 +3,8 @@ package platform_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -173,4 +175,53 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// PagerDuty's stand-in answers from PagerDuty's spec with PagerDuty's
+// shapes: a route the spec lacks is 404, a create without the From header
+// the spec requires is 400, a missing scope is 403 naming the scope the call
+// needs and the token's.
+func TestPagerDutyStandInRefusesWhatPagerDutyRefuses(t *testing.T) {
+	_, p, id, secret := pagerDuty(t, sandbox.Options{})
+	res := authorizePD(t, p, id, secret, []string{"incidents.write", "services.read"})
+	base, _ := p.APIBase("us")
+	call := func(method, path, body string, header map[string]string) (int, string) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+res.Token.AccessToken)
+		req.Header.Set("Accept", "application/vnd.pagerduty+json;version=2")
+		req.Header.Set("Content-Type", "application/json")
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	incident := `{"incident": {"type": "incident", "title": "oauthwiz-check-x", "service": {"id": "PSVC001", "type": "service_reference"}}}`
+	for _, tt := range []struct {
+		name, method, path, body string
+		header                   map[string]string
+		status                   int
+		text                     string
+	}{
+		{"unknown route", "GET", "/no/such/thing", "", nil, 404, `"code":2100`},
+		{"From missing", "POST", "/incidents", incident, nil, 400, "missing required header From"},
+		{"From given", "POST", "/incidents", incident, map[string]string{"From": "pat@acme.example"}, 201, `"incident":{`},
+		{"a scope the token lacks", "POST", "/teams", `{"team": {"type": "team", "name": "x"}}`, nil, 403, `"required_scopes":"teams.write"`},
+		{"required body field missing", "POST", "/incidents", `{"incident": {"type": "incident"}}`, map[string]string{"From": "pat@acme.example"}, 400, "incident.service is required"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			status, body := call(tt.method, tt.path, tt.body, tt.header)
+			if status != tt.status || !strings.Contains(body, tt.text) {
+				t.Fatalf("%d %s, want %d with %q", status, body, tt.status, tt.text)
+			}
+			if status >= 400 && !strings.HasPrefix(body, `{"error":{`) {
+				t.Fatalf("not PagerDuty's error shape: %s", body)
+			}
+		})
+	}
 }

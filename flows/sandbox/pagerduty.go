@@ -78,11 +78,9 @@ func (s *Server) startPagerDuty() error {
 		pd.apis[r.ID] = u
 	}
 	// What every account has from the start: the writes that need a
-	// service, a user or an escalation policy find one.
-	site := "pagerduty:" + region
-	s.seed(site, pd.account.ID, "/escalation_policies", "Default")
-	s.seed(site, pd.account.ID, "/services", "Checkout API")
-	s.seed(site, pd.account.ID, "/users", "Pat Example")
+	// service, a user (and its email, for From) or an escalation policy
+	// find one.
+	s.seedAccount("pagerduty:"+region, pd.account.ID, assets.PagerDuty().Semantics)
 	return nil
 }
 
@@ -334,29 +332,41 @@ func pdError(w http.ResponseWriter, status int, body map[string]any) {
 	writeJSON(w, status, map[string]any{"error": body})
 }
 
+// pdAPIHandler is PagerDuty's REST API for one region, answered from its
+// spec (specAPI) with PagerDuty's error shapes: 401 code 2006; 403 "Token
+// missing required scopes" with the required and the token's scopes, as
+// PagerDuty documents; 400 and 404 as the error object (the codes, 2001 and
+// 2100, are assumptions).
 func (s *Server) pdAPIHandler(region string) http.Handler {
-	mux := http.NewServeMux()
 	site := "pagerduty:" + region
-	s.registerCatalogRoutes(mux, map[string]bool{}, assets.PagerDuty().Probes, site, func(w http.ResponseWriter, r *http.Request, scope string) *token {
-		value, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		s.mu.Lock()
-		t := s.tokens[strings.TrimSpace(value)]
-		s.mu.Unlock()
-		if !ok || t == nil || t.Kind != "access" || t.Revoked || s.opts.Now().After(t.Expires) || t.Site != site {
-			pdError(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized", "code": 2006})
-			return nil
-		}
-		if !contains(t.Scopes, scope) || contains(s.opts.RefuseScopes, scope) {
-			pdError(w, http.StatusForbidden, map[string]any{"message": "Token missing required scopes", "required_scopes": scope, "token_scopes": strings.Join(t.Scopes, " ")})
-			return nil
-		}
-		return t
-	})
+	facts := assets.PagerDuty()
+	api := &specAPI{s: s, api: &facts.API, semantics: facts.Semantics, site: site,
+		auth: func(w http.ResponseWriter, r *http.Request) *token {
+			value, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			s.mu.Lock()
+			t := s.tokens[strings.TrimSpace(value)]
+			s.mu.Unlock()
+			if !ok || t == nil || t.Kind != "access" || t.Revoked || s.opts.Now().After(t.Expires) || t.Site != site {
+				pdError(w, http.StatusUnauthorized, map[string]any{"message": "Unauthorized", "code": 2006})
+				return nil
+			}
+			return t
+		},
+		refuse: func(w http.ResponseWriter, t *token, need []string) {
+			pdError(w, http.StatusForbidden, map[string]any{"message": "Token missing required scopes", "required_scopes": strings.Join(need, " "), "token_scopes": strings.Join(t.Scopes, " ")})
+		},
+		fail: func(w http.ResponseWriter, status int, msg string) {
+			code := 2001 // Invalid Input Provided
+			if status == http.StatusNotFound {
+				code = 2100
+			}
+			pdError(w, status, map[string]any{"message": http.StatusText(status), "code": code, "errors": []string{msg}})
+		}}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f := s.matchFault(r); f != nil && injectFault(w, r, f) {
 			return
 		}
 		w.Header().Set("X-Request-Id", randomHex(8))
-		mux.ServeHTTP(w, r)
+		api.ServeHTTP(w, r)
 	})
 }

@@ -181,101 +181,6 @@ func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Reque
 	return true
 }
 
-// registerCatalogRoutes serves a probe catalog's endpoints for one site:
-// lists, creates and deletes of real objects, each behind its scope (auth
-// answers the platform's 401/403 and returns nil when the call is refused).
-func (s *Server) registerCatalogRoutes(mux *http.ServeMux, seen map[string]bool, cat assets.ProbeCatalog, siteID string, auth func(http.ResponseWriter, *http.Request, string) *token) {
-	route := func(method, path string, h http.HandlerFunc) {
-		pattern := method + " " + path
-		if !seen[pattern] {
-			seen[pattern] = true
-			mux.HandleFunc(pattern, h)
-		}
-	}
-	// A list in the real endpoint's shape: a sweep's, or a read's that has
-	// one. Sweeps come first, and a read of the same path gets that shape.
-	listRoute := func(lr assets.Request, scope, collection string) {
-		route(lr.Method, lr.Path, func(w http.ResponseWriter, r *http.Request) {
-			t := auth(w, r, scope)
-			if t == nil {
-				return
-			}
-			items := []any{}
-			for _, o := range s.list(siteID, t.OrgID, collection) {
-				item := map[string]any{}
-				setAt(item, lr.ID, o["id"])
-				setAt(item, lr.Name, o["name"])
-				items = append(items, item)
-			}
-			if lr.Items == "" {
-				writeJSON(w, http.StatusOK, items)
-				return
-			}
-			doc := map[string]any{}
-			setAt(doc, lr.Items, items)
-			writeJSON(w, http.StatusOK, doc)
-		})
-	}
-	for _, p := range cat.Probes {
-		if p.Write != nil && p.Write.Sweep != nil {
-			listRoute(p.Write.Sweep.Request, p.Write.Sweep.Scope, p.Write.Path)
-		}
-	}
-	for _, p := range cat.Probes {
-		p := p
-		if p.Read != nil && p.Read.Items != "" {
-			listRoute(*p.Read, p.Scope, p.Read.Path)
-		} else if p.Read != nil {
-			collection := p.Read.Path
-			route(p.Read.Method, p.Read.Path, func(w http.ResponseWriter, r *http.Request) {
-				t := auth(w, r, p.Scope)
-				if t == nil {
-					return
-				}
-				writeJSON(w, http.StatusOK, map[string]any{"data": s.list(siteID, t.OrgID, collection)})
-			})
-		}
-		if wp := p.Write; wp != nil {
-			route(wp.Method, wp.Path, func(w http.ResponseWriter, r *http.Request) {
-				t := auth(w, r, p.Scope)
-				if t == nil {
-					return
-				}
-				var body map[string]any
-				if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body); err != nil {
-					writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body is not valid JSON"}})
-					return
-				}
-				o := s.create(siteID, t.OrgID, wp.Path, nameOf(body))
-				writeJSON(w, http.StatusOK, shapeWithID(wp.IDPath, o.ID, body))
-			})
-			cleanupPath := wp.Cleanup.Path
-			route(wp.Cleanup.Method, cleanupPath, func(w http.ResponseWriter, r *http.Request) {
-				t := auth(w, r, p.Scope)
-				if t == nil {
-					return
-				}
-				var ids []string
-				if id := r.PathValue("id"); id != "" {
-					ids = []string{id} // a delete, or a resolve: the object is gone either way
-				} else { // a bulk delete: {"public_ids": [...]}
-					var body map[string][]string
-					json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20)).Decode(&body)
-					for _, v := range body {
-						ids = append(ids, v...)
-					}
-				}
-				deleted := s.delete(siteID, t.OrgID, wp.Path, ids)
-				if deleted == 0 {
-					writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
-					return
-				}
-				writeJSON(w, http.StatusOK, map[string]any{"deleted": ids})
-			})
-		}
-	}
-}
-
 // registerDatadogAPI serves Datadog's API from its spec (datadogAPI) and the
 // metrics intake that the API key sends a point to (POST /api/v2/series,
 // authenticated with DD-API-KEY, not a scope).
@@ -346,41 +251,12 @@ func nameOf(body map[string]any) string {
 	return ""
 }
 
-// shapeWithID answers a create the way the real endpoint does, with the new
-// id where the catalog's id_path says it is.
-func shapeWithID(idPath, id string, body map[string]any) any {
-	switch idPath {
-	case "data.id":
-		d, _ := body["data"].(map[string]any)
-		if d == nil {
-			d = map[string]any{}
-		}
-		d["id"] = id
-		return map[string]any{"data": d}
-	case "data[0].id":
-		body["id"] = id
-		return map[string]any{"data": []any{body}}
-	default:
-		setAt(body, idPath, id)
-		return body
-	}
-}
-
 func (s *Server) create(site, org, collection, name string) *object {
 	s.api.mu.Lock()
 	defer s.api.mu.Unlock()
 	o := &object{ID: randomHex(6), Collection: collection, Site: site, OrgID: org, Name: name, Created: s.opts.Now()}
 	s.api.objects[o.ID] = o
 	return o
-}
-
-// seed creates an object that belongs to the account from the start (a
-// service, a user): it is not one a probe left behind.
-func (s *Server) seed(site, org, collection, name string) {
-	o := s.create(site, org, collection, name)
-	s.api.mu.Lock()
-	o.Seeded = true
-	s.api.mu.Unlock()
 }
 
 func (s *Server) delete(site, org, collection string, ids []string) int {
@@ -394,18 +270,6 @@ func (s *Server) delete(site, org, collection string, ids []string) int {
 		}
 	}
 	return n
-}
-
-func (s *Server) list(site, org, collection string) []map[string]any {
-	s.api.mu.Lock()
-	defer s.api.mu.Unlock()
-	out := []map[string]any{}
-	for _, o := range s.api.objects {
-		if o.Site == site && o.OrgID == org && o.Collection == collection {
-			out = append(out, map[string]any{"id": o.ID, "name": o.Name})
-		}
-	}
-	return out
 }
 
 func (s *Server) validKey(key, site string) bool {

@@ -201,8 +201,8 @@ func Start(opts Options) (*Server, error) {
 		sandboxOrg := &org{ID: uuidLike(), Name: "Partner Sandbox (" + site.ID + ")", Site: site.ID, Kind: "partner-sandbox"}
 		customer := &org{ID: uuidLike(), Name: "Customer Org (" + site.ID + ")", Site: site.ID, Kind: "customer"}
 		s.orgs = append(s.orgs, sandboxOrg, customer)
-		s.seedAccount(site.ID, sandboxOrg.ID)
-		s.seedAccount(site.ID, customer.ID)
+		s.seedAccount(site.ID, sandboxOrg.ID, assets.DatadogSemantics())
+		s.seedAccount(site.ID, customer.ID, assets.DatadogSemantics())
 		s.clients = append(s.clients, &client{
 			ID: uuidLike(), Secret: "ddsbx_secret_" + randomHex(20), Name: "oauthwiz sandbox integration",
 			Site: site.ID, Kind: "test", OwnerOrg: sandboxOrg.ID,

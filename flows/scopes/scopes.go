@@ -388,9 +388,21 @@ func (s *siteRun) do(ctx context.Context, method, path string, body []byte, head
 	}
 }
 
+// bearer is the headers of a probe request: the token and the catalog's
+// headers (PagerDuty's API version).
 func (s *siteRun) bearer() http.Header {
 	h := http.Header{"Authorization": {"Bearer " + s.t.AccessToken}, "Accept": {"application/json"}}
 	for k, v := range s.cat.Headers {
+		h.Set(k, v)
+	}
+	return h
+}
+
+// headers are bearer's and the request's own (PagerDuty's From), filled
+// with vars.
+func (s *siteRun) headers(r assets.Request, vars map[string]string) http.Header {
+	h := s.bearer()
+	for k, v := range r.Header(vars) {
 		h.Set(k, v)
 	}
 	return h
@@ -487,7 +499,7 @@ func (s *siteRun) readProbe(ctx context.Context, scope string, r assets.Request)
 	}
 	idem := r.Method == http.MethodGet || r.Idempotent
 	target, body := r.Expand(s.vars, "")
-	a, err := s.do(ctx, r.Method, target, body, s.bearer(), idem)
+	a, err := s.do(ctx, r.Method, target, body, s.headers(r, s.vars), idem)
 	res := Result{Scope: scope, Probe: "read", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	switch {
 	case err == nil && a.status/100 == 2 && json.Valid(a.body):
@@ -505,7 +517,7 @@ func (s *siteRun) refusalProbe(ctx context.Context, scope string, r assets.Reque
 		return
 	}
 	target, body := r.Expand(s.vars, "")
-	a, err := s.do(ctx, r.Method, target, body, s.bearer(), true)
+	a, err := s.do(ctx, r.Method, target, body, s.headers(r, s.vars), true)
 	res := Result{Scope: scope, Probe: "refusal", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	switch {
 	case err != nil:
@@ -581,7 +593,7 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 		return
 	}
 	target, body := w.Request.Expand(s.with(vars), "")
-	a, err := s.do(ctx, w.Method, target, body, s.bearer(), false)
+	a, err := s.do(ctx, w.Method, target, body, s.headers(w.Request, s.with(vars)), false)
 	res := Result{Scope: scope, Probe: "write", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	if err != nil || a.status/100 != 2 {
 		res.Status, res.Detail = Fail, s.describe(a, err)
@@ -607,7 +619,7 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 	defer cancel()
 	cep := w.Cleanup.Method + " " + w.Cleanup.Path
 	ctarget, cbody := w.Cleanup.Expand(s.vars, id)
-	ca, cerr := s.do(cctx, w.Cleanup.Method, ctarget, cbody, s.bearer(), true)
+	ca, cerr := s.do(cctx, w.Cleanup.Method, ctarget, cbody, s.headers(w.Cleanup, s.with(vars)), true)
 	cres := Result{Scope: scope, Probe: "cleanup", HTTPStatus: ca.status, Endpoint: cep, RequestID: ca.requestID}
 	if cerr == nil && ca.status/100 == 2 {
 		cres.Status, cres.Detail = Pass, "deleted "+id
@@ -629,7 +641,7 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 		return
 	}
 	starget, _ := sw.Request.Expand(s.vars, "")
-	a, err := s.do(ctx, sw.Method, starget, nil, s.bearer(), true)
+	a, err := s.do(ctx, sw.Method, starget, nil, s.headers(sw.Request, s.vars), true)
 	if err != nil || a.status/100 != 2 {
 		s.note(fmt.Sprintf("%s: could not list %s to look for objects left by an earlier run: %s", s.t.Site, ep, s.describe(a, err)))
 		return
@@ -651,7 +663,7 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 			continue
 		}
 		ctarget, cbody := w.Cleanup.Expand(s.vars, id)
-		ca, cerr := s.do(ctx, w.Cleanup.Method, ctarget, cbody, s.bearer(), true)
+		ca, cerr := s.do(ctx, w.Cleanup.Method, ctarget, cbody, s.headers(w.Cleanup, s.vars), true)
 		if cerr == nil && (ca.status/100 == 2 || ca.status == http.StatusNotFound) {
 			s.swept(Leftover{Site: s.t.Site, Scope: scope, Endpoint: w.Method + " " + w.Path, ID: id})
 			continue

@@ -13,77 +13,107 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 )
 
-// datadogAPI serves Datadog's API from the operations of its spec
-// (assets/datadog_api.json, generated from Datadog's OpenAPI files), never
-// from oauthwiz's probes, so that a probe's mistake fails here as it would
-// on Datadog:
+// specAPI answers a platform's API from the operations of its spec (an
+// assets.API generated from the platform's OpenAPI file), never from
+// oauthwiz's probes, so that a probe's mistake fails here as it would on the
+// platform:
 //
 //   - a route the spec does not have: 404;
 //   - a token without the scopes the spec asks (every scope of one
-//     alternative): 403 {"errors":["Forbidden"]};
-//   - a required path or query parameter missing or of the wrong type, a
-//     required body field missing or of the wrong JSON type: 400 in
-//     Datadog's {"errors":[…]} shape;
+//     alternative): 403, in the platform's shape;
+//   - a required path, query or header parameter missing or of the wrong
+//     type, a required body field missing or of the wrong JSON type: 400 in
+//     the platform's error shape;
 //   - the objects a request creates are kept per site and org, listed where
-//     the spec's answer keeps its list, read, changed and deleted.
+//     the spec's answer keeps its list, read, changed and deleted — or
+//     canceled and kept listed, as the platform's semantics say.
 //
 // Where the spec is silent the stand-in makes choices, which are
 // assumptions: the text of a 400 or 404, and that a delete of an unknown id
 // is a 404.
-func (s *Server) datadogAPI(site assets.Site) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		op, vars := assets.Operation(r.Method, r.URL.Path)
-		if op == nil {
-			writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
-			return
-		}
-		t := s.accessToken(w, r, site)
-		if t == nil {
-			return
-		}
-		granted := map[string]bool{}
-		for _, sc := range t.Scopes {
-			granted[sc] = !contains(s.opts.RefuseScopes, sc)
-		}
-		if !op.Allows(granted) {
-			writeJSON(w, http.StatusForbidden, forbidden)
-			return
-		}
-		if msg := badParams(op, r, vars); msg != "" {
-			writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {msg}})
-			return
-		}
-		var body any
-		if op.Body != nil {
-			b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
-			switch {
-			case err != nil:
-				writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body could not be read"}})
-				return
-			case len(strings.TrimSpace(string(b))) == 0:
-				if op.Body.Required {
-					writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"a JSON body is required"}})
-					return
-				}
-			case json.Unmarshal(b, &body) != nil:
-				writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the body is not valid JSON"}})
-				return
-			}
-			if body != nil {
-				for _, f := range op.Body.Fields {
-					if msg := checkField(body, strings.Split(f.Path, "."), f); msg != "" {
-						writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {msg}})
-						return
-					}
-				}
-			}
-		}
-		s.objects(w, r, site, t, op, vars, body)
-	}
+type specAPI struct {
+	s         *Server
+	api       *assets.API
+	semantics assets.Semantics
+	site      string // the objects' site key
+	// auth checks the token, answering the platform's 401/403 itself.
+	auth func(w http.ResponseWriter, r *http.Request) *token
+	// refuse answers a token that lacks scopes (need: the closest
+	// alternative's missing ones).
+	refuse func(w http.ResponseWriter, t *token, need []string)
+	// fail answers an error in the platform's shape.
+	fail func(w http.ResponseWriter, status int, msg string)
 }
 
-// badParams checks the required path and query parameters: present, and of
-// the spec's type where that type is a number or a boolean.
+// transportHeaders are header parameters the stand-in does not judge: the
+// HTTP client sets them, and they say nothing about the probe.
+var transportHeaders = map[string]bool{"accept": true, "content-type": true}
+
+// datadogAPI is Datadog's API on one site.
+func (s *Server) datadogAPI(site assets.Site) *specAPI {
+	api := assets.DatadogAPI()
+	return &specAPI{s: s, api: &api, semantics: assets.DatadogSemantics(), site: site.ID,
+		auth: func(w http.ResponseWriter, r *http.Request) *token { return s.accessToken(w, r, site) },
+		refuse: func(w http.ResponseWriter, _ *token, _ []string) {
+			writeJSON(w, http.StatusForbidden, forbidden)
+		},
+		fail: func(w http.ResponseWriter, status int, msg string) {
+			writeJSON(w, status, map[string][]string{"errors": {msg}})
+		}}
+}
+
+func (a *specAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	op, vars := a.api.Operation(r.Method, r.URL.Path)
+	if op == nil {
+		a.fail(w, http.StatusNotFound, "Not found")
+		return
+	}
+	t := a.auth(w, r)
+	if t == nil {
+		return
+	}
+	granted := map[string]bool{}
+	for _, sc := range t.Scopes {
+		granted[sc] = !contains(a.s.opts.RefuseScopes, sc)
+	}
+	if !op.Allows(granted) {
+		a.refuse(w, t, op.Needs(granted))
+		return
+	}
+	if msg := badParams(op, r, vars); msg != "" {
+		a.fail(w, http.StatusBadRequest, msg)
+		return
+	}
+	var body any
+	if op.Body != nil {
+		b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		switch {
+		case err != nil:
+			a.fail(w, http.StatusBadRequest, "the body could not be read")
+			return
+		case len(strings.TrimSpace(string(b))) == 0:
+			if op.Body.Required {
+				a.fail(w, http.StatusBadRequest, "a JSON body is required")
+				return
+			}
+		case json.Unmarshal(b, &body) != nil:
+			a.fail(w, http.StatusBadRequest, "the body is not valid JSON")
+			return
+		}
+		if body != nil {
+			for _, f := range op.Body.Fields {
+				if msg := checkField(body, strings.Split(f.Path, "."), f); msg != "" {
+					a.fail(w, http.StatusBadRequest, msg)
+					return
+				}
+			}
+		}
+	}
+	a.objects(w, r, t, op, vars, body)
+}
+
+// badParams checks the required path, query and header parameters:
+// present, and of the spec's type where that type is a number or a boolean.
 func badParams(op *assets.APIOperation, r *http.Request, vars map[string]string) string {
 	for _, p := range op.Params {
 		var v string
@@ -95,6 +125,13 @@ func badParams(op *assets.APIOperation, r *http.Request, vars map[string]string)
 				return fmt.Sprintf("missing required query parameter %s", p.Name)
 			}
 			v = r.URL.Query().Get(p.Name)
+		case "header":
+			if transportHeaders[strings.ToLower(p.Name)] {
+				continue
+			}
+			if v = r.Header.Get(p.Name); v == "" {
+				return fmt.Sprintf("missing required header %s", p.Name)
+			}
 		}
 		if !valueOfType(v, p.Type) {
 			return fmt.Sprintf("parameter %s: %q is not a valid %s", p.Name, v, p.Type)
@@ -184,7 +221,8 @@ func article(typ string) string {
 // objects gives the API's objects their life: created by a POST on a
 // collection that has a delete, listed by a GET on it in the answer's shape,
 // read, changed and deleted by their item path.
-func (s *Server) objects(w http.ResponseWriter, r *http.Request, site assets.Site, t *token, op *assets.APIOperation, vars map[string]string, body any) {
+func (a *specAPI) objects(w http.ResponseWriter, r *http.Request, t *token, op *assets.APIOperation, vars map[string]string, body any) {
+	s := a.s
 	status := http.StatusOK
 	if op.Response != nil && op.Response.Status != 0 {
 		status = op.Response.Status
@@ -194,28 +232,32 @@ func (s *Server) objects(w http.ResponseWriter, r *http.Request, site assets.Sit
 	if isPlaceholder(last) { // an item: /things/{thing_id}
 		collection := "/" + strings.Join(segs[:len(segs)-1], "/")
 		id := vars[strings.Trim(last, "{}")]
-		o := s.find(site.ID, t.OrgID, collection, id)
+		o := s.find(a.site, t.OrgID, collection, id)
 		if o == nil {
-			writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
+			a.fail(w, http.StatusNotFound, "Not found")
 			return
 		}
 		switch op.Method {
 		case http.MethodDelete:
-			if c := cancelRule(op); c != nil { // canceled, still listed for a while
+			if c := a.cancelRule(op); c != nil { // canceled, still listed for a while
 				s.api.mu.Lock()
 				o.Canceled = s.opts.Now()
 				setAt(o.Item, c.StatusField, c.Status)
 				s.api.mu.Unlock()
 			} else {
-				s.delete(site.ID, t.OrgID, collection, []string{id})
+				s.delete(a.site, t.OrgID, collection, []string{id})
 			}
 			answer(w, status, map[string]any{})
 		case http.MethodGet:
 			answer(w, status, o.Answer)
 		default: // PUT, PATCH: the object becomes what was sent, id kept
 			s.api.mu.Lock()
-			if m, ok := body.(map[string]any); ok {
+			if m, ok := unwrap(body, o.Item).(map[string]any); ok {
 				o.Item = mergeKeepingID(o.Item, m)
+			}
+			// A change can end an object too (a resolved incident).
+			if c := a.cancelRule(op); c != nil && fmt.Sprint(valueAtPath(o.Item, c.StatusField)) == c.Status {
+				o.Canceled = s.opts.Now()
 			}
 			item := o.Item
 			s.api.mu.Unlock()
@@ -238,18 +280,18 @@ func (s *Server) objects(w http.ResponseWriter, r *http.Request, site assets.Sit
 				}
 			}
 		}
-		if s.delete(site.ID, t.OrgID, collection, ids) == 0 {
-			writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {"Not found"}})
+		if s.delete(a.site, t.OrgID, collection, ids) == 0 {
+			a.fail(w, http.StatusNotFound, "Not found")
 			return
 		}
 		answer(w, status, map[string]any{})
-	case op.Method == http.MethodPost && op.Response != nil && op.Response.ID != "" && deletable(op.Path):
-		o := s.createFrom(site.ID, t.OrgID, collectionOf(op.Path), op.Response, body)
+	case op.Method == http.MethodPost && op.Response != nil && op.Response.ID != "" && a.deletable(op.Path):
+		o := s.createFrom(a.site, t.OrgID, a.collectionOf(op.Path), op.Response, body)
 		answer(w, status, o.Answer)
 	case op.Method == http.MethodGet && op.Response != nil && op.Response.List != "":
 		items := []any{}
-		hide := hiddenCanceled(op, r)
-		for _, o := range s.listObjects(site.ID, t.OrgID, op.Path) {
+		hide := a.hiddenCanceled(op, r)
+		for _, o := range a.listObjects(t.OrgID, op.Path) {
 			if hide && !o.Canceled.IsZero() {
 				continue
 			}
@@ -277,12 +319,14 @@ func isPlaceholder(seg string) bool {
 	return strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}")
 }
 
-// deletable reports whether the spec can delete what a POST on path creates
-// (DELETE path/{id}, or a bulk POST …/delete beside it).
-func deletable(path string) bool {
-	for _, o := range assets.DatadogAPI().Operations {
-		if (o.Method == http.MethodDelete && strings.HasPrefix(o.Path, collectionOf(path)+"/{") && strings.Count(o.Path, "/") == strings.Count(collectionOf(path), "/")+1) ||
-			(o.Method == http.MethodPost && o.Path == collectionOf(path)+"/delete") {
+// deletable reports whether the spec can end what a POST on path creates:
+// DELETE path/{id}, a bulk POST …/delete beside it, or a change the
+// platform's semantics say ends it (a resolved incident).
+func (a *specAPI) deletable(path string) bool {
+	c := a.collectionOf(path)
+	for _, o := range a.api.Operations {
+		item := strings.HasPrefix(o.Path, c+"/{") && strings.Count(o.Path, "/") == strings.Count(c, "/")+1
+		if (o.Method == http.MethodDelete && item) || (o.Method == http.MethodPost && o.Path == c+"/delete") || (item && a.cancelRule(&o) != nil) {
 			return true
 		}
 	}
@@ -292,25 +336,14 @@ func deletable(path string) bool {
 // collectionOf is where what a POST on path creates is listed: path itself
 // when the spec lists it, else its parent (synthetics' API tests are
 // created at …/tests/api and listed at …/tests).
-func collectionOf(path string) string {
-	if specHas(http.MethodGet, path) {
+func (a *specAPI) collectionOf(path string) string {
+	if a.api.Has(http.MethodGet, path) {
 		return path
 	}
-	if i := strings.LastIndex(path, "/"); i > 0 && specHas(http.MethodGet, path[:i]) {
+	if i := strings.LastIndex(path, "/"); i > 0 && a.api.Has(http.MethodGet, path[:i]) {
 		return path[:i]
 	}
 	return path
-}
-
-// specHas reports whether the spec has an operation at exactly this path
-// (placeholders and all).
-func specHas(method, specPath string) bool {
-	for _, o := range assets.DatadogAPI().Operations {
-		if o.Method == method && o.Path == specPath {
-			return true
-		}
-	}
-	return false
 }
 
 // createFrom stores what a create sent as the object the API will list, and
@@ -337,15 +370,21 @@ func (s *Server) createFrom(site, org, collection string, shape *assets.APIRespo
 	}
 	var item map[string]any
 	var ans any
-	switch shape.ID {
-	case "data.id":
+	wrapper, wrapped := strings.CutSuffix(shape.ID, ".id")
+	switch {
+	case shape.ID == "data.id":
 		data, _ := sent["data"].(map[string]any)
 		item = map[string]any{"id": idValue, "type": data["type"], "attributes": data["attributes"]}
 		ans = map[string]any{"data": item}
-	case "data[0].id":
+	case shape.ID == "data[0].id":
 		item = copyMap(sent)
 		item["id"] = idValue
 		ans = map[string]any{"data": []any{item}}
+	case wrapped: // {"service": {…, "id": …}}
+		inner, _ := sent[wrapper].(map[string]any)
+		item = copyMap(inner)
+		item["id"] = idValue
+		ans = map[string]any{wrapper: item}
 	default:
 		item = copyMap(sent)
 		item[shape.ID] = idValue
@@ -400,22 +439,22 @@ func (s *Server) find(site, org, collection, id string) *object {
 	return nil
 }
 
-// cancelRule is the semantics of a delete that cancels (a downtime).
-func cancelRule(op *assets.APIOperation) *assets.CancelRule {
-	sem := assets.DatadogSemantics()
-	for i := range sem.Cancel {
-		if sem.Cancel[i].Operation == op.Method+" "+op.Path {
-			return &sem.Cancel[i]
+// cancelRule is the semantics of an operation that ends an object without
+// deleting it (a canceled downtime, a resolved incident).
+func (a *specAPI) cancelRule(op *assets.APIOperation) *assets.CancelRule {
+	for i := range a.semantics.Cancel {
+		if a.semantics.Cancel[i].Operation == op.Method+" "+op.Path {
+			return &a.semantics.Cancel[i]
 		}
 	}
 	return nil
 }
 
-// hiddenCanceled reports whether a list request leaves canceled objects out
+// hiddenCanceled reports whether a list request leaves ended objects out
 // (GET /api/v2/downtime?current_only=true).
-func hiddenCanceled(list *assets.APIOperation, r *http.Request) bool {
-	for _, c := range assets.DatadogSemantics().Cancel {
-		if c.Collection() == list.Path {
+func (a *specAPI) hiddenCanceled(list *assets.APIOperation, r *http.Request) bool {
+	for _, c := range a.semantics.Cancel {
+		if c.Collection() == list.Path && c.HiddenBy != "" {
 			k, v, _ := strings.Cut(c.HiddenBy, "=")
 			return r.URL.Query().Get(k) == v
 		}
@@ -423,11 +462,12 @@ func hiddenCanceled(list *assets.APIOperation, r *http.Request) bool {
 	return false
 }
 
-// listObjects is the collection's objects, oldest first; canceled ones are
-// dropped once their retention has passed.
-func (s *Server) listObjects(site, org, collection string) []*object {
+// listObjects is the collection's objects, oldest first; ended ones are
+// dropped once their retention has passed (kept for good without one).
+func (a *specAPI) listObjects(org, collection string) []*object {
+	s := a.s
 	retained := map[string]time.Duration{}
-	for _, c := range assets.DatadogSemantics().Cancel {
+	for _, c := range a.semantics.Cancel {
 		d, _ := time.ParseDuration(c.Retained)
 		retained[c.Collection()] = d
 	}
@@ -435,11 +475,11 @@ func (s *Server) listObjects(site, org, collection string) []*object {
 	defer s.api.mu.Unlock()
 	var out []*object
 	for id, o := range s.api.objects {
-		if !o.Canceled.IsZero() && s.opts.Now().Sub(o.Canceled) > retained[o.Collection] {
+		if d := retained[o.Collection]; !o.Canceled.IsZero() && d > 0 && s.opts.Now().Sub(o.Canceled) > d {
 			delete(s.api.objects, id)
 			continue
 		}
-		if o.Site == site && o.OrgID == org && o.Collection == collection && o.Item != nil {
+		if o.Site == a.site && o.OrgID == org && o.Collection == collection && o.Item != nil {
 			out = append(out, o)
 		}
 	}
@@ -447,16 +487,45 @@ func (s *Server) listObjects(site, org, collection string) []*object {
 	return out
 }
 
-// seedAccount gives an org the objects every Datadog account has that probes
-// read (a synthetics location), as assets.Semantics lists them.
-func (s *Server) seedAccount(site, org string) {
+// seedAccount gives an org the objects every account has that probes read
+// (a synthetics location; a PagerDuty user, service, escalation policy), as
+// the platform's semantics list them.
+func (s *Server) seedAccount(site, org string, sem assets.Semantics) {
 	s.api.mu.Lock()
 	defer s.api.mu.Unlock()
-	for _, sd := range assets.DatadogSemantics().Seeded {
+	for _, sd := range sem.Seeded {
 		for _, item := range sd.Items {
 			id, _ := item["id"].(string)
 			key := site + "/" + org + "/" + id
 			s.api.objects[key] = &object{ID: key, Collection: sd.Collection, Site: site, OrgID: org, Seeded: true, Item: copyMap(item), Created: s.opts.Now()}
 		}
 	}
+}
+
+// unwrap takes the object out of a PagerDuty-style body ({"incident": {…}})
+// when the stored item is the inner object.
+func unwrap(body any, item map[string]any) any {
+	m, ok := body.(map[string]any)
+	if !ok || len(m) != 1 {
+		return body
+	}
+	for k, v := range m {
+		if inner, ok := v.(map[string]any); ok && item[k] == nil {
+			return inner
+		}
+	}
+	return body
+}
+
+// valueAtPath reads a dotted path of a JSON object.
+func valueAtPath(m map[string]any, path string) any {
+	var v any = m
+	for _, p := range strings.Split(path, ".") {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = obj[p]
+	}
+	return v
 }
