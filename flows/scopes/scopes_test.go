@@ -122,6 +122,30 @@ func TestEveryScopeOnTwoSites(t *testing.T) {
 	}
 }
 
+// A client that asks for every probed scope gets each one proven by a
+// data flow: the bar is at least 60 scopes in one run.
+func TestEveryProbedScopeProven(t *testing.T) {
+	requested := probeScopes()
+	sb, targets := authorized(t, sandbox.Options{}, []string{"us1"}, requested)
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requested, RunID: "all"})
+	proven := map[string]bool{}
+	for _, r := range rep.Results {
+		switch {
+		case r.Status == scopes.Pass && r.Probe != "grant" && r.Probe != "refusal":
+			proven[r.Scope] = true
+		case r.Status == scopes.Fail:
+			t.Errorf("failed: %+v", r)
+		}
+	}
+	t.Logf("%d scopes proven", len(proven))
+	if len(proven) < 60 {
+		t.Errorf("%d scopes proven, want at least 60", len(proven))
+	}
+	if n := len(sb.State().Objects); n != 0 {
+		t.Fatalf("%d objects left behind", n)
+	}
+}
+
 func TestRefusedScopeIsAFailure(t *testing.T) {
 	_, targets := authorized(t, sandbox.Options{RefuseScopes: []string{"dashboards_write"}}, []string{"us1"}, []string{"dashboards_read", "dashboards_write"})
 	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: []string{"dashboards_read", "dashboards_write"}})
