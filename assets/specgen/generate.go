@@ -389,31 +389,31 @@ func Encode(api *assets.API) ([]byte, error) {
 		return nil, err
 	}
 	fmt.Fprintf(&b, "{\n\"source\": %s,\n\"scopes\": [\n", src)
-	for i, s := range api.Scopes {
-		line, err := json.Marshal(s)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(line)
-		if i < len(api.Scopes)-1 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('\n')
+	if err := writeLines(&b, api.Scopes); err != nil {
+		return nil, err
 	}
 	b.WriteString("],\n\"operations\": [\n")
-	for i, o := range api.Operations {
-		line, err := json.Marshal(o)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(line)
-		if i < len(api.Operations)-1 {
-			b.WriteByte(',')
-		}
-		b.WriteByte('\n')
+	if err := writeLines(&b, api.Operations); err != nil {
+		return nil, err
 	}
 	b.WriteString("]\n}\n")
 	return b.Bytes(), nil
+}
+
+// writeLines writes one JSON value per line, comma-separated.
+func writeLines[T any](b *bytes.Buffer, items []T) error {
+	for i, item := range items {
+		line, err := json.Marshal(item)
+		if err != nil {
+			return err
+		}
+		b.Write(line)
+		if i < len(items)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	return nil
 }
 
 // scopedOAuth is how PagerDuty's spec says, in an operation's description,

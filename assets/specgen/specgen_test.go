@@ -2,8 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/oauthwiz/oauthwiz/assets"
 )
 
 // The committed asset is what the pinned specs give: a new spec version is
@@ -17,17 +21,7 @@ func TestAssetIsUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Encode(api)
-	if err != nil {
-		t.Fatal(err)
-	}
-	have, err := os.ReadFile("../datadog_api.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(have, want) {
-		t.Fatalf("assets/datadog_api.json differs from what %s %s gives: run 'make assets' and review the diff", specModule, version)
-	}
+	sameAsset(t, api, "../datadog_api.json", fmt.Sprintf("%s %s", specModule, version))
 }
 
 // The same for PagerDuty's asset, where its spec is at hand (it is not in a
@@ -40,15 +34,21 @@ func TestPagerDutyAssetIsUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	sameAsset(t, api, "../pagerduty_api.json", defaultPagerDutySpec)
+}
+
+// sameAsset fails when the committed asset at path is not what api encodes to.
+func sameAsset(t *testing.T, api *assets.API, path, source string) {
+	t.Helper()
 	want, err := Encode(api)
 	if err != nil {
 		t.Fatal(err)
 	}
-	have, err := os.ReadFile("../pagerduty_api.json")
+	have, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(have, want) {
-		t.Fatalf("assets/pagerduty_api.json differs from what %s gives: run 'make assets' and review the diff", defaultPagerDutySpec)
+		t.Fatalf("assets/%s differs from what %s gives: run 'make assets' and review the diff", filepath.Base(path), source)
 	}
 }
