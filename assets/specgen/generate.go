@@ -128,20 +128,28 @@ func addSpec(api *assets.API, scopes map[string]*assets.Scope, version string, d
 					see(name, false)
 				}
 			}
-			o := assets.APIOperation{Spec: version, Method: strings.ToUpper(method), Path: path, ID: op.OperationID, Scopes: alternatives, Deprecated: op.Deprecated}
+			o := describeOperation(version, method, path, item, op, alternatives)
 			o.Permission = permission(op.Extensions["x-permission"])
-			o.Params = requiredParams(append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...))
-			o.Response = responseShape(op, o.Method == "GET")
-			if rb := op.RequestBody; rb != nil && rb.Value != nil {
-				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-					o.Body = &assets.APIBody{Required: rb.Value.Required}
-					requiredFields(mt.Schema.Value, "", 0, &o.Body.Fields)
-				}
-			}
 			api.Operations = append(api.Operations, o)
 		}
 	}
 	return nil
+}
+
+// describeOperation is what the asset keeps of one operation of either
+// spec: its scopes, required parameters, JSON body's required fields and
+// response shape.
+func describeOperation(spec, method, path string, item *openapi3.PathItem, op *openapi3.Operation, scopes [][]string) assets.APIOperation {
+	o := assets.APIOperation{Spec: spec, Method: strings.ToUpper(method), Path: path, ID: op.OperationID, Scopes: scopes, Deprecated: op.Deprecated}
+	o.Params = requiredParams(append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...))
+	o.Response = responseShape(op, o.Method == "GET")
+	if rb := op.RequestBody; rb != nil && rb.Value != nil {
+		if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+			o.Body = &assets.APIBody{Required: rb.Value.Required}
+			requiredFields(mt.Schema.Value, "", 0, &o.Body.Fields)
+		}
+	}
+	return o
 }
 
 // permission reads an x-permission extension ({"operator": …,
@@ -452,16 +460,7 @@ func GeneratePagerDuty(path string) (*assets.API, error) {
 			for _, n := range names {
 				scopes[n] = true
 			}
-			o := assets.APIOperation{Spec: "rest", Method: strings.ToUpper(method), Path: p, ID: op.OperationID, Scopes: [][]string{names}, Deprecated: op.Deprecated}
-			o.Params = requiredParams(append(append(openapi3.Parameters{}, item.Parameters...), op.Parameters...))
-			o.Response = responseShape(op, o.Method == "GET")
-			if rb := op.RequestBody; rb != nil && rb.Value != nil {
-				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
-					o.Body = &assets.APIBody{Required: rb.Value.Required}
-					requiredFields(mt.Schema.Value, "", 0, &o.Body.Fields)
-				}
-			}
-			api.Operations = append(api.Operations, o)
+			api.Operations = append(api.Operations, describeOperation("rest", method, p, item, op, [][]string{names}))
 		}
 	}
 	for n := range scopes {
