@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -191,7 +192,7 @@ func (m *Model) resume(r *Resume) {
 	switch {
 	case r.APIKey != nil:
 		m.key.result, m.step = r.APIKey, stepSites
-	case !contains(r.Authorized.Granted, "api_keys_write"):
+	case !slices.Contains(r.Authorized.Granted, "api_keys_write"):
 		m.key.skipped, m.step = true, stepSites
 	}
 	if m.step != stepSites {
@@ -642,7 +643,7 @@ func (k KeyMap) authKey(msg tea.KeyMsg, a authState) authAction {
 func (m Model) startAPIKey() (tea.Model, tea.Cmd) {
 	m.step = stepAPIKey
 	m.key = keyState{}
-	if !contains(m.auth.result.Granted, "api_keys_write") {
+	if !slices.Contains(m.auth.result.Granted, "api_keys_write") {
 		m.key.skipped = true
 		return m, nil
 	}
@@ -665,15 +666,6 @@ func openCmd(d Deps, u string) tea.Cmd {
 		return nil
 	}
 	return func() tea.Msg { _ = rf.OpenBrowser(u); return nil }
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // View implements tea.Model.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -216,7 +217,7 @@ func (a Accessible) Run(ctx context.Context) error {
 
 	say("")
 	say("Step 5 of 9: the integration's API key.")
-	if contains(res.Granted, "api_keys_write") {
+	if slices.Contains(res.Granted, "api_keys_write") {
 		k, err := d.Flows.CreateAPIKey(ctx, site, clientID)
 		if err != nil {
 			say("Creating the API key failed: %v", err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -95,9 +96,9 @@ func TestPagerDutyEndToEnd(t *testing.T) {
 			for _, r := range rep.Results {
 				want := scopes.Pass
 				switch {
-				case contains(tt.missing, r.Scope):
+				case slices.Contains(tt.missing, r.Scope):
 					want = scopes.Fail // requested, not granted
-				case r.Scope == "services.write" && !contains(tt.requested, "escalation_policies.read"):
+				case r.Scope == "services.write" && !slices.Contains(tt.requested, "escalation_policies.read"):
 					want = scopes.Manual
 					if !strings.Contains(r.Detail, "escalation_policies.read") {
 						t.Errorf("the manual result does not say why: %s", r.Detail)
@@ -166,15 +167,6 @@ func TestPagerDutyRefreshRotates(t *testing.T) {
 	if d := p.Diagnose(err.Error()); len(d) == 0 || d[0].ID != "pd-invalid-grant" {
 		t.Fatalf("diagnosis %+v", d)
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // PagerDuty's stand-in answers from PagerDuty's spec with PagerDuty's

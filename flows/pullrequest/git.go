@@ -475,19 +475,28 @@ func checkout(repo *git.Repository, root, dir string, branchRef plumbing.Referen
 	return "the working tree is on branch " + branchRef.Short(), nil
 }
 
+// refTree is the commit a reference resolves to, and its tree.
+func refTree(repo *git.Repository, name plumbing.ReferenceName) (*object.Commit, *object.Tree, error) {
+	ref, err := repo.Reference(name, true)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name.Short(), err)
+	}
+	c, err := repo.CommitObject(ref.Hash())
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name.Short(), err)
+	}
+	t, err := c.Tree()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name.Short(), err)
+	}
+	return c, t, nil
+}
+
 // sameOutside reports whether HEAD's tree equals the parent tree once HEAD's
 // integration folder (and CODEOWNERS, when the commit changes it) is put on
 // the parent: then switching to the branch changes nothing else.
 func sameOutside(repo *git.Repository, dir string, parentTree *object.Tree, withOwners bool) (bool, error) {
-	head, err := repo.Head()
-	if err != nil {
-		return false, err
-	}
-	hc, err := repo.CommitObject(head.Hash())
-	if err != nil {
-		return false, err
-	}
-	headTree, err := hc.Tree()
+	_, headTree, err := refTree(repo, plumbing.HEAD)
 	if err != nil {
 		return false, err
 	}

@@ -44,29 +44,13 @@ func RebaseOnto(ctx context.Context, root, url, branch, dir, message string, aut
 	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
 		return nil, fmt.Errorf("fetching %s from the fork: %w", branch, err)
 	}
-	tipRef, err := repo.Reference(forkRef, true)
+	tip, tipTree, err := refTree(repo, forkRef)
 	if err != nil {
 		return nil, err
 	}
-	tip, err := repo.CommitObject(tipRef.Hash())
+	_, oursTree, err := refTree(repo, plumbing.NewBranchReferenceName(branch))
 	if err != nil {
-		return nil, err
-	}
-	tipTree, err := tip.Tree()
-	if err != nil {
-		return nil, err
-	}
-	local, err := repo.Reference(plumbing.NewBranchReferenceName(branch), true)
-	if err != nil {
-		return nil, fmt.Errorf("branch %s: %w", branch, err)
-	}
-	ours, err := repo.CommitObject(local.Hash())
-	if err != nil {
-		return nil, err
-	}
-	oursTree, err := ours.Tree()
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("branch %w", err)
 	}
 	dir = path.Clean(dir)
 	edits := map[string]*object.TreeEntry{dir: nil}

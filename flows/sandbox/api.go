@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -34,7 +35,7 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, site assets
 // bearer is accessToken for an endpoint that needs one scope: 403 without it.
 func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site, scope string) *token {
 	t := s.accessToken(w, r, site)
-	if t != nil && (!contains(t.Scopes, scope) || contains(s.opts.RefuseScopes, scope)) {
+	if t != nil && (!slices.Contains(t.Scopes, scope) || slices.Contains(s.opts.RefuseScopes, scope)) {
 		writeJSON(w, http.StatusForbidden, forbidden)
 		return nil
 	}

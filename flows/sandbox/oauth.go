@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -159,7 +160,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.S
 		scopes = c.Scopes
 	}
 	for _, sc := range scopes {
-		if !contains(c.Scopes, sc) {
+		if !slices.Contains(c.Scopes, sc) {
 			fail("invalid_scope", fmt.Sprintf("scope %q is not requested by this client", sc))
 			return
 		}
@@ -460,13 +461,4 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request, site assets.Site
 func S256(verifier string) string {
 	sum := sha256.Sum256([]byte(verifier))
 	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -158,7 +159,7 @@ func (s *Server) pdAuthorize(w http.ResponseWriter, r *http.Request) {
 	// the token simply comes back without it.
 	granted := []string{"openid"}
 	for _, sc := range strings.Fields(q.Get("scope")) {
-		if contains(c.Scopes, sc) && !contains(granted, sc) {
+		if slices.Contains(c.Scopes, sc) && !slices.Contains(granted, sc) {
 			granted = append(granted, sc)
 		}
 	}
@@ -291,7 +292,7 @@ func (s *Server) pdIssue(w http.ResponseWriter, orgID string, scopes []string) {
 	s.tokens[refresh.Value], s.tokens[access.Value] = refresh, access
 	resp := map[string]any{"access_token": access.Value, "token_type": "bearer", "expires_in": int(ttl.Seconds()),
 		"refresh_token": refresh.Value, "scope": strings.Join(scopes, " ")}
-	if contains(scopes, "openid") {
+	if slices.Contains(scopes, "openid") {
 		resp["id_token"] = s.pdIDToken(orgID)
 	}
 	writeJSON(w, http.StatusOK, resp)

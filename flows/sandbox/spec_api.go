@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,7 +75,7 @@ func (a *specAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	granted := map[string]bool{}
 	for _, sc := range t.Scopes {
-		granted[sc] = !contains(a.s.opts.RefuseScopes, sc)
+		granted[sc] = !slices.Contains(a.s.opts.RefuseScopes, sc)
 	}
 	if !op.Allows(granted) {
 		a.refuse(w, t, op.Needs(granted))
@@ -136,7 +137,7 @@ func badParams(op *assets.APIOperation, r *http.Request, vars map[string]string)
 		if !valueOfType(v, p.Type) {
 			return fmt.Sprintf("parameter %s: %q is not a valid %s", p.Name, v, p.Type)
 		}
-		if len(p.Enum) > 0 && !contains(p.Enum, v) {
+		if len(p.Enum) > 0 && !slices.Contains(p.Enum, v) {
 			return fmt.Sprintf("parameter %s: %q is not one of %s", p.Name, v, strings.Join(p.Enum, ", "))
 		}
 	}

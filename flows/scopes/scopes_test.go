@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -233,7 +234,7 @@ func TestNextRunSweepsWhatAKilledRunLeft(t *testing.T) {
 	left := len(sb.State().Objects)
 	writes := 0
 	for _, p := range assets.Probes().Probes {
-		if p.Write != nil && contains(requestedScopes(), p.Scope) {
+		if p.Write != nil && slices.Contains(requestedScopes(), p.Scope) {
 			writes++
 			if p.Write.Sweep == nil {
 				t.Errorf("%s: a write probe without a sweep cannot be cleaned up after a kill", p.Scope)
@@ -329,15 +330,6 @@ func TestBrokenProbeFailsInTheSandbox(t *testing.T) {
 			t.Errorf("no result for %s", want.key)
 		}
 	}
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // A canceled downtime stays listed for about two days: the next run's

@@ -169,12 +169,3 @@ func printScopes(sys *IO, rep scopes.Report, diagnose func(string) []assets.Trou
 	}
 	fmt.Fprintf(sys.Out, "Run %s: %s\n", rep.RunID, rep.Summary())
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
