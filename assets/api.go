@@ -121,24 +121,35 @@ func (o APIOperation) Needs(granted map[string]bool) []string {
 
 // Match reports whether a concrete path (/api/v2/team/abc) is this
 // operation's (/api/v2/team/{team_id}), and the values of its placeholders.
+// It walks both paths segment by segment without splitting them: the
+// sandbox and the runner call it for every operation on every request.
 func (o APIOperation) Match(method, path string) (map[string]string, bool) {
 	if !strings.EqualFold(method, o.Method) {
 		return nil, false
 	}
-	want, got := strings.Split(strings.Trim(o.Path, "/"), "/"), strings.Split(strings.Trim(path, "/"), "/")
-	if len(want) != len(got) {
+	want, got := strings.Trim(o.Path, "/"), strings.Trim(path, "/")
+	if strings.Count(want, "/") != strings.Count(got, "/") {
 		return nil, false
 	}
-	vars := map[string]string{}
-	for i, w := range want {
+	var vars map[string]string
+	for want != "" || got != "" {
+		var w, g string
+		w, want, _ = strings.Cut(want, "/")
+		g, got, _ = strings.Cut(got, "/")
 		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
-			if got[i] == "" {
+			if g == "" {
 				return nil, false
 			}
-			vars[strings.Trim(w, "{}")] = got[i]
-		} else if w != got[i] {
+			if vars == nil {
+				vars = map[string]string{}
+			}
+			vars[w[1:len(w)-1]] = g
+		} else if w != g {
 			return nil, false
 		}
+	}
+	if vars == nil {
+		vars = map[string]string{}
 	}
 	return vars, true
 }

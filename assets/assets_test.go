@@ -274,3 +274,45 @@ func TestPagerDutyCatalogFollowsItsSpec(t *testing.T) {
 		t.Errorf("%d PagerDuty scopes, want 72", n)
 	}
 }
+
+// The operation a request is for, with its placeholders' values; a
+// literal segment wins over a placeholder.
+func TestOperationLookup(t *testing.T) {
+	api := DatadogAPI()
+	tests := []struct {
+		method, path, want string
+		vars               map[string]string
+	}{
+		{"DELETE", "/api/v2/team/abc-123", "DELETE /api/v2/team/{team_id}", map[string]string{"team_id": "abc-123"}},
+		{"delete", "/api/v2/team/abc-123/", "DELETE /api/v2/team/{team_id}", map[string]string{"team_id": "abc-123"}},
+		{"GET", "/api/v2/team", "GET /api/v2/team", map[string]string{}},
+		{"POST", "/api/v2/team/sync", "POST /api/v2/team/sync", map[string]string{}},
+		{"GET", "/api/v2/team/t1/memberships/u1", "", nil},
+		{"GET", "/api/v2/team//links", "", nil},
+		{"GET", "/api/v2/team/abc/extra/deep/path", "", nil},
+		{"PATCH", "/api/v2/no/such/thing", "", nil},
+		{"GET", "/", "", nil},
+	}
+	for _, tt := range tests {
+		op, vars := api.Operation(tt.method, tt.path)
+		got := ""
+		if op != nil {
+			got = op.Method + " " + op.Path
+		}
+		if got != tt.want || (op != nil && fmt.Sprint(vars) != fmt.Sprint(tt.vars)) {
+			t.Errorf("%s %s: got %q %v, want %q %v", tt.method, tt.path, got, vars, tt.want, tt.vars)
+		}
+	}
+}
+
+// BenchmarkOperationLookup is the sandbox's and the runner's lookup of the
+// operation a request is for, across the 834 operations of the spec.
+func BenchmarkOperationLookup(b *testing.B) {
+	api := DatadogAPI()
+	b.ReportAllocs()
+	for b.Loop() {
+		if op, _ := api.Operation("DELETE", "/api/v2/team/abc-123"); op == nil {
+			b.Fatal("no operation")
+		}
+	}
+}
