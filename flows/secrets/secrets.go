@@ -206,12 +206,15 @@ type Fallback struct {
 	Warn               func(string)
 	warned             sync.Once
 	degraded           bool
+	why                error // the keyring's first failure
 	mu                 sync.Mutex
 }
 
 func (f *Fallback) fallBack(err error) {
 	f.mu.Lock()
-	f.degraded = true
+	if !f.degraded {
+		f.degraded, f.why = true, err
+	}
 	f.mu.Unlock()
 	f.warned.Do(func() {
 		if f.Warn == nil {
@@ -264,9 +267,15 @@ func (f *Fallback) Delete(key string) error {
 	return errors.Join(errs...)
 }
 
+// Where names the store in use; once the keyring has failed, with the
+// reason, so every screen that says where a secret went also says why it is
+// not in the keyring.
 func (f *Fallback) Where() string {
-	if f.isDegraded() {
-		return f.Secondary.Where()
+	f.mu.Lock()
+	degraded, why := f.degraded, f.why
+	f.mu.Unlock()
+	if degraded {
+		return fmt.Sprintf("%s, not the OS keyring (%v)", f.Secondary.Where(), why)
 	}
 	return f.Primary.Where()
 }

@@ -160,7 +160,8 @@ func TestSlowKeyringAsksOrSaysWhereSecretsWent(t *testing.T) {
 				return
 			}
 			if fileErr != nil || len(warnings) != 1 || !strings.Contains(warnings[0], "did not answer") || !strings.Contains(warnings[0], file.Path) ||
-				!strings.Contains(warnings[0], "OAUTHWIZ_KEYRING=file") || !strings.Contains(fb.Where(), file.Path) {
+				!strings.Contains(warnings[0], "OAUTHWIZ_KEYRING=file") || !strings.Contains(fb.Where(), file.Path) ||
+				!strings.Contains(fb.Where(), "not the OS keyring") || !strings.Contains(fb.Where(), "did not answer") {
 				t.Fatalf("file %v, warnings %q, where %s", fileErr, warnings, fb.Where())
 			}
 		})

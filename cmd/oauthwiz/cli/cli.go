@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/term"
@@ -336,6 +337,9 @@ type workspace struct {
 	info      integration.Info
 	name      string
 	store     secrets.Store
+	// warnings are the store's (a keyring that failed), held while the
+	// wizard's full screen is up.
+	warnings *heldLines
 }
 
 func openWorkspace(ctx context.Context, sys *IO, sandboxURL, dir, name string) (*workspace, error) {
@@ -359,8 +363,9 @@ func openPlatformWorkspace(ctx context.Context, sys *IO, providerName, sandboxUR
 	if name == "" {
 		name = info.Name
 	}
-	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
-	return &workspace{provider: p, platform: pl, discovery: d, info: info, name: name, store: store}, nil
+	warnings := &heldLines{w: sys.Err}
+	store := sys.Store(warnings.println)
+	return &workspace{provider: p, platform: pl, discovery: d, info: info, name: name, store: store, warnings: warnings}, nil
 }
 
 // authorizedSites are the sites (or regions) of the platform with a token
@@ -421,4 +426,36 @@ func confirm(sys *IO, yes bool, question string, noTerminal error) (bool, error)
 	line, _ := bufio.NewReader(sys.In).ReadString('\n')
 	a := strings.ToLower(strings.TrimSpace(line))
 	return a == "y" || a == "yes", nil
+}
+
+// heldLines writes lines to w, except while held: then it keeps them until
+// release, because a line written beneath the wizard's full screen is drawn
+// over at the next frame and never read.
+type heldLines struct {
+	mu    sync.Mutex
+	w     io.Writer
+	held  bool
+	lines []string
+}
+
+func (h *heldLines) println(line string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.held {
+		h.lines = append(h.lines, line)
+		return
+	}
+	fmt.Fprintln(h.w, line)
+}
+
+func (h *heldLines) hold() { h.mu.Lock(); h.held = true; h.mu.Unlock() }
+
+// release writes the held lines and stops holding.
+func (h *heldLines) release() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, line := range h.lines {
+		fmt.Fprintln(h.w, line)
+	}
+	h.held, h.lines = false, nil
 }

@@ -59,8 +59,9 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 			"or pass --accessible (ACCESSIBLE=1) to answer plain prompts on standard input")
 	}
 	// The wizard owns the terminal's input: a slow keyring is not asked
-	// about there; the store falls back to its file, and every screen that
-	// stores a secret says where it went.
+	// about there; the store falls back to its file, every screen that
+	// stores a secret says where it went and why, and the warning itself is
+	// written once the full screen is gone (runJourney).
 	sys.KeyringWait = nil
 	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
@@ -89,7 +90,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	if err := offerApp(&deps, o.Provider, d, store, name, sys.Now, browserFor(sys)); err != nil {
 		return err
 	}
-	return runJourney(ctx, sys, deps, o.Accessible)
+	return runJourney(ctx, sys, deps, o.Accessible, ws.warnings)
 }
 
 // offerApp adds PagerDuty to the wizard's first step (on a sandbox, its
@@ -128,13 +129,19 @@ func browserFor(sys *IO) func(string) error {
 	return sys.OpenBrowser
 }
 
-func runJourney(ctx context.Context, sys *IO, deps tui.Deps, accessible bool) error {
+// warnings (nil: none) are held while the full screen is up and written
+// once the terminal is restored.
+func runJourney(ctx context.Context, sys *IO, deps tui.Deps, accessible bool, warnings *heldLines) error {
 	if accessible || !sys.Interactive {
 		var rs func(string) (string, error)
 		if sys.Interactive {
 			rs = sys.ReadSecret
 		}
 		return tui.Accessible{Deps: deps, In: sys.In, Out: sys.Err, ReadSecret: rs}.Run(ctx)
+	}
+	if warnings != nil {
+		warnings.hold()
+		defer warnings.release()
 	}
 	final, err := tui.Run(ctx, deps, sys.In, sys.Err)
 	if errors.Is(err, tui.ErrCancelled) {
@@ -220,7 +227,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 		return err
 	}
 	fmt.Fprintf(sys.Err, "oauthwiz demo: sandbox at %s (consent %s), scratch integration in %s\n", d.ControlURL, map[bool]string{true: "approved by the sandbox", false: "page in your browser"}[autoApprove], folder)
-	if err := runJourney(ctx, sys, deps, o.Accessible); err != nil {
+	if err := runJourney(ctx, sys, deps, o.Accessible, nil); err != nil {
 		return err
 	}
 	st := sb.State()
