@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -507,6 +508,38 @@ func Contact(purpose string) string {
 		panic(fmt.Errorf("assets/contacts.json: %w", err))
 	}
 	return m[purpose]
+}
+
+// Unfilled names the templates of the request ({{name}} in its path, query,
+// headers or body) that vars gives no value: sent as they are, the platform
+// would get the literal braces.
+func (r Request) Unfilled(vars map[string]string) []string {
+	parts := []string{r.Path, string(r.Body)}
+	for _, v := range r.Query {
+		parts = append(parts, v)
+	}
+	for _, v := range r.Headers {
+		parts = append(parts, v)
+	}
+	var out []string
+	for _, part := range parts {
+		for {
+			_, rest, ok := strings.Cut(part, "{{")
+			if !ok {
+				break
+			}
+			name, after, ok := strings.Cut(rest, "}}")
+			if !ok {
+				break
+			}
+			if _, known := vars[name]; !known && !slices.Contains(out, name) {
+				out = append(out, name)
+			}
+			part = after
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Header is the request's own headers, their templates filled.

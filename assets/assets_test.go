@@ -316,3 +316,88 @@ func BenchmarkOperationLookup(b *testing.B) {
 		}
 	}
 }
+
+func TestUnfilledTemplates(t *testing.T) {
+	vars := map[string]string{"name": "oauthwiz-check-x", "from": "a@example.com"}
+	tests := []struct {
+		name string
+		r    Request
+		want string
+	}{
+		{"all known", Request{Path: "/x/{{name}}", Query: map[string]string{"q": "{{name}}"}, Headers: map[string]string{"From": "{{from}}"}, Body: json.RawMessage(`{"n": "{{name}}"}`)}, ""},
+		{"the object id is not a template", Request{Path: "/x/{id}"}, ""},
+		{"in the path", Request{Path: "/x/{{team}}/y"}, "team"},
+		{"in the query", Request{Path: "/x", Query: map[string]string{"filter[env]": "{{env}}"}}, "env"},
+		{"in a header", Request{Path: "/x", Headers: map[string]string{"From": "{{email}}"}}, "email"},
+		{"in the body, twice, with another", Request{Path: "/x", Body: json.RawMessage(`{"a": "{{svc}}", "b": "{{svc}}", "c": "{{ep}}"}`)}, "ep svc"},
+		{"unclosed braces are text", Request{Path: "/x", Body: json.RawMessage(`{"a": "{{oops"}`)}, ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(tt.r.Unfilled(vars), " "); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Every template of every probe — Datadog's and PagerDuty's — has a value
+// where it is sent: the run's values everywhere, a write's needs in its
+// write and cleanup, but not in a sweep's deletes, which run before the
+// needs are read.
+func TestEveryProbeTemplateHasAValue(t *testing.T) {
+	run := ProbeVars("oauthwiz-check-abc", time.Now())
+	check := func(where string, r Request, vars map[string]string) {
+		if missing := r.Unfilled(vars); len(missing) > 0 {
+			t.Errorf("%s (%s %s): no value for %v", where, r.Method, r.Path, missing)
+		}
+	}
+	for _, cat := range []ProbeCatalog{Probes(), PagerDuty().Probes} {
+		for _, p := range cat.Probes {
+			if p.Read != nil {
+				check(p.Scope+" read", *p.Read, run)
+			}
+			w := p.Write
+			if w == nil {
+				continue
+			}
+			withNeeds := map[string]string{}
+			for k, v := range run {
+				withNeeds[k] = v
+			}
+			for _, n := range w.Needs {
+				withNeeds[n.As] = "x"
+			}
+			check(p.Scope+" write", w.Request, withNeeds)
+			check(p.Scope+" cleanup", w.Cleanup, withNeeds)
+			if w.Sweep != nil {
+				check(p.Scope+" sweep", w.Sweep.Request, run)
+				check(p.Scope+" sweep's delete", w.Cleanup, run)
+			}
+		}
+		if k := cat.APIKey; k != nil {
+			check("api key validate", k.Validate, run)
+			check("api key send", k.Send, run)
+		}
+	}
+}
+
+// Unfilled and Expand agree on any request: given a value for each name
+// Unfilled reports, nothing is left unfilled, and no reported name has a
+// value already.
+func FuzzUnfilled(f *testing.F) {
+	f.Add("/x/{{team}}", "{{from}}", `{"a":"{{svc}}","b":"{{oops"}`, "name")
+	f.Add("/{{}}/{{{{x}}}}", "}}{{", "{{a}}{{b}}", "a")
+	f.Fuzz(func(t *testing.T, path, header, body, known string) {
+		vars := map[string]string{known: "v"}
+		r := Request{Method: "POST", Path: path, Headers: map[string]string{"From": header}, Query: map[string]string{"q": header}, Body: json.RawMessage(body)}
+		missing := r.Unfilled(vars)
+		for _, name := range missing {
+			if _, ok := vars[name]; ok {
+				t.Fatalf("%q has a value but is reported unfilled", name)
+			}
+			vars[name] = "v"
+		}
+		if again := r.Unfilled(vars); len(again) != 0 {
+			t.Fatalf("still unfilled after giving every reported name a value: %q", again)
+		}
+	})
+}

@@ -98,6 +98,8 @@ func TestAPIRefusesWhatDatadogRefuses(t *testing.T) {
 		{"both scopes", "POST", "/api/v2/team", both, team, 201, `"id"`},
 		{"required query parameter missing", "GET", "/api/v1/usage/summary", manageOnly, "", 400, "start_month"},
 		{"required query parameter present", "GET", "/api/v1/usage/summary?start_month=2026-10-01T00:00:00Z", manageOnly, "", 200, ""},
+		{"a date-time parameter that is no date", "GET", "/api/v1/usage/summary?start_month=%7B%7Bmonth%7D%7D", manageOnly, "", 400, "start_month"},
+		{"a date-time cut to the month, as the usage docs write it", "GET", "/api/v1/usage/summary?start_month=2026-10", manageOnly, "", 200, ""},
 		{"required filter missing", "GET", "/api/v2/apm/services", manageOnly, "", 400, "filter[env]"},
 		{"required body field missing", "POST", "/api/v2/team", both, `{"data":{"type":"team","attributes":{"name":"x"}}}`, 400, "data.attributes.handle is required"},
 		{"body field of the wrong type", "POST", "/api/v2/team", both, `{"data":{"type":"team","attributes":{"name":"x","handle":7}}}`, 400, "data.attributes.handle must be a string"},

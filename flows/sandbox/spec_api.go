@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -137,6 +138,9 @@ func badParams(op *assets.APIOperation, r *http.Request, vars map[string]string)
 		if !valueOfType(v, p.Type) {
 			return fmt.Sprintf("parameter %s: %q is not a valid %s", p.Name, v, p.Type)
 		}
+		if p.Format == "date-time" && !dateTime(v) {
+			return fmt.Sprintf("parameter %s: %q is not an ISO-8601 date and time", p.Name, v)
+		}
 		if len(p.Enum) > 0 && !slices.Contains(p.Enum, v) {
 			return fmt.Sprintf("parameter %s: %q is not one of %s", p.Name, v, strings.Join(p.Enum, ", "))
 		}
@@ -155,6 +159,19 @@ func valueOfType(v, typ string) bool {
 		_, err = strconv.ParseBool(v)
 	}
 	return err == nil
+}
+
+// isoPrefix is an ISO-8601 date cut short: Datadog's usage docs take
+// start_month as [YYYY-MM] and start_hr as [YYYY-MM-DDThh].
+var isoPrefix = regexp.MustCompile(`^\d{4}-\d{2}(-\d{2}(T\d{2}(:\d{2}(:\d{2})?)?)?)?$`)
+
+// dateTime reports whether v is a date-time parameter Datadog takes: RFC
+// 3339 (what its API clients send) or an ISO-8601 date cut short.
+func dateTime(v string) bool {
+	if _, err := time.Parse(time.RFC3339, v); err == nil {
+		return true
+	}
+	return isoPrefix.MatchString(v)
 }
 
 // checkField checks one required field (a dotted path; "x[]" reaches into

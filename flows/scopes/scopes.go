@@ -398,14 +398,20 @@ func (s *siteRun) bearer() http.Header {
 	return h
 }
 
-// headers are bearer's and the request's own (PagerDuty's From), filled
-// with vars.
-func (s *siteRun) headers(r assets.Request, vars map[string]string) http.Header {
+// call sends one of the catalog's requests with the token: its path, query,
+// body and headers (PagerDuty's From) filled with vars and the object's id.
+// A template left without a value is not sent: the platform would get a
+// literal {{from}} and answer with an error that blames the wrong thing.
+func (s *siteRun) call(ctx context.Context, r assets.Request, vars map[string]string, id string, idempotent bool) (answer, error) {
+	if missing := r.Unfilled(vars); len(missing) > 0 {
+		return answer{}, fmt.Errorf("%s %s: the catalog's template {{%s}} has no value here (a value a write reads is not read for a sweep); fix the probe in the catalog", r.Method, r.Path, strings.Join(missing, "}}, {{"))
+	}
+	target, body := r.Expand(vars, id)
 	h := s.bearer()
 	for k, v := range r.Header(vars) {
 		h.Set(k, v)
 	}
-	return h
+	return s.do(ctx, r.Method, target, body, h, idempotent)
 }
 
 func cancelled(ctx context.Context) bool { return ctx == nil || ctx.Err() != nil }
@@ -498,8 +504,7 @@ func (s *siteRun) readProbe(ctx context.Context, scope string, r assets.Request)
 		return
 	}
 	idem := r.Method == http.MethodGet || r.Idempotent
-	target, body := r.Expand(s.vars, "")
-	a, err := s.do(ctx, r.Method, target, body, s.headers(r, s.vars), idem)
+	a, err := s.call(ctx, r, s.vars, "", idem)
 	res := Result{Scope: scope, Probe: "read", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	switch {
 	case err == nil && a.status/100 == 2 && json.Valid(a.body):
@@ -516,8 +521,7 @@ func (s *siteRun) refusalProbe(ctx context.Context, scope string, r assets.Reque
 		s.skipCancelled(scope, "refusal", ep)
 		return
 	}
-	target, body := r.Expand(s.vars, "")
-	a, err := s.do(ctx, r.Method, target, body, s.headers(r, s.vars), true)
+	a, err := s.call(ctx, r, s.vars, "", true)
 	res := Result{Scope: scope, Probe: "refusal", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	switch {
 	case err != nil:
@@ -592,8 +596,8 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 	if !ok {
 		return
 	}
-	target, body := w.Request.Expand(s.with(vars), "")
-	a, err := s.do(ctx, w.Method, target, body, s.headers(w.Request, s.with(vars)), false)
+	vars = s.with(vars)
+	a, err := s.call(ctx, w.Request, vars, "", false)
 	res := Result{Scope: scope, Probe: "write", HTTPStatus: a.status, Endpoint: ep, RequestID: a.requestID}
 	if err != nil || a.status/100 != 2 {
 		res.Status, res.Detail = Fail, s.describe(a, err)
@@ -618,8 +622,7 @@ func (s *siteRun) writeProbe(ctx context.Context, scope string, w assets.WritePr
 	cctx, cancel := context.WithTimeout(context.WithoutCancel(orBackground(ctx)), 30*time.Second)
 	defer cancel()
 	cep := w.Cleanup.Method + " " + w.Cleanup.Path
-	ctarget, cbody := w.Cleanup.Expand(s.vars, id)
-	ca, cerr := s.do(cctx, w.Cleanup.Method, ctarget, cbody, s.headers(w.Cleanup, s.with(vars)), true)
+	ca, cerr := s.call(cctx, w.Cleanup, vars, id, true)
 	cres := Result{Scope: scope, Probe: "cleanup", HTTPStatus: ca.status, Endpoint: cep, RequestID: ca.requestID}
 	if cerr == nil && ca.status/100 == 2 {
 		cres.Status, cres.Detail = Pass, "deleted "+id
@@ -640,8 +643,7 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 		s.note(fmt.Sprintf("%s: objects left by an earlier run in %s were not looked for: listing needs %s, which the token does not have", s.t.Site, sw.Path, sw.Scope))
 		return
 	}
-	starget, _ := sw.Request.Expand(s.vars, "")
-	a, err := s.do(ctx, sw.Method, starget, nil, s.headers(sw.Request, s.vars), true)
+	a, err := s.call(ctx, sw.Request, s.vars, "", true)
 	if err != nil || a.status/100 != 2 {
 		s.note(fmt.Sprintf("%s: could not list %s to look for objects left by an earlier run: %s", s.t.Site, ep, s.describe(a, err)))
 		return
@@ -662,8 +664,7 @@ func (s *siteRun) sweep(ctx context.Context, scope string, w assets.WriteProbe) 
 		if !ok || !strings.HasPrefix(norm(name), ObjectName("")) || norm(name) == mine {
 			continue
 		}
-		ctarget, cbody := w.Cleanup.Expand(s.vars, id)
-		ca, cerr := s.do(ctx, w.Cleanup.Method, ctarget, cbody, s.headers(w.Cleanup, s.vars), true)
+		ca, cerr := s.call(ctx, w.Cleanup, s.vars, id, true)
 		if cerr == nil && (ca.status/100 == 2 || ca.status == http.StatusNotFound) {
 			s.swept(Leftover{Site: s.t.Site, Scope: scope, Endpoint: w.Method + " " + w.Path, ID: id})
 			continue

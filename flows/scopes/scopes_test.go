@@ -332,6 +332,35 @@ func TestBrokenProbeFailsInTheSandbox(t *testing.T) {
 	}
 }
 
+// A probe whose template has no value is not sent: Datadog would get the
+// literal braces and answer with an error blaming something else.
+func TestProbeWithAnUnfilledTemplateIsNotSent(t *testing.T) {
+	requested := []string{"usage_read"}
+	_, targets := authorized(t, sandbox.Options{Scopes: requested}, []string{"us1"}, requested)
+	cat := assets.Probes()
+	cat.Probes = nil
+	for _, p := range assets.Probes().Probes {
+		if p.Scope == "usage_read" {
+			broken := *p.Read
+			broken.Query = map[string]string{"start_month": "{{first_of_month}}"}
+			p.Read = &broken
+			cat.Probes = append(cat.Probes, p)
+		}
+	}
+	rep := scopes.Run(context.Background(), scopes.Options{Targets: targets, Requested: requested, RunID: "unfilled", Catalog: &cat})
+	var read scopes.Result
+	for _, r := range rep.Results {
+		if r.Scope == "usage_read" && r.Probe == "read" {
+			read = r
+		}
+	}
+	// No status and no request id: the stand-in never saw it (sent, it
+	// would have answered 400 for the start_month that is not a date).
+	if read.Status != scopes.Fail || read.HTTPStatus != 0 || read.RequestID != "" || !strings.Contains(read.Detail, "{{first_of_month}} has no value") {
+		t.Fatalf("read: %+v", read)
+	}
+}
+
 // A canceled downtime stays listed for about two days: the next run's
 // sweep asks for current downtimes only, so it neither deletes it again nor
 // reports it as swept.
