@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -460,11 +461,7 @@ func deriveReads(cat *ProbeCatalog, ops []APIOperation) {
 			}
 		}
 	}
-	scopes := make([]string, 0, len(best))
-	for s := range best {
-		scopes = append(scopes, s)
-	}
-	sort.Strings(scopes)
+	scopes := slices.Sorted(maps.Keys(best))
 	for _, s := range scopes {
 		cat.Probes = append(cat.Probes, Probe{Scope: s, Read: best[s], Derived: true})
 	}

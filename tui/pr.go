@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -231,11 +232,7 @@ func (m Model) publishView(w int) string {
 		} else if r.Note != "" {
 			p("%s", hardWrapWords("  app_uuid "+r.Note+".", w))
 		}
-		sites := make([]string, 0, len(r.Retests))
-		for s := range r.Retests {
-			sites = append(sites, s)
-		}
-		sort.Strings(sites)
+		sites := slices.Sorted(maps.Keys(r.Retests))
 		for _, s := range sites {
 			p("  re-test on %s: %s", s, truncate(r.Retests[s], w-18))
 		}

@@ -6,10 +6,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -269,11 +271,7 @@ func responseShape(op *openapi3.Operation, read bool) *assets.APIResponse {
 			}
 		}
 		if out.ID == "" { // the object wrapped in one property: {"service": {"id": …}}
-			names := make([]string, 0, len(s.Properties))
-			for name := range s.Properties {
-				names = append(names, name)
-			}
-			sort.Strings(names)
+			names := slices.Sorted(maps.Keys(s.Properties))
 			for _, name := range names {
 				if inner := s.Properties[name].Value; inner != nil && typeOf(inner) == "object" {
 					if idSchema := prop(inner, "id"); idSchema != nil {
@@ -302,11 +300,7 @@ func firstListOfObjects(s *openapi3.Schema, items func(*openapi3.Schema) *openap
 			}
 		}
 	}
-	names := make([]string, 0, len(props))
-	for name := range props {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(props))
 	for _, name := range names {
 		if it := items(props[name].Value); it != nil && typeOf(it) == "object" {
 			return name
@@ -352,11 +346,7 @@ func requiredFields(s *openapi3.Schema, prefix string, depth int, out *[]assets.
 		requiredFields(s.Items.Value, prefix+"[]", depth+1, out)
 		return
 	}
-	names := make([]string, 0, len(required))
-	for name := range required {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(required))
 	for _, name := range names {
 		path := name
 		if prefix != "" {

@@ -8,10 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -124,11 +125,7 @@ func ParseClients(path string, b []byte) (*OAuthClient, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, JSONError(path, b, err)
 	}
-	keys := make([]string, 0, len(doc))
-	for k := range doc {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(doc))
 	for _, k := range keys {
 		var probe map[string]json.RawMessage
 		if json.Unmarshal(doc[k], &probe) != nil {
