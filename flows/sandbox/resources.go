@@ -27,10 +27,14 @@ type object struct {
 	ID, Collection, Site, OrgID, Name string
 	Created                           time.Time
 	Seeded                            bool
-	// Item is the object as its collection lists it, and Answer the create's
-	// answer (Datadog's API; nil for PagerDuty's stand-in).
-	Item   map[string]any
-	Answer any
+	// Item is the object as its collection lists it. It is never changed
+	// in place once stored — a change stores a new map (withAt,
+	// mergeKeepingID) — because answers are encoded outside the lock.
+	Item map[string]any
+	// Shape is where the spec's answer for one object keeps its id
+	// ("data.id", "data[0].id", "service.id", "id"): wrapItem puts Item in
+	// that shape. Empty: the item as it is.
+	Shape string
 	// Canceled is when a delete canceled the object instead (a downtime):
 	// it stays listed for a while (assets.Semantics).
 	Canceled time.Time
@@ -209,18 +213,18 @@ func (s *Server) registerDatadogAPI(mux *http.ServeMux, site assets.Site) {
 	})
 }
 
-// setAt sets a dotted path in a document, making the maps on the way.
-func setAt(doc map[string]any, path string, v any) {
-	parts := strings.Split(path, ".")
-	for _, p := range parts[:len(parts)-1] {
-		next, ok := doc[p].(map[string]any)
-		if !ok {
-			next = map[string]any{}
-			doc[p] = next
-		}
-		doc = next
+// withAt is doc with the dotted path set to v: a new map, copied along the
+// path, so that a reader holding doc never sees it change.
+func withAt(doc map[string]any, path string, v any) map[string]any {
+	out := copyMap(doc)
+	head, rest, nested := strings.Cut(path, ".")
+	if !nested {
+		out[head] = v
+		return out
 	}
-	doc[parts[len(parts)-1]] = v
+	inner, _ := doc[head].(map[string]any)
+	out[head] = withAt(inner, rest, v)
+	return out
 }
 
 func nameOf(body map[string]any) string {

@@ -2,6 +2,7 @@ package sandbox_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -237,5 +238,64 @@ func TestCanceledDowntimeStaysListed(t *testing.T) {
 	fresh := e.accessToken("monitors_downtime") // the first has expired meanwhile
 	if resp, body := e.call("GET", "/api/v2/downtime", fresh, ""); resp.StatusCode != 200 || strings.Contains(body, created.Data.ID) {
 		t.Fatalf("after two days: %d %s", resp.StatusCode, body)
+	}
+}
+
+// An object read while it changes: lists and reads run while the downtime is
+// changed and canceled (under -race, the answers must not share a map the
+// change writes), and a read after a change answers the changed object, not
+// the one first created.
+func TestObjectsReadWhileTheyChange(t *testing.T) {
+	e := start(t, sandbox.Options{AutoApprove: true, Scopes: []string{"monitors_downtime"}})
+	at := e.accessToken("monitors_downtime")
+	resp, body := e.call("POST", "/api/v2/downtime", at, `{"data":{"type":"downtime","attributes":{"scope":"env:x","message":"oauthwiz-check-d","monitor_identifier":{"monitor_tags":["a:b"]}}}}`)
+	var created struct{ Data struct{ ID string } }
+	json.Unmarshal([]byte(body), &created)
+	if resp.StatusCode != 200 || created.Data.ID == "" {
+		t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	item := "/api/v2/downtime/" + created.Data.ID
+	get := func(path string) (int, string) {
+		req, _ := http.NewRequest("GET", e.client.app+path, nil)
+		req.Header.Set("Authorization", "Bearer "+at)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	done := make(chan string, 4)
+	for range 4 {
+		go func() {
+			for range 20 {
+				for _, p := range []string{"/api/v2/downtime", item} {
+					if code, b := get(p); code != 200 {
+						done <- fmt.Sprintf("GET %s: %d %s", p, code, b)
+						return
+					}
+				}
+			}
+			done <- ""
+		}()
+	}
+	change := `{"data":{"id":"` + created.Data.ID + `","type":"downtime","attributes":{"scope":"env:y","message":"oauthwiz-check-d changed"}}}`
+	if resp, body := e.call("PATCH", item, at, change); resp.StatusCode != 200 || !strings.Contains(body, "env:y") {
+		t.Fatalf("change: %d %s", resp.StatusCode, body)
+	}
+	if _, body := e.call("GET", item, at, ""); !strings.Contains(body, `"scope":"env:y"`) || !strings.HasPrefix(body, `{"data":{`) {
+		t.Fatalf("a read after the change: %s", body)
+	}
+	if resp, body := e.call("DELETE", item, at, ""); resp.StatusCode != 204 {
+		t.Fatalf("cancel: %d %s", resp.StatusCode, body)
+	}
+	for range 4 {
+		if msg := <-done; msg != "" {
+			t.Fatal(msg)
+		}
+	}
+	if _, body := e.call("GET", item, at, ""); !strings.Contains(body, `"status":"canceled"`) || !strings.Contains(body, `"scope":"env:y"`) {
+		t.Fatalf("a read after the cancel: %s", body)
 	}
 }

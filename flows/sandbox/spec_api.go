@@ -260,14 +260,17 @@ func (a *specAPI) objects(w http.ResponseWriter, r *http.Request, t *token, op *
 			if c := a.cancelRule(op); c != nil { // canceled, still listed for a while
 				s.api.mu.Lock()
 				o.Canceled = s.opts.Now()
-				setAt(o.Item, c.StatusField, c.Status)
+				o.Item = withAt(o.Item, c.StatusField, c.Status)
 				s.api.mu.Unlock()
 			} else {
 				s.delete(a.site, t.OrgID, collection, []string{id})
 			}
 			answer(w, status, map[string]any{})
 		case http.MethodGet:
-			answer(w, status, o.Answer)
+			s.api.mu.Lock()
+			item, shape := o.Item, o.Shape
+			s.api.mu.Unlock()
+			answer(w, status, wrapItem(shape, item))
 		default: // PUT, PATCH: the object becomes what was sent, id kept
 			s.api.mu.Lock()
 			if m, ok := unwrap(body, o.Item).(map[string]any); ok {
@@ -277,9 +280,9 @@ func (a *specAPI) objects(w http.ResponseWriter, r *http.Request, t *token, op *
 			if c := a.cancelRule(op); c != nil && fmt.Sprint(valueAtPath(o.Item, c.StatusField)) == c.Status {
 				o.Canceled = s.opts.Now()
 			}
-			item := o.Item
+			item, shape := o.Item, o.Shape
 			s.api.mu.Unlock()
-			answer(w, status, item)
+			answer(w, status, wrapItem(shape, item))
 		}
 		return
 	}
@@ -304,16 +307,14 @@ func (a *specAPI) objects(w http.ResponseWriter, r *http.Request, t *token, op *
 		}
 		answer(w, status, map[string]any{})
 	case op.Method == http.MethodPost && op.Response != nil && op.Response.ID != "" && a.deletable(op.Path):
-		o := s.createFrom(a.site, t.OrgID, a.collectionOf(op.Path), op.Response, body)
-		answer(w, status, o.Answer)
+		answer(w, status, s.createFrom(a.site, t.OrgID, a.collectionOf(op.Path), op.Response, body))
 	case op.Method == http.MethodGet && op.Response != nil && op.Response.List != "":
 		items := []any{}
 		hide := a.hiddenCanceled(op, r)
 		for _, o := range a.listObjects(t.OrgID, op.Path) {
-			if hide && !o.Canceled.IsZero() {
-				continue
+			if !hide || !o.canceled {
+				items = append(items, o.item)
 			}
-			items = append(items, o.Item)
 		}
 		if op.Response.List == "[]" {
 			answer(w, status, items)
@@ -365,10 +366,10 @@ func (a *specAPI) collectionOf(path string) string {
 }
 
 // createFrom stores what a create sent as the object the API will list, and
-// the answer the spec gives: JSON:API objects ({"data":{"id","type",
+// returns the answer the spec gives: JSON:API objects ({"data":{"id","type",
 // "attributes"}}), a list of one ({"data":[…]}), or the object itself with
 // its id (or public_id) set, as a string or an integer as the spec types it.
-func (s *Server) createFrom(site, org, collection string, shape *assets.APIResponse, body any) *object {
+func (s *Server) createFrom(site, org, collection string, shape *assets.APIResponse, body any) any {
 	sent, _ := body.(map[string]any)
 	name := nameOf(sent)
 	o := s.create(site, org, collection, name)
@@ -387,31 +388,41 @@ func (s *Server) createFrom(site, org, collection string, shape *assets.APIRespo
 		idValue = n
 	}
 	var item map[string]any
-	var ans any
 	wrapper, wrapped := strings.CutSuffix(shape.ID, ".id")
 	switch {
 	case shape.ID == "data.id":
 		data, _ := sent["data"].(map[string]any)
 		item = map[string]any{"id": idValue, "type": data["type"], "attributes": data["attributes"]}
-		ans = map[string]any{"data": item}
 	case shape.ID == "data[0].id":
 		item = copyMap(sent)
 		item["id"] = idValue
-		ans = map[string]any{"data": []any{item}}
 	case wrapped: // {"service": {…, "id": …}}
 		inner, _ := sent[wrapper].(map[string]any)
 		item = copyMap(inner)
 		item["id"] = idValue
-		ans = map[string]any{wrapper: item}
 	default:
 		item = copyMap(sent)
 		item[shape.ID] = idValue
-		ans = item
 	}
 	s.api.mu.Lock()
-	o.Item, o.Answer = item, ans
+	o.Item, o.Shape = item, shape.ID
 	s.api.mu.Unlock()
-	return o
+	return wrapItem(shape.ID, item)
+}
+
+// wrapItem is an object's item in the shape of the spec's answer for one
+// object (object.Shape).
+func wrapItem(shape string, item map[string]any) any {
+	wrapper, wrapped := strings.CutSuffix(shape, ".id")
+	switch {
+	case shape == "data.id":
+		return map[string]any{"data": item}
+	case shape == "data[0].id":
+		return map[string]any{"data": []any{item}}
+	case wrapped:
+		return map[string]any{wrapper: item}
+	}
+	return item
 }
 
 func copyMap(m map[string]any) map[string]any {
@@ -480,9 +491,15 @@ func (a *specAPI) hiddenCanceled(list *assets.APIOperation, r *http.Request) boo
 	return false
 }
 
+// listed is an object as a list shows it, taken under the lock.
+type listed struct {
+	item     map[string]any
+	canceled bool
+}
+
 // listObjects is the collection's objects, oldest first; ended ones are
 // dropped once their retention has passed (kept for good without one).
-func (a *specAPI) listObjects(org, collection string) []*object {
+func (a *specAPI) listObjects(org, collection string) []listed {
 	s := a.s
 	retained := map[string]time.Duration{}
 	for _, c := range a.semantics.Cancel {
@@ -502,7 +519,11 @@ func (a *specAPI) listObjects(org, collection string) []*object {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
-	return out
+	views := make([]listed, len(out))
+	for i, o := range out {
+		views[i] = listed{item: o.Item, canceled: !o.Canceled.IsZero()}
+	}
+	return views
 }
 
 // seedAccount gives an org the objects every account has that probes read
