@@ -216,19 +216,14 @@ func TestExportThenImportOnAnotherSite(t *testing.T) {
 func TestCanceledDowntimeStaysListed(t *testing.T) {
 	e := start(t, sandbox.Options{AutoApprove: true, Scopes: []string{"monitors_downtime"}})
 	at := e.accessToken("monitors_downtime")
-	resp, body := e.call("POST", "/api/v2/downtime", at, `{"data":{"type":"downtime","attributes":{"scope":"env:x","message":"oauthwiz-check-d","monitor_identifier":{"monitor_tags":["a:b"]}}}}`)
-	var created struct{ Data struct{ ID string } }
-	json.Unmarshal([]byte(body), &created)
-	if resp.StatusCode != 200 || created.Data.ID == "" {
-		t.Fatalf("create: %d %s", resp.StatusCode, body)
-	}
-	if resp, body := e.call("DELETE", "/api/v2/downtime/"+created.Data.ID, at, ""); resp.StatusCode != 204 {
+	id := e.createDowntime(at)
+	if resp, body := e.call("DELETE", "/api/v2/downtime/"+id, at, ""); resp.StatusCode != 204 {
 		t.Fatalf("cancel: %d %s", resp.StatusCode, body)
 	}
-	if _, body := e.call("GET", "/api/v2/downtime", at, ""); !strings.Contains(body, created.Data.ID) || !strings.Contains(body, `"status":"canceled"`) {
+	if _, body := e.call("GET", "/api/v2/downtime", at, ""); !strings.Contains(body, id) || !strings.Contains(body, `"status":"canceled"`) {
 		t.Fatalf("a canceled downtime is still listed, canceled: %s", body)
 	}
-	if _, body := e.call("GET", "/api/v2/downtime?current_only=true", at, ""); strings.Contains(body, created.Data.ID) {
+	if _, body := e.call("GET", "/api/v2/downtime?current_only=true", at, ""); strings.Contains(body, id) {
 		t.Fatalf("current_only lists a canceled downtime: %s", body)
 	}
 	if objs := e.sb.State().Objects; len(objs) != 0 {
@@ -236,7 +231,7 @@ func TestCanceledDowntimeStaysListed(t *testing.T) {
 	}
 	e.clock.Add(49 * time.Hour)
 	fresh := e.accessToken("monitors_downtime") // the first has expired meanwhile
-	if resp, body := e.call("GET", "/api/v2/downtime", fresh, ""); resp.StatusCode != 200 || strings.Contains(body, created.Data.ID) {
+	if resp, body := e.call("GET", "/api/v2/downtime", fresh, ""); resp.StatusCode != 200 || strings.Contains(body, id) {
 		t.Fatalf("after two days: %d %s", resp.StatusCode, body)
 	}
 }
@@ -248,13 +243,8 @@ func TestCanceledDowntimeStaysListed(t *testing.T) {
 func TestObjectsReadWhileTheyChange(t *testing.T) {
 	e := start(t, sandbox.Options{AutoApprove: true, Scopes: []string{"monitors_downtime"}})
 	at := e.accessToken("monitors_downtime")
-	resp, body := e.call("POST", "/api/v2/downtime", at, `{"data":{"type":"downtime","attributes":{"scope":"env:x","message":"oauthwiz-check-d","monitor_identifier":{"monitor_tags":["a:b"]}}}}`)
-	var created struct{ Data struct{ ID string } }
-	json.Unmarshal([]byte(body), &created)
-	if resp.StatusCode != 200 || created.Data.ID == "" {
-		t.Fatalf("create: %d %s", resp.StatusCode, body)
-	}
-	item := "/api/v2/downtime/" + created.Data.ID
+	id := e.createDowntime(at)
+	item := "/api/v2/downtime/" + id
 	get := func(path string) (int, string) {
 		req, _ := http.NewRequest("GET", e.client.app+path, nil)
 		req.Header.Set("Authorization", "Bearer "+at)
@@ -280,7 +270,7 @@ func TestObjectsReadWhileTheyChange(t *testing.T) {
 			done <- ""
 		}()
 	}
-	change := `{"data":{"id":"` + created.Data.ID + `","type":"downtime","attributes":{"scope":"env:y","message":"oauthwiz-check-d changed"}}}`
+	change := `{"data":{"id":"` + id + `","type":"downtime","attributes":{"scope":"env:y","message":"oauthwiz-check-d changed"}}}`
 	if resp, body := e.call("PATCH", item, at, change); resp.StatusCode != 200 || !strings.Contains(body, "env:y") {
 		t.Fatalf("change: %d %s", resp.StatusCode, body)
 	}
@@ -298,4 +288,16 @@ func TestObjectsReadWhileTheyChange(t *testing.T) {
 	if _, body := e.call("GET", item, at, ""); !strings.Contains(body, `"status":"canceled"`) || !strings.Contains(body, `"scope":"env:y"`) {
 		t.Fatalf("a read after the cancel: %s", body)
 	}
+}
+
+// createDowntime creates a downtime (scope env:x) and returns its id.
+func (e *env) createDowntime(token string) string {
+	e.t.Helper()
+	resp, body := e.call("POST", "/api/v2/downtime", token, `{"data":{"type":"downtime","attributes":{"scope":"env:x","message":"oauthwiz-check-d","monitor_identifier":{"monitor_tags":["a:b"]}}}}`)
+	var created struct{ Data struct{ ID string } }
+	json.Unmarshal([]byte(body), &created)
+	if resp.StatusCode != 200 || created.Data.ID == "" {
+		e.t.Fatalf("create: %d %s", resp.StatusCode, body)
+	}
+	return created.Data.ID
 }
