@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -60,7 +62,9 @@ type Deps struct {
 	Info        integration.Info
 	Integration string // the name secrets are keyed by
 	Kind        string // test or published
-	Discovery   *datadog.Discovery
+	// DevPlatform is the Developer Platform: the stand-in's, automated, or
+	// real Datadog's, done by the person (nil: real Datadog's).
+	DevPlatform devplatform.DevPlatform
 	Flows       Flows
 	Now         func() time.Time
 	Version     string
@@ -105,8 +109,8 @@ type RealFlows struct {
 	Now               func() time.Time
 	// StateDir holds the integration's session state (empty: none).
 	StateDir string
-	// Discovery is the sandbox's description when the wizard runs on one.
-	Discovery *datadog.Discovery
+	// DevPlatform is the Developer Platform (nil: real Datadog's, by hand).
+	DevPlatform devplatform.DevPlatform
 	// The pull request and publish steps.
 	Dir         string // the integration folder
 	GitHubURL   string // "" for github.com
@@ -233,4 +237,28 @@ func (f RealFlows) ApplyFixes(edits []*readme.FileEdit) error {
 // CreateAPIKey implements Flows.
 func (f RealFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
 	return apikey.Create(ctx, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now})
+}
+
+// seeded is the client a Developer Platform holds already for a site and
+// kind (the stand-in's), if any.
+func seeded(dp devplatform.DevPlatform, site, kind string) (devplatform.SeededClient, bool) {
+	if dp == nil {
+		return devplatform.SeededClient{}, false
+	}
+	return dp.Seeded(site, kind)
+}
+
+// devPlatform is f's Developer Platform, real Datadog's when none is set.
+func (f RealFlows) devPlatform() devplatform.DevPlatform {
+	if f.DevPlatform == nil {
+		return devplatform.Manual{Provider: f.Provider}
+	}
+	return f.DevPlatform
+}
+
+func (f RealFlows) now() time.Time {
+	if f.Now == nil {
+		return time.Now()
+	}
+	return f.Now()
 }

@@ -513,13 +513,9 @@ func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
 // enterCredentials prefills the inputs from what is known: the sandbox's
 // client, or the client ID and secret stored by an earlier run.
 func (m *Model) enterCredentials() {
-	if m.deps.Discovery != nil {
-		for _, c := range m.deps.Discovery.Clients {
-			if c.Site == m.site && c.Kind == m.deps.Kind {
-				m.clientID.SetValue(c.ClientID)
-				m.secret.SetValue(c.ClientSecret)
-			}
-		}
+	if c, ok := seeded(m.deps.DevPlatform, m.site, m.deps.Kind); ok {
+		m.clientID.SetValue(c.ClientID)
+		m.secret.SetValue(c.ClientSecret)
 	}
 	if m.clientID.Value() == "" {
 		var rec secrets.TokenRecord
@@ -542,14 +538,8 @@ func (m Model) scopes() []string {
 	if c := m.deps.Info.Client; c != nil && len(c.Scopes) > 0 {
 		return c.Scopes
 	}
-	if m.deps.Discovery != nil {
-		for _, c := range m.deps.Discovery.Clients {
-			if c.Site == m.site && c.Kind == m.deps.Kind {
-				return c.Scopes
-			}
-		}
-	}
-	return nil
+	c, _ := seeded(m.deps.DevPlatform, m.site, m.deps.Kind)
+	return c.Scopes
 }
 
 func (m Model) redirectURI() string {

@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
@@ -27,10 +28,6 @@ type PublishResult struct {
 	Note              string // why app_uuid was left alone
 	Retests           map[string]string
 }
-
-// ErrManualPublish means the Publishing tab's values must be pasted: the
-// wizard sends the user to 'oauthwiz publish' for that.
-var ErrManualPublish = errors.New("manual publish")
 
 // PRFlows are the side effects of the pull request and publish steps.
 type PRFlows interface {
@@ -219,7 +216,7 @@ func (m Model) publishView(w int) string {
 			p("Sign in to an org that is NOT your sandbox org and authorize:")
 			p("%s", m.st.Code.Render(hardWrap(m.publish.url, w)))
 		}
-	case errors.Is(m.publish.err, ErrManualPublish):
+	case errors.Is(m.publish.err, devplatform.ErrManual):
 		p("%s", hardWrapWords("Publish the app in the Developer Platform's Publishing tab, then run 'oauthwiz publish --site "+m.site+"' to record the published client and app_uuid (shown once), write app_uuid into manifest.json, push it to the pull request and re-test.", w))
 	case m.publish.err != nil:
 		m.errorView(&b, m.publish.err, w)
@@ -294,8 +291,8 @@ func (f RealFlows) prOptions() pullrequest.Options {
 // Publish implements PRFlows: the sandbox's Publishing tab is automated; for
 // real Datadog the values are pasted in 'oauthwiz publish'.
 func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
-	if f.Discovery == nil {
-		return PublishResult{}, ErrManualPublish
+	if !f.devPlatform().Automated() {
+		return PublishResult{}, devplatform.ErrManual // the values are pasted in 'oauthwiz publish'
 	}
 	st := f.state()
 	c := integration.Case(st.Case)
@@ -303,7 +300,7 @@ func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(s
 		c = integration.CaseNew
 	}
 	site := req.Site
-	rec, err := publish.Record(ctx, publish.Options{Provider: f.Provider, Sandbox: true, Store: f.Store, StateDir: f.StateDir,
+	rec, err := publish.Record(ctx, publish.Options{DevPlatform: f.devPlatform(), Store: f.Store, StateDir: f.StateDir,
 		Integration: f.Integration, Dir: f.Dir, Site: site, Case: c})
 	if err != nil {
 		return PublishResult{}, err

@@ -16,6 +16,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -245,7 +246,7 @@ func (a Accessible) Run(ctx context.Context) error {
 		} else {
 			_, err := d.Flows.ImportManifest(ctx, site, other)
 			switch {
-			case errors.Is(err, ErrManualImport):
+			case errors.Is(err, devplatform.ErrManual):
 				say("Datadog has no public API for this: export the app manifest on %s (gear icon, Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE'. No sandbox org there? Ask for one at %s.", site, other, other, assets.Contact("sandbox_on_another_site"))
 			case err != nil:
 				say("Import failed: %v", err)
@@ -343,7 +344,7 @@ func (a Accessible) Run(ctx context.Context) error {
 			say("Sign in to an org that is not your sandbox org and authorize: %s", u)
 		})
 		switch {
-		case errors.Is(err, ErrManualPublish):
+		case errors.Is(err, devplatform.ErrManual):
 			say("Publish the app in the Developer Platform's Publishing tab, then run 'oauthwiz publish --site %s'.", site)
 		case err != nil:
 			say("Publishing failed: %v", err)

@@ -2,15 +2,12 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
-	"github.com/oauthwiz/oauthwiz/flows/manifest"
+	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -31,14 +28,11 @@ type SiteRow struct {
 	ScopesFail  int
 }
 
-// ErrManualImport means the import has to be done in the Developer Platform.
-var ErrManualImport = errors.New("manual import")
-
 // SiteFlows are the side effects of the every-site and every-scope step.
 type SiteFlows interface {
 	SiteMatrix(ctx context.Context) ([]SiteRow, error)
 	// ImportManifest brings the client of site from to site to: new
-	// credentials, recorded. Against real Datadog it returns ErrManualImport.
+	// credentials, recorded. Against real Datadog it returns devplatform.ErrManual.
 	ImportManifest(ctx context.Context, from, to string) (clientID string, err error)
 	// AuthorizeSite authorizes with the client recorded for a site.
 	AuthorizeSite(ctx context.Context, site string, scopes []string, redirect string, timeout time.Duration, onURL func(string)) (Authorized, error)
@@ -72,14 +66,8 @@ func (f RealFlows) clientFor(site string) string {
 	if secrets.GetJSON(f.Store, f.ns(site).TokenKey(), &tok) == nil {
 		return tok.ClientID
 	}
-	if f.Discovery != nil {
-		for _, c := range f.Discovery.Clients {
-			if c.Site == site && c.Kind == f.Kind {
-				return c.ClientID
-			}
-		}
-	}
-	return ""
+	c, _ := seeded(f.DevPlatform, site, f.Kind)
+	return c.ClientID
 }
 
 // SiteMatrix implements SiteFlows.
@@ -117,41 +105,27 @@ func (f RealFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 	return rows, nil
 }
 
-// ImportManifest implements SiteFlows.
+// ImportManifest implements SiteFlows: the manifest exported on from is
+// imported on to, and the new client recorded there. Real Datadog's pages
+// are the person's: that comes back as devplatform.ErrManual.
 func (f RealFlows) ImportManifest(ctx context.Context, from, to string) (string, error) {
-	if f.Discovery == nil {
-		return "", ErrManualImport
-	}
-	src, _ := f.Provider.Hosts(from)
-	dst, err := f.Provider.Hosts(to)
+	dp := f.devPlatform()
+	b, err := dp.Export(ctx, from, f.clientFor(from))
 	if err != nil {
 		return "", err
 	}
-	client := &http.Client{Timeout: 30 * time.Second}
-	resp, err := client.Get(src.AppURL + "/apps/export?client_id=" + f.clientFor(from))
-	if err != nil {
+	if _, err := appmanifest.Clients("export.json", b); err != nil {
 		return "", err
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return "", fmt.Errorf("export on %s answered %s", from, resp.Status)
-	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	imp, err := dp.Import(ctx, to, b)
 	if err != nil {
 		return "", err
-	}
-	if _, err := manifest.Clients("export.json", b); err != nil {
-		return "", err
-	}
-	imp, err := importOnSandbox(client, dst.AppURL, b)
-	if err != nil {
-		return "", fmt.Errorf("import on %s: %w", to, err)
 	}
 	if err := f.Store.Set(f.ns(to).ClientSecretKey(), imp.ClientSecret); err != nil {
 		return "", err
 	}
 	return imp.ClientID, f.updateState(func(st *session.State) {
-		st.SetClient(to, f.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: time.Now().UTC()})
+		st.SetClient(to, f.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: f.now().UTC()})
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 )
 
@@ -123,7 +124,7 @@ func (m Model) updateSitesMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case importedMsg:
 		s.busy = ""
 		switch {
-		case errors.Is(msg.err, ErrManualImport):
+		case errors.Is(msg.err, devplatform.ErrManual):
 			s.note = fmt.Sprintf("Datadog has no public API for this: on %s, export the app manifest (gear icon → Export App Manifest), import it in a sandbox org on %s, then run 'oauthwiz manifest import --site %s FILE' to record the new credentials. No sandbox org on %s? Ask for one at %s.", m.site, msg.site, msg.site, msg.site, assets.Contact("sandbox_on_another_site"))
 		case msg.err != nil:
 			s.err = msg.err

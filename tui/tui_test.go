@@ -23,6 +23,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
@@ -446,9 +447,10 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", Discovery: &d, Now: time.Now, Timeout: 10 * time.Second,
+	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
+	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", DevPlatform: dp, Now: time.Now, Timeout: 10 * time.Second,
 		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
-		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Discovery: &d, StateDir: t.TempDir(),
+		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, DevPlatform: dp, StateDir: t.TempDir(),
 			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})

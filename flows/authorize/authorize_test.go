@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"golang.org/x/oauth2"
 
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
@@ -19,7 +21,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
 
-func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, datadog.SandboxClient) {
+func startSandbox(t testing.TB, opts sandbox.Options) (*sandbox.Server, devplatform.SeededClient) {
 	t.Helper()
 	if opts.Sites == nil {
 		opts.Sites = []string{"us1", "eu1"}
@@ -48,7 +50,7 @@ func browser(t testing.TB) func(string, string) {
 	}
 }
 
-func options(sb *sandbox.Server, c datadog.SandboxClient) authorize.Options {
+func options(sb *sandbox.Server, c devplatform.SeededClient) authorize.Options {
 	return authorize.Options{
 		Provider: sb.Provider(), Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
 		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: []string{"api_keys_write", "dashboards_read"},

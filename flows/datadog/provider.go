@@ -4,12 +4,8 @@
 package datadog
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"strings"
-	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
@@ -93,62 +89,4 @@ func (p *Provider) APIKeysPageURL(site, filter string) (string, error) {
 		return "", err
 	}
 	return h.AppURL + "/organization-settings/api-keys?filter=" + strings.ReplaceAll(filter, " ", "%20"), nil
-}
-
-// Discovery is what a sandbox's control URL publishes about itself.
-type Discovery struct {
-	ControlURL string           `json:"control_url"`
-	Sites      map[string]Hosts `json:"sites"`
-	Clients    []SandboxClient  `json:"clients"`
-	// GitHubURL is the GitHub stand-in (API and git), when it runs.
-	GitHubURL string `json:"github_url,omitempty"`
-	// PagerDuty is the PagerDuty stand-in, when it runs.
-	PagerDuty *PagerDutyHosts `json:"pagerduty,omitempty"`
-}
-
-// PagerDutyHosts are the PagerDuty stand-in's identity host and the API base
-// URL of each region.
-type PagerDutyHosts struct {
-	IdentityURL string            `json:"identity_url"`
-	APIs        map[string]string `json:"apis"`
-}
-
-// SandboxClient is a client the sandbox seeded (its secret is a test value).
-type SandboxClient struct {
-	Provider      string   `json:"provider,omitempty"`
-	Site          string   `json:"site"`
-	Kind          string   `json:"kind"`
-	Name          string   `json:"name,omitempty"`
-	ClientID      string   `json:"client_id"`
-	ClientSecret  string   `json:"client_secret"`
-	RedirectURIs  []string `json:"redirect_uris"`
-	OnboardingURL string   `json:"onboarding_url"`
-	Scopes        []string `json:"scopes"`
-	TestAuthURL   string   `json:"test_authorization_url,omitempty"`
-}
-
-// FromSandbox reads a sandbox's discovery document and returns a provider
-// whose hosts are the sandbox's.
-func FromSandbox(ctx context.Context, client *http.Client, controlURL string) (*Provider, *Discovery, error) {
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	u := strings.TrimRight(controlURL, "/") + "/sandbox/discovery"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--sandbox %q: %w", controlURL, err)
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--sandbox %s: cannot reach the sandbox (is 'oauthwiz sandbox' running?): %w", controlURL, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, nil, fmt.Errorf("--sandbox %s: GET %s answered %s", controlURL, u, resp.Status)
-	}
-	var d Discovery
-	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
-		return nil, nil, fmt.Errorf("--sandbox %s: the discovery document is not valid JSON: %w", controlURL, err)
-	}
-	return &Provider{Overrides: d.Sites}, &d, nil
 }

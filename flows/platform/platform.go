@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"golang.org/x/oauth2"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -61,7 +63,7 @@ var Names = []string{"datadog", "pagerduty"}
 
 // New returns a platform by name; a sandbox's discovery document, when given,
 // points it at the sandbox's stand-ins.
-func New(name string, sandbox *datadog.Discovery) (Platform, error) {
+func New(name string, sandbox *devplatform.Discovery) (Platform, error) {
 	switch name {
 	case "", "datadog":
 		p := &datadog.Provider{}

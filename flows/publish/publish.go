@@ -5,36 +5,31 @@ package publish
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"strings"
 
 	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
-	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
-	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
 // Options of a publication.
 type Options struct {
-	Provider    *datadog.Provider
-	Sandbox     bool // the Publishing tab is the sandbox's, automated
-	HTTPClient  *http.Client
+	// DevPlatform is the Publishing tab: the stand-in's, automated, or a
+	// person's in the browser (devplatform.Manual, with the values given).
+	DevPlatform devplatform.DevPlatform
 	Store       secrets.Store
 	StateDir    string
 	Integration string
 	Dir         string // the integration folder
 	Site        string // the site the app is published from
 	Case        integration.Case
-	// Given by the user for real Datadog (the Publishing tab shows them once).
-	ClientID, ClientSecret, AppUUID string
+	// AppUUID, when given, wins over the one the Publishing tab showed.
+	AppUUID string
 }
 
 // Outcome is what was recorded; the secret only masked.
@@ -59,36 +54,22 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Outcome{Site: o.Site, ClientID: o.ClientID, AppUUID: strings.ToLower(o.AppUUID)}
-	secret := o.ClientSecret
-	if o.Sandbox {
-		test := ""
-		if rec, ok := st.Clients[session.ClientKey(o.Site, "test")]; ok {
-			test = rec.ClientID
-		}
-		h, err := o.Provider.Hosts(o.Site)
-		if err != nil {
-			return nil, err
-		}
-		c := o.HTTPClient
-		if c == nil {
-			c = http.DefaultClient
-		}
-		resp, err := c.Post(h.AppURL+"/apps/publish?client_id="+test, "application/json", nil)
-		if err != nil {
-			return nil, err
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		var app sandbox.PublishedApp
-		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &app) != nil {
-			return nil, fmt.Errorf("publishing on %s answered %s: %s", o.Site, resp.Status, termsafe.Text(strings.TrimSpace(string(body))))
-		}
-		out.ClientID, secret = app.ClientID, app.ClientSecret
-		if out.AppUUID == "" {
-			out.AppUUID = app.AppUUID
-		}
+	test := ""
+	if rec, ok := st.Clients[session.ClientKey(o.Site, "test")]; ok {
+		test = rec.ClientID
 	}
+	pub, err := o.DevPlatform.Publish(ctx, o.Site, test)
+	switch {
+	case errors.Is(err, devplatform.ErrManual):
+		return nil, fmt.Errorf("%w: %w", ErrNeedCredentials, err)
+	case err != nil:
+		return nil, err
+	}
+	out := &Outcome{Site: o.Site, ClientID: pub.ClientID, AppUUID: strings.ToLower(pub.AppUUID)}
+	if o.AppUUID != "" {
+		out.AppUUID = strings.ToLower(o.AppUUID)
+	}
+	secret := pub.ClientSecret
 	if out.ClientID == "" || secret == "" {
 		return nil, ErrNeedCredentials
 	}

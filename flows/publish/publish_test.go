@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -27,7 +28,7 @@ func TestRecord(t *testing.T) {
 	store, state := &secrets.Memory{}, t.TempDir()
 	// eu1 was tested: the published client is recorded for it too.
 	secrets.PutJSON(store, secrets.Namespace{Integration: "acme", Site: "eu1", Kind: "test"}.TokenKey(), secrets.TokenRecord{ClientID: "x"})
-	o := Options{Provider: sb.Provider(), Sandbox: true, Store: store, StateDir: state, Integration: "acme", Dir: dir, Site: "us1", Case: integration.CaseNew}
+	o := Options{DevPlatform: standIn(sb), Store: store, StateDir: state, Integration: "acme", Dir: dir, Site: "us1", Case: integration.CaseNew}
 	out, err := Record(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +51,25 @@ func TestRecord(t *testing.T) {
 	if err != nil || out.ManifestEdit != nil || !strings.Contains(out.Note, "keeps its app_uuid") {
 		t.Fatalf("existing: %+v %v", out, err)
 	}
-	// Real Datadog: the values must be given.
-	o.Sandbox, o.Provider = false, &datadog.Provider{}
-	if _, err := Record(context.Background(), o); !errors.Is(err, ErrNeedCredentials) {
+	// Real Datadog, nobody to ask: the values must be given, and the
+	// error carries the steps to take.
+	o.DevPlatform = devplatform.Manual{Provider: &datadog.Provider{}}
+	_, err = Record(context.Background(), o)
+	var steps *devplatform.ManualSteps
+	if !errors.Is(err, ErrNeedCredentials) || !errors.As(err, &steps) || steps.Action != "publish" {
 		t.Fatalf("no credentials: %v", err)
 	}
+	// Given ahead (a credentials file and --app-uuid): recorded as given.
+	o.Case = integration.CaseNew
+	o.DevPlatform = devplatform.Manual{Provider: &datadog.Provider{}, Given: devplatform.Published{
+		Credentials: devplatform.Credentials{ClientID: "pub-id", ClientSecret: "pub-secret-0123456789"}, AppUUID: "0F0E0D0C-0000-4000-8000-000000000001"}}
+	out, err = Record(context.Background(), o)
+	if err != nil || out.ClientID != "pub-id" || out.AppUUID != "0f0e0d0c-0000-4000-8000-000000000001" || out.MaskedSecret == "pub-secret-0123456789" {
+		t.Fatalf("given: %+v %v", out, err)
+	}
+}
+
+func standIn(sb *sandbox.Server) devplatform.DevPlatform {
+	d := sb.Discovery()
+	return devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
 }

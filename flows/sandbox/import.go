@@ -5,7 +5,7 @@ import (
 	"net/http"
 
 	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/flows/manifest"
+	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
 )
 
 // ImportedClient is what the Developer Platform shows once after an import.
@@ -42,7 +42,7 @@ func (s *Server) importManifest(w http.ResponseWriter, r *http.Request, site ass
 		writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the manifest could not be read"}})
 		return
 	}
-	clients, err := manifest.Clients("app-manifest.json", b)
+	clients, err := appmanifest.Clients("app-manifest.json", b)
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {err.Error()}})
 		return

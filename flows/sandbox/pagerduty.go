@@ -14,8 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/flows/datadog"
 )
 
 // DefaultPagerDutyScopes are the scopes the stand-in's app is configured with.
@@ -85,16 +86,16 @@ func (s *Server) startPagerDuty() error {
 	return nil
 }
 
-func (s *Server) pdDiscovery(d *datadog.Discovery) {
+func (s *Server) pdDiscovery(d *devplatform.Discovery) {
 	if s.pd == nil {
 		return
 	}
-	d.PagerDuty = &datadog.PagerDutyHosts{IdentityURL: s.pd.identityURL, APIs: map[string]string{}}
+	d.PagerDuty = &devplatform.PagerDutyHosts{IdentityURL: s.pd.identityURL, APIs: map[string]string{}}
 	for k, v := range s.pd.apis {
 		d.PagerDuty.APIs[k] = v
 	}
 	c := s.pd.client
-	d.Clients = append(d.Clients, datadog.SandboxClient{Provider: "pagerduty", Site: s.pd.region, Kind: c.Kind, Name: c.Name,
+	d.Clients = append(d.Clients, devplatform.SeededClient{Provider: "pagerduty", Site: s.pd.region, Kind: c.Kind, Name: c.Name,
 		ClientID: c.ID, ClientSecret: c.Secret, RedirectURIs: append([]string(nil), c.RedirectURIs...), Scopes: append([]string(nil), c.Scopes...)})
 }
 

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 )
@@ -258,8 +260,8 @@ func (s *Server) Provider() *datadog.Provider {
 	return &datadog.Provider{Overrides: s.Discovery().Sites}
 }
 
-func (s *Server) publicClient(c *client) datadog.SandboxClient {
-	return datadog.SandboxClient{
+func (s *Server) publicClient(c *client) devplatform.SeededClient {
+	return devplatform.SeededClient{
 		Provider: "datadog", Site: c.Site, Kind: c.Kind, Name: c.Name, ClientID: c.ID, ClientSecret: c.Secret,
 		RedirectURIs: append([]string(nil), c.RedirectURIs...), OnboardingURL: c.OnboardingURL,
 		Scopes:      append([]string(nil), c.Scopes...),
@@ -269,10 +271,10 @@ func (s *Server) publicClient(c *client) datadog.SandboxClient {
 
 // Discovery describes the sandbox: its sites, and its clients with their
 // (test) secrets — publishing them is the sandbox's purpose.
-func (s *Server) Discovery() datadog.Discovery {
+func (s *Server) Discovery() devplatform.Discovery {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	d := datadog.Discovery{ControlURL: s.ctlURL, Sites: map[string]datadog.Hosts{}}
+	d := devplatform.Discovery{ControlURL: s.ctlURL, Sites: map[string]datadog.Hosts{}}
 	if s.github != nil {
 		d.GitHubURL = s.github.url
 	}
@@ -288,18 +290,18 @@ func (s *Server) Discovery() datadog.Discovery {
 }
 
 // Client returns the client of a kind on a site.
-func (s *Server) Client(site, kind string) (datadog.SandboxClient, bool) {
+func (s *Server) Client(site, kind string) (devplatform.SeededClient, bool) {
 	for _, c := range s.Discovery().Clients {
 		if c.Site == site && c.Kind == kind {
 			return c, true
 		}
 	}
-	return datadog.SandboxClient{}, false
+	return devplatform.SeededClient{}, false
 }
 
 // Publish issues the app's published client (new credentials, usable from any
 // org on every site). Publishing again issues new credentials, as Datadog does.
-func (s *Server) Publish(site string) (datadog.SandboxClient, error) {
+func (s *Server) Publish(site string) (devplatform.SeededClient, error) {
 	return s.publish(site, "")
 }
 
@@ -308,7 +310,7 @@ func (s *Server) AppUUID() string { return s.appUUID }
 
 // publish issues the published client of a test client (the site's first one
 // when clientID is empty).
-func (s *Server) publish(site, clientID string) (datadog.SandboxClient, error) {
+func (s *Server) publish(site, clientID string) (devplatform.SeededClient, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var test *client
@@ -318,7 +320,7 @@ func (s *Server) publish(site, clientID string) (datadog.SandboxClient, error) {
 		}
 	}
 	if test == nil {
-		return datadog.SandboxClient{}, fmt.Errorf("no test client %q on site %q", clientID, site)
+		return devplatform.SeededClient{}, fmt.Errorf("no test client %q on site %q", clientID, site)
 	}
 	// A published client is the app's, usable from any org on every site:
 	// the same credentials on each emulated site. Publishing again replaces it.

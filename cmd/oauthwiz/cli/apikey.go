@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -60,14 +59,12 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 			if o.Yes {
 				return nil
 			}
-			if !sys.Interactive {
+			p := sys.prompter()
+			if p == nil {
 				return usagef("--rotate: revoke the key first, then run again with --yes (no terminal to confirm on)")
 			}
-			fmt.Fprint(sys.Err, "Press Enter once the key is revoked (Ctrl+C to stop): ")
-			if _, err := bufio.NewReader(sys.In).ReadString('\n'); err != nil {
-				return ErrCancelled
-			}
-			return nil
+			_, err := p.Ask(ctx, "Press Enter once the key is revoked (Ctrl+C to stop): ")
+			return err
 		}
 	}
 	res, err := apikey.Create(ctx, opts)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
@@ -67,7 +69,7 @@ func readCredentialsFile(path string) (id, secret string, err error) {
 }
 
 // sandboxProvider is the platform of a sandbox client ("" is Datadog).
-func sandboxProvider(c datadog.SandboxClient) string {
+func sandboxProvider(c devplatform.SeededClient) string {
 	if c.Provider == "" {
 		return "datadog"
 	}
@@ -78,8 +80,8 @@ func sandboxProvider(c datadog.SandboxClient) string {
 type resolved struct {
 	provider    *datadog.Provider
 	platform    platform.Platform
-	discovery   *datadog.Discovery
-	sandboxCli  *datadog.SandboxClient
+	discovery   *devplatform.Discovery
+	sandboxCli  *devplatform.SeededClient
 	info        integration.Info
 	ns          secrets.Namespace
 	store       secrets.Store

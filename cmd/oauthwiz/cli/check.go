@@ -147,11 +147,11 @@ func runFixCmd(ctx context.Context, sys *IO, args []string) error {
 	} else if f.NArg() > 1 {
 		return usagef("fix %s takes one PATH", o.What)
 	}
-	return RunFix(sys, o)
+	return RunFix(ctx, sys, o)
 }
 
 // RunFix is the work of `oauthwiz fix`.
-func RunFix(sys *IO, o FixOptions) error {
+func RunFix(ctx context.Context, sys *IO, o FixOptions) error {
 	if o.DryRun && o.Yes {
 		return usagef("--dry-run and --yes contradict each other")
 	}
@@ -182,7 +182,7 @@ func RunFix(sys *IO, o FixOptions) error {
 	if o.DryRun {
 		return nil
 	}
-	ok, err := confirm(sys, o.Yes, "Write these changes to "+edit.Path+"?", &ProblemsError{Msg: "changes pending"})
+	ok, err := confirm(ctx, sys, o.Yes, "Write these changes to "+edit.Path+"?", &ProblemsError{Msg: "changes pending"})
 	if err != nil {
 		return err
 	}

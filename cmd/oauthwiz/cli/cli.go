@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"golang.org/x/term"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -56,6 +58,9 @@ type IO struct {
 	// no terminal, or the wizard owns it; the store then falls back to its
 	// file and says so).
 	KeyringWait func(waited time.Duration) bool
+	// Prompt asks the person (nil: a terminal prompter on In and Err, made
+	// by Main or on first use; never used without Interactive).
+	Prompt Prompter
 }
 
 // System is the IO of the real process.
@@ -191,6 +196,7 @@ variable (OAUTHWIZ_<FLAG>, e.g. OAUTHWIZ_SITE). Exit codes: 0 ok, 1 problems fou
 
 // Main runs oauthwiz with arguments.
 func Main(ctx context.Context, args []string, sys *IO) error {
+	sys.prompter() // one reader of stdin for every prompt, copies of sys included
 	if len(args) == 0 {
 		return runWizard(ctx, sys, nil)
 	}
@@ -316,13 +322,13 @@ func splitList(s string) []string {
 
 // provider returns the Datadog provider: the sandbox's hosts when one is
 // named, the real hosts otherwise.
-func provider(ctx context.Context, sys *IO, sandboxURL string) (*datadog.Provider, *datadog.Discovery, error) {
+func provider(ctx context.Context, sys *IO, sandboxURL string) (*datadog.Provider, *devplatform.Discovery, error) {
 	if sandboxURL == "" {
 		return &datadog.Provider{}, nil, nil
 	}
-	p, d, err := datadog.FromSandbox(ctx, sys.HTTPClient, sandboxURL)
+	p, d, err := devplatform.Discover(ctx, sys.HTTPClient, sandboxURL)
 	if err != nil {
-		return nil, nil, &UsageError{Msg: err.Error()}
+		return nil, nil, usagef("%v (the control URL given with --sandbox or OAUTHWIZ_SANDBOX)", err)
 	}
 	return p, d, nil
 }
@@ -333,7 +339,7 @@ func provider(ctx context.Context, sys *IO, sandboxURL string) (*datadog.Provide
 type workspace struct {
 	provider  *datadog.Provider
 	platform  platform.Platform // the --provider platform (Datadog unless told)
-	discovery *datadog.Discovery
+	discovery *devplatform.Discovery
 	info      integration.Info
 	name      string
 	store     secrets.Store
@@ -381,6 +387,28 @@ func (ws *workspace) authorizedSites(kind string) []string {
 	return out
 }
 
+// devPlatform is the workspace's Developer Platform: the sandbox's stand-in,
+// or real Datadog's pages, done by the person with what they gave ahead
+// (given), asked for on the terminal otherwise. prURL is the pull request
+// the publishing form asks for.
+func (ws *workspace) devPlatform(sys *IO, given devplatform.Published, prURL string) devplatform.DevPlatform {
+	manual := devplatform.Manual{Prompter: sys.devPlatformPrompter(), Given: given, PullRequestURL: prURL}
+	if sys.CanOpenBrowser {
+		manual.Open = sys.OpenBrowser
+	}
+	return devplatform.For(ws.provider, ws.discovery, sys.HTTPClient, manual)
+}
+
+// manualNeeded explains a Developer Platform step nobody could be asked
+// about here, and says which flags give its result instead.
+func manualNeeded(sys *IO, err error, how string) error {
+	var steps *devplatform.ManualSteps
+	if errors.As(err, &steps) {
+		fmt.Fprint(sys.Err, steps.Text())
+	}
+	return usagef("no terminal to paste what the Developer Platform shows: %s", how)
+}
+
 func checkSite(site string) error {
 	if site == "" {
 		return usagef("no site: pass --site (one of %s) or set OAUTHWIZ_SITE", strings.Join(assets.SiteIDs(), ", "))
@@ -415,17 +443,15 @@ func explainWith(w io.Writer, err error, diagnose func(string) []assets.Trouble)
 
 // confirm asks a yes/no question on the terminal; --yes (yes) answers it, and
 // without a terminal noTerminal is returned, saying how to answer.
-func confirm(sys *IO, yes bool, question string, noTerminal error) (bool, error) {
+func confirm(ctx context.Context, sys *IO, yes bool, question string, noTerminal error) (bool, error) {
 	if yes {
 		return true, nil
 	}
-	if !sys.Interactive {
+	p := sys.prompter()
+	if p == nil {
 		return false, noTerminal
 	}
-	fmt.Fprint(sys.Err, question+" [y/N] ")
-	line, _ := bufio.NewReader(sys.In).ReadString('\n')
-	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes", nil
+	return p.Confirm(ctx, question)
 }
 
 // heldLines writes lines to w, except while held: then it keeps them until

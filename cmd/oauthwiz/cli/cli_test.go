@@ -54,6 +54,33 @@ type harness struct {
 	state string
 	env   map[string]string
 	dir   string
+	// prompt, when set, is a person at a terminal answering the prompts.
+	prompt *fakePrompter
+}
+
+// fakePrompter answers prompts from a list, in order, and keeps what it was
+// asked and told.
+type fakePrompter struct {
+	answers     []string
+	asked, said []string
+}
+
+func (f *fakePrompter) Say(text string) { f.said = append(f.said, text) }
+func (f *fakePrompter) Ask(_ context.Context, label string) (string, error) {
+	f.asked = append(f.asked, label)
+	if len(f.answers) == 0 {
+		return "", cli.ErrCancelled
+	}
+	a := f.answers[0]
+	f.answers = f.answers[1:]
+	return a, nil
+}
+func (f *fakePrompter) AskSecret(ctx context.Context, label string) (string, error) {
+	return f.Ask(ctx, label)
+}
+func (f *fakePrompter) Confirm(ctx context.Context, q string) (bool, error) {
+	a, err := f.Ask(ctx, q)
+	return a == "y", err
 }
 
 func newHarness(t *testing.T, opts sandbox.Options) *harness {
@@ -83,6 +110,9 @@ func (h *harness) run(stdin string, args ...string) (code int, stdout, stderr st
 		HTTPClient: &http.Client{Timeout: 10 * time.Second},
 		Now:        time.Now, Version: "test",
 		OpenBrowser: func(string) error { h.t.Error("no browser may be opened"); return nil },
+	}
+	if h.prompt != nil {
+		sys.Interactive, sys.Prompt = true, h.prompt
 	}
 	if args[0] == "authorize" || args[0] == "apikey" || args[0] == "scopes" {
 		args = append(args, "--dir", h.dir)

@@ -1,19 +1,14 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
-	"strings"
 
-	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/flows/manifest"
-	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
@@ -64,9 +59,9 @@ func RunManifestDiff(sys *IO, a, b string, asJSON bool) error {
 	if err != nil {
 		return err
 	}
-	diffs := manifest.Diff(ca, cb)
+	diffs := appmanifest.Diff(ca, cb)
 	if asJSON {
-		if err := json.NewEncoder(sys.Out).Encode(map[string]any{"a": a, "b": b, "differences": append([]manifest.Difference{}, diffs...)}); err != nil {
+		if err := json.NewEncoder(sys.Out).Encode(map[string]any{"a": a, "b": b, "differences": append([]appmanifest.Difference{}, diffs...)}); err != nil {
 			return err
 		}
 	} else if len(diffs) == 0 {
@@ -83,12 +78,12 @@ func RunManifestDiff(sys *IO, a, b string, asJSON bool) error {
 	return nil
 }
 
-func readClients(path string) ([]manifest.Client, error) {
+func readClients(path string) ([]appmanifest.Client, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, usagef("%v", err)
 	}
-	cs, err := manifest.Clients(path, b)
+	cs, err := appmanifest.Clients(path, b)
 	if err != nil {
 		return nil, &UsageError{Msg: err.Error()}
 	}
@@ -121,11 +116,12 @@ func RunManifestExport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if err != nil {
 		return err
 	}
-	page, _ := p.DeveloperPlatformURL(o.Site)
 	if d == nil {
-		fmt.Fprintf(sys.Err, "Datadog has no public API for this: open %s, choose your app, click the gear icon, then Export App Manifest, and save the file.\n", page)
+		// Nothing to wait for: the person saves the file where they like.
+		manual := devplatform.Manual{Provider: p}
+		fmt.Fprint(sys.Err, manual.ExportSteps(o.Site).Text())
 		if sys.CanOpenBrowser {
-			sys.OpenBrowser(page)
+			sys.OpenBrowser(manual.ExportSteps(o.Site).Page)
 		}
 		return nil
 	}
@@ -133,15 +129,9 @@ func RunManifestExport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if err != nil {
 		return err
 	}
-	h, _ := p.Hosts(o.Site)
-	resp, err := sys.HTTPClient.Get(h.AppURL + "/apps/export?client_id=" + r.clientID)
+	b, err := devplatform.StandIn{Provider: p, Discovery: d, HTTP: sys.HTTPClient}.Export(ctx, o.Site, r.clientID)
 	if err != nil {
 		return &RemoteError{Err: err}
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		return &RemoteError{Err: fmt.Errorf("export on %s answered %s: %s", o.Site, resp.Status, strings.TrimSpace(string(b)))}
 	}
 	if o.Out == "" {
 		_, err = sys.Out.Write(b)
@@ -168,68 +158,50 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if _, err := readClients(o.File); err != nil {
 		return err
 	}
+	b, err := os.ReadFile(o.File)
+	if err != nil {
+		return usagef("%v", err)
+	}
 	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
 		return err
 	}
-	p, d, name, store := ws.provider, ws.discovery, ws.name, ws.store
-	var id, secret, how string
-	if d != nil {
-		b, _ := os.ReadFile(o.File)
-		h, _ := p.Hosts(o.Site)
-		resp, err := sys.HTTPClient.Post(h.AppURL+"/apps/import", "application/json", bytes.NewReader(b))
-		if err != nil {
-			return &RemoteError{Err: err}
+	var given devplatform.Published
+	if o.CredentialsFile != "" {
+		if given.ClientID, given.ClientSecret, err = readCredentialsFile(o.CredentialsFile); err != nil {
+			return err
 		}
-		defer resp.Body.Close()
-		var imp sandbox.ImportedClient
-		body, _ := io.ReadAll(resp.Body)
-		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &imp) != nil {
-			return &RemoteError{Err: fmt.Errorf("import on %s answered %s: %s", o.Site, resp.Status, strings.TrimSpace(string(body)))}
-		}
-		id, secret, how = imp.ClientID, imp.ClientSecret, "by oauthwiz (sandbox)"
-	} else {
-		page, _ := p.DeveloperPlatformURL(o.Site)
-		s, _ := assets.SiteByID(o.Site)
-		fmt.Fprintf(sys.Err, "Import %s on %s yourself (Datadog has no public API for it):\n  1. Sign in to your sandbox org on %s and open %s\n  2. Create the app from the manifest: + New App → Import App Manifest → choose %s\n  3. In OAuth & Permissions, copy the new client ID and secret (the secret is shown once)\nNo sandbox org on %s? Ask for one at %s.\n", o.File, o.Site, s.AppHost, page, o.File, o.Site, assets.Contact("sandbox_on_another_site"))
-		if sys.CanOpenBrowser {
-			sys.OpenBrowser(page)
-		}
-		switch {
-		case o.CredentialsFile != "":
-			if id, secret, err = readCredentialsFile(o.CredentialsFile); err != nil {
-				return err
-			}
-		case sys.Interactive && sys.ReadSecret != nil:
-			fmt.Fprint(sys.Err, "New client ID: ")
-			line, _ := bufio.NewReader(sys.In).ReadString('\n')
-			id = strings.TrimSpace(line)
-			if secret, err = sys.ReadSecret("New client secret (input hidden): "); err != nil {
-				return ErrCancelled
-			}
-		default:
-			return usagef("no terminal to paste the new credentials in: pass --credentials-file with {\"client_id\",\"client_secret\"}")
-		}
-		if id == "" || secret == "" {
-			return usagef("both the new client ID and its secret are needed")
-		}
-		how = "by you (Developer Platform)"
 	}
+	dp := ws.devPlatform(sys, given, "")
+	imp, err := dp.Import(ctx, o.Site, b)
+	switch {
+	case errors.Is(err, devplatform.ErrManual):
+		return manualNeeded(sys, err, "pass --credentials-file with {\"client_id\",\"client_secret\"}")
+	case errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
+		return usagef("%v", err)
+	case err != nil:
+		return &RemoteError{Err: err}
+	}
+	how := "by you (Developer Platform)"
+	if dp.Automated() {
+		how = "by oauthwiz (sandbox)"
+	}
+	store, name := ws.store, ws.name
 	ns := secrets.Namespace{Integration: name, Site: o.Site, Kind: o.Kind}
-	if err := store.Set(ns.ClientSecretKey(), secret); err != nil {
+	if err := store.Set(ns.ClientSecretKey(), imp.ClientSecret); err != nil {
 		return fmt.Errorf("storing the new client secret: %w", err)
 	}
 	err = session.Update(secrets.StateDir(), name, func(st *session.State) error {
-		st.SetClient(o.Site, o.Kind, session.ClientRecord{ClientID: id, ImportedAt: sys.Now().UTC()})
+		st.SetClient(o.Site, o.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: sys.Now().UTC()})
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	out := ImportJSON{Site: o.Site, ClientID: id, ClientSecret: secrets.Mask(secret), Imported: how}
+	out := ImportJSON{Site: o.Site, ClientID: imp.ClientID, ClientSecret: secrets.Mask(imp.ClientSecret), Imported: how}
 	if o.JSON {
 		return json.NewEncoder(sys.Out).Encode(out)
 	}
-	fmt.Fprintf(sys.Out, "Imported on %s %s: client %s, secret %s stored in %s.\nNext: oauthwiz authorize --site %s\n", o.Site, how, id, out.ClientSecret, store.Where(), o.Site)
+	fmt.Fprintf(sys.Out, "Imported on %s %s: client %s, secret %s stored in %s.\nNext: oauthwiz authorize --site %s\n", o.Site, how, imp.ClientID, out.ClientSecret, store.Where(), o.Site)
 	return nil
 }

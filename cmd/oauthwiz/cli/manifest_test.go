@@ -78,3 +78,26 @@ func TestImportOnRealDatadogTakesTheCredentials(t *testing.T) {
 		t.Fatalf("missing file: %d %s", code, stderr)
 	}
 }
+
+// At a terminal, the person is shown the steps and asked for what the page
+// showed: the import is recorded with the pasted credentials.
+func TestImportOnRealDatadogAsksAtATerminal(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	h.env["OAUTHWIZ_SANDBOX"] = ""
+	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
+	file := filepath.Join(t.TempDir(), "app.json")
+	os.WriteFile(file, []byte(`{"oauth":{"clients":[{"name":"Acme","redirect_uris":["https://a/cb"],"scopes":["dashboards_read"],"onboarding_url":"https://a/on"}]}}`), 0o644)
+	h.prompt = &fakePrompter{answers: []string{"pasted-eu1-client", "pasted-eu1-secret-0123456789"}}
+	code, stdout, stderr := h.run("", "manifest", "import", "--site", "eu1", file, "--dir", h.dir)
+	if code != 0 || !strings.Contains(stdout, "client pasted-eu1-client") || strings.Contains(stdout+stderr, "pasted-eu1-secret-0123456789") {
+		t.Fatalf("import: %d %s %s", code, stdout, stderr)
+	}
+	if len(h.prompt.said) != 1 || !strings.Contains(h.prompt.said[0], "Import App Manifest") || len(h.prompt.asked) != 2 {
+		t.Fatalf("said %q, asked %q", h.prompt.said, h.prompt.asked)
+	}
+	// An empty answer is refused, naming what is missing.
+	h.prompt = &fakePrompter{answers: []string{"pasted-eu1-client", ""}}
+	if code, _, stderr := h.run("", "manifest", "import", "--site", "eu1", file, "--dir", h.dir); code != 2 || !strings.Contains(stderr, "secret are needed") {
+		t.Fatalf("empty secret: %d %s", code, stderr)
+	}
+}

@@ -112,7 +112,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote, CodeOwners: o.CodeOwners,
 		KnownSecrets: secrets.Known(store, name, assets.SiteIDs()),
 		Rebase: func(branch string) bool {
-			ok, _ := confirm(sys, o.Rebase, "The fork's "+branch+" has commits this branch lacks. Put your change on top of them and push?", nil)
+			ok, _ := confirm(ctx, sys, o.Rebase, "The fork's "+branch+" has commits this branch lacks. Put your change on top of them and push?", nil)
 			return ok
 		},
 	}
@@ -150,7 +150,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 	if o.DryRun {
 		return nil
 	}
-	ok, err := confirm(sys, o.Yes, "Commit, push and open the pull request?", &ProblemsError{Msg: "pass --yes to commit, push and open the pull request"})
+	ok, err := confirm(ctx, sys, o.Yes, "Commit, push and open the pull request?", &ProblemsError{Msg: "pass --yes to commit, push and open the pull request"})
 	if err != nil {
 		return err
 	}
@@ -292,7 +292,7 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 	if o.CloneInto == "" || o.DryRun {
 		return "", usagef("%s is not inside a git clone of your fork: clone it and move the integration there, or pass --clone-into DIR to let oauthwiz clone it (shallow, one branch)", src)
 	}
-	ok, err := confirm(sys, o.Yes, fmt.Sprintf("Clone your fork of %s into %s and copy %s there?", o.BaseRepo, o.CloneInto, filepath.Base(src)),
+	ok, err := confirm(ctx, sys, o.Yes, fmt.Sprintf("Clone your fork of %s into %s and copy %s there?", o.BaseRepo, o.CloneInto, filepath.Base(src)),
 		usagef("--clone-into %s: pass --yes to confirm the clone (no terminal to ask on)", o.CloneInto))
 	if err != nil {
 		return "", err

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
@@ -87,39 +87,20 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		return &UsageError{Msg: err.Error()}
 	}
 	out := PublishJSON{Site: o.Site}
-	popts := publish.Options{Provider: ws.provider, Sandbox: ws.discovery != nil, HTTPClient: sys.HTTPClient, Store: ws.store, StateDir: secrets.StateDir(),
-		Integration: ws.name, Dir: ws.info.Dir, Site: o.Site, Case: integration.Case(c), AppUUID: o.AppUUID}
-	if ws.discovery == nil {
-		page, _ := ws.provider.DeveloperPlatformURL(o.Site)
-		fmt.Fprintf(sys.Err, "In %s, open your app's Publishing tab and publish it. Datadog then shows, once:\n  - the published client ID and secret\n  - the app_uuid of the published app\nThe pull request link goes into the publishing form%s.\n", page, prLinkHint(st.PullRequestURL))
-		if sys.CanOpenBrowser {
-			sys.OpenBrowser(page)
-		}
-		switch {
-		case o.CredentialsFile != "":
-			if popts.ClientID, popts.ClientSecret, err = readCredentialsFile(o.CredentialsFile); err != nil {
-				return err
-			}
-		case sys.Interactive && sys.ReadSecret != nil:
-			fmt.Fprint(sys.Err, "Published client ID: ")
-			line, _ := bufio.NewReader(sys.In).ReadString('\n')
-			popts.ClientID = strings.TrimSpace(line)
-			if popts.ClientSecret, err = sys.ReadSecret("Published client secret (input hidden): "); err != nil {
-				return ErrCancelled
-			}
-		default:
-			return usagef("no terminal to paste the published credentials in: pass --credentials-file and --app-uuid")
-		}
-		if popts.AppUUID == "" && sys.Interactive {
-			fmt.Fprint(sys.Err, "Published app_uuid: ")
-			line, _ := bufio.NewReader(sys.In).ReadString('\n')
-			popts.AppUUID = strings.TrimSpace(line)
+	var given devplatform.Published
+	if o.CredentialsFile != "" {
+		if given.ClientID, given.ClientSecret, err = readCredentialsFile(o.CredentialsFile); err != nil {
+			return err
 		}
 	}
+	popts := publish.Options{DevPlatform: ws.devPlatform(sys, given, st.PullRequestURL), Store: ws.store, StateDir: secrets.StateDir(),
+		Integration: ws.name, Dir: ws.info.Dir, Site: o.Site, Case: integration.Case(c), AppUUID: o.AppUUID}
 	// Shown once: publish.Record stores them before anything else.
 	rec, err := publish.Record(ctx, popts)
 	switch {
-	case errors.Is(err, publish.ErrNeedCredentials):
+	case errors.Is(err, devplatform.ErrManual):
+		return manualNeeded(sys, err, "pass --credentials-file and --app-uuid")
+	case errors.Is(err, publish.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
 		return usagef("%v", err)
 	case err != nil && rec == nil:
 		return &RemoteError{Err: err}
@@ -134,7 +115,7 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	}
 	if edit := rec.ManifestEdit; edit != nil {
 		fmt.Fprint(sys.Err, edit.Diff())
-		ok, err := confirm(sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
+		ok, err := confirm(ctx, sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
 		if err != nil {
 			return err
 		}

@@ -8,9 +8,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
@@ -68,10 +69,13 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 		return err
 	}
 	p, d, info, name, store := ws.provider, ws.discovery, ws.info, ws.name, ws.store
+	// The wizard cannot ask on a line: real Datadog's pages come back as
+	// steps to show (devplatform.ErrManual).
+	dp := devplatform.For(p, d, sys.HTTPClient, devplatform.Manual{})
 	deps := tui.Deps{
-		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", Discovery: d, Now: sys.Now,
+		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", DevPlatform: dp, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir(), Discovery: d,
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir(), DevPlatform: dp,
 			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
@@ -95,7 +99,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 
 // offerApp adds PagerDuty to the wizard's first step (on a sandbox, its
 // stand-in's app, prefilled), preselected when --provider says so.
-func offerApp(deps *tui.Deps, preselect string, d *datadog.Discovery, store secrets.Store, name string, now func() time.Time, open func(string) error) error {
+func offerApp(deps *tui.Deps, preselect string, d *devplatform.Discovery, store secrets.Store, name string, now func() time.Time, open func(string) error) error {
 	if _, err := platform.New(preselect, nil); err != nil {
 		return &UsageError{Msg: err.Error()}
 	}
@@ -217,10 +221,11 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	if autoApprove {
 		open = sandbox.Browse // the demo plays the browser itself
 	}
+	dp := devplatform.StandIn{Provider: p, Discovery: &d}
 	deps := tui.Deps{
-		Provider: p, Store: store, Info: info, Integration: "acme", Kind: "test", Discovery: &d, Now: sys.Now,
+		Provider: p, Store: store, Info: info, Integration: "acme", Kind: "test", DevPlatform: dp, Now: sys.Now,
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, Discovery: &d, StateDir: filepath.Join(dir, "state"),
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
 	if err := offerApp(&deps, o.Provider, &d, store, "acme", sys.Now, open); err != nil {

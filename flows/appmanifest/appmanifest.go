@@ -1,8 +1,8 @@
-// Package manifest reads the app manifests the Developer Platform exports.
+// Package appmanifest reads the app manifests the Developer Platform exports.
 // Their format has no public schema, so the file is treated as opaque JSON:
 // OAuth clients are found by shape (objects with redirect_uris, scopes and
 // onboarding_url) and everything else is left alone.
-package manifest
+package appmanifest
 
 import (
 	"encoding/json"

@@ -1,0 +1,93 @@
+package devplatform
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
+)
+
+// Discovery is what a sandbox's control URL publishes about itself: its
+// sites' hosts, its seeded clients, and its other stand-ins.
+type Discovery struct {
+	ControlURL string                   `json:"control_url"`
+	Sites      map[string]datadog.Hosts `json:"sites"`
+	Clients    []SeededClient           `json:"clients"`
+	// GitHubURL is the GitHub stand-in (API and git), when it runs.
+	GitHubURL string `json:"github_url,omitempty"`
+	// PagerDuty is the PagerDuty stand-in, when it runs.
+	PagerDuty *PagerDutyHosts `json:"pagerduty,omitempty"`
+}
+
+// PagerDutyHosts are the PagerDuty stand-in's identity host and the API base
+// URL of each region.
+type PagerDutyHosts struct {
+	IdentityURL string            `json:"identity_url"`
+	APIs        map[string]string `json:"apis"`
+}
+
+// SeededClient is a client a sandbox created at start (its secret is a test
+// value, published on purpose).
+type SeededClient struct {
+	Provider      string   `json:"provider,omitempty"`
+	Site          string   `json:"site"`
+	Kind          string   `json:"kind"`
+	Name          string   `json:"name,omitempty"`
+	ClientID      string   `json:"client_id"`
+	ClientSecret  string   `json:"client_secret"`
+	RedirectURIs  []string `json:"redirect_uris"`
+	OnboardingURL string   `json:"onboarding_url"`
+	Scopes        []string `json:"scopes"`
+	TestAuthURL   string   `json:"test_authorization_url,omitempty"`
+}
+
+// Platform is the seeded client's platform ("" is Datadog).
+func (c SeededClient) Platform() string {
+	if c.Provider == "" {
+		return "datadog"
+	}
+	return c.Provider
+}
+
+// Client returns the seeded Datadog client of a kind on a site.
+func (d *Discovery) Client(site, kind string) (SeededClient, bool) {
+	if d == nil {
+		return SeededClient{}, false
+	}
+	for _, c := range d.Clients {
+		if c.Site == site && c.Kind == kind {
+			return c, true
+		}
+	}
+	return SeededClient{}, false
+}
+
+// Discover reads a sandbox's discovery document and returns a provider whose
+// hosts are the sandbox's.
+func Discover(ctx context.Context, client *http.Client, controlURL string) (*datadog.Provider, *Discovery, error) {
+	if client == nil {
+		client = &http.Client{Timeout: 10 * time.Second}
+	}
+	u := strings.TrimRight(controlURL, "/") + "/sandbox/discovery"
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sandbox %q: %w", controlURL, err)
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("cannot reach the sandbox at %s (is 'oauthwiz sandbox' running?): %w", controlURL, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, nil, fmt.Errorf("sandbox %s: GET %s answered %s", controlURL, u, resp.Status)
+	}
+	var d Discovery
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		return nil, nil, fmt.Errorf("sandbox %s: the discovery document is not valid JSON: %w", controlURL, err)
+	}
+	return &datadog.Provider{Overrides: d.Sites}, &d, nil
+}
