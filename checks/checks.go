@@ -368,19 +368,6 @@ func lineOfText(b []byte, s string) int {
 	return bytes.Count(b[:i], []byte("\n")) + 1
 }
 
-// Secret-shaped strings: a credential-named key with a long value, a JWT, or
-// a value issued by the oauthwiz sandbox.
-var secretPatterns = []struct {
-	rule string
-	re   *regexp.Regexp
-}{
-	{"credential-assignment", regexp.MustCompile(`(?i)["']?(client_secret|clientsecret|api_key|apikey|app_key|application_key|access_token|refresh_token|dd_api_key|dd_app_key)["']?\s*[:=]\s*["']?([A-Za-z0-9_\-.~+/]{20,})`)},
-	{"jwt", regexp.MustCompile(`eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
-	{"oauthwiz-sandbox-credential", regexp.MustCompile(`ddsbx_(secret|at|rt)_[0-9a-f]{16,}`)},
-}
-
-var placeholderRE = regexp.MustCompile(`(?i)^(x+|\*+|<.*>|\$\{.*\}|your[_-].*|example.*|placeholder.*|changeme.*|redacted.*)$`)
-
 func (c *checker) secretRules() {
 	var known []string
 	if c.opts.KnownSecrets != nil {
@@ -410,7 +397,7 @@ func (c *checker) secretRules() {
 		}
 		rel, _ := filepath.Rel(c.dir, path)
 		rel = filepath.ToSlash(rel)
-		for _, h := range SecretHits(b, known) {
+		for _, h := range secrets.Scan(b, known) {
 			msg := "a secret-shaped value (" + h.Masked + ") is written in this file"
 			fix := "remove it and rotate it; load secrets from the environment or a secret store at run time"
 			if h.Known {
@@ -421,55 +408,6 @@ func (c *checker) secretRules() {
 		}
 		return nil
 	})
-}
-
-// SecretHit is a secret found in a text: never its value, only its mask.
-type SecretHit struct {
-	Line   int
-	Masked string
-	Known  bool   // one of the stored secrets, verbatim
-	Rule   string // stored-secret, or the pattern's name
-}
-
-// SecretHits finds the stored secrets (known) and secret-shaped values in a
-// text. The pull request's diff scan uses it too.
-func SecretHits(b []byte, known []string) []SecretHit {
-	var out []SecretHit
-	lineOf := func(i int) int { return bytes.Count(b[:i], []byte("\n")) + 1 }
-	for _, k := range known {
-		if len(k) < 8 {
-			continue
-		}
-		if i := bytes.Index(b, []byte(k)); i >= 0 {
-			out = append(out, SecretHit{Line: lineOf(i), Masked: secrets.Mask(k), Known: true, Rule: "stored-secret"})
-		}
-	}
-	for _, p := range secretPatterns {
-		for _, loc := range p.re.FindAllSubmatchIndex(b, -1) {
-			val := string(b[loc[0]:loc[1]])
-			if len(loc) >= 6 && loc[4] >= 0 {
-				val = string(b[loc[4]:loc[5]])
-				if placeholderRE.MatchString(val) || !hasLetterAndDigit(val) {
-					continue
-				}
-			}
-			out = append(out, SecretHit{Line: lineOf(loc[0]), Masked: secrets.Mask(val), Rule: p.rule})
-		}
-	}
-	return out
-}
-
-func hasLetterAndDigit(s string) bool {
-	var l, d bool
-	for _, r := range s {
-		switch {
-		case r >= '0' && r <= '9':
-			d = true
-		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
-			l = true
-		}
-	}
-	return l && d
 }
 
 func sortFindings(f []Finding) {

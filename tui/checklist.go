@@ -112,12 +112,12 @@ func (m Model) updateChecks(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if c.plan != nil {
-		switch msg.String() {
-		case "y":
+		switch {
+		case key.Matches(msg, k.Write):
 			edits, flows := c.plan, m.deps.Flows
 			c.plan, c.running = nil, true
 			return m, func() tea.Msg { return fixAppliedMsg{flows.ApplyFixes(edits)} }
-		case "n", "esc":
+		case key.Matches(msg, k.Cancel):
 			c.plan, c.note = nil, "Nothing written."
 		}
 		return m, nil

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
@@ -144,18 +145,18 @@ func (f RealFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL fu
 	return Authorized{Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, Granted: res.ScopesGranted, Missing: res.ScopesMissing, Expiry: res.Token.Expiry}, nil
 }
 
-// Check implements Flows.
+// Check implements Flows: the checks as every front-end runs them (the
+// recorded case and app_uuid, the stored secrets as canaries).
 func (f RealFlows) Check(ctx context.Context, dir string) ([]checks.Finding, error) {
-	opts := checks.Options{
-		KnownSecrets: func(name string) []string { return secrets.Known(f.Store, f.Integration, assets.SiteIDs()) },
-	}
-	if f.StateDir != "" {
-		// The published app_uuid and the case recorded for this integration.
-		if st, err := session.Load(f.StateDir, f.Integration); err == nil {
-			opts.AppUUID, opts.Case = st.PublishedAppUUID, integration.Case(st.Case)
-		}
-	}
-	return checks.Integration(dir, opts)
+	w := f.journey()
+	w.Info.Dir = dir
+	return w.Check(ctx)
+}
+
+// journey is the integration's journey workspace.
+func (f RealFlows) journey() *journey.Workspace {
+	return &journey.Workspace{Store: f.Store, StateDir: f.StateDir, Integration: f.Integration, Kind: f.Kind, Now: f.Now,
+		Info: integration.Info{Dir: f.Dir, HasManifest: true}}
 }
 
 // PlanFixes implements Flows.

@@ -65,7 +65,7 @@ func (m Model) stepLabel(name string) (string, bool) {
 		return AppJourney[int(s)+1], ok
 	}
 	s, ok := troubleSteps[name]
-	return Journey[journeyIndex(s)], ok
+	return journeyLabels()[journeyIndex(s)], ok
 }
 
 func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {

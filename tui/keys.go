@@ -9,8 +9,9 @@ type KeyMap struct {
 	Move, Recheck key.Binding
 	// The every-site step's actions.
 	Import, AuthorizeSite, CheckScopes key.Binding
-	// Confirm is y where a step asks before acting.
-	Confirm key.Binding
+	// Confirm is y where a step asks before acting; Rebase is b after a
+	// push the fork refused; Write and Cancel answer a fix preview.
+	Confirm, Rebase, Write, Cancel key.Binding
 	// Doctor opens the doctor over any step; Edit and GoTo act on its answer.
 	Doctor, Edit, GoTo key.Binding
 	// which bindings the current screen uses, and the few its one-line help
@@ -36,6 +37,9 @@ func DefaultKeyMap() KeyMap {
 		AuthorizeSite: key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "authorize")),
 		CheckScopes:   key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "scopes")),
 		Confirm:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "push & open PR")),
+		Rebase:        key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "rebase & push")),
+		Write:         key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "write")),
+		Cancel:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "cancel")),
 		Doctor:        key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "doctor: explain an error")),
 		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the text")),
 		GoTo:          key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to that step")),

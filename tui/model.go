@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -19,8 +18,11 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -50,12 +52,6 @@ type (
 	}
 	tickMsg time.Time
 )
-
-// Journey is SPEC §2 as the sidebar shows it.
-var Journey = []string{
-	"Integration & case", "Client credentials", "Test authorization", "API key", "Every site",
-	"Every scope", "README & manifest", "Pull request", "Publish", "Re-test published",
-}
 
 type authState struct {
 	running bool
@@ -273,7 +269,7 @@ func (m Model) keyMap() KeyMap {
 		}
 	case stepChecks:
 		if m.check.plan != nil {
-			k.active = nil
+			k.active = []key.Binding{k.Write, k.Cancel}
 		} else {
 			k.active = []key.Binding{k.Move, k.Fix, k.Toggle, k.Recheck, k.Next, k.Back}
 			k.short = []key.Binding{k.Fix, k.Toggle, k.Next, k.Back}
@@ -282,6 +278,9 @@ func (m Model) keyMap() KeyMap {
 		switch {
 		case m.pr.running:
 			k.active = []key.Binding{}
+		case m.pr.rejected():
+			k.active = []key.Binding{k.Rebase, k.Retry, k.Next, k.Back}
+			k.short = []key.Binding{k.Rebase, k.Retry, k.Next}
 		case m.pr.err != nil:
 			k.active = []key.Binding{k.Retry, k.Next, k.Back}
 		case m.pr.plan != nil && m.pr.done == nil:
@@ -290,9 +289,12 @@ func (m Model) keyMap() KeyMap {
 			k.active = []key.Binding{k.Next, k.Back}
 		}
 	case stepPublish:
-		if m.publish.running {
+		switch {
+		case m.publish.running:
 			k.active = []key.Binding{}
-		} else {
+		case m.publish.err != nil && !errors.Is(m.publish.err, devplatform.ErrManual):
+			k.active = []key.Binding{k.Retry, k.Back}
+		default:
 			k.active = []key.Binding{k.Next, k.Back}
 		}
 	case stepSummary:
@@ -676,105 +678,84 @@ func (m Model) View() string {
 	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.help.View(m.keyMap()))
 }
 
-// stepStatus says what the sidebar shows for journey item i.
+// stepStatus says what the sidebar shows for journey item i: done and its
+// evidence as the journey defines them, or the current step.
 func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
-	switch i {
-	case 0:
-		if m.step > stepIntegration {
-			return "✓", string(m.caseChosen), false, true
-		}
+	st := journey.Progress(m.facts())[i]
+	switch {
+	case st.Skipped:
+		return "–", st.Evidence, false, true
+	case st.Done:
+		return "✓", st.Evidence, false, true
+	case journeyIndex(m.step) == i && m.step != stepSummary:
 		return "▸", "", true, false
-	case 1:
-		if m.step > stepCredentials {
-			return "✓", m.site, false, true
-		}
-		if m.step >= stepSite {
-			return "▸", "", true, false
-		}
-	case 2:
-		if m.auth.result != nil {
-			return "✓", m.auth.result.Site + " · " + m.auth.result.Org, false, true
-		}
-		if m.step == stepAuthorize {
-			return "▸", "", true, false
-		}
-	case 3:
-		switch {
-		case m.key.result != nil && m.key.result.Valid:
-			return "✓", "…" + m.key.result.Last4 + " valid", false, true
-		case m.key.skipped:
-			return "–", "not requested", false, true
-		case m.step == stepAPIKey:
-			return "▸", "", true, false
-		}
-	case 4:
-		switch sites := m.every.authorized(); {
-		case len(sites) >= 2:
-			return "✓", strings.Join(sites, ", "), false, true
-		case m.step == stepSites:
-			return "▸", "", true, false
-		}
-	case 5:
-		if pass, ok := m.every.scopesPassed(); ok {
-			return "✓", fmt.Sprintf("%d probes passed", pass), false, true
-		}
-	case 7:
-		switch {
-		case m.pr.done != nil && m.pr.done.PullRequest != nil:
-			return "✓", fmt.Sprintf("#%d %s", m.pr.done.PullRequest.Number, m.pr.done.PullRequest.Action), false, true
-		case m.step == stepPR:
-			return "▸", "", true, false
-		}
-	case 8:
-		switch {
-		case m.publish.done != nil:
-			if !m.publish.done.Written && m.publish.done.Note != "" {
-				return "✓", "app_uuid kept: not new", false, true // the published app_uuid applies to a new integration only
-			}
-			return "✓", "app_uuid " + truncate(m.publish.done.AppUUID, 13), false, true
-		case m.step == stepPublish:
-			return "▸", "", true, false
-		}
-	case 9:
-		if r := m.publish.done; r != nil {
-			var ok []string
-			for s, v := range r.Retests {
-				if strings.HasPrefix(v, "authorized") {
-					ok = append(ok, s)
-				}
-			}
-			if len(ok) > 0 {
-				sort.Strings(ok)
-				return "✓", strings.Join(ok, ", "), false, true
-			}
-		}
-	case 6:
-		switch {
-		case m.check.publicationReady():
-			return "✓", "checks pass", false, true
-		case m.step == stepChecks:
-			return "▸", "", true, false
-		}
 	}
 	return "·", "", false, false
+}
+
+// facts are what this run decided and did so far, for journey.Progress.
+func (m Model) facts() journey.Facts {
+	var f journey.Facts
+	if m.step > stepIntegration {
+		f.Case = m.caseChosen
+	}
+	if m.step > stepCredentials {
+		f.CredentialsSites = []string{m.site}
+	}
+	if r := m.auth.result; r != nil {
+		f.First = &journey.Authorization{Site: r.Site, Org: r.Org}
+	}
+	if k := m.key.result; k != nil {
+		f.APIKey = &journey.APIKey{Site: k.Site, Last4: k.Last4, Valid: k.Valid}
+	}
+	f.APIKeyNotRequested = m.key.skipped
+	f.Authorized = m.every.authorized()
+	if run := m.every.run; run != nil && run.report != nil {
+		c := &journey.ScopeCounts{RunID: run.report.RunID, Ran: true}
+		for _, r := range run.report.Results {
+			switch r.Status {
+			case scopes.Pass:
+				c.Pass++
+			case scopes.Fail:
+				c.Fail++
+			case scopes.Manual:
+				c.Manual++
+			}
+		}
+		f.Scopes = c
+	}
+	f.Checks, f.ChecksRan = m.check.findings, m.check.ran && m.check.err == nil
+	if pr := m.pr.done; pr != nil && pr.PullRequest != nil {
+		f.PullRequest = &journey.PullRequest{Number: pr.PullRequest.Number, URL: pr.PullRequest.URL, Action: pr.PullRequest.Action}
+	}
+	if p := m.publish.done; p != nil {
+		// The published app_uuid applies to a new integration only.
+		f.Published = &journey.Publication{AppUUID: p.AppUUID, Kept: !p.Written && p.Note != ""}
+		for s, v := range p.Retests {
+			if strings.HasPrefix(v, "authorized") {
+				f.Retested = append(f.Retested, s)
+			}
+		}
+	}
+	return f
 }
 
 func (m Model) sidebar() string {
 	var b strings.Builder
 	b.WriteString(m.st.Key.Render("Journey") + "\n")
-	journey, status := Journey, m.stepStatus
+	steps, status := journeyLabels(), m.stepStatus
 	if m.app.active {
-		journey, status = AppJourney, m.appStatus
+		steps, status = AppJourney, m.appStatus
 	}
 	// Evidence lines are shown while the sidebar fits the window's height.
-	lines := 1 + len(journey)
-	for i := range journey {
+	lines := 1 + len(steps)
+	for i := range steps {
 		if _, ev, _, done := status(i); done && ev != "" {
 			lines++
 		}
 	}
 	withEvidence := m.height == 0 || lines <= m.height-4
-	for i, name := range journey {
+	for i, name := range steps {
 		mark, ev, current, done := status(i)
 		line := fmt.Sprintf("%s %s", mark, name)
 		switch {
@@ -791,6 +772,15 @@ func (m Model) sidebar() string {
 		b.WriteString(line + "\n")
 	}
 	return m.st.Sidebar.Width(26).Render(strings.TrimRight(b.String(), "\n"))
+}
+
+// journeyLabels are the journey's step names, as the sidebar lists them.
+func journeyLabels() []string {
+	out := make([]string, len(journey.Steps))
+	for i, s := range journey.Steps {
+		out[i] = s.Label
+	}
+	return out
 }
 
 func truncate(s string, n int) string {
@@ -963,7 +953,7 @@ func (m Model) main(w int) string {
 		return m.publishView(w)
 	case stepSummary:
 		p(m.st.Title.Render("Summary"))
-		for i, name := range Journey {
+		for i, name := range journeyLabels() {
 			mark, ev, _, done := m.stepStatus(i)
 			if !done {
 				mark, ev = "·", "not done yet"

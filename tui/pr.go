@@ -15,9 +15,9 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
-	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
@@ -35,7 +35,9 @@ type PRFlows interface {
 	// OpenPR commits, pushes and opens the pull request planned by PlanPR
 	// (plan): files changed since it was shown stop it. A nil plan plans
 	// and pushes in one go (the app_uuid commit after publishing).
-	OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullrequest.Result, error)
+	// rebase puts the change on top of a fork's branch that has commits
+	// this one lacks (asked once a push was rejected for it).
+	OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error)
 	Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error)
 }
 
@@ -99,18 +101,32 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.step = stepChecks
 	case key.Matches(msg, k.Next):
 		return m.startPublish()
-	case msg.String() == "y" && m.pr.plan != nil && m.pr.done == nil:
-		m.pr.running, m.pr.err = true, nil
-		flows, plan := m.deps.Flows, m.pr.plan
-		return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
-			res, err := flows.OpenPR(ctx, plan)
-			return prDoneMsg{res, err}
-		}))
+	case key.Matches(msg, k.Confirm) && m.pr.plan != nil && m.pr.done == nil && m.pr.err == nil:
+		return m.openPR(false)
+	case key.Matches(msg, k.Rebase) && m.pr.rejected():
+		return m.openPR(true)
 	case key.Matches(msg, k.Retry) && m.pr.err != nil:
 		m.pr = prState{}
 		return m.startPR()
 	}
 	return m, nil
+}
+
+// openPR pushes the plan shown; rebase answers yes to putting the change on
+// top of the fork's branch.
+func (m Model) openPR(rebase bool) (tea.Model, tea.Cmd) {
+	m.pr.running, m.pr.err = true, nil
+	flows, plan := m.deps.Flows, m.pr.plan
+	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		res, err := flows.OpenPR(ctx, plan, rebase)
+		return prDoneMsg{res, err}
+	}))
+}
+
+// rejected is a push the fork refused because its branch moved on: the
+// screen offers to rebase, as 'oauthwiz pr' asks.
+func (s prState) rejected() bool {
+	return s.plan != nil && errors.Is(s.err, pullrequest.ErrPushRejected)
 }
 
 func (m Model) startPublish() (tea.Model, tea.Cmd) {
@@ -165,6 +181,9 @@ func (m Model) prView(w int) string {
 		p("%s Preparing the branch, the commit and the body…", m.spinner.View())
 	case m.pr.running:
 		p("%s Committing, pushing to your fork and opening the pull request…", m.spinner.View())
+	case m.pr.rejected():
+		m.errorView(&b, m.pr.err, w)
+		p("%s", hardWrapWords("Your fork's "+m.pr.plan.Branch+" has commits this branch lacks. Press b to put your change on top of them and push, r to plan again, enter to go on without it.", w))
 	case m.pr.err != nil:
 		m.errorView(&b, m.pr.err, w)
 		p("Press r to try again, enter to go on without it.")
@@ -246,46 +265,28 @@ func (m Model) publishView(w int) string {
 
 // PlanPR implements PRFlows.
 func (f RealFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
-	o := f.prOptions()
-	o.DryRun = true
-	return pullrequest.Run(ctx, o)
+	return f.journey().PlanPR(ctx, f.prRequest(false))
 }
 
 // OpenPR implements PRFlows.
-func (f RealFlows) OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullrequest.Result, error) {
+func (f RealFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
 	if f.GitHubToken == "" {
 		return nil, errors.New("no GitHub token: quit, set GH_TOKEN (a token with the repo or public_repo scope) and come back, or run 'oauthwiz pr'")
 	}
-	o := f.prOptions()
+	r := f.prRequest(rebase)
 	gh, err := pullrequest.NewGitHub(nil, f.GitHubURL, f.GitHubToken)
 	if err != nil {
 		return nil, err
 	}
-	o.GitHub, o.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
-	if plan != nil {
-		o.Planned = plan.Plan
-	}
-	res, err := pullrequest.Run(ctx, o)
-	if err == nil && res.PullRequest != nil {
-		f.updateState(func(st *session.State) { st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch })
-	}
-	return res, err
+	r.GitHub, r.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
+	return f.journey().OpenPR(ctx, r, plan)
 }
 
-func (f RealFlows) prOptions() pullrequest.Options {
-	st := f.state()
-	o := pullrequest.Options{IntegrationDir: f.Dir, BaseRepo: "DataDog/integrations-extras",
-		KnownSecrets: secrets.Known(f.Store, f.Integration, siteIDs()), Author: f.Author}
-	o.Evidence.Scopes = st.ScopeChecks
-	o.Evidence.NewIntegration = st.Case == "" || st.Case == string(integration.CaseNew)
-	for _, s := range siteIDs() {
-		var rec secrets.TokenRecord
-		if secrets.GetJSON(f.Store, f.ns(s).TokenKey(), &rec) == nil {
-			o.Evidence.Sites = append(o.Evidence.Sites, s)
-		}
-	}
-	o.Branch = st.PullRequestBranch // after the first pull request, later commits go to its branch
-	return o
+// prRequest is the wizard's pull request: the defaults 'oauthwiz pr' has;
+// rebase answers the question of a fork's branch that moved on (asked on
+// the screen after a first push was rejected).
+func (f RealFlows) prRequest(rebase bool) journey.PRRequest {
+	return journey.PRRequest{Author: f.Author, Rebase: func(string) bool { return rebase }}
 }
 
 // Publish implements PRFlows: the sandbox's Publishing tab is automated; for
@@ -312,7 +313,7 @@ func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(s
 		}
 		out.Written = true
 		if f.GitHubToken != "" {
-			if _, err := f.OpenPR(ctx, nil); err != nil {
+			if _, err := f.OpenPR(ctx, nil, false); err != nil {
 				return out, fmt.Errorf("app_uuid written, but pushing it to the pull request failed: %w", err)
 			}
 		}

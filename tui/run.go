@@ -18,6 +18,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -73,7 +74,7 @@ func (a Accessible) sayFindings(findings []checks.Finding) {
 // Summary is the plain-text checklist printed on stdout after the wizard.
 func (m Model) Summary() string {
 	var b strings.Builder
-	for i, name := range Journey {
+	for i, name := range journeyLabels() {
 		mark, ev, _, done := m.stepStatus(i)
 		if !done {
 			mark, ev = "·", "not done"
@@ -328,7 +329,14 @@ func (a Accessible) Run(ctx context.Context) error {
 			say("Not pushed: %s %s, a commit of your checked-out branch that is not on %s.", short(c.Hash), c.Subject, plan.Base)
 		}
 		if strings.EqualFold(ask("Commit, push and open the pull request, y or n?", "y"), "y") {
-			if res, err := d.Flows.OpenPR(ctx, plan); err != nil {
+			res, err := d.Flows.OpenPR(ctx, plan, false)
+			if errors.Is(err, pullrequest.ErrPushRejected) {
+				say("Your fork's %s has commits this branch lacks.", plan.Branch)
+				if strings.EqualFold(ask("Put your change on top of them and push, y or n?", "n"), "y") {
+					res, err = d.Flows.OpenPR(ctx, plan, true)
+				}
+			}
+			if err != nil {
 				say("The pull request failed: %v", err)
 			} else {
 				m.pr.done = res

@@ -248,7 +248,14 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		ch := make(chan scopes.Result, 64)
 		s.results = ch
 		run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
-			rep, err := flows.CheckScopes(ctx, sites, func(r scopes.Result) { ch <- r })
+			// Once quitting, nobody reads the results: the run must not
+			// block on them while it deletes its objects.
+			rep, err := flows.CheckScopes(ctx, sites, func(r scopes.Result) {
+				select {
+				case ch <- r:
+				case <-ctx.Done():
+				}
+			})
 			close(ch)
 			return scopesDoneMsg{rep, err}
 		})

@@ -6,12 +6,16 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // slowFlows' site matrix runs until it is cancelled, then takes a while to
@@ -72,5 +76,84 @@ func TestQuitWaitsForRunningStepsToCleanUp(t *testing.T) {
 				t.Fatalf("no word of the cleanup:\n%q", out.String())
 			}
 		})
+	}
+}
+
+// Ctrl+C while the scope checks run against the sandbox: the wizard waits
+// for the run to delete what it created, and the sandbox is left with no
+// test object.
+func TestCtrlCDuringAScopeCheckLeavesNoObject(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true,
+		Scopes:    []string{"dashboards_read", "dashboards_write", "monitors_write", "slos_write", "incident_write"},
+		RateLimit: 4, RatePeriod: 400 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c, _ := sb.Client("us1", "test")
+	d := sb.Discovery()
+	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
+	store := &secrets.Memory{}
+	f := RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, StateDir: t.TempDir(), DevPlatform: dp, Now: time.Now}
+	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}
+	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveCase(integration.CaseNew); err != nil {
+		t.Fatal(err)
+	}
+	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", DevPlatform: dp, Flows: f, Now: time.Now, Timeout: 10 * time.Second,
+		Info:   integration.Info{Dir: t.TempDir(), Name: "acme", Client: &integration.OAuthClient{Name: "Acme", Scopes: c.Scopes}},
+		Resume: f.LoadResume()}
+	in, keys := io.Pipe()
+	defer keys.Close()
+	out := &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() { _, err := Run(context.Background(), deps, in, out); done <- err }()
+	waitUntil(t, func() bool { return strings.Contains(out.String(), "us1      original ✓     ✓") }, out)
+	keys.Write([]byte("s"))
+	waitUntil(t, func() bool { return len(sb.State().Objects) > 0 }, out)
+	keys.Write([]byte{0x03})
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrCancelled) {
+			t.Fatalf("Run returned %v", err)
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("Run did not return")
+	}
+	if left := sb.State().Objects; len(left) != 0 {
+		t.Fatalf("left in the sandbox: %+v", left)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a running program writes while a test reads.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// waitUntil polls cond for up to 20 s; the screen so far is in the failure.
+func waitUntil(t *testing.T, cond func() bool, out *lockedBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			s := out.String()
+			t.Fatalf("gave up waiting; the screen:\n%s", s[max(0, len(s)-3000):])
+		}
+		time.Sleep(2 * time.Millisecond)
 	}
 }

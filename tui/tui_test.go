@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -46,6 +47,10 @@ type stubFlows struct {
 
 	imported, euAuthorized, scopesRan bool
 	savedCase                         integration.Case
+	// rejectPush answers the first push as a fork whose branch moved on;
+	// rebased records that the rebase was asked for.
+	rejectPush, rebased bool
+	publishErr          error
 }
 
 func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
@@ -83,12 +88,19 @@ func (s *stubFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
 	return &pullrequest.Result{Branch: "acme-oauth", Files: []string{"acme/README.md", "acme/manifest.json", "acme/assets/oauth_clients.json"}}, nil
 }
 
-func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result) (*pullrequest.Result, error) {
+func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
+	if s.rejectPush && !rebase {
+		return nil, fmt.Errorf("pushing to https://github.com/partner/integrations-extras.git: %w", pullrequest.ErrPushRejected)
+	}
+	s.rebased = rebase
 	return &pullrequest.Result{Branch: "acme-oauth", Commit: "0123456789abcdef", PushedTo: "https://github.com/partner/integrations-extras.git",
 		PullRequest: &pullrequest.PR{Number: 7, URL: "https://github.com/DataDog/integrations-extras/pull/7", Action: "created"}}, nil
 }
 
 func (s *stubFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
+	if s.publishErr != nil {
+		return PublishResult{}, s.publishErr
+	}
 	onURL(fakeURL)
 	return PublishResult{ClientID: "published-client", AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Written: true,
 		Retests: map[string]string{req.Site: "authorized as Customer Org"}}, nil
@@ -285,6 +297,14 @@ func TestScreens(t *testing.T) {
 		{"publish-done", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter") }, "written into manifest.json and pushed"},
 		{"summary", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter", "enter") }, "Summary"},
 		{"help", func() tea.Model { return press(base(), "?") }, "ctrl+c"},
+		{"pr-rejected", func() tea.Model {
+			return pressDrain(pressDrain(New(testDeps(&stubFlows{granted: f.granted, rejectPush: true}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter"),
+				"enter", "enter", "enter", "enter", "y")
+		}, "b rebase & push"},
+		{"publish-error", func() tea.Model {
+			return pressDrain(New(testDeps(&stubFlows{granted: f.granted, publishErr: errors.New("publishing on us1 answered 500 Internal Server Error")}), testStyles()),
+				"enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter", "enter", "enter", "enter", "y", "enter", "enter")
+		}, "r retry"},
 		{"authorize-error", func() tea.Model {
 			return send(press(creds(), "enter"), errMsg{stepAuthorize, errors.New("POST https://api.datadoghq.com/oauth2/v1/token answered 400: invalid_request - Mismatching redirect URI")})
 		}, "What to do:"},
@@ -298,6 +318,21 @@ func TestScreens(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { checkScreen(t, tt.model(), tt.want, "s3cr3t-value-for-the-test") })
+	}
+}
+
+// A push the fork refused because its branch moved on is offered a rebase,
+// as 'oauthwiz pr' asks: b pushes again on top of the fork's branch.
+func TestWizardOffersTheRebase(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}, rejectPush: true}
+	m := pressDrain(pressDrain(New(testDeps(f), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter"),
+		"enter", "enter", "enter", "enter", "y")
+	if f.rebased || !strings.Contains(m.View(), "Press b to put your change") {
+		t.Fatalf("after the rejected push:\n%s", m.View())
+	}
+	m = pressDrain(m, "b")
+	if !f.rebased || !strings.Contains(m.View(), "✓ Pull request #7 created") {
+		t.Fatalf("after b (rebased %v):\n%s", f.rebased, m.View())
 	}
 }
 
@@ -667,10 +702,8 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 	}
 	defer sb.Close()
 	dir := scratchInClone(t, sb)
-	for _, fix := range []func(string, string) (*readme.FileEdit, error){readme.PlanReadme, readme.PlanManifest} {
-		if e, err := fix(dir, ""); err != nil || e.Write() != nil {
-			t.Fatalf("fix: %v", err)
-		}
+	if err := applyFixesNow(dir); err != nil {
+		t.Fatal(err)
 	}
 	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox",
 		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
@@ -679,12 +712,45 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "late.txt"), []byte("written after the plan was shown\n"), 0o644)
-	if _, err := f.OpenPR(context.Background(), plan); !errors.Is(err, pullrequest.ErrPlanChanged) {
+	if _, err := f.OpenPR(context.Background(), plan, false); !errors.Is(err, pullrequest.ErrPlanChanged) {
 		t.Fatalf("got %v", err)
 	}
 	if prs := sb.PullRequests("DataDog/integrations-extras"); len(prs) != 0 {
 		t.Fatalf("pull requests: %+v", prs)
 	}
+}
+
+// The wizard's pull request is the one 'oauthwiz pr' makes: a new
+// integration gets its CODEOWNERS line, owned by the manifest's support
+// address, and the body names the checks.
+func TestWizardPullRequestHasCodeOwners(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dir := scratchInClone(t, sb)
+	if err := applyFixesNow(dir); err != nil {
+		t.Fatal(err)
+	}
+	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, StateDir: t.TempDir(),
+		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
+	plan, err := f.PlanPR(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(plan.Files, ".github/CODEOWNERS") || !strings.Contains(plan.Diff, "+/acme/ ") {
+		t.Fatalf("files %v\n%s", plan.Files, plan.Diff)
+	}
+}
+
+// applyFixesNow writes the README and manifest fixes a folder needs.
+func applyFixesNow(dir string) error {
+	edits, err := PlanFixes(dir)
+	if err != nil {
+		return err
+	}
+	return RealFlows{}.ApplyFixes(edits)
 }
 
 // scratchInClone clones the sandbox's integrations-extras and writes a

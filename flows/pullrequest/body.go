@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
@@ -18,7 +17,7 @@ type Evidence struct {
 	NewIntegration bool
 	Sites          []string // sites authorized on
 	Scopes         *session.ScopeEvidence
-	Findings       []checks.Finding
+	Findings       []Finding
 	Uninstallation bool // the uninstallation section is in this change
 	ForceReason    string
 	ChangedFiles   []string
@@ -185,7 +184,7 @@ func scopesNote(ev Evidence) string {
 func checksNote(ev Evidence) string {
 	errs, warns := 0, 0
 	for _, f := range ev.Findings {
-		if f.Severity == checks.Error {
+		if f.Severity == SeverityError {
 			errs++
 		} else {
 			warns++

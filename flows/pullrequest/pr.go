@@ -14,8 +14,8 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
-	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // Options of a pull request run.
@@ -35,8 +35,10 @@ type Options struct {
 	Auth           GitAuth // the token for the push, and where it may go
 	KnownSecrets   []string
 	Evidence       Evidence
-	CheckOptions   checks.Options
-	Author         *object.Signature // nil → the git identity (user.name, user.email)
+	// Gate runs the pre-submission checks before anything is committed;
+	// nil refuses the run, since nothing would have judged the files.
+	Gate   Gate
+	Author *object.Signature // nil → the git identity (user.name, user.email)
 	// Planned is the plan the user saw (Result.Plan of the dry run): the run
 	// stops if the files or the branch changed since.
 	Planned string
@@ -62,6 +64,22 @@ type Result struct {
 	Diff         string       `json:"-"`
 }
 
+// Finding is what a pre-submission check found, as the gate reports it.
+type Finding struct {
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"` // SeverityError blocks the push
+	File     string `json:"file"`     // relative to the integration folder
+	Line     int    `json:"line"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
+}
+
+// SeverityError is a finding that stops the push (without a force reason).
+const SeverityError = "error"
+
+// Gate runs the pre-submission checks on an integration folder.
+type Gate func(dir string) ([]Finding, error)
+
 // Typed stops, so callers can map them to exit codes and advice.
 var (
 	ErrChecksFailed   = errors.New("pre-submission checks found errors")
@@ -81,10 +99,10 @@ type SecretFinding struct {
 
 // BlockedError is a refusal to commit or push, with everything that caused it.
 type BlockedError struct {
-	Reason  string           `json:"reason"` // secrets, checks or foreign-commits
-	Secrets []SecretFinding  `json:"secrets,omitempty"`
-	Checks  []checks.Finding `json:"checks,omitempty"`
-	Foreign []CommitInfo     `json:"commits,omitempty"`
+	Reason  string          `json:"reason"` // secrets, checks or foreign-commits
+	Secrets []SecretFinding `json:"secrets,omitempty"`
+	Checks  []Finding       `json:"checks,omitempty"`
+	Foreign []CommitInfo    `json:"commits,omitempty"`
 }
 
 func (e *BlockedError) Unwrap() error {
@@ -175,14 +193,17 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if err := scan(plan.Commits, o.KnownSecrets); err != nil {
 		return nil, err
 	}
-	findings, err := checks.Integration(dir, o.CheckOptions)
+	if o.Gate == nil {
+		return nil, errors.New("no pre-submission checks were given to judge the files")
+	}
+	findings, err := o.Gate(dir)
 	if err != nil {
 		return nil, err
 	}
 	findings = pushedOnly(findings, rel, plan)
-	var errs []checks.Finding
+	var errs []Finding
 	for _, f := range findings {
-		if f.Severity == checks.Error {
+		if f.Severity == SeverityError {
 			errs = append(errs, f)
 		}
 	}
@@ -296,7 +317,7 @@ func scan(commits []PushedCommit, known []string) error {
 	var hits []SecretFinding
 	for _, c := range commits {
 		for _, ch := range c.Changes {
-			for _, h := range checks.SecretHits(ch.After, known) {
+			for _, h := range secrets.Scan(ch.After, known) {
 				hits = append(hits, SecretFinding{File: ch.Path, Line: h.Line, Rule: h.Rule, Masked: h.Masked, Commit: c.Hash})
 			}
 		}
@@ -309,7 +330,7 @@ func scan(commits []PushedCommit, known []string) error {
 
 // pushedOnly drops the checks' secret findings in files git ignores: they
 // are not pushed, and the scan of what is pushed is the one that counts.
-func pushedOnly(findings []checks.Finding, rel string, plan *CommitResult) []checks.Finding {
+func pushedOnly(findings []Finding, rel string, plan *CommitResult) []Finding {
 	inTree := map[string]bool{}
 	for _, p := range plan.Folder {
 		inTree[p] = true

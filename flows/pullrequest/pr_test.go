@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/oauthwiz/oauthwiz/checks"
 )
 
 // fakeGitHub records requests, in the manner of go-github's own tests.
@@ -141,8 +142,18 @@ func prRepo(t *testing.T) (root, fork string) {
 	return root, fork
 }
 
+// checksGate is the pre-submission checks as a gate, as the journey gives it.
+func checksGate(dir string) ([]Finding, error) {
+	found, err := checks.Integration(dir, checks.Options{})
+	out := make([]Finding, len(found))
+	for i, f := range found {
+		out[i] = Finding{Rule: f.Rule, Severity: f.Severity, File: f.File, Line: f.Line, Message: f.Message, Fix: f.Fix}
+	}
+	return out, err
+}
+
 func prOptions(root string, gh *GitHub) Options {
-	return Options{IntegrationDir: filepath.Join(root, "acme"), BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: GitAuth{Token: "gh-canary-token-123456"},
+	return Options{IntegrationDir: filepath.Join(root, "acme"), BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: GitAuth{Token: "gh-canary-token-123456"}, Gate: checksGate,
 		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}, Evidence: Evidence{Sites: []string{"us1", "eu1"}}}
 }
 

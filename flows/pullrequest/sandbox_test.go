@@ -36,7 +36,7 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	os.WriteFile(filepath.Join(acme, "assets", "oauth_clients.json"), []byte(`{"integration": {"redirect_uris": ["https://acme.example/cb"], "scopes": ["api_keys_write"], "onboarding_url": "https://acme.example/on", "client_role": "integration"}}`), 0o644)
 	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
 	gh.Wait = func(context.Context, time.Duration) error { return nil }
-	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()),
+	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()), Gate: checksGate,
 		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 
 	"golang.org/x/term"
 
@@ -385,6 +386,11 @@ func (ws *workspace) authorizedSites(kind string) []string {
 		}
 	}
 	return out
+}
+
+// journey is the workspace as the journey's use cases take it.
+func (ws *workspace) journey(sys *IO) *journey.Workspace {
+	return &journey.Workspace{Store: ws.store, StateDir: secrets.StateDir(), Integration: ws.name, Info: ws.info, Kind: "test", Now: sys.Now}
 }
 
 // devPlatform is the workspace's Developer Platform: the sandbox's stand-in,

@@ -6,15 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // PROptions is `oauthwiz pr`.
@@ -107,45 +105,25 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 			return &UsageError{Msg: err.Error()}
 		}
 	}
-	popts := pullrequest.Options{
-		IntegrationDir: info.Dir, BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
+	jw := &journey.Workspace{Store: store, StateDir: secrets.StateDir(), Integration: name, Info: info, Now: sys.Now}
+	req := journey.PRRequest{
+		BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
 		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote, CodeOwners: o.CodeOwners,
-		KnownSecrets: secrets.Known(store, name, assets.SiteIDs()),
 		Rebase: func(branch string) bool {
 			ok, _ := confirm(ctx, sys, o.Rebase, "The fork's "+branch+" has commits this branch lacks. Put your change on top of them and push?", nil)
 			return ok
 		},
 	}
-	st, _ := session.Load(secrets.StateDir(), name)
-	popts.Evidence.Scopes = st.ScopeChecks
-	popts.Evidence.NewIntegration = st.Case == "" || st.Case == string(integration.CaseNew)
-	if popts.CodeOwners == "" && popts.Evidence.NewIntegration {
-		// A new integration gets its CODEOWNERS line; the manifest's support
-		// address owns it unless --codeowners says otherwise.
-		popts.CodeOwners = supportEmail(info.Dir)
-	}
-	for _, site := range assets.SiteIDs() {
-		var rec secrets.TokenRecord
-		if secrets.GetJSON(store, secrets.Namespace{Integration: name, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
-			popts.Evidence.Sites = append(popts.Evidence.Sites, site)
-		}
-	}
-
-	if st.PullRequestBranch != "" && popts.Branch == "" {
-		popts.Branch = st.PullRequestBranch // later commits go to the pull request's branch
-	}
 
 	// First the plan: what would be committed, where, with which body.
-	plan := popts
-	plan.DryRun = true
-	res, err := pullrequest.Run(ctx, plan)
+	plan, err := jw.PlanPR(ctx, req)
 	if err != nil {
 		return prError(sys, o.JSON, err)
 	}
 	if o.DryRun || (!o.Yes && !o.JSON) {
-		printPlan(sys.Out, res)
+		printPlan(sys.Out, plan)
 	} else {
-		warnOthers(sys.Err, res)
+		warnOthers(sys.Err, plan)
 	}
 	if o.DryRun {
 		return nil
@@ -163,27 +141,21 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		if err != nil {
 			return err
 		}
-		if popts.GitHub, err = pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token); err != nil {
+		if req.GitHub, err = pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token); err != nil {
 			return &UsageError{Msg: err.Error()}
 		}
-		popts.Auth = gitAuth(sys, token, o.GitHubAPIURL)
+		req.Auth = gitAuth(sys, token, o.GitHubAPIURL)
 	}
-	popts.Planned = res.Plan // exactly what was shown, or nothing
-	res, err = pullrequest.Run(ctx, popts)
-	if err != nil {
+	res, err := jw.OpenPR(ctx, req, plan) // exactly what was shown, or nothing
+	var unsaved *journey.RecordError
+	switch {
+	case errors.As(err, &unsaved):
+		fmt.Fprintln(sys.Err, "warning:", err)
+	case err != nil:
 		return prError(sys, o.JSON, err)
 	}
 	if res.Checkout != "" {
 		fmt.Fprintln(sys.Err, strings.ToUpper(res.Checkout[:1])+res.Checkout[1:]+".")
-	}
-	if res.PullRequest != nil {
-		err := session.Update(secrets.StateDir(), name, func(st *session.State) error {
-			st.PullRequestURL, st.PullRequestBranch = res.PullRequest.URL, res.Branch
-			return nil
-		})
-		if err != nil {
-			fmt.Fprintln(sys.Err, "warning: the pull request link could not be saved:", err)
-		}
 	}
 	if o.JSON {
 		return json.NewEncoder(sys.Out).Encode(res)
@@ -336,20 +308,6 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 		return "", err
 	}
 	return dst, nil
-}
-
-func supportEmail(dir string) string {
-	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
-	if err != nil {
-		return ""
-	}
-	var m struct {
-		Author struct {
-			SupportEmail string `json:"support_email"`
-		} `json:"author"`
-	}
-	json.Unmarshal(b, &m)
-	return m.Author.SupportEmail
 }
 
 // githubTokenQuiet is the token from the environment or the keyring, without

@@ -4,14 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strings"
 
-	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/checks"
-	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
-	"github.com/oauthwiz/oauthwiz/tui"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 )
 
 // StatusStep is one step of the journey with its evidence.
@@ -45,7 +39,7 @@ func runStatusCmd(ctx context.Context, sys *IO, args []string) error {
 	if err != nil {
 		return err
 	}
-	out := Status(ws)
+	out := Status(ctx, sys, ws)
 	if asJSON {
 		return json.NewEncoder(sys.Out).Encode(out)
 	}
@@ -61,82 +55,17 @@ func runStatusCmd(ctx context.Context, sys *IO, args []string) error {
 }
 
 // Status reads the journey's evidence from the session, the secret store and
-// a fresh run of the checks. It holds no secret.
-func Status(ws *workspace) StatusJSON {
-	st, _ := session.Load(secrets.StateDir(), ws.name)
-	var withSecret, authorized, keys []string
-	for _, site := range assets.SiteIDs() {
-		ns := secrets.Namespace{Integration: ws.name, Site: site, Kind: "test"}
-		if _, err := ws.store.Get(ns.ClientSecretKey()); err == nil {
-			withSecret = append(withSecret, site)
+// a fresh run of the checks, and judges it as the wizard's sidebar does
+// (journey.Progress). It holds no secret.
+func Status(ctx context.Context, sys *IO, ws *workspace) StatusJSON {
+	jw := ws.journey(sys)
+	out := StatusJSON{Integration: ws.name}
+	for _, st := range journey.Progress(jw.Facts(ctx)) {
+		ev := st.Evidence
+		if ev == "" {
+			ev = "not done"
 		}
-		var rec secrets.TokenRecord
-		if secrets.GetJSON(ws.store, ns.TokenKey(), &rec) == nil {
-			authorized = append(authorized, site)
-			if _, err := ws.store.Get(ns.APIKeyKey(rec.OrgID)); err == nil {
-				keys = append(keys, site)
-			}
-		}
+		out.Steps = append(out.Steps, StatusStep{Step: st.Label, Done: st.Done, Evidence: ev})
 	}
-	step := func(name string, done bool, evidence string) StatusStep {
-		if evidence == "" {
-			evidence = "not done"
-		}
-		return StatusStep{Step: name, Done: done, Evidence: evidence}
-	}
-	var steps []StatusStep
-	j := tui.Journey
-	c := st.Case
-	steps = append(steps, step(j[0], ws.info.HasManifest, strings.TrimSpace(ws.info.Name+" "+caseText(c))))
-	steps = append(steps, step(j[1], len(withSecret) > 0, joinOr(withSecret, "secret stored for ")))
-	steps = append(steps, step(j[2], len(authorized) > 0, joinOr(authorized, "authorized on ")))
-	steps = append(steps, step(j[3], len(keys) > 0, joinOr(keys, "key stored on ")))
-	steps = append(steps, step(j[4], len(authorized) >= 2, joinOr(authorized, "")))
-	scopeDone, scopeText := false, ""
-	if ev := st.ScopeChecks; ev != nil {
-		counts := map[string]int{}
-		for _, r := range ev.Results {
-			counts[r.Status]++
-		}
-		scopeDone = counts["fail"] == 0
-		scopeText = fmt.Sprintf("run %s: %d passed, %d failed, %d manual", ev.RunID, counts["pass"], counts["fail"], counts["manual"])
-	}
-	steps = append(steps, step(j[5], scopeDone, scopeText))
-	checksDone, checksText := false, ""
-	if ws.info.HasManifest {
-		if findings, err := checks.Integration(ws.info.Dir, checks.Options{AppUUID: st.PublishedAppUUID}); err == nil {
-			errs := 0
-			for _, f := range findings {
-				if f.Severity == checks.Error {
-					errs++
-				}
-			}
-			checksDone = errs == 0
-			checksText = fmt.Sprintf("%d error(s), %d warning(s) now", errs, len(findings)-errs)
-		}
-	}
-	steps = append(steps, step(j[6], checksDone, checksText))
-	steps = append(steps, step(j[7], st.PullRequestURL != "", st.PullRequestURL))
-	steps = append(steps, step(j[8], st.PublishedAppUUID != "", strings.TrimSpace(map[bool]string{true: "app_uuid " + st.PublishedAppUUID, false: ""}[st.PublishedAppUUID != ""])))
-	var retested []string
-	for site := range st.PublishedTests {
-		retested = append(retested, site)
-	}
-	sort.Strings(retested)
-	steps = append(steps, step(j[9], len(retested) > 0, joinOr(retested, "published client authorized on ")))
-	return StatusJSON{Integration: ws.name, Steps: steps}
-}
-
-func caseText(c string) string {
-	if c == "" {
-		return ""
-	}
-	return "(" + c + ")"
-}
-
-func joinOr(list []string, prefix string) string {
-	if len(list) == 0 {
-		return ""
-	}
-	return prefix + strings.Join(list, ", ")
+	return out
 }

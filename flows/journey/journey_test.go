@@ -1,0 +1,91 @@
+package journey_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/session"
+)
+
+func TestProgressIsTheOneDefinitionOfDone(t *testing.T) {
+	readmeErr := checks.Finding{Rule: "readme/uninstallation-missing", Severity: checks.Error}
+	oauthErr := checks.Finding{Rule: "oauth/redirect-uri-invalid", Severity: checks.Error}
+	tests := []struct {
+		name     string
+		facts    journey.Facts
+		step     journey.StepID
+		done     bool
+		skipped  bool
+		evidence string
+	}{
+		{"no case yet", journey.Facts{}, journey.StepCase, false, false, ""},
+		{"case chosen", journey.Facts{Case: integration.CaseExisting}, journey.StepCase, true, false, "existing"},
+		{"first authorization", journey.Facts{First: &journey.Authorization{Site: "us1", Org: "Sandbox"}}, journey.StepAuthorize, true, false, "us1 · Sandbox"},
+		{"key not requested", journey.Facts{APIKeyNotRequested: true}, journey.StepAPIKey, true, true, "not requested"},
+		{"key refused", journey.Facts{APIKey: &journey.APIKey{Last4: "abcd"}}, journey.StepAPIKey, false, false, ""},
+		{"key valid", journey.Facts{APIKey: &journey.APIKey{Last4: "abcd", Valid: true}}, journey.StepAPIKey, true, false, "…abcd valid"},
+		{"one site is not every site", journey.Facts{Authorized: []string{"us1"}}, journey.StepSites, false, false, ""},
+		{"two sites", journey.Facts{Authorized: []string{"us1", "eu1"}}, journey.StepSites, true, false, "us1, eu1"},
+		{"a scope failed", journey.Facts{Scopes: &journey.ScopeCounts{Ran: true, Pass: 3, Fail: 1}}, journey.StepScopes, false, false, ""},
+		{"one probe", journey.Facts{Scopes: &journey.ScopeCounts{Ran: true, Pass: 1}}, journey.StepScopes, true, false, "1 probe passed"},
+		{"checks not run", journey.Facts{}, journey.StepChecks, false, false, ""},
+		{"README error", journey.Facts{ChecksRan: true, Checks: []checks.Finding{readmeErr}}, journey.StepChecks, false, false, ""},
+		{"only another family's error", journey.Facts{ChecksRan: true, Checks: []checks.Finding{oauthErr}}, journey.StepChecks, true, false, "checks pass"},
+		{"pull request", journey.Facts{PullRequest: &journey.PullRequest{Number: 7, Action: "created"}}, journey.StepPR, true, false, "#7 created"},
+		{"published, new", journey.Facts{Published: &journey.Publication{AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"}}, journey.StepPublish, true, false, "app_uuid 5b1e5b6e-0d4…"},
+		{"published, kept", journey.Facts{Published: &journey.Publication{AppUUID: "x", Kept: true}}, journey.StepPublish, true, false, "app_uuid kept: not new"},
+		{"re-tested", journey.Facts{Retested: []string{"eu1", "ap1"}}, journey.StepRetest, true, false, "ap1, eu1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, st := range journey.Progress(tt.facts) {
+				if st.ID != tt.step {
+					continue
+				}
+				if st.Done != tt.done || st.Skipped != tt.skipped || st.Evidence != tt.evidence {
+					t.Fatalf("%s: done %v skipped %v %q; want %v %v %q", st.Label, st.Done, st.Skipped, st.Evidence, tt.done, tt.skipped, tt.evidence)
+				}
+				return
+			}
+			t.Fatalf("no step %q", tt.step)
+		})
+	}
+}
+
+// The workspace reads what was recorded: evidence only, never a value.
+func TestFactsFromTheRecords(t *testing.T) {
+	store, state := &secrets.Memory{}, t.TempDir()
+	dir := filepath.Join(t.TempDir(), "acme")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://a/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://a/on"}); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := integration.Load(dir)
+	w := &journey.Workspace{Store: store, StateDir: state, Integration: "acme", Info: info}
+	for _, site := range []string{"eu1", "us1"} {
+		ns := secrets.Namespace{Integration: "acme", Site: site, Kind: "test"}
+		store.Set(ns.ClientSecretKey(), "secret-"+site+"-0123456789")
+		secrets.PutJSON(store, ns.TokenKey(), secrets.TokenRecord{ClientID: "c", OrgID: "o-" + site, OrgName: "Org " + site, ScopesGranted: []string{"dashboards_read"}})
+	}
+	session.Update(state, "acme", func(st *session.State) error {
+		st.Case, st.PullRequestURL = "new", "https://github.com/DataDog/integrations-extras/pull/42"
+		return nil
+	})
+	f := w.Facts(context.Background())
+	if f.Case != integration.CaseNew || f.First == nil || f.First.Site != "us1" || f.First.Org != "Org us1" || len(f.Authorized) != 2 || !f.APIKeyNotRequested || !f.ChecksRan {
+		t.Fatalf("facts %+v", f)
+	}
+	if f.PullRequest == nil || f.PullRequest.Number != 42 {
+		t.Fatalf("pull request %+v", f.PullRequest)
+	}
+	// A new integration's pull request gets its CODEOWNERS line from the
+	// manifest's support address; the checks gate it with the recorded case.
+	o := w.PROptions(journey.PRRequest{})
+	if o.CodeOwners == "" || o.Branch != "" || o.Gate == nil || o.BaseRepo != "DataDog/integrations-extras" || len(o.KnownSecrets) < 2 {
+		t.Fatalf("options %+v", o)
+	}
+}
