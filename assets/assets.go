@@ -491,9 +491,6 @@ func fillParam(p APIParam) (string, bool) {
 	return "", false
 }
 
-// ProbeFor returns the Datadog probe of a scope.
-func ProbeFor(scope string) (Probe, bool) { return Probes().For(scope) }
-
 //go:embed contacts.json
 var contactsJSON []byte
 

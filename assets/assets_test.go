@@ -127,7 +127,7 @@ func TestProbeCatalog(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := ProbeFor("dashboards_write"); !ok {
+	if _, ok := Probes().For("dashboards_write"); !ok {
 		t.Fatal("dashboards_write has a probe")
 	}
 }

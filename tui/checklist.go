@@ -79,19 +79,6 @@ func (c checkState) fixable() bool {
 	return false
 }
 
-// publicationReady reports whether the README and manifest rules pass.
-func (c checkState) publicationReady() bool {
-	if !c.ran || c.err != nil {
-		return false
-	}
-	for _, f := range c.findings {
-		if f.Severity == checks.Error && (strings.HasPrefix(f.Rule, "readme/") || strings.HasPrefix(f.Rule, "manifest/")) {
-			return false
-		}
-	}
-	return true
-}
-
 func (m Model) startChecks() (tea.Model, tea.Cmd) {
 	m.step = stepChecks
 	if m.check.ticked == nil {
@@ -99,7 +86,7 @@ func (m Model) startChecks() (tea.Model, tea.Cmd) {
 	}
 	m.check.running, m.check.plan = true, nil
 	flows, dir := m.deps.Flows, m.deps.Info.Dir
-	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
 		f, err := flows.Check(ctx, dir)
 		return checksMsg{f, err}
 	}))

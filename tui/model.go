@@ -641,7 +641,7 @@ func (m Model) startAPIKey() (tea.Model, tea.Cmd) {
 	}
 	m.key.running = true
 	flows, site, id := m.deps.Flows, m.site, m.clientID.Value()
-	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
 		res, err := flows.CreateAPIKey(ctx, site, id)
 		if err != nil {
 			return errMsg{stepAPIKey, err}

@@ -12,13 +12,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
-	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
-	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
-	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // PublishResult is what the publish step did.
@@ -46,6 +42,7 @@ type PRFlows interface {
 type PublishRequest struct {
 	Site, RedirectURI string
 	Scopes            []string
+	Timeout           time.Duration // how long each re-test waits for the browser
 }
 
 // Messages of the two steps.
@@ -87,7 +84,7 @@ func (m Model) startPR() (tea.Model, tea.Cmd) {
 	}
 	m.pr = prState{running: true}
 	flows := m.deps.Flows
-	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
 		res, err := flows.PlanPR(ctx)
 		return prPlanMsg{res, err}
 	}))
@@ -117,7 +114,7 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 func (m Model) openPR(rebase bool) (tea.Model, tea.Cmd) {
 	m.pr.running, m.pr.err = true, nil
 	flows, plan := m.deps.Flows, m.pr.plan
-	return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
 		res, err := flows.OpenPR(ctx, plan, rebase)
 		return prDoneMsg{res, err}
 	}))
@@ -146,8 +143,8 @@ func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		urlCh := make(chan string, 16)
 		m.publish = publishState{running: true, urls: urlCh}
 		flows := m.deps.Flows
-		req := PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes()}
-		run := m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		req := PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout}
+		run := m.tasks.run(func(ctx context.Context) tea.Msg {
 			res, err := flows.Publish(ctx, req, func(u string) {
 				select {
 				case urlCh <- u:
@@ -289,47 +286,32 @@ func (f RealFlows) prRequest(rebase bool) journey.PRRequest {
 	return journey.PRRequest{Author: f.Author, Rebase: func(string) bool { return rebase }}
 }
 
-// Publish implements PRFlows: the sandbox's Publishing tab is automated; for
-// real Datadog the values are pasted in 'oauthwiz publish'.
+// Publish implements PRFlows: the stand-in's Publishing tab is automated;
+// real Datadog's values are pasted in 'oauthwiz publish'.
 func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
-	if !f.devPlatform().Automated() {
-		return PublishResult{}, devplatform.ErrManual // the values are pasted in 'oauthwiz publish'
+	dp := f.devPlatform()
+	if !dp.Automated() {
+		return PublishResult{}, devplatform.ErrManual
 	}
-	st := f.state()
-	c := integration.Case(st.Case)
-	if c == "" {
-		c = integration.CaseNew
+	jr := journey.PublishRequest{Site: req.Site, DevPlatform: dp,
+		Retest: func(ctx context.Context, site, _ string) (string, error) {
+			pub := f
+			pub.Kind = "published"
+			res, err := pub.AuthorizeSite(ctx, site, req.Scopes, req.RedirectURI, req.Timeout, onURL)
+			return res.Org, err
+		}}
+	if f.GitHubToken != "" {
+		gh, err := pullrequest.NewGitHub(nil, f.GitHubURL, f.GitHubToken)
+		if err != nil {
+			return PublishResult{}, err
+		}
+		push := f.prRequest(false)
+		push.GitHub, push.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
+		jr.Push = &push
 	}
-	site := req.Site
-	rec, err := publish.Record(ctx, publish.Options{DevPlatform: f.devPlatform(), Store: f.Store, StateDir: f.StateDir,
-		Integration: f.Integration, Dir: f.Dir, Site: site, Case: c})
-	if err != nil {
+	res, err := f.journey().Publish(ctx, jr)
+	if res == nil || res.Outcome == nil {
 		return PublishResult{}, err
 	}
-	out := PublishResult{ClientID: rec.ClientID, AppUUID: rec.AppUUID, Note: rec.Note, Retests: map[string]string{}}
-	if rec.ManifestEdit != nil {
-		if err := rec.ManifestEdit.Write(); err != nil {
-			return out, err
-		}
-		out.Written = true
-		if f.GitHubToken != "" {
-			if _, err := f.OpenPR(ctx, nil, false); err != nil {
-				return out, fmt.Errorf("app_uuid written, but pushing it to the pull request failed: %w", err)
-			}
-		}
-	}
-	pub := f
-	pub.Kind = "published"
-	for _, s := range rec.Sites {
-		res, err := pub.AuthorizeSite(ctx, s, req.Scopes, req.RedirectURI, 2*time.Minute, onURL)
-		if err != nil {
-			out.Retests[s] = "failed: " + err.Error()
-			continue
-		}
-		out.Retests[s] = "authorized as " + res.Org
-		f.updateState(func(st *session.State) { st.SetPublishedTest(s, time.Now().UTC()) })
-	}
-	return out, nil
+	return PublishResult{ClientID: res.ClientID, AppUUID: res.AppUUID, Note: res.Note, Written: res.Written, Retests: res.Retests}, err
 }
-
-func siteIDs() []string { return assets.SiteIDs() }

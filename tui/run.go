@@ -348,7 +348,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	say("")
 	say("Step 9 of 9: publish, then re-test the published client.")
 	if strings.EqualFold(ask("Publish now, y or n?", "y"), "y") {
-		res, err := d.Flows.Publish(ctx, PublishRequest{Site: site, RedirectURI: m.redirectURI(), Scopes: m.scopes()}, func(u string) {
+		res, err := d.Flows.Publish(ctx, PublishRequest{Site: site, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout}, func(u string) {
 			say("Sign in to an org that is not your sandbox org and authorize: %s", u)
 		})
 		switch {

@@ -97,7 +97,7 @@ func (m Model) startSites() (tea.Model, tea.Cmd) {
 
 func (m Model) loadMatrix() tea.Cmd {
 	flows := m.deps.Flows
-	return m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+	return m.tasks.run(func(ctx context.Context) tea.Msg {
 		rows, err := flows.SiteMatrix(ctx)
 		return matrixMsg{rows, err}
 	})
@@ -208,7 +208,7 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		s.busy = "importing the app manifest on " + row.Site
 		from, to := m.site, row.Site
-		return m, tea.Batch(m.spinner.Tick, m.tasks.cmd(nil, func(ctx context.Context) tea.Msg {
+		return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
 			_, err := flows.ImportManifest(ctx, from, to)
 			return importedMsg{to, err}
 		}))

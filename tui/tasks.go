@@ -30,11 +30,11 @@ func newTasks(parent context.Context) *tasks {
 // child is a context for one task that can also be cancelled alone (esc).
 func (t *tasks) child() (context.Context, context.CancelFunc) { return context.WithCancel(t.ctx) }
 
-// cmd runs f as a tea.Cmd under ctx (nil: the group's), counted while it runs.
+// run runs f as a tea.Cmd under the group's context.
+func (t *tasks) run(f func(ctx context.Context) tea.Msg) tea.Cmd { return t.cmd(t.ctx, f) }
+
+// cmd runs f as a tea.Cmd under ctx (one of child's), counted while it runs.
 func (t *tasks) cmd(ctx context.Context, f func(ctx context.Context) tea.Msg) tea.Cmd {
-	if ctx == nil {
-		ctx = t.ctx
-	}
 	return func() tea.Msg {
 		t.mu.Lock()
 		t.n++

@@ -26,6 +26,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -536,7 +537,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if len(sb.State().Objects) != 0 {
 		t.Fatalf("objects left: %+v", sb.State().Objects)
 	}
-	if !fm.Finished || len(sb.State().APIKeys) != 2 || !fm.check.publicationReady() { // us1, and eu1 for the scope checks
+	if !fm.Finished || len(sb.State().APIKeys) != 2 || !journey.PublicationReady(fm.check.findings) { // us1, and eu1 for the scope checks
 		t.Fatalf("finished=%v keys=%d findings=%+v", fm.Finished, len(sb.State().APIKeys), fm.check.findings)
 	}
 	rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))

@@ -40,7 +40,9 @@ func TestImportRules(t *testing.T) {
 		forbidden []string
 	}{
 		{"only commands start the stand-in: nothing outside cmd/ imports flows/sandbox",
-			func(p string) bool { return !under(p, "cmd") && !under(p, "flows/sandbox") && !under(p, "flows/internal") },
+			func(p string) bool {
+				return !under(p, "cmd") && !under(p, "flows/sandbox") && !under(p, "flows/internal")
+			},
 			[]string{"flows/sandbox"}},
 		{"engines know no front-end and no checklist: flows/ (but the journey) imports neither tui, cmd nor checks",
 			func(p string) bool { return under(p, "flows") && !under(p, "flows/journey") },

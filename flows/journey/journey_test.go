@@ -2,12 +2,17 @@ package journey_test
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
@@ -87,5 +92,45 @@ func TestFactsFromTheRecords(t *testing.T) {
 	o := w.PROptions(journey.PRRequest{})
 	if o.CodeOwners == "" || o.Branch != "" || o.Gate == nil || o.BaseRepo != "DataDog/integrations-extras" || len(o.KnownSecrets) < 2 {
 		t.Fatalf("options %+v", o)
+	}
+}
+
+// Publishing stores the shown-once values first; a declined edit writes
+// nothing; the re-test is recorded per site.
+func TestPublish(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	d := sb.Discovery()
+	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
+	dir := filepath.Join(t.TempDir(), "acme")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://a/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://a/on"}); err != nil {
+		t.Fatal(err)
+	}
+	info, _ := integration.Load(dir)
+	w := &journey.Workspace{Store: &secrets.Memory{}, StateDir: t.TempDir(), Integration: "acme", Info: info}
+	before, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	out, err := w.Publish(context.Background(), journey.PublishRequest{Site: "us1", DevPlatform: dp,
+		ConfirmEdit: func(*readme.FileEdit) (bool, error) { return false, nil }})
+	after, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !errors.Is(err, journey.ErrEditDeclined) || out.Written || string(after) != string(before) {
+		t.Fatalf("declined: %v %+v", err, out)
+	}
+	if _, err := w.Store.Get(secrets.Namespace{Integration: "acme", Site: "us1", Kind: "published"}.ClientSecretKey()); err != nil {
+		t.Fatal("the published secret was not stored before the question")
+	}
+	var retested []string
+	out, err = w.Publish(context.Background(), journey.PublishRequest{Site: "us1", DevPlatform: dp,
+		Retest: func(_ context.Context, site, clientID string) (string, error) {
+			retested = append(retested, site+"/"+clientID)
+			return "Customer Org", nil
+		}})
+	if err != nil || !out.Written || out.Retests["us1"] != "authorized as Customer Org" || len(retested) != 1 {
+		t.Fatalf("published: %v %+v %v", err, out, retested)
+	}
+	if st := w.State(); st.PublishedTests["us1"].IsZero() || st.PublishedAppUUID != sb.AppUUID() {
+		t.Fatalf("state %+v", st)
 	}
 }

@@ -51,16 +51,6 @@ var Steps = []Step{
 	{StepRetest, "Re-test published"},
 }
 
-// Label is a step's name.
-func Label(id StepID) string {
-	for _, s := range Steps {
-		if s.ID == id {
-			return s.Label
-		}
-	}
-	return string(id)
-}
-
 // Authorization is an authorization's evidence (never its tokens).
 type Authorization struct{ Site, Org string }
 

@@ -103,7 +103,7 @@ func newFakeGitHub(t *testing.T, forkPath string, forkExists bool) *fakeGitHub {
 		f.requests = append(f.requests, r.Method+" "+r.URL.Path)
 		f.mu.Unlock()
 		if r.Header.Get("Authorization") != "Bearer gh-canary-token-123456" {
-			http.Error(w, `{"message":"Bad credentials"}`, 401)
+			http.Error(w, `{"message":"Bad credentials"}`, http.StatusUnauthorized)
 			return
 		}
 		mux.ServeHTTP(w, r)

@@ -278,11 +278,25 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	if err != nil {
 		return err
 	}
-	pl := r.platform
-	aopts := authorize.Options{Provider: pl, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, HTTPClient: sys.HTTPClient, Timeout: o.Timeout}
 	if o.Refresh || o.Revoke {
-		return refreshOrRevoke(ctx, sys, o, r, aopts)
+		return refreshOrRevoke(ctx, sys, o, r, r.authorizeOptions(sys, o))
 	}
+	out, err := authorizeOnce(ctx, sys, o, r)
+	if err != nil {
+		return err
+	}
+	return printAuthorize(sys, o.JSON, out, r.store.Where())
+}
+
+func (r *resolved) authorizeOptions(sys *IO, o AuthorizeOptions) authorize.Options {
+	return authorize.Options{Provider: r.platform, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, HTTPClient: sys.HTTPClient, Timeout: o.Timeout}
+}
+
+// authorizeOnce runs one authorization in the browser and stores what it
+// gave: the command prints the outcome, 'oauthwiz publish' re-tests with it.
+func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved) (AuthorizeJSON, error) {
+	pl := r.platform
+	aopts := r.authorizeOptions(sys, o)
 	if o.Scopes != "" {
 		aopts.Scopes = splitList(o.Scopes)
 	} else if r.info.Client != nil && len(r.info.Client.Scopes) > 0 && clientFor(pl, r.info.Client.Scopes) {
@@ -308,18 +322,18 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 		aopts.RedirectURI = pl.DefaultRedirectURI()
 	}
 	if aopts.RedirectURI == "" {
-		return usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
+		return AuthorizeJSON{}, usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
 	}
 	switch o.Start {
 	case "authorize":
 	case "test-authorization":
 		if r.sandboxCli == nil || r.sandboxCli.TestAuthURL == "" {
-			return usagef("--start test-authorization: open the Test Authorization link of your client in the Developer Platform instead; oauthwiz serves the onboarding URL on the redirect URI's port")
+			return AuthorizeJSON{}, usagef("--start test-authorization: open the Test Authorization link of your client in the Developer Platform instead; oauthwiz serves the onboarding URL on the redirect URI's port")
 		}
 		aopts.StartURL, aopts.OnboardingURL = r.sandboxCli.TestAuthURL, r.sandboxCli.OnboardingURL
 		aopts.RedirectURI = firstOr(r.sandboxCli.RedirectURIs, aopts.RedirectURI)
 	default:
-		return usagef("--start %q: use authorize or test-authorization", o.Start)
+		return AuthorizeJSON{}, usagef("--start %q: use authorize or test-authorization", o.Start)
 	}
 	org := pl.SignInHint(o.Kind)
 	aopts.OnURL = func(u, redirect string) {
@@ -354,7 +368,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 		if errors.As(err, &ae) && ae.Step != "cancelled" {
 			explainWith(sys.Err, err, pl.Diagnose)
 		}
-		return err
+		return AuthorizeJSON{}, err
 	}
 	// The token may say where its API lives (PagerDuty's ID token names the
 	// account's region): it is stored, and checked, there.
@@ -368,10 +382,10 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 		r.ns.Site = site
 	}
 	if err := r.keepSecret(); err != nil {
-		return err
+		return AuthorizeJSON{}, err
 	}
 	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), res.Record(r.clientID)); err != nil {
-		return err
+		return AuthorizeJSON{}, err
 	}
 	out := AuthorizeJSON{
 		Provider: pl.Name(), Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, ScopesRequested: nonNil(res.ScopesRequested),
@@ -387,7 +401,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 	if len(res.ScopesExtra) > 0 {
 		fmt.Fprintf(sys.Err, "warning: the token has scopes that were not requested: %s\n", strings.Join(res.ScopesExtra, " "))
 	}
-	return printAuthorize(sys, o.JSON, out, r.store.Where())
+	return out, nil
 }
 
 func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved, aopts authorize.Options) error {

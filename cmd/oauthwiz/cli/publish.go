@@ -10,10 +10,11 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // PublishOptions is `oauthwiz publish`.
@@ -72,107 +73,78 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := session.Load(secrets.StateDir(), ws.name)
-	if err != nil {
-		return err
-	}
-	c := o.Case
+	jw := ws.journey(sys)
+	st := jw.State()
+	c := integration.Case(o.Case)
 	if c == "" {
-		c = st.Case
+		c = integration.Case(st.Case)
 	}
 	if c == "" {
-		c = string(integration.CaseNew)
+		c = integration.CaseNew
 	}
-	if _, err := integration.ParseCase(c); err != nil {
+	if _, err := integration.ParseCase(string(c)); err != nil {
 		return &UsageError{Msg: err.Error()}
 	}
-	out := PublishJSON{Site: o.Site}
 	var given devplatform.Published
 	if o.CredentialsFile != "" {
 		if given.ClientID, given.ClientSecret, err = readCredentialsFile(o.CredentialsFile); err != nil {
 			return err
 		}
 	}
-	popts := publish.Options{DevPlatform: ws.devPlatform(sys, given, st.PullRequestURL), Store: ws.store, StateDir: secrets.StateDir(),
-		Integration: ws.name, Dir: ws.info.Dir, Site: o.Site, Case: integration.Case(c), AppUUID: o.AppUUID}
-	// Shown once: publish.Record stores them before anything else.
-	rec, err := publish.Record(ctx, popts)
+	req := journey.PublishRequest{Site: o.Site, Case: c, AppUUID: o.AppUUID, DevPlatform: ws.devPlatform(sys, given, st.PullRequestURL),
+		ConfirmEdit: func(edit *readme.FileEdit) (bool, error) {
+			fmt.Fprint(sys.Err, edit.Diff())
+			return confirm(ctx, sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
+		},
+	}
+	if c == integration.CaseNew && !o.NoPush {
+		// Asked before publishing: what the tab shows once is not left
+		// waiting on a missing token.
+		if req.Push, err = publishPush(ctx, sys, ws, o, st.PullRequestBranch); err != nil {
+			return err
+		}
+	}
+	if o.Retest {
+		announced := false
+		req.Retest = func(ctx context.Context, site, clientID string) (string, error) {
+			if !announced {
+				announced = true
+				fmt.Fprintln(sys.Err, "Re-testing the published client: sign in to an org that is NOT your sandbox org (a customer or trial org).")
+			}
+			return retestPublished(ctx, sys, ws, o, site, clientID)
+		}
+	}
+	res, err := jw.Publish(ctx, req)
+	if res != nil && res.Outcome != nil {
+		fmt.Fprintf(sys.Err, "Stored the published client %s (secret %s) in %s.\n", res.ClientID, res.MaskedSecret, ws.store.Where())
+	}
+	var unsaved *journey.RecordError
 	switch {
 	case errors.Is(err, devplatform.ErrManual):
 		return manualNeeded(sys, err, "pass --credentials-file and --app-uuid")
 	case errors.Is(err, publish.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
 		return usagef("%v", err)
-	case err != nil && rec == nil:
+	case errors.Is(err, journey.ErrEditDeclined):
+		return &ProblemsError{Msg: err.Error()}
+	case errors.As(err, &unsaved):
+		fmt.Fprintln(sys.Err, "warning:", err)
+	case err != nil && res == nil:
 		return &RemoteError{Err: err}
+	case err != nil && res.Written:
+		return prError(sys, false, err)
 	case err != nil:
 		return usagef("%v: pass --app-uuid", err)
 	}
-	out.ClientID, out.ClientSecret, out.AppUUID, out.AppUUIDNote = rec.ClientID, rec.MaskedSecret, rec.AppUUID, rec.Note
-	sites := rec.Sites
-	fmt.Fprintf(sys.Err, "Stored the published client %s (secret %s) in %s.\n", out.ClientID, out.ClientSecret, ws.store.Where())
-	if rec.Note != "" {
-		fmt.Fprintln(sys.Err, "app_uuid "+rec.Note+".")
+	out := PublishJSON{Site: o.Site, ClientID: res.ClientID, ClientSecret: res.MaskedSecret, AppUUID: res.AppUUID, AppUUIDWritten: res.Written, AppUUIDNote: res.Note, Retest: res.Retests}
+	if len(out.Retest) == 0 {
+		out.Retest = nil
 	}
-	if edit := rec.ManifestEdit; edit != nil {
-		fmt.Fprint(sys.Err, edit.Diff())
-		ok, err := confirm(ctx, sys, o.Yes, "Write app_uuid into manifest.json?", &ProblemsError{Msg: "pass --yes to write app_uuid into manifest.json"})
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return &ProblemsError{Msg: "app_uuid not written"}
-		}
-		if err := edit.Write(); err != nil {
-			return err
-		}
-		out.AppUUIDWritten = true
-		if !o.NoPush {
-			if _, err := pullrequest.FindRoot(ws.info.Dir); err != nil {
-				return &UsageError{Msg: err.Error()}
-			}
-			branch := st.PullRequestBranch // "" → the default, <integration>-oauth
-			fmt.Fprintf(sys.Err, "Pushing the app_uuid commit to the pull request (branch %s):\n", orWord(branch, "the default"))
-			quiet := *sys
-			quiet.Out = sys.Err // the result document stays the only thing on stdout
-			if err := RunPR(ctx, &quiet, PROptions{Path: ws.info.Dir, Integration: ws.name, BaseRepo: "DataDog/integrations-extras", Branch: branch, Yes: true, GitHubAPIURL: o.GitHubAPIURL, Sandbox: o.Sandbox}); err != nil {
-				return err
-			}
-		}
+	out.PullRequest = jw.State().PullRequestURL
+	if p := res.Pushed; p != nil && p.PullRequest != nil {
+		fmt.Fprintf(sys.Err, "Pushed the app_uuid commit to pull request #%d (%s).\n", p.PullRequest.Number, p.Branch)
 	}
-	if fresh, err := session.Load(secrets.StateDir(), ws.name); err == nil {
-		st = fresh
-	}
-	out.PullRequest = st.PullRequestURL
 	if out.PullRequest != "" {
 		fmt.Fprintf(sys.Err, "Paste this link into the publishing form: %s\n", out.PullRequest)
-	}
-
-	if o.Retest {
-		fmt.Fprintf(sys.Err, "Re-testing the published client on %s: sign in to an org that is NOT your sandbox org (a customer or trial org).\n", strings.Join(sites, ", "))
-		out.Retest = map[string]string{}
-		for _, site := range sites {
-			var buf strings.Builder
-			quiet := *sys
-			quiet.Out = &buf
-			quiet.Store = func(func(string)) secrets.Store { return ws.store }
-			err := RunAuthorize(ctx, &quiet, AuthorizeOptions{
-				ClientFlags: ClientFlags{Site: site, ClientID: out.ClientID, Kind: "published", Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox, JSON: true},
-				Timeout:     o.Timeout, NoBrowser: !sys.CanOpenBrowser, Start: "authorize"})
-			if err != nil {
-				out.Retest[site] = "failed: " + err.Error()
-				continue
-			}
-			var a AuthorizeJSON
-			json.Unmarshal([]byte(buf.String()), &a)
-			out.Retest[site] = "authorized as " + a.Org
-			err = session.Update(secrets.StateDir(), ws.name, func(st *session.State) error {
-				st.SetPublishedTest(site, sys.Now().UTC())
-				return nil
-			})
-			if err != nil {
-				fmt.Fprintln(sys.Err, "warning: the re-test could not be recorded:", err)
-			}
-		}
 	}
 	if o.JSON {
 		return json.NewEncoder(sys.Out).Encode(out)
@@ -184,7 +156,7 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		fmt.Fprintln(sys.Out, "  app_uuid "+out.AppUUIDNote+".")
 	}
 	failed := false
-	for _, site := range sites {
+	for _, site := range res.Sites {
 		if r, ok := out.Retest[site]; ok {
 			fmt.Fprintf(sys.Out, "  re-test on %s: %s\n", site, r)
 			failed = failed || strings.HasPrefix(r, "failed")
@@ -196,9 +168,39 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	return nil
 }
 
-func prLinkHint(url string) string {
-	if url == "" {
-		return " (run 'oauthwiz pr' first)"
+// publishPush is where the app_uuid commit goes: the pull request's branch
+// on the user's fork, through GitHub (the sandbox's stand-in with --sandbox).
+func publishPush(ctx context.Context, sys *IO, ws *workspace, o PublishOptions, branch string) (*journey.PRRequest, error) {
+	if _, err := pullrequest.FindRoot(ws.info.Dir); err != nil {
+		return nil, &UsageError{Msg: err.Error() + " (or pass --no-push)"}
 	}
-	return ": " + url
+	apiURL := o.GitHubAPIURL
+	if apiURL == "" && ws.discovery != nil {
+		apiURL = ws.discovery.GitHubURL
+	}
+	token, err := githubToken(sys, ws.store)
+	if err != nil {
+		return nil, err
+	}
+	gh, err := pullrequest.NewGitHub(sys.HTTPClient, apiURL, token)
+	if err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	return &journey.PRRequest{Branch: branch, GitHub: gh, Auth: gitAuth(sys, token, apiURL)}, nil
+}
+
+// retestPublished authorizes the published client on a site, as
+// 'oauthwiz authorize --kind published' would, and names the org.
+func retestPublished(ctx context.Context, sys *IO, ws *workspace, o PublishOptions, site, clientID string) (string, error) {
+	quiet := *sys
+	quiet.Store = func(func(string)) secrets.Store { return ws.store }
+	ao := AuthorizeOptions{
+		ClientFlags: ClientFlags{Site: site, ClientID: clientID, Kind: "published", Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox},
+		Timeout:     o.Timeout, NoBrowser: !sys.CanOpenBrowser, Start: "authorize"}
+	r, err := ao.resolve(ctx, &quiet, true)
+	if err != nil {
+		return "", err
+	}
+	out, err := authorizeOnce(ctx, &quiet, ao, r)
+	return out.Org, err
 }
