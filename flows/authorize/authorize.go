@@ -187,38 +187,76 @@ func (o Options) AuthCodeURL(ep Endpoints, redirect, state, verifier string) str
 	return cfg.AuthCodeURL(state, extra...)
 }
 
-// Run performs one authorization: listen, send the user to the browser, wait
-// for exactly one callback, check state, exchange the code with the verifier.
+// Run performs one authorization: Begin (listen), open the browser, Wait
+// for exactly one callback, Exchange the code with the verifier. Callers
+// that report each step call the three themselves.
 func Run(ctx context.Context, opts Options) (*Result, error) {
-	if opts.Provider == nil {
-		return nil, errors.New("authorize: no provider")
-	}
-	if opts.ClientID == "" {
-		return nil, stepErr("input", "no client ID: pass --client-id")
-	}
-	if opts.ClientSecret == "" {
-		return nil, stepErr("input", "no client secret: set OAUTHWIZ_CLIENT_SECRET, pass --client-secret-stdin, or store it first")
-	}
-	startEP, err := opts.Provider.Endpoints(opts.Site)
-	if err != nil {
-		return nil, stepErr("input", "%v", err)
-	}
 	timeout := opts.Timeout
 	if timeout == 0 {
 		timeout = 5 * time.Minute
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	a, err := Begin(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	if opts.OnURL != nil {
+		opts.OnURL(a.OpenURL, a.RedirectURI)
+	}
+	if opts.OpenBrowser != nil {
+		// A browser that cannot open is not fatal: the URL was shown.
+		_ = opts.OpenBrowser(a.OpenURL)
+	}
+	cb, err := a.Wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.Exchange(ctx, cb)
+}
 
+// Attempt is an authorization under way: its loopback listener serves one
+// callback, and OpenURL is where the user's browser starts.
+type Attempt struct {
+	OpenURL     string
+	RedirectURI string // the redirect URI sent (its real port)
+
+	opts            Options
+	state, verifier string
+	timeout         time.Duration
+	results         chan Callback
+	srv             *http.Server
+	mu              sync.Mutex
+	siteForToken    string // the site the onboarding request named
+}
+
+// Begin checks the options, listens on the loopback redirect URI and builds
+// the URL to open. Close the attempt when done with it.
+func Begin(ctx context.Context, opts Options) (*Attempt, error) {
+	if opts.Provider == nil {
+		return nil, errors.New("authorize: no provider")
+	}
+	if opts.ClientID == "" {
+		return nil, stepErr("input", "no client ID")
+	}
+	if opts.ClientSecret == "" {
+		return nil, stepErr("input", "no client secret")
+	}
+	startEP, err := opts.Provider.Endpoints(opts.Site)
+	if err != nil {
+		return nil, stepErr("input", "%v", err)
+	}
 	ln, redirect, err := loopbackListen(opts)
 	if err != nil {
 		return nil, err
 	}
-	redirectURI := redirect.String()
-	verifier := oauth2.GenerateVerifier()
-	state := NewState()
-
-	var onboardingPath string
+	a := &Attempt{opts: opts, RedirectURI: redirect.String(), verifier: oauth2.GenerateVerifier(), state: NewState(),
+		timeout: opts.Timeout, results: make(chan Callback, 1), siteForToken: opts.Site}
+	if a.timeout == 0 {
+		a.timeout = 5 * time.Minute
+	}
+	onboardingPath := ""
 	if opts.StartURL != "" {
 		ou, err := url.Parse(opts.OnboardingURL)
 		if err != nil || ou.Port() != redirect.Port() || ou.Hostname() != redirect.Hostname() {
@@ -227,148 +265,161 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		onboardingPath = ou.Path
 	}
+	a.srv = &http.Server{Handler: a.handler(redirect, onboardingPath), ReadHeaderTimeout: 10 * time.Second}
+	go a.srv.Serve(ln)
+	a.OpenURL = opts.AuthCodeURL(startEP, a.RedirectURI, a.state, a.verifier)
+	if opts.StartURL != "" {
+		a.OpenURL = opts.StartURL
+	}
+	return a, nil
+}
 
-	type outcome struct {
-		cb  Callback
-		err error
-	}
-	results := make(chan outcome, 1)
-	var once sync.Once
-	deliver := func(o outcome) bool {
-		delivered := false
-		once.Do(func() { results <- o; delivered = true })
-		return delivered
-	}
-	var tokenSite sync.Mutex
-	siteForToken := opts.Site
+// Close stops the listener.
+func (a *Attempt) Close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	a.srv.Shutdown(ctx)
+}
 
-	ignored := func(reason string) {
-		if opts.OnIgnored != nil {
-			opts.OnIgnored(reason)
-		}
+// deliver hands over this attempt's one callback; false when one came already.
+func (a *Attempt) deliver(cb Callback) bool {
+	select {
+	case a.results <- cb:
+		return true
+	default:
+		return false
 	}
-	page := func(w http.ResponseWriter, status int, title, body string) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.WriteHeader(status)
-		fmt.Fprintf(w, ConfirmationPage, htmlEscape(title), htmlEscape(body))
+}
+
+func (a *Attempt) ignored(reason string) {
+	if a.opts.OnIgnored != nil {
+		a.opts.OnIgnored(reason)
 	}
-	callback := func(w http.ResponseWriter, r *http.Request) {
-		cb, perr := callbackFromQuery(r.URL.Query())
-		if perr != nil {
-			http.Error(w, "oauthwiz: this address only accepts the OAuth callback", http.StatusBadRequest)
-			return
-		}
-		// Only the callback of this attempt ends the wait: another one (a
-		// stale tab, a page that forged it) is answered and ignored.
-		if cb.State != state {
-			ignored("a callback with a wrong or missing state (not this attempt's: a stale tab or a forged request) was refused; still waiting")
-			page(w, http.StatusBadRequest, "Not this authorization", "This callback does not carry the state oauthwiz is waiting for: it belongs to another attempt. Use the URL the terminal shows now.")
-			return
-		}
-		title, body := "Authorization received", "You may now close this tab."
-		if cb.Error != "" {
-			title, body = "Authorization failed", "Datadog answered "+termsafe.Text(cb.Error)+". Return to the terminal for what to do."
-		}
-		if !deliver(outcome{cb: cb}) {
-			title, body = "Already handled", "oauthwiz already received a callback for this attempt. You may close this tab."
-		}
-		page(w, http.StatusOK, title, body)
-	}
-	onboarding := func(w http.ResponseWriter, r *http.Request) {
-		q := r.URL.Query()
-		param := q.Get("site")
-		if param == "" {
-			param = q.Get("domain")
-		}
-		site, err := opts.Provider.SiteFromParam(param)
-		if err != nil {
-			http.Error(w, "oauthwiz: the onboarding request names no known site: "+err.Error(), http.StatusBadRequest)
-			return
-		}
-		ep, err := opts.Provider.Endpoints(site)
-		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-			return
-		}
-		tokenSite.Lock()
-		siteForToken = site
-		tokenSite.Unlock()
-		http.Redirect(w, r, opts.AuthCodeURL(ep, redirectURI, state, verifier), http.StatusFound)
-	}
-	// Paths are compared decoded and exactly — not as ServeMux patterns, in
-	// which "{" or a space mean something — with "/" for an empty path.
-	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+}
+
+// handler serves the callback and, when starting from Test Authorization,
+// the onboarding URL. Paths are compared decoded and exactly — not as
+// ServeMux patterns, in which "{" or a space mean something — with "/" for
+// an empty path.
+func (a *Attempt) handler(redirect *url.URL, onboardingPath string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !sameHost(r.Host, redirect) {
 			// DNS rebinding: a page on another name that resolves to this
 			// machine must not reach the listener.
-			ignored(fmt.Sprintf("a request for host %q, not %s, was refused; still waiting", termsafe.Text(r.Host), redirect.Host))
+			a.ignored(fmt.Sprintf("a request for host %q, not %s, was refused; still waiting", termsafe.Text(r.Host), redirect.Host))
 			http.Error(w, "oauthwiz: wrong host", http.StatusMisdirectedRequest)
 			return
 		}
 		switch p := orSlash(r.URL.Path); {
 		case p == orSlash(redirect.Path):
-			callback(w, r)
+			a.callback(w, r)
 		case onboardingPath != "" && p == orSlash(onboardingPath):
-			onboarding(w, r)
+			a.onboarding(w, r)
 		default:
 			http.Error(w, "oauthwiz: this address only accepts the OAuth callback", http.StatusNotFound)
 		}
 	})
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer func() {
-		shutdownCtx, c := context.WithTimeout(context.Background(), 2*time.Second)
-		defer c()
-		srv.Shutdown(shutdownCtx)
-	}()
+}
 
-	openURL := opts.AuthCodeURL(startEP, redirectURI, state, verifier)
-	if opts.StartURL != "" {
-		openURL = opts.StartURL
-	}
-	if opts.OnURL != nil {
-		opts.OnURL(openURL, redirectURI)
-	}
-	if opts.OpenBrowser != nil {
-		// A browser that cannot open is not fatal: the URL was shown.
-		_ = opts.OpenBrowser(openURL)
-	}
-	if opts.Pasted != nil {
-		go func() {
-			for {
-				select {
-				case <-ctx.Done():
-					return
-				case line, ok := <-opts.Pasted:
-					if !ok {
-						return
-					}
-					cb, err := ParseCallback(line)
-					switch {
-					case err != nil:
-					case cb.State != state:
-						ignored("the pasted URL carries another attempt's state (or none): paste the address of the tab the current URL opened")
-					default:
-						deliver(outcome{cb: cb})
-						return
-					}
-				}
-			}
-		}()
-	}
+func page(w http.ResponseWriter, status int, title, body string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	fmt.Fprintf(w, ConfirmationPage, htmlEscape(title), htmlEscape(body))
+}
 
-	var cb Callback
+func (a *Attempt) callback(w http.ResponseWriter, r *http.Request) {
+	cb, perr := callbackFromQuery(r.URL.Query())
+	if perr != nil {
+		http.Error(w, "oauthwiz: this address only accepts the OAuth callback", http.StatusBadRequest)
+		return
+	}
+	// Only the callback of this attempt ends the wait: another one (a stale
+	// tab, a page that forged it) is answered and ignored.
+	if cb.State != a.state {
+		a.ignored("a callback with a wrong or missing state (not this attempt's: a stale tab or a forged request) was refused; still waiting")
+		page(w, http.StatusBadRequest, "Not this authorization", "This callback does not carry the state oauthwiz is waiting for: it belongs to another attempt. Use the URL the terminal shows now.")
+		return
+	}
+	title, body := "Authorization received", "You may now close this tab."
+	if cb.Error != "" {
+		title, body = "Authorization failed", "Datadog answered "+termsafe.Text(cb.Error)+". Return to the terminal for what to do."
+	}
+	if !a.deliver(cb) {
+		title, body = "Already handled", "oauthwiz already received a callback for this attempt. You may close this tab."
+	}
+	page(w, http.StatusOK, title, body)
+}
+
+func (a *Attempt) onboarding(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	param := q.Get("site")
+	if param == "" {
+		param = q.Get("domain")
+	}
+	site, err := a.opts.Provider.SiteFromParam(param)
+	if err != nil {
+		http.Error(w, "oauthwiz: the onboarding request names no known site: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	ep, err := a.opts.Provider.Endpoints(site)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	a.mu.Lock()
+	a.siteForToken = site
+	a.mu.Unlock()
+	http.Redirect(w, r, a.opts.AuthCodeURL(ep, a.RedirectURI, a.state, a.verifier), http.StatusFound)
+}
+
+// Wait waits for this attempt's callback — from the browser, or pasted —
+// until ctx ends or the attempt's timeout passes.
+func (a *Attempt) Wait(ctx context.Context) (Callback, error) {
+	ctx, cancel := context.WithTimeout(ctx, a.timeout)
+	defer cancel()
+	if a.opts.Pasted != nil {
+		go a.readPasted(ctx)
+	}
 	select {
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return nil, stepErr("timeout", "no callback reached %s within %s: was the browser on this machine? Over SSH, pass --paste and paste the final URL", redirectURI, timeout)
+			return Callback{}, stepErr("timeout", "no callback reached %s within %s: was the browser on this machine? Over SSH, paste the final URL from the browser's address bar instead", a.RedirectURI, a.timeout)
 		}
-		return nil, &Error{Step: "cancelled", Err: ctx.Err()}
-	case o := <-results:
-		cb = o.cb
+		return Callback{}, &Error{Step: "cancelled", Err: ctx.Err()}
+	case cb := <-a.results:
+		return cb, nil
 	}
-	if cb.State != state {
+}
+
+func (a *Attempt) readPasted(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case line, ok := <-a.opts.Pasted:
+			if !ok {
+				return
+			}
+			cb, err := ParseCallback(line)
+			switch {
+			case err != nil:
+			case cb.State != a.state:
+				a.ignored("the pasted URL carries another attempt's state (or none): paste the address of the tab the current URL opened")
+			default:
+				a.deliver(cb)
+				return
+			}
+		}
+	}
+}
+
+// Exchange checks the callback (its state, an error the authorize endpoint
+// sent, the site it names) and exchanges its code with the verifier at the
+// token endpoint of that site.
+func (a *Attempt) Exchange(ctx context.Context, cb Callback) (*Result, error) {
+	opts := a.opts
+	if cb.State != a.state {
 		return nil, stepErr("state", "state mismatch: the callback does not belong to this attempt (expected the state sent with it); nothing was exchanged")
 	}
 	if cb.Error != "" {
@@ -378,10 +429,9 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 		}
 		return nil, stepErr("consent", "the authorize endpoint answered %s", termsafe.Text(msg))
 	}
-
-	tokenSite.Lock()
-	site := siteForToken
-	tokenSite.Unlock()
+	a.mu.Lock()
+	site := a.siteForToken
+	a.mu.Unlock()
 	if p := cb.SiteOrDomain(); p != "" {
 		fromCallback, err := opts.Provider.SiteFromParam(p)
 		if err != nil {
@@ -396,11 +446,11 @@ func Run(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, stepErr("callback", "%v", err)
 	}
-	tok, err := opts.config(ep, redirectURI).Exchange(opts.httpContext(ctx), cb.Code, oauth2.VerifierOption(verifier))
+	tok, err := opts.config(ep, a.RedirectURI).Exchange(opts.httpContext(ctx), cb.Code, oauth2.VerifierOption(a.verifier))
 	if err != nil {
 		return nil, &Error{Step: "token", Err: describeTokenError(ep.TokenURL, err)}
 	}
-	res := &Result{Site: site, Callback: cb, Token: tok, ScopesRequested: opts.Scopes, RedirectURI: redirectURI}
+	res := &Result{Site: site, Callback: cb, Token: tok, ScopesRequested: opts.Scopes, RedirectURI: a.RedirectURI}
 	res.ScopesGranted = grantedScopes(opts.Provider, tok, opts.Scopes)
 	res.ScopesMissing, res.ScopesExtra = diffScopes(res.ScopesRequested, res.ScopesGranted)
 	return res, nil

@@ -335,21 +335,6 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 	default:
 		return AuthorizeJSON{}, usagef("--start %q: use authorize or test-authorization", o.Start)
 	}
-	org := pl.SignInHint(o.Kind)
-	aopts.OnURL = func(u, redirect string) {
-		if o.NoBrowser || !sys.CanOpenBrowser {
-			fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to %s:\n\n  %s\n\n", org, u)
-		} else {
-			fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", u)
-		}
-		fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", o.Timeout, redirect)
-		if o.Paste {
-			fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
-		}
-	}
-	if !o.NoBrowser && sys.CanOpenBrowser {
-		aopts.OpenBrowser = sys.OpenBrowser
-	}
 	aopts.OnIgnored = func(reason string) { fmt.Fprintln(sys.Err, "note: "+reason) }
 	if o.Paste {
 		ch := make(chan string)
@@ -362,9 +347,12 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 			}
 		}()
 	}
-	res, err := authorize.Run(ctx, aopts)
+	res, err := authorizeSteps(ctx, sys, o, aopts, pl.SignInHint(o.Kind))
 	if err != nil {
 		var ae *authorize.Error
+		if errors.As(err, &ae) && ae.Step == "timeout" && !o.Paste {
+			fmt.Fprintln(sys.Err, "Over SSH? Run again with --paste and paste the final URL from the browser's address bar.")
+		}
 		if errors.As(err, &ae) && ae.Step != "cancelled" {
 			explainWith(sys.Err, err, pl.Diagnose)
 		}
@@ -402,6 +390,40 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 		fmt.Fprintf(sys.Err, "warning: the token has scopes that were not requested: %s\n", strings.Join(res.ScopesExtra, " "))
 	}
 	return out, nil
+}
+
+// authorizeSteps runs the authorization's three steps and says what each
+// one does: listening (the URL to open), waiting for the callback, and
+// exchanging the code at the token endpoint.
+func authorizeSteps(ctx context.Context, sys *IO, o AuthorizeOptions, aopts authorize.Options, signIn string) (*authorize.Result, error) {
+	if o.Timeout == 0 {
+		o.Timeout = 5 * time.Minute
+	}
+	aopts.Timeout = o.Timeout
+	ctx, cancel := context.WithTimeout(ctx, o.Timeout+30*time.Second) // the wait, then the exchange
+	defer cancel()
+	a, err := authorize.Begin(ctx, aopts)
+	if err != nil {
+		return nil, err
+	}
+	defer a.Close()
+	if o.NoBrowser || !sys.CanOpenBrowser {
+		fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to %s:\n\n  %s\n\n", signIn, a.OpenURL)
+	} else {
+		fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", a.OpenURL)
+		// A browser that cannot open is not fatal: the URL was shown.
+		_ = sys.OpenBrowser(a.OpenURL)
+	}
+	fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", o.Timeout, a.RedirectURI)
+	if o.Paste {
+		fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
+	}
+	cb, err := a.Wait(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintln(sys.Err, "Callback received: exchanging the code for tokens …")
+	return a.Exchange(ctx, cb)
 }
 
 func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved, aopts authorize.Options) error {
