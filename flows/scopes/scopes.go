@@ -330,7 +330,13 @@ func (s *siteRun) do(ctx context.Context, method, path string, body []byte, head
 		if err := s.lim.wait(ctx); err != nil {
 			return answer{}, err
 		}
-		rctx, cancel := context.WithTimeout(ctx, s.o.Timeout)
+		sendCtx := ctx
+		if !idempotent {
+			// A create, once sent, is read to its end even when the run is
+			// cancelled: only its answer holds the id the cleanup deletes.
+			sendCtx = context.WithoutCancel(ctx)
+		}
+		rctx, cancel := context.WithTimeout(sendCtx, s.o.Timeout)
 		var rdr io.Reader
 		if body != nil {
 			rdr = bytes.NewReader(body)
