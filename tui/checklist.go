@@ -92,6 +92,16 @@ func (m Model) startChecks() (tea.Model, tea.Cmd) {
 	}))
 }
 
+func checksKeys(m Model, k KeyMap) KeyMap {
+	if m.check.plan != nil {
+		k.active = []key.Binding{k.Write, k.Cancel}
+	} else {
+		k.active = []key.Binding{k.Move, k.Fix, k.Toggle, k.Recheck, k.Next, k.Back}
+		k.short = []key.Binding{k.Fix, k.Toggle, k.Next, k.Back}
+	}
+	return k
+}
+
 func (m Model) updateChecks(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	c := &m.check

@@ -47,7 +47,7 @@ func (m Model) openDoctor() (tea.Model, tea.Cmd) {
 }
 
 // appTroubleSteps maps the catalog's "step" names to an app journey's steps.
-var appTroubleSteps = map[string]appStep{"client": appCredentials, "authorize": appAuthorize, "scopes": appScopes}
+var appTroubleSteps = map[string]step{"client": stepAppCredentials, "authorize": stepAppAuthorize, "scopes": stepAppScopes}
 
 // doctorStep is the step the first diagnosis sends the user back to.
 func (d doctorState) doctorStep() (step, bool) {
@@ -60,12 +60,29 @@ func (d doctorState) doctorStep() (step, bool) {
 
 // stepLabel is the sidebar name of the step a catalog entry names.
 func (m Model) stepLabel(name string) (string, bool) {
-	if m.app.active {
-		s, ok := appTroubleSteps[name]
-		return AppJourney[int(s)+1], ok
+	steps := troubleSteps
+	if m.inApp() {
+		steps = appTroubleSteps
 	}
-	s, ok := troubleSteps[name]
-	return journeyLabels()[journeyIndex(s)], ok
+	s, ok := steps[name]
+	return m.journey().labels(m)[journeyIndex(s)], ok
+}
+
+// doctorKeys are the doctor's keys: enter diagnoses the pasted text (? is
+// typed into it), then g goes to the step the diagnosis names.
+func (m Model) doctorKeys(k KeyMap) KeyMap {
+	k.Back.SetHelp("esc", "close")
+	switch _, ok := m.doctor.doctorStep(); {
+	case !m.doctor.judged:
+		k.Help.SetEnabled(false)
+		k.Next.SetHelp("enter", "diagnose")
+		k.active = []key.Binding{k.Next, k.Back}
+	case ok:
+		k.active = []key.Binding{k.GoTo, k.Edit, k.Back}
+	default:
+		k.active = []key.Binding{k.Edit, k.Back}
+	}
+	return k
 }
 
 func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -98,13 +115,13 @@ func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		d.judged = false
 		return m, d.input.Focus()
 	case key.Matches(msg, k.GoTo):
-		if m.app.active && len(d.found) > 0 {
-			if s, ok := appTroubleSteps[d.found[0].Step]; ok && (s != appScopes || m.app.auth.result != nil) {
+		if m.inApp() && len(d.found) > 0 {
+			if s, ok := appTroubleSteps[d.found[0].Step]; ok && (s != stepAppScopes || m.app.auth.result != nil) {
 				d.open = false
 				if m.app.auth.running {
 					m.app.auth.cancel()
 				}
-				m.app.step = s
+				m.step = s
 			}
 			return m, nil
 		}
@@ -120,7 +137,7 @@ func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // diagnose uses the catalog of the platform the journey is on.
 func (m Model) diagnose(text string) []assets.Trouble {
-	if m.app.active {
+	if m.inApp() {
 		return m.deps.App.Platform.Diagnose(text)
 	}
 	return assets.Diagnose(text)
@@ -173,27 +190,4 @@ func (m Model) doctorView(w int) string {
 		p("")
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// journeyIndex is the sidebar item of a step.
-func journeyIndex(s step) int {
-	switch s {
-	case stepIntegration:
-		return 0
-	case stepSite, stepCredentials:
-		return 1
-	case stepAuthorize:
-		return 2
-	case stepAPIKey:
-		return 3
-	case stepSites:
-		return 4
-	case stepChecks:
-		return 6
-	case stepPR:
-		return 7
-	case stepPublish:
-		return 8
-	}
-	return 9
 }

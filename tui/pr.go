@@ -90,6 +90,35 @@ func (m Model) startPR() (tea.Model, tea.Cmd) {
 	}))
 }
 
+func prKeys(m Model, k KeyMap) KeyMap {
+	switch {
+	case m.pr.running:
+		k.active = []key.Binding{}
+	case m.pr.rejected():
+		k.active = []key.Binding{k.Rebase, k.Retry, k.Next, k.Back}
+		k.short = []key.Binding{k.Rebase, k.Retry, k.Next}
+	case m.pr.err != nil:
+		k.active = []key.Binding{k.Retry, k.Next, k.Back}
+	case m.pr.plan != nil && m.pr.done == nil:
+		k.active = []key.Binding{k.Confirm, k.Next, k.Back}
+	default:
+		k.active = []key.Binding{k.Next, k.Back}
+	}
+	return k
+}
+
+func publishKeys(m Model, k KeyMap) KeyMap {
+	switch {
+	case m.publish.running:
+		k.active = []key.Binding{}
+	case m.publish.err != nil && !errors.Is(m.publish.err, devplatform.ErrManual):
+		k.active = []key.Binding{k.Retry, k.Back}
+	default:
+		k.active = []key.Binding{k.Next, k.Back}
+	}
+	return k
+}
+
 func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
@@ -314,4 +343,26 @@ func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(s
 		return PublishResult{}, err
 	}
 	return PublishResult{ClientID: res.ClientID, AppUUID: res.AppUUID, Note: res.Note, Written: res.Written, Retests: res.Retests}, err
+}
+
+// updatePRMsg takes the pull request's and publishing's messages.
+func (m Model) updatePRMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case prPlanMsg:
+		m.pr.running, m.pr.plan, m.pr.err = false, msg.res, msg.err
+	case prDoneMsg:
+		m.pr.running, m.pr.err = false, msg.err
+		if msg.err == nil {
+			m.pr.done = msg.res
+		}
+	case publishURLMsg:
+		m.publish.url = msg.url
+		return m, waitPublishURL(m.publish.urls) // one URL per site re-tested
+	case publishDoneMsg:
+		m.publish.running, m.publish.err = false, msg.err
+		if msg.err == nil {
+			m.publish.done = &msg.res
+		}
+	}
+	return m, nil
 }

@@ -161,6 +161,18 @@ func (m Model) nextScopeResult() tea.Cmd {
 	return nextResult(m.every.results, func(r scopes.Result) tea.Msg { return scopeResultMsg{r} })
 }
 
+// resultsTo hands a running scope check's results to the screen. Once the
+// check is cancelled nobody reads them: sending must not block the run while
+// it deletes its objects.
+func resultsTo(ctx context.Context, ch chan<- scopes.Result) func(scopes.Result) {
+	return func(r scopes.Result) {
+		select {
+		case ch <- r:
+		case <-ctx.Done():
+		}
+	}
+}
+
 // nextResult waits for the next result of a running scope check; a closed
 // channel (the run ended) gives no message.
 func nextResult(ch chan scopes.Result, wrap func(scopes.Result) tea.Msg) tea.Cmd {
@@ -174,6 +186,16 @@ func nextResult(ch chan scopes.Result, wrap func(scopes.Result) tea.Msg) tea.Cmd
 		}
 		return wrap(r)
 	}
+}
+
+func sitesKeys(m Model, k KeyMap) KeyMap {
+	if m.every.busy != "" {
+		k.active = []key.Binding{k.Back}
+	} else {
+		k.active = []key.Binding{k.Move, k.Import, k.AuthorizeSite, k.CheckScopes, k.Next, k.Back}
+		k.short = []key.Binding{k.Import, k.AuthorizeSite, k.CheckScopes, k.Next, k.Back}
+	}
+	return k
 }
 
 func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -198,70 +220,83 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	row := s.rows[s.cursor]
-	flows := m.deps.Flows
 	s.note, s.err = "", nil
 	switch {
 	case key.Matches(msg, k.Import):
-		if row.Site == m.site {
-			s.note = row.Site + " is the site the client was created on."
-			return m, nil
-		}
-		s.busy = "importing the app manifest on " + row.Site
-		from, to := m.site, row.Site
-		return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
-			_, err := flows.ImportManifest(ctx, from, to)
-			return importedMsg{to, err}
-		}))
+		return m.startImport(row.Site)
 	case key.Matches(msg, k.AuthorizeSite):
-		ctx, cancel := m.tasks.child()
-		s.cancel, s.busy, s.url = cancel, "waiting for Authorize on "+row.Site, ""
-		urlCh := make(chan string, 1)
-		site, sc, redirect, timeout := row.Site, m.scopes(), m.redirectURI(), m.deps.Timeout
-		run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
-			res, err := flows.AuthorizeSite(ctx, site, sc, redirect, timeout, func(u string) { urlCh <- u })
-			return siteAuthorizedMsg{site, res, err}
-		})
-		wait := func() tea.Msg {
-			select {
-			case u := <-urlCh:
-				return siteAuthURLMsg{u}
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		return m, tea.Batch(m.spinner.Tick, run, wait)
+		return m.startSiteAuthorize(row.Site)
 	case key.Matches(msg, k.CheckScopes):
-		sites := s.authorized()
-		if len(sites) == 0 {
-			s.note = "Authorize on a site first."
-			return m, nil
-		}
-		ctx, cancel := m.tasks.child()
-		total := 0
-		for _, r := range s.rows {
-			if r.Authorized {
-				total += len(m.scopes()) + 2
-			}
-		}
-		s.cancel, s.busy = cancel, "checking every scope on "+strings.Join(sites, ", ")
-		s.run = &scopeRun{total: total}
-		ch := make(chan scopes.Result, 64)
-		s.results = ch
-		run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
-			// Once quitting, nobody reads the results: the run must not
-			// block on them while it deletes its objects.
-			rep, err := flows.CheckScopes(ctx, sites, func(r scopes.Result) {
-				select {
-				case ch <- r:
-				case <-ctx.Done():
-				}
-			})
-			close(ch)
-			return scopesDoneMsg{rep, err}
-		})
-		return m, tea.Batch(m.spinner.Tick, run, m.nextScopeResult())
+		return m.startScopeCheck()
 	}
 	return m, nil
+}
+
+// startImport brings the client to another site (the stand-in's import, or
+// the steps to do it in the Developer Platform).
+func (m Model) startImport(site string) (tea.Model, tea.Cmd) {
+	s := &m.every
+	if site == m.site {
+		s.note = site + " is the site the client was created on."
+		return m, nil
+	}
+	s.busy = "importing the app manifest on " + site
+	flows, from := m.deps.Flows, m.site
+	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
+		_, err := flows.ImportManifest(ctx, from, site)
+		return importedMsg{site, err}
+	}))
+}
+
+// startSiteAuthorize authorizes with the client recorded for a site.
+func (m Model) startSiteAuthorize(site string) (tea.Model, tea.Cmd) {
+	s := &m.every
+	ctx, cancel := m.tasks.child()
+	s.cancel, s.busy, s.url = cancel, "waiting for Authorize on "+site, ""
+	urlCh := make(chan string, 1)
+	flows, sc, redirect, timeout := m.deps.Flows, m.scopes(), m.redirectURI(), m.deps.Timeout
+	run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
+		res, err := flows.AuthorizeSite(ctx, site, sc, redirect, timeout, func(u string) { urlCh <- u })
+		return siteAuthorizedMsg{site, res, err}
+	})
+	wait := func() tea.Msg {
+		select {
+		case u := <-urlCh:
+			return siteAuthURLMsg{u}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return m, tea.Batch(m.spinner.Tick, run, wait)
+}
+
+// startScopeCheck runs every scope's probes on the authorized sites; esc
+// cancels it (its objects are still deleted), and so does quitting.
+func (m Model) startScopeCheck() (tea.Model, tea.Cmd) {
+	s := &m.every
+	sites := s.authorized()
+	if len(sites) == 0 {
+		s.note = "Authorize on a site first."
+		return m, nil
+	}
+	ctx, cancel := m.tasks.child()
+	total := 0
+	for _, r := range s.rows {
+		if r.Authorized {
+			total += len(m.scopes()) + 2
+		}
+	}
+	s.cancel, s.busy = cancel, "checking every scope on "+strings.Join(sites, ", ")
+	s.run = &scopeRun{total: total}
+	ch := make(chan scopes.Result, 64)
+	s.results = ch
+	flows := m.deps.Flows
+	run := m.tasks.cmd(ctx, func(ctx context.Context) tea.Msg {
+		rep, err := flows.CheckScopes(ctx, sites, resultsTo(ctx, ch))
+		close(ch)
+		return scopesDoneMsg{rep, err}
+	})
+	return m, tea.Batch(m.spinner.Tick, run, m.nextScopeResult())
 }
 
 func yes(b bool) string {

@@ -1,6 +1,9 @@
-// Package tui is oauthwiz's bubbletea wizard: one root model with a step enum,
-// one sub-model per step, and a shared context (size, styles, keys). It renders
-// and routes; every side effect runs in a tea.Cmd that calls flows/.
+// Package tui is oauthwiz's bubbletea wizard: one root model routing to a
+// table of screens (screens.go: each step's keys, update, view and line
+// prompts, in one file per step), journeys as tables of steps (Datadog's,
+// an app's), and shared styles and keys. It renders and routes; every side
+// effect runs in a task (tasks.go) that calls flows/ and returns a typed
+// message, under a context that quitting cancels.
 package tui
 
 import (

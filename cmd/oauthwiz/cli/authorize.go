@@ -68,14 +68,6 @@ func readCredentialsFile(path string) (id, secret string, err error) {
 	return c.ClientID, c.ClientSecret, nil
 }
 
-// sandboxProvider is the platform of a sandbox client ("" is Datadog).
-func sandboxProvider(c devplatform.SeededClient) string {
-	if c.Provider == "" {
-		return "datadog"
-	}
-	return c.Provider
-}
-
 // resolved is what ClientFlags resolve to.
 type resolved struct {
 	provider    *datadog.Provider
@@ -112,14 +104,9 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	}
 	name := ws.name
 	r.ns = secrets.Namespace{Integration: name, Site: c.Site, Kind: c.Kind}
-	if r.discovery != nil {
-		for i, sc := range r.discovery.Clients {
-			if sandboxProvider(sc) == r.platform.Name() && (sc.Site == c.Site || !r.platform.ClientPerSite()) && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID) {
-				r.sandboxCli = &r.discovery.Clients[i]
-				break
-			}
-		}
-	}
+	r.sandboxCli = r.seeded(func(sc devplatform.SeededClient) bool {
+		return sc.Platform() == r.platform.Name() && (sc.Site == c.Site || !r.platform.ClientPerSite()) && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID)
+	})
 	r.clientID = c.ClientID
 	var fileSecret string
 	if c.CredentialsFile != "" {
@@ -143,12 +130,8 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	if r.clientID == "" && r.sandboxCli != nil {
 		r.clientID = r.sandboxCli.ClientID
 	}
-	if r.discovery != nil { // the sandbox's record of exactly that client
-		for i, sc := range r.discovery.Clients {
-			if sc.ClientID == r.clientID {
-				r.sandboxCli = &r.discovery.Clients[i]
-			}
-		}
+	if exact := r.seeded(func(sc devplatform.SeededClient) bool { return sc.ClientID == r.clientID }); exact != nil {
+		r.sandboxCli = exact // the sandbox's record of exactly that client
 	}
 	if r.clientID == "" {
 		var rec secrets.TokenRecord
@@ -162,12 +145,20 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	if !needSecret {
 		return r, nil
 	}
+	return r, r.resolveSecret(ctx, sys, c, fileSecret)
+}
+
+// resolveSecret finds the client secret: a credentials file, standard
+// input, the environment, the store, the sandbox's seeded client, or a
+// masked prompt.
+func (r *resolved) resolveSecret(ctx context.Context, sys *IO, c *ClientFlags, fileSecret string) error {
+	var err error
 	switch {
 	case fileSecret != "":
 		r.secret, r.secretFresh = fileSecret, true
 	case c.ClientSecretStdin:
 		if r.secret, err = readLine(sys.In); err != nil || r.secret == "" {
-			return nil, usagef("--client-secret-stdin: no secret on standard input")
+			return usagef("--client-secret-stdin: no secret on standard input")
 		}
 		r.secretFresh = true
 	case sys.Getenv("OAUTHWIZ_CLIENT_SECRET") != "":
@@ -181,16 +172,32 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	if r.secret == "" && r.sandboxCli != nil && r.sandboxCli.ClientID == r.clientID {
 		r.secret, r.secretFresh = r.sandboxCli.ClientSecret, true
 	}
-	if r.secret == "" {
-		if !sys.Interactive || sys.ReadSecret == nil {
-			return nil, usagef("no client secret: set OAUTHWIZ_CLIENT_SECRET or pass --client-secret-stdin (no terminal to prompt on)")
-		}
-		if r.secret, err = sys.ReadSecret("Client secret (input hidden): "); err != nil || r.secret == "" {
-			return nil, usagef("no client secret entered")
-		}
-		r.secretFresh = true
+	if r.secret != "" {
+		return nil
 	}
-	return r, nil
+	p := sys.prompter()
+	if p == nil {
+		return usagef("no client secret: set OAUTHWIZ_CLIENT_SECRET or pass --client-secret-stdin (no terminal to prompt on)")
+	}
+	if r.secret, err = p.AskSecret(ctx, "Client secret (input hidden): "); err != nil || r.secret == "" {
+		return usagef("no client secret entered")
+	}
+	r.secretFresh = true
+	return nil
+}
+
+// seeded is the sandbox's first seeded client that match accepts (nil: none,
+// or no sandbox).
+func (r *resolved) seeded(match func(devplatform.SeededClient) bool) *devplatform.SeededClient {
+	if r.discovery == nil {
+		return nil
+	}
+	for i, sc := range r.discovery.Clients {
+		if match(sc) {
+			return &r.discovery.Clients[i]
+		}
+	}
+	return nil
 }
 
 // keepSecret stores a secret given on this run, once the platform accepted
@@ -296,6 +303,41 @@ func (r *resolved) authorizeOptions(sys *IO, o AuthorizeOptions) authorize.Optio
 // gave: the command prints the outcome, 'oauthwiz publish' re-tests with it.
 func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved) (AuthorizeJSON, error) {
 	pl := r.platform
+	aopts, err := r.requestOptions(sys, o)
+	if err != nil {
+		return AuthorizeJSON{}, err
+	}
+	aopts.OnIgnored = func(reason string) { fmt.Fprintln(sys.Err, "note: "+reason) }
+	if o.Paste {
+		ch := make(chan string)
+		aopts.Pasted = ch
+		go func() {
+			sc := bufio.NewScanner(sys.In)
+			sc.Buffer(make([]byte, 64*1024), 64*1024)
+			for sc.Scan() {
+				ch <- sc.Text()
+			}
+		}()
+	}
+	res, err := authorizeSteps(ctx, sys, o, aopts, pl.SignInHint(o.Kind))
+	if err != nil {
+		var ae *authorize.Error
+		if errors.As(err, &ae) && ae.Step == "timeout" && !o.Paste {
+			fmt.Fprintln(sys.Err, "Over SSH? Run again with --paste and paste the final URL from the browser's address bar.")
+		}
+		if errors.As(err, &ae) && ae.Step != "cancelled" {
+			explainWith(sys.Err, err, pl.Diagnose)
+		}
+		return AuthorizeJSON{}, err
+	}
+	return r.record(sys, res)
+}
+
+// requestOptions are the authorization request's: the scopes (the flag,
+// the client file, the sandbox's client), the redirect URI and where the
+// browser starts.
+func (r *resolved) requestOptions(sys *IO, o AuthorizeOptions) (authorize.Options, error) {
+	pl := r.platform
 	aopts := r.authorizeOptions(sys, o)
 	if o.Scopes != "" {
 		aopts.Scopes = splitList(o.Scopes)
@@ -322,42 +364,26 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 		aopts.RedirectURI = pl.DefaultRedirectURI()
 	}
 	if aopts.RedirectURI == "" {
-		return AuthorizeJSON{}, usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
+		return aopts, usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
 	}
 	switch o.Start {
 	case "authorize":
 	case "test-authorization":
 		if r.sandboxCli == nil || r.sandboxCli.TestAuthURL == "" {
-			return AuthorizeJSON{}, usagef("--start test-authorization: open the Test Authorization link of your client in the Developer Platform instead; oauthwiz serves the onboarding URL on the redirect URI's port")
+			return aopts, usagef("--start test-authorization: open the Test Authorization link of your client in the Developer Platform instead; oauthwiz serves the onboarding URL on the redirect URI's port")
 		}
 		aopts.StartURL, aopts.OnboardingURL = r.sandboxCli.TestAuthURL, r.sandboxCli.OnboardingURL
 		aopts.RedirectURI = firstOr(r.sandboxCli.RedirectURIs, aopts.RedirectURI)
 	default:
-		return AuthorizeJSON{}, usagef("--start %q: use authorize or test-authorization", o.Start)
+		return aopts, usagef("--start %q: use authorize or test-authorization", o.Start)
 	}
-	aopts.OnIgnored = func(reason string) { fmt.Fprintln(sys.Err, "note: "+reason) }
-	if o.Paste {
-		ch := make(chan string)
-		aopts.Pasted = ch
-		go func() {
-			sc := bufio.NewScanner(sys.In)
-			sc.Buffer(make([]byte, 64*1024), 64*1024)
-			for sc.Scan() {
-				ch <- sc.Text()
-			}
-		}()
-	}
-	res, err := authorizeSteps(ctx, sys, o, aopts, pl.SignInHint(o.Kind))
-	if err != nil {
-		var ae *authorize.Error
-		if errors.As(err, &ae) && ae.Step == "timeout" && !o.Paste {
-			fmt.Fprintln(sys.Err, "Over SSH? Run again with --paste and paste the final URL from the browser's address bar.")
-		}
-		if errors.As(err, &ae) && ae.Step != "cancelled" {
-			explainWith(sys.Err, err, pl.Diagnose)
-		}
-		return AuthorizeJSON{}, err
-	}
+	return aopts, nil
+}
+
+// record stores what an authorization gave (the secret given on this run,
+// the tokens) and describes it, tokens masked.
+func (r *resolved) record(sys *IO, res *authorize.Result) (AuthorizeJSON, error) {
+	pl := r.platform
 	// The token may say where its API lives (PagerDuty's ID token names the
 	// account's region): it is stored, and checked, there.
 	site, err := pl.SiteOfToken(res.Token, res.Site)

@@ -74,38 +74,11 @@ func runPRCmd(ctx context.Context, sys *IO, args []string) error {
 
 // RunPR is the work of `oauthwiz pr`.
 func RunPR(ctx context.Context, sys *IO, o PROptions) error {
-	info, err := integration.Load(o.Path)
+	jw, err := prWorkspace(ctx, sys, &o)
 	if err != nil {
-		return &UsageError{Msg: err.Error()}
+		return err
 	}
-	if !info.HasManifest {
-		return usagef("%s has no manifest.json: give the integration's folder", o.Path)
-	}
-	name := o.Integration
-	if name == "" {
-		name = info.Name
-	}
-	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
-	if o.Sandbox != "" && o.GitHubAPIURL == "" {
-		_, d, err := provider(ctx, sys, o.Sandbox)
-		if err != nil {
-			return err
-		}
-		if d.GitHubURL == "" {
-			return usagef("--sandbox %s has no GitHub stand-in: start it with 'oauthwiz sandbox --github'", o.Sandbox)
-		}
-		o.GitHubAPIURL = d.GitHubURL
-	}
-	if _, err := pullrequest.FindRoot(info.Dir); err != nil {
-		dir, cerr := cloneForPR(ctx, sys, store, o, info.Dir)
-		if cerr != nil {
-			return cerr
-		}
-		if info, err = integration.Load(dir); err != nil {
-			return &UsageError{Msg: err.Error()}
-		}
-	}
-	jw := &journey.Workspace{Store: store, StateDir: secrets.StateDir(), Integration: name, Info: info, Now: sys.Now}
+	store := jw.Store
 	req := journey.PRRequest{
 		BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, Branch: o.Branch, Title: o.Title,
 		Draft: o.Draft, NoPush: o.NoPush, ForceReason: o.Force, ForkRemote: o.ForkRemote, CodeOwners: o.CodeOwners,
@@ -175,6 +148,44 @@ func short(h string) string {
 		return h[:10]
 	}
 	return h
+}
+
+// prWorkspace is the integration the pull request is for: its folder (in a
+// clone of the fork, cloned first with --clone-into) and the GitHub to talk
+// to (the sandbox's stand-in with --sandbox).
+func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace, error) {
+	info, err := integration.Load(o.Path)
+	if err != nil {
+		return nil, &UsageError{Msg: err.Error()}
+	}
+	if !info.HasManifest {
+		return nil, usagef("%s has no manifest.json: give the integration's folder", o.Path)
+	}
+	name := o.Integration
+	if name == "" {
+		name = info.Name
+	}
+	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	if o.Sandbox != "" && o.GitHubAPIURL == "" {
+		_, d, err := provider(ctx, sys, o.Sandbox)
+		if err != nil {
+			return nil, err
+		}
+		if d.GitHubURL == "" {
+			return nil, usagef("--sandbox %s has no GitHub stand-in: start it with 'oauthwiz sandbox --github'", o.Sandbox)
+		}
+		o.GitHubAPIURL = d.GitHubURL
+	}
+	if _, err := pullrequest.FindRoot(info.Dir); err != nil {
+		dir, cerr := cloneForPR(ctx, sys, store, *o, info.Dir)
+		if cerr != nil {
+			return nil, cerr
+		}
+		if info, err = integration.Load(dir); err != nil {
+			return nil, &UsageError{Msg: err.Error()}
+		}
+	}
+	return &journey.Workspace{Store: store, StateDir: secrets.StateDir(), Integration: name, Info: info, Now: sys.Now}, nil
 }
 
 // printPlan shows what pr would push: the base, the branch, the commits,

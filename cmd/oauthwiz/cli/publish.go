@@ -118,22 +118,8 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	if res != nil && res.Outcome != nil {
 		fmt.Fprintf(sys.Err, "Stored the published client %s (secret %s) in %s.\n", res.ClientID, res.MaskedSecret, ws.store.Where())
 	}
-	var unsaved *journey.RecordError
-	switch {
-	case errors.Is(err, devplatform.ErrManual):
-		return manualNeeded(sys, err, "pass --credentials-file and --app-uuid")
-	case errors.Is(err, publish.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
-		return usagef("%v", err)
-	case errors.Is(err, journey.ErrEditDeclined):
-		return &ProblemsError{Msg: err.Error()}
-	case errors.As(err, &unsaved):
-		fmt.Fprintln(sys.Err, "warning:", err)
-	case err != nil && res == nil:
-		return &RemoteError{Err: err}
-	case err != nil && res.Written:
-		return prError(sys, false, err)
-	case err != nil:
-		return usagef("%v: pass --app-uuid", err)
+	if err := publishError(sys, res, err); err != nil {
+		return err
 	}
 	out := PublishJSON{Site: o.Site, ClientID: res.ClientID, ClientSecret: res.MaskedSecret, AppUUID: res.AppUUID, AppUUIDWritten: res.Written, AppUUIDNote: res.Note, Retest: res.Retests}
 	if len(out.Retest) == 0 {
@@ -146,7 +132,37 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	if out.PullRequest != "" {
 		fmt.Fprintf(sys.Err, "Paste this link into the publishing form: %s\n", out.PullRequest)
 	}
-	if o.JSON {
+	return printPublish(sys, o.JSON, out, res.Sites)
+}
+
+// publishError maps what publishing returned to the command's exit codes
+// and advice (nil: go on; a record that could not be saved is a warning).
+func publishError(sys *IO, res *journey.PublishOutcome, err error) error {
+	var unsaved *journey.RecordError
+	switch {
+	case errors.Is(err, devplatform.ErrManual):
+		return manualNeeded(sys, err, "pass --credentials-file and --app-uuid")
+	case errors.Is(err, publish.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
+		return usagef("%v", err)
+	case errors.Is(err, journey.ErrEditDeclined):
+		return &ProblemsError{Msg: err.Error()}
+	case errors.As(err, &unsaved):
+		fmt.Fprintln(sys.Err, "warning:", err)
+		return nil
+	case err != nil && res == nil:
+		return &RemoteError{Err: err}
+	case err != nil && res.Written:
+		return prError(sys, false, err)
+	case err != nil:
+		return usagef("%v: pass --app-uuid", err)
+	}
+	return err
+}
+
+// printPublish writes the outcome: the JSON document, or lines; a re-test
+// that failed anywhere is a remote failure.
+func printPublish(sys *IO, asJSON bool, out PublishJSON, sites []string) error {
+	if asJSON {
 		return json.NewEncoder(sys.Out).Encode(out)
 	}
 	fmt.Fprintf(sys.Out, "Published on %s: client %s, app_uuid %s.\n", out.Site, out.ClientID, out.AppUUID)
@@ -156,7 +172,7 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		fmt.Fprintln(sys.Out, "  app_uuid "+out.AppUUIDNote+".")
 	}
 	failed := false
-	for _, site := range res.Sites {
+	for _, site := range sites {
 		if r, ok := out.Retest[site]; ok {
 			fmt.Fprintf(sys.Out, "  re-test on %s: %s\n", site, r)
 			failed = failed || strings.HasPrefix(r, "failed")

@@ -73,7 +73,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 		fmt.Fprintf(sys.Out, "oauthwiz sandbox — control URL %s (pass it as --sandbox or OAUTHWIZ_SANDBOX)\n", d.ControlURL)
 		for _, c := range d.Clients {
 			where := d.Sites[c.Site].AppURL
-			if sandboxProvider(c) == "pagerduty" {
+			if c.Platform() == "pagerduty" {
 				where = "PagerDuty " + d.PagerDuty.IdentityURL
 			}
 			fmt.Fprintf(sys.Out, "  %-7s %s  %s client %s  secret %s\n", c.Site, where, c.Kind, c.ClientID, c.ClientSecret)

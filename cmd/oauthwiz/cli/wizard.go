@@ -116,7 +116,7 @@ func offerApp(deps *tui.Deps, preselect string, d *devplatform.Discovery, store 
 	app := &tui.App{Platform: pl, Flows: tui.RealAppFlows{Platform: pl, Store: store, Integration: name, OpenBrowser: open, Now: now}}
 	if d != nil {
 		for _, c := range d.Clients {
-			if sandboxProvider(c) == pl.Name() {
+			if c.Platform() == pl.Name() {
 				app.ClientID, app.ClientSecret, app.Scopes = c.ClientID, c.ClientSecret, c.Scopes
 				app.RedirectURI = anyPort(firstOr(c.RedirectURIs, pl.DefaultRedirectURI()))
 			}

@@ -1,0 +1,170 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+func (m *Model) setFocus(i int) {
+	m.focus = i
+	if i == 0 {
+		m.clientID.Focus()
+		m.secret.Blur()
+	} else {
+		m.secret.Focus()
+		m.clientID.Blur()
+	}
+}
+
+func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	if m.focus == 0 {
+		m.clientID, cmd = m.clientID.Update(msg)
+	} else {
+		m.secret, cmd = m.secret.Update(msg)
+	}
+	m.credErr = ""
+	return m, cmd
+}
+
+// enterCredentials prefills the inputs from what is known: the sandbox's
+// client, or the client ID and secret stored by an earlier run.
+func (m *Model) enterCredentials() {
+	if c, ok := seeded(m.deps.DevPlatform, m.site, m.deps.Kind); ok {
+		m.clientID.SetValue(c.ClientID)
+		m.secret.SetValue(c.ClientSecret)
+	}
+	if m.clientID.Value() == "" {
+		var rec secrets.TokenRecord
+		if secrets.GetJSON(m.deps.Store, m.deps.ns(m.site).TokenKey(), &rec) == nil {
+			m.clientID.SetValue(rec.ClientID)
+		}
+	}
+	if m.secret.Value() == "" {
+		if v, err := m.deps.Store.Get(m.deps.ns(m.site).ClientSecretKey()); err == nil {
+			m.secret.SetValue(v)
+		}
+	}
+	m.setFocus(0)
+	if m.clientID.Value() != "" {
+		m.setFocus(1)
+	}
+}
+
+func (m Model) scopes() []string {
+	if c := m.deps.Info.Client; c != nil && len(c.Scopes) > 0 {
+		return c.Scopes
+	}
+	c, _ := seeded(m.deps.DevPlatform, m.site, m.deps.Kind)
+	return c.Scopes
+}
+
+func (m Model) redirectURI() string {
+	if m.deps.RedirectURI != "" {
+		return m.deps.RedirectURI
+	}
+	return m.deps.Info.Client.LoopbackRedirect()
+}
+
+func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
+	id, secret := strings.TrimSpace(m.clientID.Value()), strings.TrimSpace(m.secret.Value())
+	switch {
+	case id == "":
+		m.credErr = "Enter the client ID."
+		m.setFocus(0)
+		return m, nil
+	case secret == "":
+		m.credErr = "Enter the client secret."
+		m.setFocus(1)
+		return m, nil
+	case len(m.scopes()) == 0:
+		m.credErr = "No scopes: list them in " + m.deps.Info.ClientFile + "."
+		return m, nil
+	case m.redirectURI() == "":
+		m.credErr = "No loopback redirect URI (http://127.0.0.1:PORT/PATH) in " + m.deps.Info.ClientFile + ": register one on the client and add it there."
+		return m, nil
+	}
+	m.step = stepAuthorize
+	m.key = keyState{}
+	req := AuthorizeRequest{Site: m.site, ClientID: id, ClientSecret: secret, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout}
+	flows := m.deps.Flows
+	var cmd tea.Cmd
+	m.auth, cmd = m.startAuth(func(ctx context.Context, onURL func(string)) tea.Msg {
+		res, err := flows.Authorize(ctx, req, onURL)
+		if err != nil {
+			return errMsg{stepAuthorize, err}
+		}
+		return authorizedMsg{res}
+	}, func(u string) tea.Msg { return authURLMsg{u} })
+	return m, cmd
+}
+
+func credentialsKeys(m Model, k KeyMap) KeyMap {
+	k.active = []key.Binding{k.Tab, k.Next, k.Back}
+	return k
+}
+
+func updateCredentials(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Back):
+		m.step = stepSite
+	case key.Matches(msg, k.Tab):
+		m.setFocus(1 - m.focus)
+	case key.Matches(msg, k.Next):
+		if m.focus == 0 && m.secret.Value() == "" {
+			m.setFocus(1)
+			return m, nil
+		}
+		return m.startAuthorize()
+	default:
+		return m.updateInputs(msg)
+	}
+	return m, nil
+}
+
+func credentialsView(m Model, w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p(m.st.Title.Render("3. Client credentials (" + m.site + ")"))
+	if u, err := m.deps.Provider.DeveloperPlatformURL(m.site); err == nil {
+		p("In %s: your app → OAuth & Permissions →", hardWrap(u, w))
+		p("New Confidential OAuth Client. Enter:")
+	}
+	if c := m.deps.Info.Client; c != nil {
+		p("  name          %s", c.Name)
+		for i, u := range c.RedirectURIs {
+			label := "  redirect URIs"
+			if i > 0 {
+				label = "               "
+			}
+			p("%s %s", label, truncate(u, w-16))
+		}
+		p("  onboarding    %s", truncate(c.OnboardingURL, w-16))
+		p("  scopes        %s", truncate(strings.Join(c.Scopes, " "), w-16))
+	}
+	p("")
+	label := func(i int, s string) string {
+		if m.focus == i {
+			return m.st.Selected.Render("▸ " + s)
+		}
+		return "  " + s
+	}
+	m.clientID.Width, m.secret.Width = w-6, w-6
+	p("%s", label(0, "Client ID"))
+	p("  %s", m.clientID.View())
+	p("%s", label(1, "Client secret"))
+	p("  %s", m.secret.View())
+	if v := m.secret.Value(); v != "" {
+		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
+	}
+	if m.credErr != "" {
+		p("%s", m.st.Error.Render(m.credErr))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+)
+
+// The first two screens: the publication case (or another platform), and
+// the site to test on first. Both are lists.
+
+func integrationKeys(m Model, k KeyMap) KeyMap {
+	k.active = []key.Binding{k.Move, k.Next, k.Back}
+	return k
+}
+
+func updateIntegration(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	m.caseCursor = m.moveCursor(msg, m.caseCursor, m.firstStepItems())
+	if key.Matches(msg, k.Next) && m.caseCursor == len(integration.Cases) {
+		return m.enterApp()
+	}
+	if key.Matches(msg, k.Next) {
+		m.caseChosen = integration.Cases[m.caseCursor].Case
+		m.step = stepSite
+		flows, c := m.deps.Flows, m.caseChosen
+		return m, func() tea.Msg { _ = flows.SaveCase(c); return nil }
+	}
+	return m, nil
+}
+
+func updateSite(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	m.siteCursor = m.moveCursor(msg, m.siteCursor, len(m.sites))
+	switch {
+	case key.Matches(msg, k.Back):
+		m.step = stepIntegration
+	case key.Matches(msg, k.Next):
+		m.site = m.sites[m.siteCursor].ID
+		m.enterCredentials()
+		m.step = stepCredentials
+		return m, textinput.Blink
+	}
+	return m, nil
+}
+
+func integrationView(m Model, w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p(m.st.Title.Render("1. The integration"))
+	info := m.deps.Info
+	p("Folder: %s", truncate(info.Dir, w-8))
+	p("Name:   %s", info.Name)
+	if info.Client != nil {
+		p("Client: %s (%d scopes) in %s", info.Client.Name, len(info.Client.Scopes), "assets/oauth_clients.json")
+	} else {
+		p(m.st.Warn.Render("No assets/oauth_clients.json yet: the wizard will ask for everything."))
+	}
+	p("")
+	p("Which case is this?")
+	for i, c := range integration.Cases {
+		line := "  " + c.Title
+		if i == m.caseCursor {
+			line = m.st.Selected.Render("▸ " + c.Title)
+		}
+		p("%s", line)
+		p("    %s", m.st.Subtle.Render(c.Note))
+	}
+	if a := m.deps.App; a != nil {
+		title := "Another platform: " + a.Platform.Title() + " (a scoped OAuth app)"
+		if m.caseCursor == len(integration.Cases) {
+			p("%s", m.st.Selected.Render("▸ "+title))
+		} else {
+			p("  %s", title)
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+func siteView(m Model, w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p(m.st.Title.Render("2. The site to test on first"))
+	p("A test client works only on its own site.")
+	p("")
+	for i, s := range m.sites {
+		note := s.AppHost
+		if !s.OAuthDocumented {
+			note += " · OAuth undocumented"
+		}
+		line := fmt.Sprintf("  %-8s %s", s.ID, m.st.Subtle.Render(note))
+		if i == m.siteCursor {
+			line = m.st.Selected.Render(fmt.Sprintf("▸ %-8s %s", s.ID, note))
+		}
+		p("%s", line)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,147 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
+)
+
+// stepStatus says what the sidebar shows for journey item i: done and its
+// evidence as the journey defines them, or the current step.
+func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
+	st := journey.Progress(m.facts())[i]
+	switch {
+	case st.Skipped:
+		return "–", st.Evidence, false, true
+	case st.Done:
+		return "✓", st.Evidence, false, true
+	case journeyIndex(m.step) == i && m.step != stepSummary:
+		return "▸", "", true, false
+	}
+	return "·", "", false, false
+}
+
+// facts are what this run decided and did so far, for journey.Progress.
+func (m Model) facts() journey.Facts {
+	var f journey.Facts
+	if m.step > stepIntegration {
+		f.Case = m.caseChosen
+	}
+	if m.step > stepCredentials {
+		f.CredentialsSites = []string{m.site}
+	}
+	if r := m.auth.result; r != nil {
+		f.First = &journey.Authorization{Site: r.Site, Org: r.Org}
+	}
+	if k := m.key.result; k != nil {
+		f.APIKey = &journey.APIKey{Site: k.Site, Last4: k.Last4, Valid: k.Valid}
+	}
+	f.APIKeyNotRequested = m.key.skipped
+	f.Authorized = m.every.authorized()
+	if run := m.every.run; run != nil && run.report != nil {
+		c := &journey.ScopeCounts{RunID: run.report.RunID, Ran: true}
+		for _, r := range run.report.Results {
+			switch r.Status {
+			case scopes.Pass:
+				c.Pass++
+			case scopes.Fail:
+				c.Fail++
+			case scopes.Manual:
+				c.Manual++
+			}
+		}
+		f.Scopes = c
+	}
+	f.Checks, f.ChecksRan = m.check.findings, m.check.ran && m.check.err == nil
+	if pr := m.pr.done; pr != nil && pr.PullRequest != nil {
+		f.PullRequest = &journey.PullRequest{Number: pr.PullRequest.Number, URL: pr.PullRequest.URL, Action: pr.PullRequest.Action}
+	}
+	if p := m.publish.done; p != nil {
+		// The published app_uuid applies to a new integration only.
+		f.Published = &journey.Publication{AppUUID: p.AppUUID, Kept: !p.Written && p.Note != ""}
+		for s, v := range p.Retests {
+			if strings.HasPrefix(v, "authorized") {
+				f.Retested = append(f.Retested, s)
+			}
+		}
+	}
+	return f
+}
+
+func (m Model) sidebar() string {
+	var b strings.Builder
+	b.WriteString(m.st.Key.Render("Journey") + "\n")
+	j := m.journey()
+	steps, status := j.labels(m), func(i int) (string, string, bool, bool) { return j.status(m, i) }
+	// Evidence lines are shown while the sidebar fits the window's height.
+	lines := 1 + len(steps)
+	for i := range steps {
+		if _, ev, _, done := status(i); done && ev != "" {
+			lines++
+		}
+	}
+	withEvidence := m.height == 0 || lines <= m.height-4
+	for i, name := range steps {
+		mark, ev, current, done := status(i)
+		line := fmt.Sprintf("%s %s", mark, name)
+		switch {
+		case done:
+			line = m.st.Done.Render(line)
+			if ev != "" && withEvidence {
+				line += "\n  " + m.st.Subtle.Render(truncate(ev, 22))
+			}
+		case current:
+			line = m.st.Current.Render(line)
+		default:
+			line = m.st.Faint.Render(line)
+		}
+		b.WriteString(line + "\n")
+	}
+	return m.st.Sidebar.Width(26).Render(strings.TrimRight(b.String(), "\n"))
+}
+
+// journeyLabels are the journey's step names, as the sidebar lists them.
+func journeyLabels() []string {
+	out := make([]string, len(journey.Steps))
+	for i, s := range journey.Steps {
+		out[i] = s.Label
+	}
+	return out
+}
+
+func summaryKeys(m Model, k KeyMap) KeyMap {
+	k.active = []key.Binding{k.Next, k.Back}
+	return k
+}
+
+func updateSummary(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	switch {
+	case key.Matches(msg, m.keys.Back):
+		m.step = stepPublish
+	case key.Matches(msg, m.keys.Next):
+		m.Finished = true
+		return m, tea.Quit
+	}
+	return m, nil
+}
+
+func summaryView(m Model, w int) string {
+	var b strings.Builder
+	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	p(m.st.Title.Render("Summary"))
+	for i, name := range journeyLabels() {
+		mark, ev, _, done := m.stepStatus(i)
+		if !done {
+			mark, ev = "·", "not done yet"
+		}
+		p("%s %-20s %s", mark, name, m.st.Subtle.Render(ev))
+	}
+	p("")
+	p("Secrets are kept in %s.", truncate(m.deps.Store.Where(), w-24))
+	p("Press enter to finish.")
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,256 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
+)
+
+// TestWizardRunsToTheEnd drives the real program loop with teatest.
+func TestWizardRunsToTheEnd(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
+	tm := teatest.NewTestModel(t, New(testDeps(f), testStyles()), teatest.WithInitialTermSize(80, 24))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Type("abc-123")
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	tm.Type("s3cr3t")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Authorized on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Created the key")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Every site and every scope")
+	tm.Type("i")
+	waitFor(t, tm, "Imported on eu1")
+	tm.Type("a")
+	waitFor(t, tm, "Authorized on eu1")
+	tm.Type("s")
+	waitFor(t, tm, "2 passed, 0 failed")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "manifest.json")
+	tm.Type("f")
+	waitFor(t, tm, "press y to write")
+	tm.Type("y")
+	waitFor(t, tm, "Fixes written.")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press y to commit")
+	tm.Type("y")
+	waitFor(t, tm, "Pull request #7 created")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press enter to publish")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "re-test on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Summary")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if !fm.Finished || fm.Cancelled {
+		t.Fatalf("finished=%v cancelled=%v", fm.Finished, fm.Cancelled)
+	}
+	if len(f.seen) != 1 || f.seen[0].RedirectURI != "http://127.0.0.1:8765/oauth/callback" || f.seen[0].ClientSecret != "s3cr3t" {
+		t.Fatalf("authorize request %+v", f.seen)
+	}
+	golden.RequireEqual(t, []byte(fm.Summary()))
+}
+
+// TestWizardAgainstSandbox runs the real flows against the embedded sandbox.
+func TestWizardAgainstSandbox(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	d := sb.Discovery()
+	store := &secrets.Memory{}
+	dir := scratchInClone(t, sb)
+	info, err := integration.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
+	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", DevPlatform: dp, Now: time.Now, Timeout: 10 * time.Second,
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
+		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, DevPlatform: dp, StateDir: t.TempDir(),
+			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
+	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // prefilled from the sandbox
+	waitFor(t, tm, "Authorized on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "valid: GET /api/v1/validate")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Every site and every scope")
+	tm.Type("i") // eu1 is proposed: import the manifest there
+	waitFor(t, tm, "Imported on eu1")
+	tm.Type("a")
+	waitFor(t, tm, "Authorized on eu1")
+	tm.Type("s")
+	waitFor(t, tm, "0 failed")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "✗ manifest.json") // README: no section yet; manifest: no key
+	tm.Type("f")
+	waitFor(t, tm, "press y to write")
+	tm.Type("y")
+	waitFor(t, tm, "Fixes written.")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press y to commit")
+	tm.Type("y")
+	waitFor(t, tm, "Pull request #1 created")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Press enter to publish")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "re-test on eu1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "Summary")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
+	if fm.publish.done == nil || !fm.publish.done.Written || fm.publish.done.Retests["us1"] == "" || !strings.HasPrefix(fm.publish.done.Retests["eu1"], "authorized") {
+		t.Fatalf("publish: %+v %v", fm.publish.done, fm.publish.err)
+	}
+	prs := sb.PullRequests("DataDog/integrations-extras")
+	if len(prs) != 1 || !strings.Contains(prs[0].Body, "Scope checks") {
+		t.Fatalf("pull requests %+v", prs)
+	}
+	if mb, _ := os.ReadFile(filepath.Join(dir, "manifest.json")); !strings.Contains(string(mb), sb.AppUUID()) {
+		t.Fatalf("app_uuid not in the manifest:\n%s", mb)
+	}
+	if pass, ok := fm.every.scopesPassed(); !ok || pass < 6 || len(fm.every.authorized()) != 2 {
+		t.Fatalf("every site: %+v", fm.every.run)
+	}
+	if len(sb.State().Objects) != 0 {
+		t.Fatalf("objects left: %+v", sb.State().Objects)
+	}
+	if !fm.Finished || len(sb.State().APIKeys) != 2 || !journey.PublicationReady(fm.check.findings) { // us1, and eu1 for the scope checks
+		t.Fatalf("finished=%v keys=%d findings=%+v", fm.Finished, len(sb.State().APIKeys), fm.check.findings)
+	}
+	rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))
+	mb, _ := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if !strings.Contains(string(rb), "## Uninstallation") || !strings.Contains(string(mb), `"uninstallation": "README.md#Uninstallation"`) {
+		t.Fatalf("files not fixed:\n%s\n%s", rb, mb)
+	}
+	out := fmt.Sprint(fm.Summary())
+	for _, v := range store.Values() {
+		if strings.Contains(out, v) {
+			t.Fatal("summary leaks a stored secret")
+		}
+	}
+}
+
+// The wizard keeps a secret only once Datadog accepted it: a mistyped one
+// does not replace the working secret.
+func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c, _ := sb.Client("us1", "test")
+	store := &secrets.Memory{}
+	f := RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}
+	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Timeout: 10 * time.Second}
+	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	req.ClientSecret = "mistyped-secret-0000"
+	if _, err := f.Authorize(context.Background(), req, func(string) {}); err == nil {
+		t.Fatal("a wrong secret was accepted")
+	}
+	if v, _ := store.Get(f.ns("us1").ClientSecretKey()); v != c.ClientSecret {
+		t.Fatal("the mistyped secret replaced the stored one")
+	}
+}
+
+// The wizard pushes what its plan showed: a file changed after the plan
+// stops the pull request before anything is committed or pushed.
+func TestWizardPushesWhatItShowed(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dir := scratchInClone(t, sb)
+	if err := applyFixesNow(dir); err != nil {
+		t.Fatal(err)
+	}
+	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox",
+		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
+	plan, err := f.PlanPR(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "late.txt"), []byte("written after the plan was shown\n"), 0o644)
+	if _, err := f.OpenPR(context.Background(), plan, false); !errors.Is(err, pullrequest.ErrPlanChanged) {
+		t.Fatalf("got %v", err)
+	}
+	if prs := sb.PullRequests("DataDog/integrations-extras"); len(prs) != 0 {
+		t.Fatalf("pull requests: %+v", prs)
+	}
+}
+
+// The wizard's pull request is the one 'oauthwiz pr' makes: a new
+// integration gets its CODEOWNERS line, owned by the manifest's support
+// address, and the body names the checks.
+func TestWizardPullRequestHasCodeOwners(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	dir := scratchInClone(t, sb)
+	if err := applyFixesNow(dir); err != nil {
+		t.Fatal(err)
+	}
+	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, StateDir: t.TempDir(),
+		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
+	plan, err := f.PlanPR(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(plan.Files, ".github/CODEOWNERS") || !strings.Contains(plan.Diff, "+/acme/ ") {
+		t.Fatalf("files %v\n%s", plan.Files, plan.Diff)
+	}
+}
+
+// applyFixesNow writes the README and manifest fixes a folder needs.
+func applyFixesNow(dir string) error {
+	edits, err := PlanFixes(dir)
+	if err != nil {
+		return err
+	}
+	return RealFlows{}.ApplyFixes(edits)
+}
+
+// scratchInClone clones the sandbox's integrations-extras and writes a
+// scratch acme integration (for the us1 client's scopes) in it.
+func scratchInClone(t *testing.T, sb *sandbox.Server) string {
+	t.Helper()
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(clone, "acme")
+	c, _ := sb.Client("us1", "test")
+	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}

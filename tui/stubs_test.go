@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
+)
+
+const fakeURL = "https://app.datadoghq.com/oauth2/v1/authorize?client_id=abc-123&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256&redirect_uri=http%3A%2F%2F127.0.0.1%3A8765%2Foauth%2Fcallback&response_type=code&scope=api_keys_write+dashboards_read&state=st"
+
+// stubFlows answers at once with fixed results, so screens are deterministic.
+type stubFlows struct {
+	authErr error
+	keyErr  error
+	granted []string
+	seen    []AuthorizeRequest
+	fixed   bool
+
+	imported, euAuthorized, scopesRan bool
+	savedCase                         integration.Case
+	// rejectPush answers the first push as a fork whose branch moved on;
+	// rebased records that the rebase was asked for.
+	rejectPush, rebased bool
+	publishErr          error
+}
+
+func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
+	s.seen = append(s.seen, req)
+	onURL(fakeURL)
+	if s.authErr != nil {
+		return Authorized{}, s.authErr
+	}
+	return Authorized{Site: req.Site, Org: "Partner Sandbox", OrgID: "org-1", Granted: s.granted, Expiry: fixedNow.Add(time.Hour)}, nil
+}
+
+var stubFindings = []checks.Finding{
+	{Integration: "acme", Rule: "readme/uninstallation-level", Severity: "error", File: "README.md", Line: 17, Message: "'### Uninstallation' is an H3; the docs build only keeps H2 sections", Fix: "run 'oauthwiz fix readme' to make it '## Uninstallation'"},
+	{Integration: "acme", Rule: "manifest/uninstallation-missing", Severity: "error", File: "manifest.json", Line: 7, Message: "tile.uninstallation is missing, and the integration has an OAuth client (assets.oauth)", Fix: "run 'oauthwiz fix manifest'"},
+}
+
+func (s *stubFlows) Check(ctx context.Context, dir string) ([]checks.Finding, error) {
+	if s.fixed {
+		return nil, nil
+	}
+	return stubFindings, nil
+}
+
+func (s *stubFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) {
+	return []*readme.FileEdit{{Path: "/work/integrations-extras/acme/README.md",
+		Before: []byte("## Setup\n\nConnect.\n\n### Uninstallation\n\nRemove it.\n"),
+		After:  []byte("## Setup\n\nConnect.\n\n## Uninstallation\n\nRemove it.\n")}}, nil
+}
+
+func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true; return nil }
+
+func (s *stubFlows) SaveCase(c integration.Case) error { s.savedCase = c; return nil }
+
+func (s *stubFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
+	return &pullrequest.Result{Branch: "acme-oauth", Files: []string{"acme/README.md", "acme/manifest.json", "acme/assets/oauth_clients.json"}}, nil
+}
+
+func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
+	if s.rejectPush && !rebase {
+		return nil, fmt.Errorf("pushing to https://github.com/partner/integrations-extras.git: %w", pullrequest.ErrPushRejected)
+	}
+	s.rebased = rebase
+	return &pullrequest.Result{Branch: "acme-oauth", Commit: "0123456789abcdef", PushedTo: "https://github.com/partner/integrations-extras.git",
+		PullRequest: &pullrequest.PR{Number: 7, URL: "https://github.com/DataDog/integrations-extras/pull/7", Action: "created"}}, nil
+}
+
+func (s *stubFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
+	if s.publishErr != nil {
+		return PublishResult{}, s.publishErr
+	}
+	onURL(fakeURL)
+	return PublishResult{ClientID: "published-client", AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Written: true,
+		Retests: map[string]string{req.Site: "authorized as Customer Org"}}, nil
+}
+
+func (s *stubFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
+	var rows []SiteRow
+	for _, site := range assets.Sites() {
+		r := SiteRow{Site: site.ID, Documented: site.OAuthDocumented}
+		switch {
+		case site.ID == "us1":
+			r.Credentials, r.Authorized, r.APIKey, r.Org = true, true, true, "Partner Sandbox"
+		case site.ID == "eu1" && s.imported:
+			r.Imported, r.Credentials = true, true
+			r.Authorized = s.euAuthorized
+		}
+		if s.scopesRan && r.Authorized {
+			r.ScopesPass = 5
+		}
+		rows = append(rows, r)
+	}
+	return rows, nil
+}
+
+func (s *stubFlows) ImportManifest(ctx context.Context, from, to string) (string, error) {
+	s.imported = true
+	return "eu1-client", nil
+}
+
+func (s *stubFlows) AuthorizeSite(ctx context.Context, site string, sc []string, redirect string, timeout time.Duration, onURL func(string)) (Authorized, error) {
+	onURL(fakeURL)
+	s.euAuthorized = true
+	return Authorized{Site: site, Org: "Partner Sandbox (eu1)", Granted: sc}, nil
+}
+
+func (s *stubFlows) CheckScopes(ctx context.Context, sites []string, onResult func(scopes.Result)) (scopes.Report, error) {
+	rep := scopes.Report{RunID: "run1"}
+	for _, site := range sites {
+		for _, r := range []scopes.Result{
+			{Site: site, Scope: "dashboards_read", Probe: "read", Status: scopes.Pass, HTTPStatus: 200, Endpoint: "GET /api/v1/dashboard"},
+			{Site: site, Scope: "workflows_read", Probe: "manual", Status: scopes.Manual},
+		} {
+			onResult(r)
+			rep.Results = append(rep.Results, r)
+		}
+	}
+	s.scopesRan = true
+	return rep, nil
+}
+
+func (s *stubFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
+	if s.keyErr != nil {
+		return nil, s.keyErr
+	}
+	return &apikey.Result{Site: site, Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}, nil
+}

@@ -1,0 +1,68 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/oauthwiz/oauthwiz/assets"
+)
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// hardWrap breaks a long token such as a URL into lines of width w.
+func hardWrap(s string, w int) string {
+	if w <= 0 || len(s) <= w {
+		return s
+	}
+	var parts []string
+	for len(s) > w {
+		parts = append(parts, s[:w])
+		s = s[w:]
+	}
+	return strings.Join(append(parts, s), "\n")
+}
+
+func (m Model) errorView(b *strings.Builder, err error, w int) {
+	m.errorViewWith(b, err, w, assets.Diagnose)
+}
+
+// errorViewWith shows an error with a platform's troubleshooting catalog.
+func (m Model) errorViewWith(b *strings.Builder, err error, w int, diagnose func(string) []assets.Trouble) {
+	fmt.Fprintln(b, m.st.Error.Render("✗ ")+hardWrapWords(err.Error(), w-2))
+	if errors.Is(err, context.Canceled) {
+		fmt.Fprintln(b, "Cancelled. Press r to try again or esc to go back.")
+		return
+	}
+	for i, t := range diagnose(err.Error()) {
+		if i == 1 {
+			break
+		}
+		fmt.Fprintln(b)
+		fmt.Fprintln(b, m.st.Key.Render(t.Title))
+		fmt.Fprintln(b, lipgloss.NewStyle().Width(w).Render("What it means: "+t.Meaning))
+		fmt.Fprintln(b, lipgloss.NewStyle().Width(w).Render("What to do: "+t.Fix))
+	}
+	fmt.Fprintln(b, m.st.Faint.Render(hardWrapWords("Another message on the page or in a log? ctrl+t opens the doctor.", w)))
+}
+
+func hardWrapWords(s string, w int) string {
+	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
+}
+
+func fmtDuration(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	d = d.Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
