@@ -327,12 +327,13 @@ func (m *Memory) Values() []string {
 }
 
 // StateDir is where oauthwiz keeps its files: $OAUTHWIZ_STATE_DIR, else
-// $XDG_STATE_HOME/oauthwiz, else ~/.local/state/oauthwiz.
-func StateDir() string {
-	if d := os.Getenv("OAUTHWIZ_STATE_DIR"); d != "" {
+// $XDG_STATE_HOME/oauthwiz, else ~/.local/state/oauthwiz. getenv is the
+// environment as the caller has it (os.Getenv for the process).
+func StateDir(getenv func(string) string) string {
+	if d := getenv("OAUTHWIZ_STATE_DIR"); d != "" {
 		return d
 	}
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+	if d := getenv("XDG_STATE_HOME"); d != "" {
 		return filepath.Join(d, "oauthwiz")
 	}
 	home, err := os.UserHomeDir()
@@ -346,9 +347,9 @@ func StateDir() string {
 // secrets.json in the state folder. OAUTHWIZ_KEYRING=file skips the keyring.
 // wait (nil without a terminal to ask on) is asked when the keyring is slow
 // to answer; see Keyring.Wait.
-func Default(warn func(string), wait func(time.Duration) bool) Store {
-	file := &File{Path: filepath.Join(StateDir(), "secrets.json")}
-	if os.Getenv("OAUTHWIZ_KEYRING") == "file" {
+func Default(getenv func(string) string, warn func(string), wait func(time.Duration) bool) Store {
+	file := &File{Path: filepath.Join(StateDir(getenv), "secrets.json")}
+	if getenv("OAUTHWIZ_KEYRING") == "file" {
 		return file
 	}
 	return &Fallback{Primary: Keyring{Service: "oauthwiz", Wait: wait}, Secondary: file, Warn: warn}

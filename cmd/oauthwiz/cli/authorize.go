@@ -121,7 +121,7 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	}
 	if r.clientID == "" {
 		// A client imported on this site earlier (oauthwiz manifest import).
-		if st, err := session.Load(secrets.StateDir(), name); err == nil {
+		if st, err := session.Load(sys.stateDir(), name); err == nil {
 			if rec, ok := st.Clients[session.ClientKey(c.Site, c.Kind)]; ok {
 				r.clientID = rec.ClientID
 			}

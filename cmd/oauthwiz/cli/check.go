@@ -55,7 +55,7 @@ func RunCheck(sys *IO, o CheckOptions) error {
 	if opts.AppUUID == "" {
 		// The published app_uuid recorded for this integration, if any.
 		if info, err := integration.Load(o.Path); err == nil && info.HasManifest {
-			if st, err := session.Load(secrets.StateDir(), info.Name); err == nil {
+			if st, err := session.Load(sys.stateDir(), info.Name); err == nil {
 				opts.AppUUID = st.PublishedAppUUID
 				if st.Case != "" && o.Case == "new" {
 					opts.Case = integration.Case(st.Case)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,10 +29,34 @@ func integrationDir(t *testing.T) string {
 	return dir
 }
 
+// stateDirs is each test's state folder, by test name: the commands find
+// it in their environment (IO.Getenv), never in the process's.
+var stateDirs sync.Map
+
+// testStateDir is the test's state folder (a new temporary one at first).
+func testStateDir(t *testing.T) string {
+	if d, ok := stateDirs.Load(t.Name()); ok {
+		return d.(string)
+	}
+	d := t.TempDir()
+	stateDirs.Store(t.Name(), d)
+	return d
+}
+
+// useStateDir makes dir the test's state folder.
+func useStateDir(t *testing.T, dir string) { stateDirs.Store(t.Name(), dir) }
+
 func runCLI(t *testing.T, stdin string, interactive bool, store secrets.Store, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	sys := &cli.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb, Interactive: interactive, Getenv: func(string) string { return "" }, Now: time.Now,
+	state := testStateDir(t)
+	getenv := func(k string) string {
+		if k == "OAUTHWIZ_STATE_DIR" {
+			return state
+		}
+		return ""
+	}
+	sys := &cli.IO{In: strings.NewReader(stdin), Out: &out, Err: &errb, Interactive: interactive, Getenv: getenv, Now: time.Now,
 		Store: func(func(string)) secrets.Store { return store }}
 	err := cli.Main(context.Background(), args, sys)
 	if err != nil && !cli.Silent(err) {
@@ -41,6 +66,7 @@ func runCLI(t *testing.T, stdin string, interactive bool, store secrets.Store, a
 }
 
 func TestCheckThenFixThenCheck(t *testing.T) {
+	t.Parallel()
 	dir := integrationDir(t)
 	store := &secrets.Memory{}
 	code, stdout, _ := runCLI(t, "", false, store, "check", dir, "--json")
@@ -97,6 +123,7 @@ func TestCheckThenFixThenCheck(t *testing.T) {
 }
 
 func TestCheckFindsStoredSecrets(t *testing.T) {
+	t.Parallel()
 	dir := integrationDir(t)
 	store := &secrets.Memory{}
 	ns := secrets.Namespace{Integration: "acme", Site: "eu1", Kind: "test"}
@@ -109,9 +136,10 @@ func TestCheckFindsStoredSecrets(t *testing.T) {
 }
 
 func TestCheckUsesTheRecordedAppUUID(t *testing.T) {
+	t.Parallel()
 	dir := integrationDir(t)
 	state := t.TempDir()
-	t.Setenv("OAUTHWIZ_STATE_DIR", state)
+	useStateDir(t, state)
 	if err := session.Update(state, "acme", func(st *session.State) error {
 		st.Case, st.PublishedAppUUID = "new", "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"
 		return nil
@@ -131,6 +159,7 @@ func TestCheckUsesTheRecordedAppUUID(t *testing.T) {
 }
 
 func TestCheckAndFixBadInput(t *testing.T) {
+	t.Parallel()
 	dir := integrationDir(t)
 	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte("{\n  \"tile\": {,}\n}"), 0o644)
 	store := &secrets.Memory{}

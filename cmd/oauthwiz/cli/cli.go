@@ -84,13 +84,13 @@ func System(version string) *IO {
 	}
 	if interactive {
 		sys.KeyringWait = func(waited time.Duration) bool {
-			fmt.Fprintf(os.Stderr, "The OS keyring has not answered for %s: it may be waiting for you to unlock it. Keep waiting? [Y/n] (n stores secrets in %s instead) ", waited.Round(time.Second), filepath.Join(secrets.StateDir(), "secrets.json"))
+			fmt.Fprintf(os.Stderr, "The OS keyring has not answered for %s: it may be waiting for you to unlock it. Keep waiting? [Y/n] (n stores secrets in %s instead) ", waited.Round(time.Second), filepath.Join(sys.stateDir(), "secrets.json"))
 			line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
 			a := strings.ToLower(strings.TrimSpace(line))
 			return a == "" || a == "y" || a == "yes"
 		}
 	}
-	sys.Store = func(warn func(string)) secrets.Store { return secrets.Default(warn, sys.KeyringWait) }
+	sys.Store = func(warn func(string)) secrets.Store { return secrets.Default(sys.Getenv, warn, sys.KeyringWait) }
 	return sys
 }
 
@@ -388,9 +388,19 @@ func (ws *workspace) authorizedSites(kind string) []string {
 	return out
 }
 
+// stateDir is where oauthwiz keeps its files, from this process's
+// environment (OAUTHWIZ_STATE_DIR, XDG_STATE_HOME, HOME).
+func (sys *IO) stateDir() string {
+	getenv := sys.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	return secrets.StateDir(getenv)
+}
+
 // journey is the workspace as the journey's use cases take it.
 func (ws *workspace) journey(sys *IO) *journey.Workspace {
-	return &journey.Workspace{Store: ws.store, StateDir: secrets.StateDir(), Integration: ws.name, Info: ws.info, Kind: "test", Now: sys.Now}
+	return &journey.Workspace{Store: ws.store, StateDir: sys.stateDir(), Integration: ws.name, Info: ws.info, Kind: "test", Now: sys.Now}
 }
 
 // devPlatform is the workspace's Developer Platform: the sandbox's stand-in,

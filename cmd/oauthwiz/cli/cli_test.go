@@ -95,7 +95,7 @@ func newHarness(t *testing.T, opts sandbox.Options) *harness {
 	}
 	t.Cleanup(sb.Close)
 	h := &harness{t: t, sb: sb, state: t.TempDir(), dir: t.TempDir()}
-	h.env = map[string]string{"OAUTHWIZ_SANDBOX": sb.ControlURL()}
+	h.env = map[string]string{"OAUTHWIZ_SANDBOX": sb.ControlURL(), "OAUTHWIZ_STATE_DIR": h.state}
 	return h
 }
 
@@ -129,6 +129,7 @@ func errString(err error) string {
 }
 
 func TestAuthorizeThenAPIKeyHeadless(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	c, _ := h.sb.Client("us1", "test")
 	code, stdout, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--json", "--timeout", "10s")
@@ -209,9 +210,9 @@ func TestAuthorizeThenAPIKeyHeadless(t *testing.T) {
 }
 
 func TestScopesCheckOnTwoSites(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{RefuseScopes: []string{"monitors_read"}})
 	h.env["OAUTHWIZ_STATE_DIR"] = h.state
-	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 	for _, site := range []string{"us1", "eu1"} {
 		if code, _, stderr := h.run("", "authorize", "--site", site, "--no-browser", "--timeout", "10s"); code != 0 {
 			t.Fatalf("authorize %s: %s", site, stderr)
@@ -255,6 +256,7 @@ func TestScopesCheckOnTwoSites(t *testing.T) {
 }
 
 func TestAuthorizeFromTestAuthorizationLink(t *testing.T) {
+	t.Parallel()
 	port := freePort(t)
 	h := newHarness(t, sandbox.Options{RedirectURIs: []string{"http://127.0.0.1:" + port + "/oauth/callback"}, OnboardingURL: "http://127.0.0.1:" + port + "/oauth/onboarding"})
 	code, stdout, stderr := h.run("", "authorize", "--site", "eu1", "--start", "test-authorization", "--no-browser", "--json", "--timeout", "10s")
@@ -264,6 +266,7 @@ func TestAuthorizeFromTestAuthorizationLink(t *testing.T) {
 }
 
 func TestCredentialsFile(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	c, _ := h.sb.Client("eu1", "test")
 	good := filepath.Join(t.TempDir(), "creds.json")
@@ -293,6 +296,7 @@ func TestCredentialsFile(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	tests := []struct {
 		name string
@@ -331,6 +335,7 @@ func TestUsageErrors(t *testing.T) {
 // A mistyped secret does not replace the stored one: Datadog showed the
 // working secret once, so it is kept until another has been accepted.
 func TestUnverifiedSecretIsNotStored(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	c, _ := h.sb.Client("us1", "test")
 	h.env["OAUTHWIZ_CLIENT_SECRET"] = c.ClientSecret
@@ -359,6 +364,7 @@ func TestUnverifiedSecretIsNotStored(t *testing.T) {
 }
 
 func TestAuthorizeRemoteFailureIsExplained(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	h.env["OAUTHWIZ_CLIENT_SECRET"] = "not-the-secret"
 	code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s")
@@ -371,6 +377,7 @@ func TestAuthorizeRemoteFailureIsExplained(t *testing.T) {
 }
 
 func TestDoctor(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	tests := []struct {
 		args  []string
@@ -392,6 +399,7 @@ func TestDoctor(t *testing.T) {
 }
 
 func TestSandboxCommandPrintsOneJSONLine(t *testing.T) {
+	t.Parallel()
 	r, w := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -435,6 +443,7 @@ func TestSandboxCommandPrintsOneJSONLine(t *testing.T) {
 }
 
 func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	sys := &cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
 		OpenBrowser: func(string) error { t.Error("no browser"); return nil }}

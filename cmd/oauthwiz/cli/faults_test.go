@@ -20,6 +20,7 @@ import (
 // completes, and that no API key is created twice, no test object is left,
 // and no secret is printed.
 func TestFaults(t *testing.T) {
+	t.Parallel()
 	steps := map[string][]string{
 		"authorize": {"authorize", "--site", "us1", "--no-browser", "--timeout", "10s"},
 		"apikey":    {"apikey", "create", "--site", "us1"},
@@ -49,7 +50,6 @@ func TestFaults(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, sandbox.Options{Scopes: []string{"api_keys_write", "dashboards_read", "dashboards_write", "monitors_read"}})
-			t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 			var outputs strings.Builder
 			run := func(step string) (int, string) {
 				code, stdout, stderr := h.run("", steps[step]...)
@@ -145,7 +145,6 @@ func TestFaultsOnManifestImportAndGitHub(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := newHarness(t, sandbox.Options{GitHub: true})
-			t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 			home := t.TempDir()
 			os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
 			t.Setenv("HOME", home)

@@ -191,7 +191,7 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if err := store.Set(ns.ClientSecretKey(), imp.ClientSecret); err != nil {
 		return fmt.Errorf("storing the new client secret: %w", err)
 	}
-	err = session.Update(secrets.StateDir(), name, func(st *session.State) error {
+	err = session.Update(sys.stateDir(), name, func(st *session.State) error {
 		st.SetClient(o.Site, o.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: sys.Now().UTC()})
 		return nil
 	})

@@ -13,8 +13,8 @@ import (
 )
 
 func TestExportImportAuthorizeOnASecondSite(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
-	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 	us1 := filepath.Join(t.TempDir(), "us1.json")
 	eu1 := filepath.Join(t.TempDir(), "eu1.json")
 	if code, _, stderr := h.run("", "manifest", "export", "--site", "us1", "--out", us1, "--dir", h.dir); code != 0 {
@@ -59,9 +59,9 @@ func TestExportImportAuthorizeOnASecondSite(t *testing.T) {
 }
 
 func TestImportOnRealDatadogTakesTheCredentials(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	h.env["OAUTHWIZ_SANDBOX"] = ""
-	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 	file := filepath.Join(t.TempDir(), "app.json")
 	os.WriteFile(file, []byte(`{"oauth":{"clients":[{"name":"Acme","redirect_uris":["https://a/cb"],"scopes":["dashboards_read"],"onboarding_url":"https://a/on"}]}}`), 0o644)
 	code, _, stderr := h.run("", "manifest", "import", "--site", "eu1", file, "--dir", h.dir)
@@ -82,9 +82,9 @@ func TestImportOnRealDatadogTakesTheCredentials(t *testing.T) {
 // At a terminal, the person is shown the steps and asked for what the page
 // showed: the import is recorded with the pasted credentials.
 func TestImportOnRealDatadogAsksAtATerminal(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
 	h.env["OAUTHWIZ_SANDBOX"] = ""
-	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 	file := filepath.Join(t.TempDir(), "app.json")
 	os.WriteFile(file, []byte(`{"oauth":{"clients":[{"name":"Acme","redirect_uris":["https://a/cb"],"scopes":["dashboards_read"],"onboarding_url":"https://a/on"}]}}`), 0o644)
 	h.prompt = &fakePrompter{answers: []string{"pasted-eu1-client", "pasted-eu1-secret-0123456789"}}

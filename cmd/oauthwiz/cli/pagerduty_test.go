@@ -19,6 +19,7 @@ import (
 // rotates the refresh token, and a refused call is explained with the scope
 // it needed and the scopes the token has.
 func TestPagerDutyCommands(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{Sites: []string{"us1"}, PagerDuty: true, PagerDutyRegion: "eu", RefuseScopes: []string{"teams.write"}})
 	code, stdout, stderr := h.run("", "authorize", "--provider", "pagerduty", "--scopes", "services.read,teams.read,teams.write,incidents.raed", "--no-browser", "--json", "--timeout", "10s")
 	if code != 0 {
@@ -120,6 +121,7 @@ func TestPagerDutyCommands(t *testing.T) {
 
 // `oauthwiz sandbox --pagerduty --json` lists the PagerDuty app among the clients.
 func TestSandboxListsThePagerDutyClient(t *testing.T) {
+	t.Parallel()
 	var out lockedBuffer
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
@@ -171,6 +173,7 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 // `oauthwiz demo --provider pagerduty --accessible`: the PagerDuty stand-in's
 // app, authorized and checked with Enter alone.
 func TestDemoPagerDutyAccessible(t *testing.T) {
+	t.Parallel()
 	var out, errb lockedBuffer
 	sys := &cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(string) string { return "" }, Now: time.Now,
 		OpenBrowser: func(string) error { t.Error("no browser"); return nil }}

@@ -86,10 +86,10 @@ func integrationRepo(t *testing.T) (root, dir, fork string) {
 }
 
 func TestPRCommand(t *testing.T) {
+	t.Parallel()
 	root, dir, fork := integrationRepo(t)
 	gh, prs := fakeGitHub(t, fork)
 	store := &secrets.Memory{}
-	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
 
 	head := git(t, root, "rev-parse", "HEAD")
 	code, stdout, stderr := runCLI(t, "", false, store, "pr", dir, "--dry-run")
@@ -129,11 +129,11 @@ func TestPRCommand(t *testing.T) {
 // stderr, and with --json a "blocked" document on stdout; exit 1. An
 // unpushed commit of the checked-out branch is named, and not pushed.
 func TestPRRefusalSaysWhy(t *testing.T) {
+	t.Parallel()
 	root, dir, fork := integrationRepo(t)
 	gh, prs := fakeGitHub(t, fork)
 	store := &secrets.Memory{}
 	store.Set("github/token", "gh-token-from-the-keyring")
-	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
 	os.WriteFile(filepath.Join(root, "notes.txt"), []byte("draft\n"), 0o644)
 	git(t, root, "add", "notes.txt")
 	git(t, root, "commit", "-q", "-m", "my local notes")
@@ -182,7 +182,6 @@ func TestPRClonesTheForkWhenThereIsNoClone(t *testing.T) {
 	os.Rename(dir, outside)
 	store := &secrets.Memory{}
 	store.Set("github/token", "gh-token")
-	t.Setenv("OAUTHWIZ_STATE_DIR", t.TempDir())
 	home := t.TempDir() // the git identity comes from the user's global config
 	os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
 	t.Setenv("HOME", home)

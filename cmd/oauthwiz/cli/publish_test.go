@@ -13,12 +13,12 @@ import (
 )
 
 func TestPublishWritesAppUUIDPushesAndRetests(t *testing.T) {
+	t.Parallel()
 	root, dir, fork := integrationRepo(t)
 	gh, prs := fakeGitHub(t, fork)
 	h := newHarness(t, sandbox.Options{Scopes: []string{"api_keys_write"}})
 	h.dir = dir
 	h.env["GH_TOKEN"] = "gh-canary-token"
-	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 	for _, site := range []string{"us1", "eu1"} {
 		if code, _, stderr := h.run("", "authorize", "--site", site, "--no-browser", "--timeout", "10s"); code != 0 {
 			t.Fatalf("authorize %s: %s", site, stderr)

@@ -117,7 +117,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	for _, r := range rep.Results {
 		ev.Results = append(ev.Results, session.ScopeResult{Site: r.Site, Scope: r.Scope, Probe: r.Probe, Status: r.Status, HTTPStatus: r.HTTPStatus, Endpoint: r.Endpoint, RequestID: r.RequestID})
 	}
-	if err := session.Update(secrets.StateDir(), name, func(st *session.State) error { st.ScopeChecks = ev; return nil }); err != nil {
+	if err := session.Update(sys.stateDir(), name, func(st *session.State) error { st.ScopeChecks = ev; return nil }); err != nil {
 		fmt.Fprintln(sys.Err, "warning: the evidence could not be saved for the pull request:", err)
 	}
 	if o.JSON {

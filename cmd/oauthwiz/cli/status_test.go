@@ -21,8 +21,8 @@ import (
 // wizard's checklist judge its README and manifest alike, and neither
 // suggests rewriting the app_uuid with the published one.
 func TestStatusAndWizardAgreeOnAnExistingIntegration(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t, sandbox.Options{})
-	t.Setenv("OAUTHWIZ_STATE_DIR", h.state)
 	dir := filepath.Join(t.TempDir(), "acme")
 	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://acme.example/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://acme.example/on"}); err != nil {
 		t.Fatal(err)

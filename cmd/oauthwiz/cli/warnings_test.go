@@ -25,6 +25,7 @@ func (lockedKeyring) Where() string              { return "the OS keyring" }
 // once the screen is gone, and the store's place, which the screens show,
 // says why the secret is in the file.
 func TestKeyringWarningWaitsForTheScreen(t *testing.T) {
+	t.Parallel()
 	var stderr bytes.Buffer
 	warnings := &heldLines{w: &stderr}
 	file := &secrets.File{Path: filepath.Join(t.TempDir(), "secrets.json")}

@@ -75,7 +75,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", DevPlatform: dp, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: secrets.StateDir(), DevPlatform: dp,
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
 			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
