@@ -1,7 +1,12 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -70,5 +75,37 @@ func TestImportRules(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Engines say what is wrong in words; the commands name their flags
+// (inputs.Error carries the input, and cli adds its flag). A string in
+// flows/ that names an oauthwiz flag breaks that, and the wizard would show
+// a flag it has not got.
+func TestEnginesNameNoFlag(t *testing.T) {
+	flag := regexp.MustCompile(`(^|[\s'"(])--[a-z][a-z-]+`)
+	files, err := filepath.Glob("../../flows/*/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no engine sources found: %v", err)
+	}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") || strings.Contains(path, "/sandbox/") || strings.Contains(path, "/internal/") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			// git's own flags, in a git command a message quotes, are fine.
+			if s := lit.Value; flag.MatchString(s) && !strings.Contains(s, "git ") {
+				t.Errorf("%s: %s names a command-line flag", path, s)
+			}
+			return true
+		})
 	}
 }

@@ -38,6 +38,13 @@ type Result struct {
 	Created, Valid                       bool
 }
 
+// ErrRevokeFirst means a rotation waits for the old key to be revoked,
+// and nobody could be asked to confirm it.
+var ErrRevokeFirst = errors.New("rotation: the stored key is not revoked yet")
+
+// ErrLostKey means Datadog has the org's key but oauthwiz never stored it.
+var ErrLostKey = errors.New("lost API key")
+
 func (o Options) progress(format string, args ...any) {
 	if o.Progress != nil {
 		o.Progress(fmt.Sprintf(format, args...))
@@ -81,7 +88,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	case err == nil && o.Rotate:
 		page, _ := o.Provider.APIKeysPageURL(o.NS.Site, stored.Name)
 		if o.ConfirmRevoked == nil {
-			return nil, fmt.Errorf("--rotate: revoke the key …%s named %q on %s first, then run again with --yes", stored.Last4, stored.Name, page)
+			return nil, fmt.Errorf("%w: revoke the key …%s named %q on %s first, then rotate again", ErrRevokeFirst, stored.Last4, stored.Name, page)
 		}
 		if err := o.ConfirmRevoked(page, stored.Name, stored.Last4); err != nil {
 			return nil, err
@@ -108,7 +115,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 			if interrupted == nil {
 				why = "an earlier run was interrupted while Datadog created it, so its value never reached oauthwiz (lost API key)"
 			}
-			return nil, fmt.Errorf("%w\nDatadog keeps one API key per org for this client and %s: revoke it on %s, reinstall, and run 'oauthwiz apikey create --rotate'", err, why, page)
+			return nil, fmt.Errorf("%w: %w\nDatadog keeps one API key per org for this client and %s: revoke it on %s, reinstall, and rotate the key", ErrLostKey, err, why, page)
 		}
 		if ae == nil || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
 			// Not answered, or failed at Datadog: the key may or may not exist;

@@ -2,6 +2,7 @@ package apikey_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -150,7 +151,7 @@ func TestMissingScopeAndNoAuthorization(t *testing.T) {
 		t.Fatalf("without api_keys_write: %v", err)
 	}
 	f.opts.NS.Site = "eu1"
-	if _, err := apikey.Create(context.Background(), f.opts); err == nil || !strings.Contains(err.Error(), "run 'oauthwiz authorize --site eu1' first") {
+	if _, err := apikey.Create(context.Background(), f.opts); err == nil || !errors.Is(err, authorize.ErrNotAuthorized) || !strings.Contains(err.Error(), "on eu1") {
 		t.Fatalf("not authorized: %v", err)
 	}
 }

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/termsafe"
@@ -97,6 +98,12 @@ type Error struct {
 func (e *Error) Error() string { return e.Err.Error() }
 func (e *Error) Unwrap() error { return e.Err }
 
+// redirectErr is a listen step error about the redirect URI input.
+func redirectErr(format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	return &Error{Step: "listen", Err: inputs.Errorf(inputs.RedirectURI, nil, msg)}
+}
+
 func stepErr(step string, format string, args ...any) error {
 	return &Error{Step: step, Err: fmt.Errorf(format, args...)}
 }
@@ -122,14 +129,14 @@ func NewState() string {
 // loopbackListen binds the redirect URI's port on 127.0.0.1 (or [::1]).
 func loopbackListen(opts Options) (net.Listener, *url.URL, error) {
 	if err := integration.CheckRedirectURI(opts.RedirectURI); err != nil {
-		return nil, nil, stepErr("listen", "--redirect-uri: %v", err)
+		return nil, nil, redirectErr("redirect URI: %v", err)
 	}
 	u, err := url.Parse(opts.RedirectURI)
 	if err != nil {
-		return nil, nil, stepErr("listen", "--redirect-uri %q does not parse: %v", opts.RedirectURI, err)
+		return nil, nil, redirectErr("redirect URI %q does not parse: %v", opts.RedirectURI, err)
 	}
 	if u.Scheme != "http" {
-		return nil, nil, stepErr("listen", "--redirect-uri %q: the loopback listener serves http only; use http://127.0.0.1:PORT/PATH (or paste the callback URL when the redirect URI is not on this machine)", opts.RedirectURI)
+		return nil, nil, redirectErr("redirect URI %q: the loopback listener serves http only; use http://127.0.0.1:PORT/PATH (or paste the callback URL when the redirect URI is not on this machine)", opts.RedirectURI)
 	}
 	host := u.Hostname()
 	bind := "127.0.0.1"
@@ -138,7 +145,7 @@ func loopbackListen(opts Options) (net.Listener, *url.URL, error) {
 	case "::1":
 		bind = "::1"
 	default:
-		return nil, nil, stepErr("listen", "--redirect-uri %q: host %q is not a loopback address; use 127.0.0.1, localhost or [::1]", opts.RedirectURI, host)
+		return nil, nil, redirectErr("redirect URI %q: host %q is not a loopback address; use 127.0.0.1, localhost or [::1]", opts.RedirectURI, host)
 	}
 	port := u.Port()
 	if port == "" {

@@ -21,9 +21,6 @@ type Stored struct {
 	HTTPClient *http.Client
 	Now        func() time.Time
 	Progress   func(string)
-	// AuthorizeCommand is what to run when nothing is stored yet
-	// (default: oauthwiz authorize --site SITE).
-	AuthorizeCommand string
 }
 
 // ErrNotAuthorized means no token is stored for that integration and site.
@@ -51,11 +48,7 @@ func (s Stored) TokenSource(ctx context.Context) (*PersistingSource, error) {
 	var rec secrets.TokenRecord
 	if err := secrets.GetJSON(s.Store, s.NS.TokenKey(), &rec); err != nil {
 		if secrets.IsNotFound(err) {
-			cmd := s.AuthorizeCommand
-			if cmd == "" {
-				cmd = "oauthwiz authorize --site " + s.NS.Site
-			}
-			return nil, fmt.Errorf("%w: no token is stored for %s on %s (%s client): run '%s' first", ErrNotAuthorized, s.NS.Integration, s.NS.Site, s.NS.Kind, cmd)
+			return nil, fmt.Errorf("%w: no token is stored for %s on %s (%s client)", ErrNotAuthorized, s.NS.Integration, s.NS.Site, s.NS.Kind)
 		}
 		return nil, err
 	}

@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 )
 
 // Case is which publication case applies; it decides the app_uuid rule.
@@ -43,7 +45,7 @@ func ParseCase(s string) (Case, error) {
 			return c.Case, nil
 		}
 	}
-	return "", fmt.Errorf("--case %q: use new, existing or ui-extension", s)
+	return "", inputs.Errorf(inputs.Case, nil, fmt.Sprintf("case %q: use new, existing or ui-extension", s))
 }
 
 // OAuthClient is the client declared in assets/oauth_clients.json.

@@ -8,7 +8,6 @@ package pagerduty
 import (
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 )
 
 // Provider is PagerDuty. With no overrides it talks to the real hosts; a
@@ -117,7 +117,7 @@ func (p *Provider) APIBase(region string) (string, error) {
 
 // ErrNoIDToken is returned when the token answer has no ID token: the
 // openid scope was not granted.
-var ErrNoIDToken = errors.New("the token answer has no id_token (openid was not granted): pass the region with --site us|eu")
+var ErrNoIDToken = inputs.Errorf(inputs.Site, nil, "the token answer has no id_token (openid was not granted): name the region, us or eu")
 
 // RegionOfToken reads the region from the ID token's audience. The ID token
 // came straight from the token endpoint over TLS, which OpenID Connect

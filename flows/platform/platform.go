@@ -5,11 +5,13 @@
 package platform
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 
 	"golang.org/x/oauth2"
 
@@ -58,7 +60,10 @@ type Platform interface {
 	ClientPerSite() bool
 }
 
-// Names are the --provider values.
+// ErrNoPagerDutyStandIn means the sandbox was started without PagerDuty.
+var ErrNoPagerDutyStandIn = errors.New("no PagerDuty stand-in")
+
+// Names are the platforms' names.
 var Names = []string{"datadog", "pagerduty"}
 
 // New returns a platform by name; a sandbox's discovery document, when given,
@@ -75,13 +80,13 @@ func New(name string, sandbox *devplatform.Discovery) (Platform, error) {
 		p := &pagerduty.Provider{}
 		if sandbox != nil {
 			if sandbox.PagerDuty == nil {
-				return nil, fmt.Errorf("the sandbox at %s has no PagerDuty stand-in: start it with 'oauthwiz sandbox --pagerduty'", sandbox.ControlURL)
+				return nil, fmt.Errorf("%w: the sandbox at %s runs none", ErrNoPagerDutyStandIn, sandbox.ControlURL)
 			}
 			p.IdentityURL, p.APIs = sandbox.PagerDuty.IdentityURL, sandbox.PagerDuty.APIs
 		}
 		return PagerDuty{p}, nil
 	}
-	return nil, fmt.Errorf("--provider %q: use %s", name, strings.Join(Names, " or "))
+	return nil, inputs.Errorf(inputs.Provider, nil, fmt.Sprintf("platform %q: use %s", name, strings.Join(Names, " or ")))
 }
 
 // Datadog is the Datadog platform.

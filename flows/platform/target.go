@@ -15,8 +15,7 @@ import (
 // granted, the key (created once, or reused). o.NS says where the secrets
 // are; o.Provider is needed for Datadog's API key.
 func Target(ctx context.Context, pl Platform, o apikey.Options) (scopes.Target, error) {
-	rec, err := authorize.FreshToken(ctx, authorize.Stored{Provider: pl, Store: o.Store, NS: o.NS, HTTPClient: o.HTTPClient, Now: o.Now, Progress: o.Progress,
-		AuthorizeCommand: fmt.Sprintf("oauthwiz authorize --provider %s --site %s", pl.Name(), o.NS.Site)})
+	rec, err := authorize.FreshToken(ctx, authorize.Stored{Provider: pl, Store: o.Store, NS: o.NS, HTTPClient: o.HTTPClient, Now: o.Now, Progress: o.Progress})
 	if err != nil {
 		return scopes.Target{}, err
 	}

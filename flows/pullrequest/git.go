@@ -23,6 +23,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 
 	"github.com/oauthwiz/oauthwiz/flows/atomic"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 )
 
 // FindRoot walks up from a path to the folder holding .git.
@@ -357,7 +358,7 @@ func findBase(repo *git.Repository, branch string) (string, plumbing.Hash, error
 		}
 	}
 	want := names[0]
-	return "", plumbing.ZeroHash, fmt.Errorf("no remote-tracking branch for the base branch %s: fetch it first — 'git remote add upstream https://github.com/DataDog/integrations-extras.git && git fetch upstream %s' (or 'git fetch origin %s' in a clone of your fork) — or pass --base-branch; a local branch is not used, as it may hold commits that are not public", want, want, want)
+	return "", plumbing.ZeroHash, inputs.Errorf(inputs.BaseBranch, nil, fmt.Sprintf("no remote-tracking branch for the base branch %s: fetch it first — 'git remote add upstream https://github.com/DataDog/integrations-extras.git && git fetch upstream %s' (or 'git fetch origin %s' in a clone of your fork) — or choose another base branch; a local branch is not used, as it may hold commits that are not public", want, want, want))
 }
 
 // remoteNames lists the clone's remotes, upstream first, then origin.

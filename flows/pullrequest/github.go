@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-github/v60/github"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 )
 
 // GitHub is the part of the GitHub API the pull request needs.
@@ -25,10 +26,10 @@ func NewGitHub(httpClient *http.Client, apiURL, token string) (*GitHub, error) {
 	if apiURL != "" {
 		u, err := url.Parse(strings.TrimRight(apiURL, "/") + "/")
 		if err != nil {
-			return nil, fmt.Errorf("--github-api-url %q: %w", apiURL, err)
+			return nil, inputs.Errorf(inputs.GitHubAPIURL, err, fmt.Sprintf("GitHub API URL %q: %v", apiURL, err))
 		}
 		if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
-			return nil, fmt.Errorf("--github-api-url %q: the token is sent only over https (plain http only to a loopback address)", apiURL)
+			return nil, inputs.Errorf(inputs.GitHubAPIURL, nil, fmt.Sprintf("GitHub API URL %q: the token is sent only over https (plain http only to a loopback address)", apiURL))
 		}
 		c.BaseURL = u
 	}
@@ -59,7 +60,7 @@ func Explain(err error) error {
 		case http.StatusForbidden:
 			return fmt.Errorf("GitHub refused (403): the token needs the repo (or public_repo) scope and access to the fork: %w", err)
 		case http.StatusNotFound:
-			return fmt.Errorf("GitHub answered 404: the repository does not exist or the token cannot see it (check --base-repo and the token's scopes): %w", err)
+			return inputs.Errorf(inputs.BaseRepo, err, fmt.Sprintf("GitHub answered 404: the repository does not exist or the token cannot see it (check the base repository and the token's scopes): %v", err))
 		case http.StatusUnprocessableEntity:
 			return fmt.Errorf("GitHub refused the request (422): %w", err)
 		}
@@ -97,7 +98,7 @@ func (g *GitHub) Fork(ctx context.Context, owner, repo, login string) (fork *git
 		return nil, false, Explain(err)
 	}
 	if err == nil && !r.GetFork() {
-		return nil, false, fmt.Errorf("%s/%s exists and is not a fork of %s/%s: rename it, or pass the fork with --fork-remote", login, repo, owner, repo)
+		return nil, false, inputs.Errorf(inputs.ForkRemote, nil, fmt.Sprintf("%s/%s exists and is not a fork of %s/%s: rename it, or name your fork's remote", login, repo, owner, repo))
 	}
 	r, _, err = g.Client.Repositories.CreateFork(ctx, owner, repo, &github.RepositoryCreateForkOptions{})
 	var accepted *github.AcceptedError

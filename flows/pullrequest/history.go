@@ -11,6 +11,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 )
 
 // maxBranchCommits bounds the commits a branch may carry beyond its base: an
@@ -79,7 +80,7 @@ func commitsBetween(s storer.EncodedObjectStorer, tip plumbing.Hash, stops ...pl
 			mark(p, f)
 		}
 		if onlyWanted > maxBranchCommits {
-			return nil, fmt.Errorf("%w (more than %d): is the base branch right? Pass --base-branch", ErrTooManyCommits, maxBranchCommits)
+			return nil, inputs.Errorf(inputs.BaseBranch, ErrTooManyCommits, fmt.Sprintf("%v (more than %d): is the base branch right?", ErrTooManyCommits, maxBranchCommits))
 		}
 	}
 	in := map[plumbing.Hash]bool{}

@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -124,7 +125,7 @@ func (e *BlockedError) Error() string {
 			fmt.Fprintf(&b, "\n  %s:%d  %s  (%s, commit %s)", s.File, s.Line, s.Masked, s.Rule, short(s.Commit))
 		}
 	case "checks":
-		fmt.Fprintf(&b, "%v (%d): fix them ('oauthwiz fix readme|manifest') or pass --force with a reason for the PR body:", ErrChecksFailed, len(e.Checks))
+		fmt.Fprintf(&b, "%v (%d): fix them, or push anyway with a reason, which the PR body states:", ErrChecksFailed, len(e.Checks))
 		for _, f := range e.Checks {
 			fmt.Fprintf(&b, "\n  %s:%d  %s  %s", f.File, f.Line, f.Rule, f.Message)
 		}
@@ -133,7 +134,7 @@ func (e *BlockedError) Error() string {
 		for _, c := range e.Foreign {
 			fmt.Fprintf(&b, "\n  %s %s: %s", short(c.Hash), c.Subject, strings.Join(c.Files, ", "))
 		}
-		b.WriteString("\nPass --branch with a new name to start a clean branch from the base, or remove those commits from the branch.")
+		b.WriteString("\nName a new branch to start a clean one from the base, or remove those commits from the branch.")
 	}
 	return b.String()
 }
@@ -162,7 +163,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	rel = filepath.ToSlash(rel)
 	owner, repo, ok := strings.Cut(o.BaseRepo, "/")
 	if !ok || owner == "" || repo == "" {
-		return nil, fmt.Errorf("--base-repo %q: use owner/name, e.g. DataDog/integrations-extras", o.BaseRepo)
+		return nil, inputs.Errorf(inputs.BaseRepo, nil, fmt.Sprintf("base repository %q: use owner/name, e.g. DataDog/integrations-extras", o.BaseRepo))
 	}
 	branch := o.Branch
 	if branch == "" {

@@ -19,6 +19,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 )
 
 // ErrPushRejected means the fork's branch has commits the local one lacks.
@@ -150,13 +151,14 @@ func Push(ctx context.Context, root, url, branch string, auth GitAuth) error {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
 	case strings.Contains(err.Error(), "non-fast-forward"):
-		return fmt.Errorf("%w: %s on the fork has commits this branch lacks; rebase on it ('git pull --rebase <fork> %s') or pick another --branch", ErrPushRejected, branch, branch)
+		return inputs.Errorf(inputs.Branch, ErrPushRejected, fmt.Sprintf("%v: %s on the fork has commits this branch lacks; rebase on it ('git pull --rebase <fork> %s') or push to another branch", ErrPushRejected, branch, branch))
 	case strings.Contains(err.Error(), "protected branch") || strings.Contains(err.Error(), "GH006"):
-		return fmt.Errorf("%w: %s is a protected branch on the fork: push to another --branch", ErrPushRejected, branch)
+		return inputs.Errorf(inputs.Branch, ErrPushRejected, fmt.Sprintf("%v: %s is a protected branch on the fork: push to another branch", ErrPushRejected, branch))
 	case strings.Contains(err.Error(), "authentication required") || strings.Contains(err.Error(), "403"):
 		why := "the token needs the repo (or public_repo) scope and write access to " + redact(url)
 		if method == nil && auth.Token != "" {
-			why = "the GitHub token was held back for " + redact(url) + " (it goes only to " + strings.Join(auth.Hosts, ", ") + " over https): push to your fork on that host, or pass --github-api-url for GitHub Enterprise"
+			why = "the GitHub token was held back for " + redact(url) + " (it goes only to " + strings.Join(auth.Hosts, ", ") + " over https): push to your fork on that host, or name your GitHub Enterprise API URL"
+			return inputs.Errorf(inputs.GitHubAPIURL, err, fmt.Sprintf("the fork refused the push: %s: %v", why, err))
 		}
 		return fmt.Errorf("the fork refused the push: %s: %w", why, err)
 	}
@@ -182,11 +184,11 @@ func RemoteURL(root, nameOrURL string) (string, error) {
 	}
 	rem, err := repo.Remote(nameOrURL)
 	if err != nil {
-		return "", fmt.Errorf("--fork-remote %q: no such remote in %s (git remote -v lists them): %w", nameOrURL, root, err)
+		return "", inputs.Errorf(inputs.ForkRemote, err, fmt.Sprintf("fork remote %q: no such remote in %s (git remote -v lists them): %v", nameOrURL, root, err))
 	}
 	urls := rem.Config().URLs
 	if len(urls) == 0 {
-		return "", fmt.Errorf("--fork-remote %q has no URL", nameOrURL)
+		return "", inputs.Errorf(inputs.ForkRemote, nil, fmt.Sprintf("fork remote %q has no URL", nameOrURL))
 	}
 	return urls[0], nil
 }

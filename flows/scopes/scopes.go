@@ -732,7 +732,7 @@ func (s *siteRun) apiKeyProbe(ctx context.Context) {
 		return
 	}
 	if s.t.APIKey == "" {
-		s.emit(Result{Scope: scope, Probe: "validate", Status: Skipped, Detail: "no API key is stored for this site: run 'oauthwiz apikey create --site " + s.t.Site + "'"})
+		s.emit(Result{Scope: scope, Probe: "validate", Status: Skipped, Detail: "no API key is stored for this site: create it first (the API key step, or 'oauthwiz apikey create')"})
 		return
 	}
 	key := http.Header{"Dd-Api-Key": {s.t.APIKey}, "Accept": {"application/json"}}

@@ -70,7 +70,10 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 	res, err := apikey.Create(ctx, opts)
 	if err != nil {
 		if errors.Is(err, authorize.ErrNotAuthorized) {
-			return &UsageError{Msg: err.Error()}
+			return notAuthorized(err, "datadog", o.Site)
+		}
+		if errors.Is(err, apikey.ErrLostKey) {
+			defer fmt.Fprintf(sys.Err, "Then: oauthwiz apikey create --site %s --rotate\n", o.Site)
 		}
 		explain(sys.Err, err)
 		// Whatever failed past this point failed at Datadog or on the way.

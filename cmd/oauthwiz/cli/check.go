@@ -49,7 +49,7 @@ func runCheckCmd(ctx context.Context, sys *IO, args []string) error {
 func RunCheck(sys *IO, o CheckOptions) error {
 	c, err := integration.ParseCase(o.Case)
 	if err != nil {
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), Err: err}
 	}
 	opts := checks.Options{AppUUID: o.AppUUID, Case: c}
 	if opts.AppUUID == "" {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 
 	"golang.org/x/term"
@@ -107,11 +108,19 @@ func canOpenBrowser(getenv func(string) string) bool {
 }
 
 // UsageError is bad input: exit 2.
-type UsageError struct{ Msg string }
+type UsageError struct {
+	Msg string
+	Err error // the engine's error it reports, if any
+}
 
 func (e *UsageError) Error() string { return e.Msg }
+func (e *UsageError) Unwrap() error { return e.Err }
 
-func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+// usagef is a UsageError; %w keeps the engine's error for errors.Is/As.
+func usagef(format string, args ...any) error {
+	err := fmt.Errorf(format, args...)
+	return &UsageError{Msg: err.Error(), Err: errors.Unwrap(err)}
+}
 
 // RemoteError is a refusal or failure of a remote: exit 3.
 type RemoteError struct{ Err error }
@@ -198,6 +207,29 @@ variable (OAUTHWIZ_<FLAG>, e.g. OAUTHWIZ_SITE). Exit codes: 0 ok, 1 problems fou
 // Main runs oauthwiz with arguments.
 func Main(ctx context.Context, args []string, sys *IO) error {
 	sys.prompter() // one reader of stdin for every prompt, copies of sys included
+	return withFlag(dispatch(ctx, args, sys))
+}
+
+// flagged is an engine's error about one input, with the flag that sets it.
+type flagged struct {
+	error
+	field inputs.Field
+}
+
+func (f *flagged) Error() string { return f.error.Error() + " (--" + string(f.field) + ")" }
+func (f *flagged) Unwrap() error { return f.error }
+
+// withFlag names the flag of the input an error is about: the engines say
+// what is wrong in words, the command says which flag changes it.
+func withFlag(err error) error {
+	if field, ok := inputs.FieldOf(err); ok && field != "" {
+		return &flagged{error: err, field: field}
+	}
+	return err
+}
+
+// dispatch runs the command args name.
+func dispatch(ctx context.Context, args []string, sys *IO) error {
 	if len(args) == 0 {
 		return runWizard(ctx, sys, nil)
 	}
@@ -297,7 +329,7 @@ func (f *flagSet) parse(args []string) error {
 			if errors.Is(err, flag.ErrHelp) {
 				return err
 			}
-			return &UsageError{Msg: err.Error()}
+			return &UsageError{Msg: err.Error(), Err: err}
 		}
 		rest := f.Args()
 		if len(rest) == 0 {
@@ -360,12 +392,15 @@ func openPlatformWorkspace(ctx context.Context, sys *IO, providerName, sandboxUR
 		return nil, err
 	}
 	pl, err := platform.New(providerName, d)
+	if errors.Is(err, platform.ErrNoPagerDutyStandIn) {
+		return nil, usagef("%v: start it with 'oauthwiz sandbox --pagerduty'", err)
+	}
 	if err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, &UsageError{Msg: err.Error(), Err: err}
 	}
 	info, err := integration.Load(dir)
 	if err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, &UsageError{Msg: err.Error(), Err: err}
 	}
 	if name == "" {
 		name = info.Name
@@ -413,6 +448,15 @@ func (ws *workspace) devPlatform(sys *IO, given devplatform.Published, prURL str
 		manual.Open = sys.OpenBrowser
 	}
 	return devplatform.For(ws.provider, ws.discovery, sys.HTTPClient, manual)
+}
+
+// notAuthorized says which command authorizes first.
+func notAuthorized(err error, platformName, site string) error {
+	cmd := "oauthwiz authorize --site " + site
+	if platformName != "datadog" {
+		cmd = "oauthwiz authorize --provider " + platformName + " --site " + site
+	}
+	return usagef("%w: run '%s' first", err, cmd)
 }
 
 // manualNeeded explains a Developer Platform step nobody could be asked

@@ -315,11 +315,14 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
 		{"sandbox unreachable", []string{"authorize", "--site", "us1"}, map[string]string{"OAUTHWIZ_SANDBOX": "http://127.0.0.1:1"}, 2, "cannot reach the sandbox"},
 		{"env gives the site", []string{"apikey", "create"}, map[string]string{"OAUTHWIZ_SITE": "eu1"}, 2, "--site eu1"},
+		// The engines name the input in words; the command adds its flag.
+		{"redirect URI not loopback", []string{"authorize", "--site", "us1", "--redirect-uri", "http://example.com/cb", "--timeout", "1s"}, nil, 2, "is not a loopback address; use 127.0.0.1, localhost or [::1] (--redirect-uri)"},
+		{"platform unknown", []string{"authorize", "--site", "us1", "--provider", "opsgenie"}, nil, 2, "use datadog or pagerduty (--provider)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			saved := h.env
-			h.env = map[string]string{"OAUTHWIZ_SANDBOX": h.sb.ControlURL()}
+			h.env = map[string]string{"OAUTHWIZ_SANDBOX": h.sb.ControlURL(), "OAUTHWIZ_STATE_DIR": h.state}
 			for k, v := range tt.env {
 				h.env[k] = v
 			}

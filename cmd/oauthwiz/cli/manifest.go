@@ -81,11 +81,11 @@ func RunManifestDiff(sys *IO, a, b string, asJSON bool) error {
 func readClients(path string) ([]appmanifest.Client, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, usagef("%v", err)
+		return nil, usagef("%w", err)
 	}
 	cs, err := appmanifest.Clients(path, b)
 	if err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, &UsageError{Msg: err.Error(), Err: err}
 	}
 	return cs, nil
 }
@@ -160,7 +160,7 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	}
 	b, err := os.ReadFile(o.File)
 	if err != nil {
-		return usagef("%v", err)
+		return usagef("%w", err)
 	}
 	ws, err := openWorkspace(ctx, sys, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
@@ -178,7 +178,7 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	case errors.Is(err, devplatform.ErrManual):
 		return manualNeeded(sys, err, "pass --credentials-file with {\"client_id\",\"client_secret\"}")
 	case errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
-		return usagef("%v", err)
+		return usagef("%w", err)
 	case err != nil:
 		return &RemoteError{Err: err}
 	}

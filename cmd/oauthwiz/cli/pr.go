@@ -115,7 +115,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 			return err
 		}
 		if req.GitHub, err = pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token); err != nil {
-			return &UsageError{Msg: err.Error()}
+			return &UsageError{Msg: err.Error(), Err: err}
 		}
 		req.Auth = gitAuth(sys, token, o.GitHubAPIURL)
 	}
@@ -156,7 +156,7 @@ func short(h string) string {
 func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace, error) {
 	info, err := integration.Load(o.Path)
 	if err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, &UsageError{Msg: err.Error(), Err: err}
 	}
 	if !info.HasManifest {
 		return nil, usagef("%s has no manifest.json: give the integration's folder", o.Path)
@@ -182,7 +182,7 @@ func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace
 			return nil, cerr
 		}
 		if info, err = integration.Load(dir); err != nil {
-			return nil, &UsageError{Msg: err.Error()}
+			return nil, &UsageError{Msg: err.Error(), Err: err}
 		}
 	}
 	return &journey.Workspace{Store: store, StateDir: sys.stateDir(), Integration: name, Info: info, Now: sys.Now}, nil
@@ -228,6 +228,12 @@ func prError(sys *IO, asJSON bool, err error) error {
 	var blocked *pullrequest.BlockedError
 	if errors.As(err, &blocked) {
 		fmt.Fprintln(sys.Err, "oauthwiz: "+blocked.Error())
+		switch blocked.Reason {
+		case "checks":
+			fmt.Fprintln(sys.Err, "Fix them with 'oauthwiz fix readme|manifest', or push anyway with --force REASON (the PR body states it).")
+		case "foreign-commits":
+			fmt.Fprintln(sys.Err, "Start a clean branch from the base with --branch NEW-NAME.")
+		}
 		if asJSON {
 			json.NewEncoder(sys.Out).Encode(map[string]any{"blocked": blocked})
 		}
@@ -235,14 +241,14 @@ func prError(sys *IO, asJSON bool, err error) error {
 	}
 	switch {
 	case errors.Is(err, pullrequest.ErrNothingToCommit):
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), Err: err}
 	case errors.Is(err, pullrequest.ErrPushRejected), errors.Is(err, pullrequest.ErrPushFailed):
 		return &RemoteError{Err: err}
 	}
 	if strings.Contains(err.Error(), "GitHub") {
 		return &RemoteError{Err: err}
 	}
-	return &UsageError{Msg: err.Error()}
+	return &UsageError{Msg: err.Error(), Err: err}
 }
 
 // githubToken: GH_TOKEN or GITHUB_TOKEN, else the keyring, else a masked
@@ -289,7 +295,7 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 	}
 	gh, err := pullrequest.NewGitHub(sys.HTTPClient, o.GitHubAPIURL, token)
 	if err != nil {
-		return "", &UsageError{Msg: err.Error()}
+		return "", &UsageError{Msg: err.Error(), Err: err}
 	}
 	owner, repo, _ := strings.Cut(o.BaseRepo, "/")
 	url := o.ForkRemote

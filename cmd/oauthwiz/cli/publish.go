@@ -83,7 +83,7 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 		c = integration.CaseNew
 	}
 	if _, err := integration.ParseCase(string(c)); err != nil {
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), Err: err}
 	}
 	var given devplatform.Published
 	if o.CredentialsFile != "" {
@@ -143,7 +143,7 @@ func publishError(sys *IO, res *journey.PublishOutcome, err error) error {
 	case errors.Is(err, devplatform.ErrManual):
 		return manualNeeded(sys, err, "pass --credentials-file and --app-uuid")
 	case errors.Is(err, publish.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
-		return usagef("%v", err)
+		return usagef("%w", err)
 	case errors.Is(err, journey.ErrEditDeclined):
 		return &ProblemsError{Msg: err.Error()}
 	case errors.As(err, &unsaved):
@@ -154,7 +154,7 @@ func publishError(sys *IO, res *journey.PublishOutcome, err error) error {
 	case err != nil && res.Written:
 		return prError(sys, false, err)
 	case err != nil:
-		return usagef("%v: pass --app-uuid", err)
+		return usagef("%w: pass --app-uuid", err)
 	}
 	return err
 }
@@ -200,7 +200,7 @@ func publishPush(ctx context.Context, sys *IO, ws *workspace, o PublishOptions, 
 	}
 	gh, err := pullrequest.NewGitHub(sys.HTTPClient, apiURL, token)
 	if err != nil {
-		return nil, &UsageError{Msg: err.Error()}
+		return nil, &UsageError{Msg: err.Error(), Err: err}
 	}
 	return &journey.PRRequest{Branch: branch, GitHub: gh, Auth: gitAuth(sys, token, apiURL)}, nil
 }

@@ -62,7 +62,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 		PagerDuty: o.PagerDuty, PagerDutyRegion: o.PDRegion, PagerDutyScopes: splitList(o.PDScopes),
 	})
 	if err != nil {
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), Err: err}
 	}
 	defer sb.Close()
 	d := sb.Discovery()

@@ -91,7 +91,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 		t, err := platform.Target(ctx, pl, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
 			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
 		if errors.Is(err, authorize.ErrNotAuthorized) {
-			return &UsageError{Msg: err.Error()}
+			return notAuthorized(err, pl.Name(), site)
 		}
 		if err != nil {
 			return &RemoteError{Err: err}

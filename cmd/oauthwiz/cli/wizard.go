@@ -101,7 +101,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 // stand-in's app, prefilled), preselected when --provider says so.
 func offerApp(deps *tui.Deps, preselect string, d *devplatform.Discovery, store secrets.Store, name string, now func() time.Time, open func(string) error) error {
 	if _, err := platform.New(preselect, nil); err != nil {
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), Err: err}
 	}
 	if d != nil && d.PagerDuty == nil {
 		if preselect == "pagerduty" {
@@ -111,7 +111,7 @@ func offerApp(deps *tui.Deps, preselect string, d *devplatform.Discovery, store 
 	}
 	pl, err := platform.New("pagerduty", d)
 	if err != nil {
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), Err: err}
 	}
 	app := &tui.App{Platform: pl, Flows: tui.RealAppFlows{Platform: pl, Store: store, Integration: name, OpenBrowser: open, Now: now}}
 	if d != nil {
