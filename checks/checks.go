@@ -132,13 +132,13 @@ var (
 
 func (c *checker) run() {
 	mb, merr := os.ReadFile(filepath.Join(c.dir, "manifest.json"))
-	var m *readme.Manifest
+	var m *integration.Manifest
 	if merr == nil {
 		var err error
-		m, err = readme.ParseManifest("manifest.json", mb)
+		m, err = integration.ParseManifest("manifest.json", mb)
 		if err != nil {
 			line := 0
-			var pe *readme.PosError
+			var pe *integration.PosError
 			if errors.As(err, &pe) {
 				line = pe.Line
 			}
@@ -251,7 +251,7 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 	}
 }
 
-func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
+func (c *checker) manifestRules(m *integration.Manifest, d *readme.Doc) {
 	tu := m.TileMember("uninstallation")
 	readmeHas := d != nil && d.Uninstall() >= 0
 	oauth := false
@@ -284,8 +284,8 @@ func (c *checker) manifestRules(m *readme.Manifest, d *readme.Doc) {
 		}
 		if !ok {
 			fix := "run " + c.cmd("readme") + " so that the README has the '## Uninstallation' H2 it points to"
-			if v != readme.UninstallationValue {
-				fix = "run " + c.cmd("manifest") + ` to make it "` + readme.UninstallationValue + `", and ` + c.cmd("readme") + " for the heading"
+			if v != integration.UninstallationValue {
+				fix = "run " + c.cmd("manifest") + ` to make it "` + integration.UninstallationValue + `", and ` + c.cmd("readme") + " for the heading"
 			}
 			c.add("manifest/uninstallation-anchor", "manifest.json", line, fmt.Sprintf("tile.uninstallation %q does not lead to an H2 of README.md (GitHub anchors)", v), fix)
 		}

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
 )
 
 // Client is an OAuth client object found in a manifest.
@@ -42,8 +42,8 @@ func Clients(path string, b []byte) ([]Client, error) {
 }
 
 func posError(path string, b []byte, err error) error {
-	_, perr := readme.ParseManifest(path, b)
-	if pe, ok := perr.(*readme.PosError); ok {
+	_, perr := integration.ParseManifest(path, b)
+	if pe, ok := perr.(*integration.PosError); ok {
 		return pe
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	udiff "github.com/aymanbagabas/go-udiff"
 
 	"github.com/oauthwiz/oauthwiz/flows/atomic"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
 )
 
 // FileEdit is a planned change to one file.
@@ -77,7 +78,7 @@ func (e *FileEdit) Write() error {
 func TileTitle(dir string) string {
 	p := filepath.Join(dir, "manifest.json")
 	if b, err := os.ReadFile(p); err == nil {
-		if m, err := ParseManifest(p, b); err == nil {
+		if m, err := integration.ParseManifest(p, b); err == nil {
 			if t, ok := m.StringValue(m.TileMember("title")); ok && t != "" {
 				return t
 			}
@@ -123,11 +124,11 @@ func PlanManifest(dir, appUUID string) (*FileEdit, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := ParseManifest(p, before)
+	m, err := integration.ParseManifest(p, before)
 	if err != nil {
 		return nil, err
 	}
-	edits := ManifestEdits{AppUUID: strings.ToLower(appUUID)}
+	edits := integration.ManifestEdits{AppUUID: strings.ToLower(appUUID)}
 	rb, _ := os.ReadFile(filepath.Join(dir, "README.md"))
 	if err := CheckShape(rb); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "README.md"), err)
@@ -139,7 +140,7 @@ func PlanManifest(dir, appUUID string) (*FileEdit, error) {
 	if !edits.Uninstallation && edits.AppUUID == "" {
 		return nil, ErrNothingToFix
 	}
-	after, changed, err := FixManifest(p, before, edits)
+	after, changed, err := integration.FixManifest(p, before, edits)
 	if err != nil || !changed {
 		return nil, err
 	}

@@ -8,6 +8,15 @@ import (
 	"testing"
 )
 
+// manifestWithSupport is the integration package's manifest.json fixture.
+var manifestWithSupport = func() string {
+	b, err := os.ReadFile("../integration/testdata/manifest_with_support.json")
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}()
+
 func TestPlansWriteOnlyWhatWasPreviewed(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "README.md"), []byte(head+setup+support+refs), 0o640)

@@ -1,28 +1,24 @@
-package readme
+package integration
 
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
 
-const manifestWithSupport = `{
-  "manifest_version": "2.0.0",
-  "app_uuid": "0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12",
-  "app_id": "acme",
-  "tile": {
-    "overview": "README.md#Overview",
-    "configuration": "README.md#Setup",
-    "support": "README.md#Support",
-    "changelog": "CHANGELOG.md",
-    "title": "Acme"
-  },
-  "assets": {
-    "oauth": "assets/oauth_clients.json"
-  }
+// manifestWithSupport is a manifest.json with tile.support and no
+// tile.uninstallation (the readme package's tests read it too).
+var manifestWithSupport = mustRead("testdata/manifest_with_support.json")
+
+func mustRead(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
 }
-`
 
 func TestFixManifest(t *testing.T) {
 	tests := []struct {

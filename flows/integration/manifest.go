@@ -1,4 +1,4 @@
-package readme
+package integration
 
 import (
 	"bytes"
@@ -143,7 +143,7 @@ type Manifest struct {
 	Tile      []Member // nil when there is no tile object
 	TileStart int
 	TileClose int
-	lines     *Doc
+	lineStart []int // offsets where lines start, made on first use
 }
 
 // ParseManifest reads manifest.json; a syntax error carries line and column.
@@ -173,19 +173,13 @@ func ParseManifest(path string, src []byte) (*Manifest, error) {
 func jsonPosError(path string, src []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
-		d := &Doc{Src: src}
-		d.lineStart = []int{0}
-		for i, c := range src {
-			if c == '\n' {
-				d.lineStart = append(d.lineStart, i+1)
-			}
-		}
+		starts := lineStarts(src)
 		off := int(se.Offset) - 1
 		if off < 0 {
 			off = 0
 		}
-		line := d.LineOf(off)
-		col := off - d.lineStart[line-1] + 1
+		line := lineAt(starts, off)
+		col := off - starts[line-1] + 1
 		return &PosError{File: path, Line: line, Col: col, Msg: se.Error()}
 	}
 	return fmt.Errorf("%s: %v", path, err)
@@ -215,15 +209,26 @@ func (m *Manifest) TileMember(key string) *Member { return find(m.Tile, key) }
 
 // LineOf is the 1-based line of a byte offset.
 func (m *Manifest) LineOf(off int) int {
-	if m.lines == nil {
-		m.lines = &Doc{Src: m.Src, lineStart: []int{0}}
-		for i, c := range m.Src {
-			if c == '\n' {
-				m.lines.lineStart = append(m.lines.lineStart, i+1)
-			}
+	if m.lineStart == nil {
+		m.lineStart = lineStarts(m.Src)
+	}
+	return lineAt(m.lineStart, off)
+}
+
+// lineStarts are the offsets where the lines of src start.
+func lineStarts(src []byte) []int {
+	starts := []int{0}
+	for i, c := range src {
+		if c == '\n' {
+			starts = append(starts, i+1)
 		}
 	}
-	return m.lines.LineOf(off)
+	return starts
+}
+
+// lineAt is the 1-based line holding offset off.
+func lineAt(starts []int, off int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > off })
 }
 
 // indentOf returns the whitespace before the line's first character at off.
