@@ -21,7 +21,7 @@ type RealAppFlows struct {
 }
 
 func (f RealAppFlows) ns(site string) secrets.Namespace {
-	return secrets.Namespace{Integration: f.Integration, Site: site, Kind: "test"}
+	return secrets.Namespace{Integration: f.Integration, Site: site, Kind: secrets.Test}
 }
 
 // AuthorizeApp implements AppFlows.

@@ -62,7 +62,7 @@ type Deps struct {
 	Store       secrets.Store
 	Info        integration.Info
 	Integration string // the name secrets are keyed by
-	Kind        string // test or published
+	Kind        secrets.Kind
 	// DevPlatform is the Developer Platform: the stand-in's, automated, or
 	// real Datadog's, done by the person (nil: real Datadog's).
 	DevPlatform devplatform.DevPlatform
@@ -103,11 +103,12 @@ func (d Deps) ns(site string) secrets.Namespace {
 
 // RealFlows runs the flows/ packages.
 type RealFlows struct {
-	Provider          *datadog.Provider
-	Store             secrets.Store
-	Integration, Kind string
-	OpenBrowser       func(string) error
-	Now               func() time.Time
+	Provider    *datadog.Provider
+	Store       secrets.Store
+	Integration string
+	Kind        secrets.Kind
+	OpenBrowser func(string) error
+	Now         func() time.Time
 	// StateDir holds the integration's session state (empty: none).
 	StateDir string
 	// DevPlatform is the Developer Platform (nil: real Datadog's, by hand).
@@ -242,7 +243,7 @@ func (f RealFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*ap
 
 // seeded is the client a Developer Platform holds already for a site and
 // kind (the stand-in's), if any.
-func seeded(dp devplatform.DevPlatform, site, kind string) (devplatform.SeededClient, bool) {
+func seeded(dp devplatform.DevPlatform, site string, kind secrets.Kind) (devplatform.SeededClient, bool) {
 	if dp == nil {
 		return devplatform.SeededClient{}, false
 	}

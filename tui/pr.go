@@ -15,6 +15,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // PublishResult is what the publish step did.
@@ -325,7 +326,7 @@ func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(s
 	jr := journey.PublishRequest{Site: req.Site, DevPlatform: dp,
 		Retest: func(ctx context.Context, site, _ string) (string, error) {
 			pub := f
-			pub.Kind = "published"
+			pub.Kind = secrets.Published
 			res, err := pub.AuthorizeSite(ctx, site, req.Scopes, req.RedirectURI, req.Timeout, onURL)
 			return res.Org, err
 		}}

@@ -89,9 +89,24 @@ type Result struct {
 	RedirectURI     string   // the redirect URI actually sent
 }
 
+// Step is where an authorization failed.
+type Step string
+
+// The steps an authorization fails at.
+const (
+	StepInput     Step = "input"     // the options (client ID, secret, site)
+	StepListen    Step = "listen"    // the loopback listener (the redirect URI)
+	StepCallback  Step = "callback"  // the callback's site
+	StepState     Step = "state"     // the callback's state
+	StepConsent   Step = "consent"   // the authorize endpoint answered an error
+	StepToken     Step = "token"     // the token endpoint
+	StepTimeout   Step = "timeout"   // no callback in time
+	StepCancelled Step = "cancelled" // the caller cancelled
+)
+
 // Error is a failed authorization, with the step that failed.
 type Error struct {
-	Step string // "listen", "callback", "state", "consent", "token", "timeout"
+	Step Step
 	Err  error
 }
 
@@ -101,10 +116,10 @@ func (e *Error) Unwrap() error { return e.Err }
 // redirectErr is a listen step error about the redirect URI input.
 func redirectErr(format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	return &Error{Step: "listen", Err: inputs.Errorf(inputs.RedirectURI, nil, msg)}
+	return &Error{Step: StepListen, Err: inputs.Errorf(inputs.RedirectURI, nil, msg)}
 }
 
-func stepErr(step string, format string, args ...any) error {
+func stepErr(step Step, format string, args ...any) error {
 	return &Error{Step: step, Err: fmt.Errorf(format, args...)}
 }
 
@@ -157,7 +172,7 @@ func loopbackListen(opts Options) (net.Listener, *url.URL, error) {
 	}
 	ln, err := listen("tcp", net.JoinHostPort(bind, port))
 	if err != nil {
-		return nil, nil, stepErr("listen", "cannot listen on %s for the redirect URI %s: %v", net.JoinHostPort(bind, port), opts.RedirectURI, err)
+		return nil, nil, stepErr(StepListen, "cannot listen on %s for the redirect URI %s: %v", net.JoinHostPort(bind, port), opts.RedirectURI, err)
 	}
 	actual := *u
 	actual.Host = net.JoinHostPort(host, strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
@@ -245,14 +260,14 @@ func Begin(ctx context.Context, opts Options) (*Attempt, error) {
 		return nil, errors.New("authorize: no provider")
 	}
 	if opts.ClientID == "" {
-		return nil, stepErr("input", "no client ID")
+		return nil, stepErr(StepInput, "no client ID")
 	}
 	if opts.ClientSecret == "" {
-		return nil, stepErr("input", "no client secret")
+		return nil, stepErr(StepInput, "no client secret")
 	}
 	startEP, err := opts.Provider.Endpoints(opts.Site)
 	if err != nil {
-		return nil, stepErr("input", "%v", err)
+		return nil, stepErr(StepInput, "%v", err)
 	}
 	ln, redirect, err := loopbackListen(opts)
 	if err != nil {
@@ -268,7 +283,7 @@ func Begin(ctx context.Context, opts Options) (*Attempt, error) {
 		ou, err := url.Parse(opts.OnboardingURL)
 		if err != nil || ou.Port() != redirect.Port() || ou.Hostname() != redirect.Hostname() {
 			ln.Close()
-			return nil, stepErr("input", "the onboarding URL %q must be served on the redirect URI's host and port (%s) to start from Test Authorization", opts.OnboardingURL, redirect.Host)
+			return nil, stepErr(StepInput, "the onboarding URL %q must be served on the redirect URI's host and port (%s) to start from Test Authorization", opts.OnboardingURL, redirect.Host)
 		}
 		onboardingPath = ou.Path
 	}
@@ -391,9 +406,9 @@ func (a *Attempt) Wait(ctx context.Context) (Callback, error) {
 	select {
 	case <-ctx.Done():
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			return Callback{}, stepErr("timeout", "no callback reached %s within %s: was the browser on this machine? Over SSH, paste the final URL from the browser's address bar instead", a.RedirectURI, a.timeout)
+			return Callback{}, stepErr(StepTimeout, "no callback reached %s within %s: was the browser on this machine? Over SSH, paste the final URL from the browser's address bar instead", a.RedirectURI, a.timeout)
 		}
-		return Callback{}, &Error{Step: "cancelled", Err: ctx.Err()}
+		return Callback{}, &Error{Step: StepCancelled, Err: ctx.Err()}
 	case cb := <-a.results:
 		return cb, nil
 	}
@@ -427,14 +442,14 @@ func (a *Attempt) readPasted(ctx context.Context) {
 func (a *Attempt) Exchange(ctx context.Context, cb Callback) (*Result, error) {
 	opts := a.opts
 	if cb.State != a.state {
-		return nil, stepErr("state", "state mismatch: the callback does not belong to this attempt (expected the state sent with it); nothing was exchanged")
+		return nil, stepErr(StepState, "state mismatch: the callback does not belong to this attempt (expected the state sent with it); nothing was exchanged")
 	}
 	if cb.Error != "" {
 		msg := cb.Error
 		if cb.ErrorDescription != "" {
 			msg += " - " + cb.ErrorDescription
 		}
-		return nil, stepErr("consent", "the authorize endpoint answered %s", termsafe.Text(msg))
+		return nil, stepErr(StepConsent, "the authorize endpoint answered %s", termsafe.Text(msg))
 	}
 	a.mu.Lock()
 	site := a.siteForToken
@@ -442,20 +457,20 @@ func (a *Attempt) Exchange(ctx context.Context, cb Callback) (*Result, error) {
 	if p := cb.SiteOrDomain(); p != "" {
 		fromCallback, err := opts.Provider.SiteFromParam(p)
 		if err != nil {
-			return nil, stepErr("callback", "the callback names site %q, which is not a known site: %v", p, err)
+			return nil, stepErr(StepCallback, "the callback names site %q, which is not a known site: %v", p, err)
 		}
 		if opts.StartURL == "" && fromCallback != opts.Site {
-			return nil, stepErr("callback", "authorization started on %s but the callback says the org is on %s: start again on %s", opts.Site, fromCallback, fromCallback)
+			return nil, stepErr(StepCallback, "authorization started on %s but the callback says the org is on %s: start again on %s", opts.Site, fromCallback, fromCallback)
 		}
 		site = fromCallback
 	}
 	ep, err := opts.Provider.Endpoints(site)
 	if err != nil {
-		return nil, stepErr("callback", "%v", err)
+		return nil, stepErr(StepCallback, "%v", err)
 	}
 	tok, err := opts.config(ep, a.RedirectURI).Exchange(opts.httpContext(ctx), cb.Code, oauth2.VerifierOption(a.verifier))
 	if err != nil {
-		return nil, &Error{Step: "token", Err: describeTokenError(ep.TokenURL, err)}
+		return nil, &Error{Step: StepToken, Err: describeTokenError(ep.TokenURL, err)}
 	}
 	res := &Result{Site: site, Callback: cb, Token: tok, ScopesRequested: opts.Scopes, RedirectURI: a.RedirectURI}
 	res.ScopesGranted = grantedScopes(opts.Provider, tok, opts.Scopes)

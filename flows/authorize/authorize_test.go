@@ -111,7 +111,7 @@ func TestFlowFailures(t *testing.T) {
 		sbOpts   sandbox.Options
 		mod      func(*authorize.Options)
 		act      func(t *testing.T, authURL string)
-		wantStep string
+		wantStep authorize.Step
 		wantText string
 	}{
 		{
@@ -239,7 +239,7 @@ func TestRedirectURIShapes(t *testing.T) {
 	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
 	for _, tt := range []struct {
 		name, path string
-		wantStep   string
+		wantStep   authorize.Step
 		wantText   string
 	}{
 		{"no path", "", "token", ""},

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // Credentials are a client's ID and secret, as a page shows them once.
@@ -40,7 +42,7 @@ type DevPlatform interface {
 	Publish(ctx context.Context, site, testClientID string) (Published, error)
 	// Seeded is a client the platform holds already for a site and kind (the
 	// stand-in's seeded clients); Datadog has none to offer.
-	Seeded(site, kind string) (SeededClient, bool)
+	Seeded(site string, kind secrets.Kind) (SeededClient, bool)
 }
 
 // ErrManual means a step has to be done by a person in the Developer

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // Discovery is what a sandbox's control URL publishes about itself: its
@@ -33,16 +34,16 @@ type PagerDutyHosts struct {
 // SeededClient is a client a sandbox created at start (its secret is a test
 // value, published on purpose).
 type SeededClient struct {
-	Provider      string   `json:"provider,omitempty"`
-	Site          string   `json:"site"`
-	Kind          string   `json:"kind"`
-	Name          string   `json:"name,omitempty"`
-	ClientID      string   `json:"client_id"`
-	ClientSecret  string   `json:"client_secret"`
-	RedirectURIs  []string `json:"redirect_uris"`
-	OnboardingURL string   `json:"onboarding_url"`
-	Scopes        []string `json:"scopes"`
-	TestAuthURL   string   `json:"test_authorization_url,omitempty"`
+	Provider      string       `json:"provider,omitempty"`
+	Site          string       `json:"site"`
+	Kind          secrets.Kind `json:"kind"`
+	Name          string       `json:"name,omitempty"`
+	ClientID      string       `json:"client_id"`
+	ClientSecret  string       `json:"client_secret"`
+	RedirectURIs  []string     `json:"redirect_uris"`
+	OnboardingURL string       `json:"onboarding_url"`
+	Scopes        []string     `json:"scopes"`
+	TestAuthURL   string       `json:"test_authorization_url,omitempty"`
 }
 
 // Platform is the seeded client's platform ("" is Datadog).
@@ -54,7 +55,7 @@ func (c SeededClient) Platform() string {
 }
 
 // Client returns the seeded Datadog client of a kind on a site.
-func (d *Discovery) Client(site, kind string) (SeededClient, bool) {
+func (d *Discovery) Client(site string, kind secrets.Kind) (SeededClient, bool) {
 	if d == nil {
 		return SeededClient{}, false
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // Manual is real Datadog's Developer Platform: a person does each step in the
@@ -30,7 +31,7 @@ type Manual struct {
 func (Manual) Automated() bool { return false }
 
 // Seeded implements DevPlatform: Datadog offers no client ahead.
-func (Manual) Seeded(string, string) (SeededClient, bool) { return SeededClient{}, false }
+func (Manual) Seeded(string, secrets.Kind) (SeededClient, bool) { return SeededClient{}, false }
 
 // steps builds the instructions of an action and, when there is somebody to
 // show them to, shows them and opens the page.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
@@ -28,7 +29,7 @@ type StandIn struct {
 func (StandIn) Automated() bool { return true }
 
 // Seeded implements DevPlatform.
-func (s StandIn) Seeded(site, kind string) (SeededClient, bool) {
+func (s StandIn) Seeded(site string, kind secrets.Kind) (SeededClient, bool) {
 	return s.Discovery.Client(site, kind)
 }
 

@@ -25,7 +25,7 @@ type Workspace struct {
 	StateDir    string // "" keeps no state (nothing recorded)
 	Integration string // the name secrets and state are keyed by
 	Info        integration.Info
-	Kind        string // test or published
+	Kind        secrets.Kind // "" is the test client
 	Now         func() time.Time
 }
 
@@ -33,9 +33,9 @@ func (w *Workspace) ns(site string) secrets.Namespace {
 	return secrets.Namespace{Integration: w.Integration, Site: site, Kind: w.kind()}
 }
 
-func (w *Workspace) kind() string {
+func (w *Workspace) kind() secrets.Kind {
 	if w.Kind == "" {
-		return "test"
+		return secrets.Test
 	}
 	return w.Kind
 }
@@ -177,7 +177,7 @@ func (w *Workspace) PROptions(r PRRequest) pullrequest.Options {
 	}
 	for _, site := range assets.SiteIDs() {
 		var rec secrets.TokenRecord
-		if secrets.GetJSON(w.Store, secrets.Namespace{Integration: w.Integration, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
+		if secrets.GetJSON(w.Store, secrets.Namespace{Integration: w.Integration, Site: site, Kind: secrets.Test}.TokenKey(), &rec) == nil {
 			o.Evidence.Sites = append(o.Evidence.Sites, site)
 		}
 	}

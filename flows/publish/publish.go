@@ -55,7 +55,7 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	test := ""
-	if rec, ok := st.Clients[session.ClientKey(o.Site, "test")]; ok {
+	if rec, ok := st.Clients[session.ClientKey(o.Site, secrets.Test)]; ok {
 		test = rec.ClientID
 	}
 	pub, err := o.DevPlatform.Publish(ctx, o.Site, test)
@@ -78,12 +78,12 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 	out.Sites = []string{o.Site}
 	for _, site := range assets.SiteIDs() {
 		var rec secrets.TokenRecord
-		if site != o.Site && secrets.GetJSON(o.Store, secrets.Namespace{Integration: o.Integration, Site: site, Kind: "test"}.TokenKey(), &rec) == nil {
+		if site != o.Site && secrets.GetJSON(o.Store, secrets.Namespace{Integration: o.Integration, Site: site, Kind: secrets.Test}.TokenKey(), &rec) == nil {
 			out.Sites = append(out.Sites, site)
 		}
 	}
 	for _, site := range out.Sites {
-		ns := secrets.Namespace{Integration: o.Integration, Site: site, Kind: "published"}
+		ns := secrets.Namespace{Integration: o.Integration, Site: site, Kind: secrets.Published}
 		if err := o.Store.Set(ns.ClientSecretKey(), secret); err != nil {
 			return nil, fmt.Errorf("storing the published client secret: %w", err)
 		}
@@ -91,7 +91,7 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 	out.MaskedSecret = secrets.Mask(secret)
 	err = session.Update(o.StateDir, o.Integration, func(st *session.State) error {
 		for _, site := range out.Sites {
-			st.SetClient(site, "published", session.ClientRecord{ClientID: out.ClientID})
+			st.SetClient(site, secrets.Published, session.ClientRecord{ClientID: out.ClientID})
 		}
 		st.PublishedAppUUID, st.Case = out.AppUUID, string(o.Case)
 		return nil

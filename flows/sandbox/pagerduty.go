@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 )
@@ -95,7 +96,7 @@ func (s *Server) pdDiscovery(d *devplatform.Discovery) {
 		d.PagerDuty.APIs[k] = v
 	}
 	c := s.pd.client
-	d.Clients = append(d.Clients, devplatform.SeededClient{Provider: "pagerduty", Site: s.pd.region, Kind: c.Kind, Name: c.Name,
+	d.Clients = append(d.Clients, devplatform.SeededClient{Provider: "pagerduty", Site: s.pd.region, Kind: secrets.Kind(c.Kind), Name: c.Name,
 		ClientID: c.ID, ClientSecret: c.Secret, RedirectURIs: append([]string(nil), c.RedirectURIs...), Scopes: append([]string(nil), c.Scopes...)})
 }
 

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
@@ -262,7 +263,7 @@ func (s *Server) Provider() *datadog.Provider {
 
 func (s *Server) publicClient(c *client) devplatform.SeededClient {
 	return devplatform.SeededClient{
-		Provider: "datadog", Site: c.Site, Kind: c.Kind, Name: c.Name, ClientID: c.ID, ClientSecret: c.Secret,
+		Provider: "datadog", Site: c.Site, Kind: secrets.Kind(c.Kind), Name: c.Name, ClientID: c.ID, ClientSecret: c.Secret,
 		RedirectURIs: append([]string(nil), c.RedirectURIs...), OnboardingURL: c.OnboardingURL,
 		Scopes:      append([]string(nil), c.Scopes...),
 		TestAuthURL: s.sites[c.Site].url + "/apps/test-authorization?client_id=" + c.ID,
@@ -290,7 +291,7 @@ func (s *Server) Discovery() devplatform.Discovery {
 }
 
 // Client returns the client of a kind on a site.
-func (s *Server) Client(site, kind string) (devplatform.SeededClient, bool) {
+func (s *Server) Client(site string, kind secrets.Kind) (devplatform.SeededClient, bool) {
 	for _, c := range s.Discovery().Clients {
 		if c.Site == site && c.Kind == kind {
 			return c, true

@@ -33,12 +33,31 @@ type APIKeyRecord struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// Namespace addresses one integration's secrets on one site for one client kind.
-type Namespace struct {
-	Integration, Site, Kind string
+// Kind is which client of the app a secret belongs to.
+type Kind string
+
+// The two clients of an app.
+const (
+	Test      Kind = "test"      // the test client, authorized from the sandbox org
+	Published Kind = "published" // the published client, authorized from a customer org
+)
+
+// ParseKind reads a kind as the commands take it.
+func ParseKind(s string) (Kind, bool) {
+	switch k := Kind(s); k {
+	case Test, Published:
+		return k, true
+	}
+	return "", false
 }
 
-func (n Namespace) key(item string) string { return Key(n.Integration, n.Site, n.Kind, item) }
+// Namespace addresses one integration's secrets on one site for one client kind.
+type Namespace struct {
+	Integration, Site string
+	Kind              Kind
+}
+
+func (n Namespace) key(item string) string { return Key(n.Integration, n.Site, string(n.Kind), item) }
 
 // ClientSecretKey is where the client secret is stored.
 func (n Namespace) ClientSecretKey() string { return n.key("client_secret") }
@@ -81,7 +100,7 @@ func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 func Known(s Store, integration string, sites []string) []string {
 	var out []string
 	for _, site := range sites {
-		for _, kind := range []string{"test", "published"} {
+		for _, kind := range []Kind{Test, Published} {
 			ns := Namespace{Integration: integration, Site: site, Kind: kind}
 			if v, err := s.Get(ns.ClientSecretKey()); err == nil {
 				out = append(out, v)

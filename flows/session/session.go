@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/atomic"
+	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
 // State is one integration's saved progress.
@@ -39,7 +40,7 @@ type ClientRecord struct {
 }
 
 // ClientKey is the key of State.Clients.
-func ClientKey(site, kind string) string { return site + "/" + kind }
+func ClientKey(site string, kind secrets.Kind) string { return site + "/" + string(kind) }
 
 // ScopeEvidence is the last scope-check run, kept for the pull request body.
 type ScopeEvidence struct {
@@ -125,7 +126,7 @@ func Update(stateDir, integration string, change func(*State) error) error {
 }
 
 // SetClient records the client in use on a site for a kind.
-func (s *State) SetClient(site, kind string, rec ClientRecord) {
+func (s *State) SetClient(site string, kind secrets.Kind, rec ClientRecord) {
 	if s.Clients == nil {
 		s.Clients = map[string]ClientRecord{}
 	}

@@ -68,6 +68,9 @@ func readCredentialsFile(path string) (id, secret string, err error) {
 	return c.ClientID, c.ClientSecret, nil
 }
 
+// kind is --kind as the client kind it names (checked by resolve).
+func (c *ClientFlags) kind() secrets.Kind { return secrets.Kind(c.Kind) }
+
 // resolved is what ClientFlags resolve to.
 type resolved struct {
 	provider    *datadog.Provider
@@ -83,7 +86,7 @@ type resolved struct {
 }
 
 func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*resolved, error) {
-	if c.Kind != "test" && c.Kind != "published" {
+	if _, ok := secrets.ParseKind(c.Kind); !ok {
 		return nil, usagef("--kind %q: use test or published", c.Kind)
 	}
 	ws, err := openPlatformWorkspace(ctx, sys, c.Provider, c.Sandbox, c.Dir, c.Integration)
@@ -94,7 +97,7 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	if c.Site == "" && !r.platform.ClientPerSite() {
 		// One client for every region: refresh, revoke and checks go where
 		// the token was stored.
-		c.Site = firstOr(ws.authorizedSites(c.Kind), r.platform.DefaultSite())
+		c.Site = firstOr(ws.authorizedSites(c.kind()), r.platform.DefaultSite())
 	}
 	if c.Site == "" {
 		return nil, usagef("no %s: pass --site (one of %s) or set OAUTHWIZ_SITE", r.platform.SiteNoun(), strings.Join(r.platform.Sites(), ", "))
@@ -103,9 +106,9 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 		return nil, &UsageError{Msg: "--site: " + err.Error()}
 	}
 	name := ws.name
-	r.ns = secrets.Namespace{Integration: name, Site: c.Site, Kind: c.Kind}
+	r.ns = secrets.Namespace{Integration: name, Site: c.Site, Kind: c.kind()}
 	r.sandboxCli = r.seeded(func(sc devplatform.SeededClient) bool {
-		return sc.Platform() == r.platform.Name() && (sc.Site == c.Site || !r.platform.ClientPerSite()) && sc.Kind == c.Kind && (c.ClientID == "" || c.ClientID == sc.ClientID)
+		return sc.Platform() == r.platform.Name() && (sc.Site == c.Site || !r.platform.ClientPerSite()) && sc.Kind == c.kind() && (c.ClientID == "" || c.ClientID == sc.ClientID)
 	})
 	r.clientID = c.ClientID
 	var fileSecret string
@@ -122,7 +125,7 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	if r.clientID == "" {
 		// A client imported on this site earlier (oauthwiz manifest import).
 		if st, err := session.Load(sys.stateDir(), name); err == nil {
-			if rec, ok := st.Clients[session.ClientKey(c.Site, c.Kind)]; ok {
+			if rec, ok := st.Clients[session.ClientKey(c.Site, c.kind())]; ok {
 				r.clientID = rec.ClientID
 			}
 		}
@@ -322,10 +325,10 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 	res, err := authorizeSteps(ctx, sys, o, aopts, pl.SignInHint(o.Kind))
 	if err != nil {
 		var ae *authorize.Error
-		if errors.As(err, &ae) && ae.Step == "timeout" && !o.Paste {
+		if errors.As(err, &ae) && ae.Step == authorize.StepTimeout && !o.Paste {
 			fmt.Fprintln(sys.Err, "Over SSH? Run again with --paste and paste the final URL from the browser's address bar.")
 		}
-		if errors.As(err, &ae) && ae.Step != "cancelled" {
+		if errors.As(err, &ae) && ae.Step != authorize.StepCancelled {
 			explainWith(sys.Err, err, pl.Diagnose)
 		}
 		return AuthorizeJSON{}, err

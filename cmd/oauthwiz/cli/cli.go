@@ -168,10 +168,10 @@ func ExitCode(err error) int {
 	case errors.As(err, &p):
 		return ExitProblems
 	case errors.As(err, &ae):
-		if ae.Step == "input" || ae.Step == "listen" {
+		if ae.Step == authorize.StepInput || ae.Step == authorize.StepListen {
 			return ExitUsage
 		}
-		if ae.Step == "cancelled" {
+		if ae.Step == authorize.StepCancelled {
 			return ExitCancelled
 		}
 		return ExitRemote
@@ -413,7 +413,7 @@ func openPlatformWorkspace(ctx context.Context, sys *IO, providerName, sandboxUR
 // authorizedSites are the sites (or regions) of the platform with a token
 // stored for the integration: where a command without --site should look,
 // since a PagerDuty token is kept under the region its ID token named.
-func (ws *workspace) authorizedSites(kind string) []string {
+func (ws *workspace) authorizedSites(kind secrets.Kind) []string {
 	var out []string
 	for _, site := range ws.platform.Sites() {
 		if _, err := ws.store.Get(secrets.Namespace{Integration: ws.name, Site: site, Kind: kind}.TokenKey()); err == nil {
@@ -435,7 +435,7 @@ func (sys *IO) stateDir() string {
 
 // journey is the workspace as the journey's use cases take it.
 func (ws *workspace) journey(sys *IO) *journey.Workspace {
-	return &journey.Workspace{Store: ws.store, StateDir: sys.stateDir(), Integration: ws.name, Info: ws.info, Kind: "test", Now: sys.Now}
+	return &journey.Workspace{Store: ws.store, StateDir: sys.stateDir(), Integration: ws.name, Info: ws.info, Kind: secrets.Test, Now: sys.Now}
 }
 
 // devPlatform is the workspace's Developer Platform: the sandbox's stand-in,

@@ -187,12 +187,12 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 		how = "by oauthwiz (sandbox)"
 	}
 	store, name := ws.store, ws.name
-	ns := secrets.Namespace{Integration: name, Site: o.Site, Kind: o.Kind}
+	ns := secrets.Namespace{Integration: name, Site: o.Site, Kind: o.kind()}
 	if err := store.Set(ns.ClientSecretKey(), imp.ClientSecret); err != nil {
 		return fmt.Errorf("storing the new client secret: %w", err)
 	}
 	err = session.Update(sys.stateDir(), name, func(st *session.State) error {
-		st.SetClient(o.Site, o.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: sys.Now().UTC()})
+		st.SetClient(o.Site, o.kind(), session.ClientRecord{ClientID: imp.ClientID, ImportedAt: sys.Now().UTC()})
 		return nil
 	})
 	if err != nil {

@@ -211,7 +211,7 @@ func retestPublished(ctx context.Context, sys *IO, ws *workspace, o PublishOptio
 	quiet := *sys
 	quiet.Store = func(func(string)) secrets.Store { return ws.store }
 	ao := AuthorizeOptions{
-		ClientFlags: ClientFlags{Site: site, ClientID: clientID, Kind: "published", Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox},
+		ClientFlags: ClientFlags{Site: site, ClientID: clientID, Kind: string(secrets.Published), Integration: ws.name, Dir: o.Dir, Sandbox: o.Sandbox},
 		Timeout:     o.Timeout, NoBrowser: !sys.CanOpenBrowser, Start: "authorize"}
 	r, err := ao.resolve(ctx, &quiet, true)
 	if err != nil {

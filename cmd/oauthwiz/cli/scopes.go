@@ -66,6 +66,10 @@ type ScopesJSON struct {
 
 // RunScopes is the work of `oauthwiz scopes check`.
 func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
+	kind, ok := secrets.ParseKind(o.Kind)
+	if !ok {
+		return usagef("--kind %q: use test or published", o.Kind)
+	}
 	ws, err := openPlatformWorkspace(ctx, sys, o.Provider, o.Sandbox, o.Dir, o.Integration)
 	if err != nil {
 		return err
@@ -73,7 +77,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	pl := ws.platform
 	sites := splitList(o.Sites)
 	if len(sites) == 0 {
-		sites = ws.authorizedSites(o.Kind) // every site with a token
+		sites = ws.authorizedSites(kind) // every site with a token
 	}
 	if len(sites) == 0 {
 		return usagef("no %s authorized yet and none given: run 'oauthwiz authorize --provider %s' first, or pass --site (one of %s)", pl.SiteNoun(), pl.Name(), strings.Join(pl.Sites(), ", "))
@@ -87,7 +91,7 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	cat := pl.Probes()
 	var targets []scopes.Target
 	for _, site := range sites {
-		ns := secrets.Namespace{Integration: name, Site: site, Kind: o.Kind}
+		ns := secrets.Namespace{Integration: name, Site: site, Kind: kind}
 		t, err := platform.Target(ctx, pl, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
 			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
 		if errors.Is(err, authorize.ErrNotAuthorized) {

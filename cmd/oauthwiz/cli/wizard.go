@@ -73,9 +73,9 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	// steps to show (devplatform.ErrManual).
 	dp := devplatform.For(p, d, sys.HTTPClient, devplatform.Manual{})
 	deps := tui.Deps{
-		Provider: p, Store: store, Info: info, Integration: name, Kind: "test", DevPlatform: dp, Now: sys.Now,
+		Provider: p, Store: store, Info: info, Integration: name, Kind: secrets.Test, DevPlatform: dp, Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: "test", Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: secrets.Test, Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
 			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
@@ -223,9 +223,9 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	}
 	dp := devplatform.StandIn{Provider: p, Discovery: &d}
 	deps := tui.Deps{
-		Provider: p, Store: store, Info: info, Integration: "acme", Kind: "test", DevPlatform: dp, Now: sys.Now,
+		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, DevPlatform: dp, Now: sys.Now,
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: "test", Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
+		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
 	if err := offerApp(&deps, o.Provider, &d, store, "acme", sys.Now, open); err != nil {
