@@ -18,7 +18,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 )
 
-// The texts Datadog shows for these failures (SPEC §3.6); the error page
+// The texts Datadog shows for these failures (as the OAuth troubleshooting docs quote them); the error page
 // carries them verbatim and never redirects.
 const (
 	errInvalidClientID = "invalid_request - Invalid client_id parameter value"
