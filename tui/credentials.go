@@ -35,21 +35,9 @@ func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
 // enterCredentials prefills the inputs from what is known: the sandbox's
 // client, or the client ID and secret stored by an earlier run.
 func (m *Model) enterCredentials() {
-	if c, ok := seeded(m.deps.DevPlatform, m.site, m.deps.Kind); ok {
-		m.clientID.SetValue(c.ClientID)
-		m.secret.SetValue(c.ClientSecret)
-	}
-	if m.clientID.Value() == "" {
-		var rec secrets.TokenRecord
-		if secrets.GetJSON(m.deps.Store, m.deps.ns(m.site).TokenKey(), &rec) == nil {
-			m.clientID.SetValue(rec.ClientID)
-		}
-	}
-	if m.secret.Value() == "" {
-		if v, err := m.deps.Store.Get(m.deps.ns(m.site).ClientSecretKey()); err == nil {
-			m.secret.SetValue(v)
-		}
-	}
+	known := m.deps.Flows.Known(m.site)
+	m.clientID.SetValue(known.ClientID)
+	m.secret.SetValue(known.ClientSecret)
 	m.setFocus(0)
 	if m.clientID.Value() != "" {
 		m.setFocus(1)
@@ -60,8 +48,7 @@ func (m Model) scopes() []string {
 	if c := m.deps.Info.Client; c != nil && len(c.Scopes) > 0 {
 		return c.Scopes
 	}
-	c, _ := seeded(m.deps.DevPlatform, m.site, m.deps.Kind)
-	return c.Scopes
+	return m.deps.Flows.Known(m.site).Scopes
 }
 
 func (m Model) redirectURI() string {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pagerduty"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -122,7 +123,7 @@ func TestAppAgainstSandbox(t *testing.T) {
 		if c.Provider == "pagerduty" {
 			app = &App{Platform: pl, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scopes: []string{"services.read", "teams.read", "teams.write", "incidents.raed"},
 				RedirectURI: "http://localhost:0/callback",
-				Flows:       RealAppFlows{Platform: pl, Store: store, Integration: "pd-app", OpenBrowser: sandbox.Browse, Now: time.Now}}
+				Flows:       journey.AppFlows{Platform: pl, Store: store, Integration: "pd-app", OpenBrowser: sandbox.Browse, Now: time.Now}}
 		}
 	}
 	deps.App, deps.Preselect = app, "pagerduty"

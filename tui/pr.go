@@ -7,24 +7,13 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
-	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
-	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
-
-// PublishResult is what the publish step did.
-type PublishResult struct {
-	ClientID, AppUUID string
-	Written           bool   // app_uuid written into manifest.json and pushed
-	Note              string // why app_uuid was left alone
-	Retests           map[string]string
-}
 
 // PRFlows are the side effects of the pull request and publish steps.
 type PRFlows interface {
@@ -36,14 +25,6 @@ type PRFlows interface {
 	// this one lacks (asked once a push was rejected for it).
 	OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error)
 	Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error)
-}
-
-// PublishRequest is what the publish step knows: the site the app was made
-// on, and how to authorize again (scopes, redirect URI).
-type PublishRequest struct {
-	Site, RedirectURI string
-	Scopes            []string
-	Timeout           time.Duration // how long each re-test waits for the browser
 }
 
 // Messages of the two steps.
@@ -288,62 +269,6 @@ func (m Model) publishView(w int) string {
 		p("Press enter to publish.")
 	}
 	return strings.TrimRight(b.String(), "\n")
-}
-
-// PlanPR implements PRFlows.
-func (f RealFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
-	return f.journey().PlanPR(ctx, f.prRequest(false))
-}
-
-// OpenPR implements PRFlows.
-func (f RealFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
-	if f.GitHubToken == "" {
-		return nil, errors.New("no GitHub token: quit, set GH_TOKEN (a token with the repo or public_repo scope) and come back, or run 'oauthwiz pr'")
-	}
-	r := f.prRequest(rebase)
-	gh, err := pullrequest.NewGitHub(nil, f.GitHubURL, f.GitHubToken)
-	if err != nil {
-		return nil, err
-	}
-	r.GitHub, r.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
-	return f.journey().OpenPR(ctx, r, plan)
-}
-
-// prRequest is the wizard's pull request: the defaults 'oauthwiz pr' has;
-// rebase answers the question of a fork's branch that moved on (asked on
-// the screen after a first push was rejected).
-func (f RealFlows) prRequest(rebase bool) journey.PRRequest {
-	return journey.PRRequest{Author: f.Author, Rebase: func(string) bool { return rebase }}
-}
-
-// Publish implements PRFlows: the stand-in's Publishing tab is automated;
-// real Datadog's values are pasted in 'oauthwiz publish'.
-func (f RealFlows) Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error) {
-	dp := f.devPlatform()
-	if !dp.Automated() {
-		return PublishResult{}, devplatform.ErrManual
-	}
-	jr := journey.PublishRequest{Site: req.Site, DevPlatform: dp,
-		Retest: func(ctx context.Context, site, _ string) (string, error) {
-			pub := f
-			pub.Kind = secrets.Published
-			res, err := pub.AuthorizeSite(ctx, site, req.Scopes, req.RedirectURI, req.Timeout, onURL)
-			return res.Org, err
-		}}
-	if f.GitHubToken != "" {
-		gh, err := pullrequest.NewGitHub(nil, f.GitHubURL, f.GitHubToken)
-		if err != nil {
-			return PublishResult{}, err
-		}
-		push := f.prRequest(false)
-		push.GitHub, push.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
-		jr.Push = &push
-	}
-	res, err := f.journey().Publish(ctx, jr)
-	if res == nil || res.Outcome == nil {
-		return PublishResult{}, err
-	}
-	return PublishResult{ClientID: res.ClientID, AppUUID: res.AppUUID, Note: res.Note, Written: res.Written, Retests: res.Retests}, err
 }
 
 // updatePRMsg takes the pull request's and publishing's messages.

@@ -86,9 +86,9 @@ func TestWizardAgainstSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
-	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", DevPlatform: dp, Now: time.Now, Timeout: 10 * time.Second,
+	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Now: time.Now, Timeout: 10 * time.Second,
 		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
-		Flows: RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, DevPlatform: dp, StateDir: t.TempDir(),
+		Flows: journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, DevPlatform: dp, StateDir: t.TempDir(),
 			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -165,7 +165,7 @@ func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
 	defer sb.Close()
 	c, _ := sb.Client("us1", "test")
 	store := &secrets.Memory{}
-	f := RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}
+	f := journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}
 	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Timeout: 10 * time.Second}
 	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
 		t.Fatal(err)
@@ -174,7 +174,7 @@ func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
 	if _, err := f.Authorize(context.Background(), req, func(string) {}); err == nil {
 		t.Fatal("a wrong secret was accepted")
 	}
-	if v, _ := store.Get(f.ns("us1").ClientSecretKey()); v != c.ClientSecret {
+	if v, _ := store.Get(secrets.Namespace{Integration: "acme", Site: "us1", Kind: secrets.Test}.ClientSecretKey()); v != c.ClientSecret {
 		t.Fatal("the mistyped secret replaced the stored one")
 	}
 }
@@ -191,7 +191,7 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 	if err := applyFixesNow(dir); err != nil {
 		t.Fatal(err)
 	}
-	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox",
+	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox",
 		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
 	plan, err := f.PlanPR(context.Background())
 	if err != nil {
@@ -219,7 +219,7 @@ func TestWizardPullRequestHasCodeOwners(t *testing.T) {
 	if err := applyFixesNow(dir); err != nil {
 		t.Fatal(err)
 	}
-	f := RealFlows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, StateDir: t.TempDir(),
+	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, StateDir: t.TempDir(),
 		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
 	plan, err := f.PlanPR(context.Background())
 	if err != nil {
@@ -232,11 +232,11 @@ func TestWizardPullRequestHasCodeOwners(t *testing.T) {
 
 // applyFixesNow writes the README and manifest fixes a folder needs.
 func applyFixesNow(dir string) error {
-	edits, err := PlanFixes(dir)
+	edits, err := journey.PlanFixes(dir)
 	if err != nil {
 		return err
 	}
-	return RealFlows{}.ApplyFixes(edits)
+	return journey.Flows{}.ApplyFixes(edits)
 }
 
 // scratchInClone clones the sandbox's integrations-extras and writes a

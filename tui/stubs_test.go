@@ -9,6 +9,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
@@ -136,3 +137,5 @@ func (s *stubFlows) CreateAPIKey(ctx context.Context, site, clientID string) (*a
 	}
 	return &apikey.Result{Site: site, Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}, nil
 }
+
+func (s *stubFlows) Known(site string) journey.KnownClient { return journey.KnownClient{} }

@@ -14,6 +14,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -94,7 +95,7 @@ func TestCtrlCDuringAScopeCheckLeavesNoObject(t *testing.T) {
 	d := sb.Discovery()
 	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
 	store := &secrets.Memory{}
-	f := RealFlows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, StateDir: t.TempDir(), DevPlatform: dp, Now: time.Now}
+	f := journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, StateDir: t.TempDir(), DevPlatform: dp, Now: time.Now}
 	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}
 	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
 		t.Fatal(err)
@@ -102,7 +103,7 @@ func TestCtrlCDuringAScopeCheckLeavesNoObject(t *testing.T) {
 	if err := f.SaveCase(integration.CaseNew); err != nil {
 		t.Fatal(err)
 	}
-	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", DevPlatform: dp, Flows: f, Now: time.Now, Timeout: 10 * time.Second,
+	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Flows: f, Now: time.Now, Timeout: 10 * time.Second,
 		Info:   integration.Info{Dir: t.TempDir(), Name: "acme", Client: &integration.OAuthClient{Name: "Acme", Scopes: c.Scopes}},
 		Resume: f.LoadResume()}
 	in, keys := io.Pipe()

@@ -14,7 +14,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
-	"github.com/oauthwiz/oauthwiz/tui"
 )
 
 // An existing integration keeps its own app_uuid: 'oauthwiz status' and the
@@ -60,7 +59,7 @@ func TestStatusAndWizardAgreeOnAnExistingIntegration(t *testing.T) {
 		t.Fatalf("check suggests an app_uuid change: %d %s", code, stdout)
 	}
 	// The wizard's checklist runs the same checks on the same folder.
-	flows := tui.RealFlows{Store: &secrets.File{Path: filepath.Join(h.state, "secrets.json")}, Integration: "acme", Kind: "test", StateDir: h.state, Dir: dir}
+	flows := journey.Flows{Store: &secrets.File{Path: filepath.Join(h.state, "secrets.json")}, Integration: "acme", Kind: "test", StateDir: h.state, Dir: dir}
 	findings, err := flows.Check(context.Background(), dir)
 	if err != nil || !journey.PublicationReady(findings) {
 		t.Fatalf("wizard checklist: %+v %v", findings, err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
@@ -73,14 +74,14 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	// steps to show (devplatform.ErrManual).
 	dp := devplatform.For(p, d, sys.HTTPClient, devplatform.Manual{})
 	deps := tui.Deps{
-		Provider: p, Store: store, Info: info, Integration: name, Kind: secrets.Test, DevPlatform: dp, Now: sys.Now,
+		Provider: p, Store: store, Info: info, Integration: name, Kind: secrets.Test, OpenBrowser: browserFor(sys), Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: name, Kind: secrets.Test, Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
+		Flows: journey.Flows{Provider: p, Store: store, Integration: name, Kind: secrets.Test, Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
 			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
 		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
-		if rf := deps.Flows.(tui.RealFlows); d.GitHubURL != "" {
+		if rf := deps.Flows.(journey.Flows); d.GitHubURL != "" {
 			rf.GitHubURL = d.GitHubURL
 			if rf.GitHubToken == "" {
 				rf.GitHubToken = "sandbox" // the stand-in takes any token
@@ -89,7 +90,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 		}
 	}
 	if !o.Restart {
-		deps.Resume = deps.Flows.(tui.RealFlows).LoadResume()
+		deps.Resume = deps.Flows.(journey.Flows).LoadResume()
 	}
 	if err := offerApp(&deps, o.Provider, d, store, name, sys.Now, browserFor(sys)); err != nil {
 		return err
@@ -113,7 +114,7 @@ func offerApp(deps *tui.Deps, preselect string, d *devplatform.Discovery, store 
 	if err != nil {
 		return &UsageError{Msg: err.Error(), Err: err}
 	}
-	app := &tui.App{Platform: pl, Flows: tui.RealAppFlows{Platform: pl, Store: store, Integration: name, OpenBrowser: open, Now: now}}
+	app := &tui.App{Platform: pl, Flows: journey.AppFlows{Platform: pl, Store: store, Integration: name, OpenBrowser: open, Now: now}}
 	if d != nil {
 		for _, c := range d.Clients {
 			if c.Platform() == pl.Name() {
@@ -223,9 +224,9 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	}
 	dp := devplatform.StandIn{Provider: p, Discovery: &d}
 	deps := tui.Deps{
-		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, DevPlatform: dp, Now: sys.Now,
+		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, OpenBrowser: open, Now: sys.Now,
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
-		Flows: tui.RealFlows{Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
+		Flows: journey.Flows{Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
 	if err := offerApp(&deps, o.Provider, &d, store, "acme", sys.Now, open); err != nil {
