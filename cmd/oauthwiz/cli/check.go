@@ -11,9 +11,9 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // CheckOptions is `oauthwiz check`.
@@ -52,20 +52,24 @@ func RunCheck(sys *IO, o CheckOptions) error {
 		return &UsageError{Msg: err.Error(), Err: err}
 	}
 	opts := checks.Options{AppUUID: o.AppUUID, Case: c}
-	if opts.AppUUID == "" {
-		// The published app_uuid recorded for this integration, if any.
-		if info, err := integration.Load(o.Path); err == nil && info.HasManifest {
-			if st, err := session.Load(sys.stateDir(), info.Name); err == nil {
-				opts.AppUUID = st.PublishedAppUUID
-				if st.Case != "" && o.Case == "new" {
-					opts.Case = integration.Case(st.Case)
-				}
+	var store secrets.Store
+	if sys.Store != nil {
+		store = sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+	}
+	if info, err := integration.Load(o.Path); err == nil && info.HasManifest && store != nil {
+		// One integration: checked as the wizard and 'status' check it (the
+		// recorded case and app_uuid, its stored secrets as canaries);
+		// flags given on the command line win.
+		jw := &journey.Workspace{Store: store, StateDir: sys.stateDir(), Integration: info.Name, Info: info}
+		rec := jw.CheckOptions()
+		if opts.AppUUID == "" {
+			opts.AppUUID = rec.AppUUID
+			if rec.Case != "" && o.Case == string(integration.CaseNew) {
+				opts.Case = rec.Case
 			}
 		}
-	}
-	_, single := os.Stat(filepath.Join(o.Path, "manifest.json"))
-	if (single == nil || o.StoredSecrets) && sys.Store != nil {
-		store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
+		opts.KnownSecrets = rec.KnownSecrets
+	} else if o.StoredSecrets && store != nil {
 		opts.KnownSecrets = func(name string) []string { return secrets.Known(store, name, assets.SiteIDs()) }
 	}
 	rep, err := checks.Path(o.Path, opts)
