@@ -6,13 +6,16 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
 )
@@ -132,5 +135,35 @@ func TestPublish(t *testing.T) {
 	}
 	if st := w.State(); st.PublishedTests["us1"].IsZero() || st.PublishedAppUUID != sb.AppUUID() {
 		t.Fatalf("state %+v", st)
+	}
+}
+
+// The scope check is one use case for both front-ends: each site's token is
+// looked up (a site without one is named), and the run's evidence recorded.
+func TestCheckScopesRecordsTheEvidence(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, Scopes: []string{"dashboards_read", "dashboards_write"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c, _ := sb.Client("us1", secrets.Test)
+	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: secrets.Test, StateDir: t.TempDir(), OpenBrowser: sandbox.Browse}
+	if _, err := f.Authorize(context.Background(), journey.AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}, func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	w := &journey.Workspace{Provider: sb.Provider(), Store: f.Store, StateDir: f.StateDir, Integration: "acme"}
+	_, err = w.CheckScopes(context.Background(), journey.ScopesRequest{Sites: []string{"us1", "eu1"}})
+	var siteErr *journey.SiteError
+	if !errors.As(err, &siteErr) || siteErr.Site != "eu1" || !errors.Is(err, authorize.ErrNotAuthorized) {
+		t.Fatalf("eu1 has no token: %v", err)
+	}
+	var results int
+	rep, err := w.CheckScopes(context.Background(), journey.ScopesRequest{Sites: []string{"us1"}, OnResult: func(scopes.Result) { results++ }})
+	if err != nil || rep.Failed() || results != len(rep.Results) || len(rep.Leftovers) != 0 {
+		t.Fatalf("us1: %v %+v", err, rep)
+	}
+	if ev := w.State().ScopeChecks; ev == nil || ev.RunID != rep.RunID || len(ev.Results) != len(rep.Results) {
+		t.Fatalf("evidence %+v", ev)
 	}
 }

@@ -109,7 +109,7 @@ func (f Flows) Check(ctx context.Context, dir string) ([]checks.Finding, error) 
 
 // workspace is the integration's journey workspace.
 func (f Flows) workspace() *Workspace {
-	return &Workspace{Store: f.Store, StateDir: f.StateDir, Integration: f.Integration, Kind: f.Kind, Now: f.Now,
+	return &Workspace{Provider: f.Provider, Store: f.Store, StateDir: f.StateDir, Integration: f.Integration, Kind: f.Kind, Now: f.Now,
 		Info: integration.Info{Dir: f.Dir, HasManifest: true}}
 }
 
@@ -191,7 +191,7 @@ func (f Flows) ApplyFixes(edits []*readme.FileEdit) error {
 
 // CreateAPIKey implements Flows.
 func (f Flows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
-	return apikey.Create(ctx, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now})
+	return f.workspace().CreateAPIKey(ctx, APIKeyRequest{Site: site})
 }
 
 // KnownClient is what is known of the client on a site before asking: the
@@ -359,20 +359,7 @@ func (f Flows) AuthorizeSite(ctx context.Context, site string, sc []string, redi
 
 // CheckScopes implements SiteFlows.
 func (f Flows) CheckScopes(ctx context.Context, sites []string, onResult func(scopes.Result)) (scopes.Report, error) {
-	var targets []scopes.Target
-	for _, site := range sites {
-		t, err := platform.Target(ctx, platform.Datadog{Provider: f.Provider}, apikey.Options{Provider: f.Provider, Store: f.Store, NS: f.ns(site), Now: f.Now})
-		if err != nil {
-			return scopes.Report{}, err
-		}
-		targets = append(targets, t)
-	}
-	rep := scopes.Run(ctx, scopes.Options{Targets: targets, OnResult: onResult})
-	ev := &session.ScopeEvidence{RunID: rep.RunID, At: time.Now().UTC()}
-	for _, r := range rep.Results {
-		ev.Results = append(ev.Results, session.ScopeResult{Site: r.Site, Scope: r.Scope, Probe: r.Probe, Status: r.Status, HTTPStatus: r.HTTPStatus, Endpoint: r.Endpoint, RequestID: r.RequestID})
-	}
-	return rep, f.updateState(func(st *session.State) { st.ScopeChecks = ev })
+	return f.workspace().CheckScopes(ctx, ScopesRequest{Sites: sites, OnResult: onResult})
 }
 
 // PublishSummary is what the publish step did.

@@ -3,6 +3,7 @@ package journey
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
+	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -21,6 +23,8 @@ import (
 // Workspace is one integration's journey: where its secrets and state live
 // and the folder it is in. Both front-ends build one and call its steps.
 type Workspace struct {
+	Provider    *datadog.Provider // Datadog's hosts (the sandbox's, on one)
+	HTTPClient  *http.Client      // nil: the engines' defaults
 	Store       secrets.Store
 	StateDir    string // "" keeps no state (nothing recorded)
 	Integration string // the name secrets and state are keyed by

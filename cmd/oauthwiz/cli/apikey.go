@@ -8,6 +8,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 )
 
 // APIKeyOptions is `oauthwiz apikey create`.
@@ -46,8 +47,8 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := apikey.Options{
-		Provider: r.provider, Store: r.store, NS: r.ns, HTTPClient: sys.HTTPClient, Rotate: o.Rotate, Now: sys.Now,
+	opts := journey.APIKeyRequest{
+		Site: o.Site, Rotate: o.Rotate,
 		Progress: func(s string) { fmt.Fprintln(sys.Err, s) },
 		LastResort: func(key string) {
 			fmt.Fprintf(sys.Err, "\nCOULD NOT STORE THE API KEY. Save it now, it is never shown again:\n  %s\n\n", key)
@@ -67,7 +68,8 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 			return err
 		}
 	}
-	res, err := apikey.Create(ctx, opts)
+	jw := &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Info: r.info, Now: sys.Now}
+	res, err := jw.CreateAPIKey(ctx, opts)
 	if err != nil {
 		if errors.Is(err, authorize.ErrNotAuthorized) {
 			return notAuthorized(err, "datadog", o.Site)

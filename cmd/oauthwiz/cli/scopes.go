@@ -9,12 +9,10 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
-	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
-	"github.com/oauthwiz/oauthwiz/flows/platform"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // ScopesOptions is `oauthwiz scopes check`.
@@ -87,42 +85,29 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 			return &UsageError{Msg: "--site: " + err.Error()}
 		}
 	}
-	p, name, store := ws.provider, ws.name, ws.store
-	cat := pl.Probes()
-	var targets []scopes.Target
-	for _, site := range sites {
-		ns := secrets.Namespace{Integration: name, Site: site, Kind: kind}
-		t, err := platform.Target(ctx, pl, apikey.Options{Provider: p, Store: store, NS: ns, HTTPClient: sys.HTTPClient, Now: sys.Now,
-			Progress: func(s string) { fmt.Fprintln(sys.Err, site+": "+s) }})
-		if errors.Is(err, authorize.ErrNotAuthorized) {
-			return notAuthorized(err, pl.Name(), site)
-		}
-		if err != nil {
-			return &RemoteError{Err: err}
-		}
-		if o.Scopes != "" {
-			t.Requested = splitList(o.Scopes)
-		}
-		targets = append(targets, t)
-	}
-	runID := strings.ToLower(fmt.Sprintf("%x", sys.Now().UnixNano()&0xffffffffff))
+	jw := ws.journey(sys)
+	jw.Kind = kind
 	done := 0
-	rep := scopes.Run(ctx, scopes.Options{Catalog: &cat, Targets: targets, HTTPClient: sys.HTTPClient, Concurrency: o.Concurrency, Timeout: o.Timeout, RunID: runID, Now: sys.Now,
-		OnResult: func(r scopes.Result) {
+	rep, err := jw.CheckScopes(ctx, journey.ScopesRequest{Platform: pl, Sites: sites, Scopes: splitList(o.Scopes), Concurrency: o.Concurrency, Timeout: o.Timeout,
+		Progress: func(site, s string) { fmt.Fprintln(sys.Err, site+": "+s) },
+		OnResult: func(scopes.Result) {
 			done++
 			if !o.JSON {
 				fmt.Fprintf(sys.Err, "\r%d probes done", done)
 			}
 		}})
+	var siteErr *journey.SiteError
+	var unsaved *journey.RecordError
+	switch {
+	case errors.As(err, &siteErr) && errors.Is(err, authorize.ErrNotAuthorized):
+		return notAuthorized(siteErr.Err, pl.Name(), siteErr.Site)
+	case errors.As(err, &unsaved):
+		fmt.Fprintln(sys.Err, "warning: the evidence could not be saved for the pull request:", err)
+	case err != nil:
+		return &RemoteError{Err: err}
+	}
 	if !o.JSON {
 		fmt.Fprint(sys.Err, "\r")
-	}
-	ev := &session.ScopeEvidence{RunID: rep.RunID, At: sys.Now().UTC()}
-	for _, r := range rep.Results {
-		ev.Results = append(ev.Results, session.ScopeResult{Site: r.Site, Scope: r.Scope, Probe: r.Probe, Status: r.Status, HTTPStatus: r.HTTPStatus, Endpoint: r.Endpoint, RequestID: r.RequestID})
-	}
-	if err := session.Update(sys.stateDir(), name, func(st *session.State) error { st.ScopeChecks = ev; return nil }); err != nil {
-		fmt.Fprintln(sys.Err, "warning: the evidence could not be saved for the pull request:", err)
 	}
 	if o.JSON {
 		if err := json.NewEncoder(sys.Out).Encode(ScopesJSON{RunID: rep.RunID, Results: rep.Results, Leftovers: rep.Leftovers, Swept: rep.Swept, Notes: rep.Notes}); err != nil {
