@@ -11,7 +11,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
-	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
@@ -79,24 +78,24 @@ func (f Flows) ns(site string) secrets.Namespace {
 
 // Authorize implements Flows.
 func (f Flows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
-	res, err := authorize.Run(ctx, authorize.Options{
-		Provider: f.Provider, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret,
-		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: f.OpenBrowser,
-		OnURL: func(u, _ string) { onURL(u) },
-	})
+	res, err := f.workspace().Authorize(ctx, req.spec(nil, f.OpenBrowser, onURL))
 	if err != nil {
 		return Authorized{}, err
 	}
-	// The secret is kept once Datadog accepted it: a mistyped one never
-	// replaces the working secret.
-	ns := f.ns(req.Site)
-	if err := f.Store.Set(ns.ClientSecretKey(), req.ClientSecret); err != nil {
-		return Authorized{}, err
-	}
-	if err := secrets.PutJSON(f.Store, ns.TokenKey(), res.Record(req.ClientID)); err != nil {
-		return Authorized{}, err
-	}
 	return Authorized{Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, Granted: res.ScopesGranted, Missing: res.ScopesMissing, Expiry: res.Token.Expiry}, nil
+}
+
+// spec is the request as the Authorize use case takes it: the secret was
+// typed or pasted on this run, so it is kept once accepted; the URL to open
+// goes to onURL.
+func (req AuthorizeRequest) spec(pl platform.Platform, open func(string) error, onURL func(string)) AuthorizeSpec {
+	return AuthorizeSpec{Platform: pl, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret, KeepSecret: true,
+		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: open,
+		Report: func(stage Stage, detail string) {
+			if stage == StageListening {
+				onURL(detail)
+			}
+		}}
 }
 
 // Check implements Flows: the checks as every front-end runs them (the
@@ -449,28 +448,13 @@ func (f AppFlows) ns(site string) secrets.Namespace {
 
 // AuthorizeApp implements AppFlows.
 func (f AppFlows) AuthorizeApp(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
-	res, err := authorize.Run(ctx, authorize.Options{
-		Provider: f.Platform, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret,
-		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: f.OpenBrowser,
-		OnURL: func(u, _ string) { onURL(u) },
-	})
+	w := &Workspace{Store: f.Store, Integration: f.Integration, Kind: secrets.Test, Now: f.Now}
+	res, err := w.Authorize(ctx, req.spec(f.Platform, f.OpenBrowser, onURL))
 	if err != nil {
 		return Authorized{}, err
 	}
-	site, err := f.Platform.SiteOfToken(res.Token, res.Site)
-	if err != nil {
-		return Authorized{}, err
-	}
-	res.Site = site
-	ns := f.ns(site)
-	if err := f.Store.Set(ns.ClientSecretKey(), req.ClientSecret); err != nil {
-		return Authorized{}, err
-	}
-	if err := secrets.PutJSON(f.Store, ns.TokenKey(), res.Record(req.ClientID)); err != nil {
-		return Authorized{}, err
-	}
-	base, _ := f.Platform.APIBase(site)
-	return Authorized{Site: site, Org: res.Callback.OrgName, Granted: res.ScopesGranted, Missing: res.ScopesMissing, Requested: res.ScopesRequested,
+	base, _ := f.Platform.APIBase(res.Site)
+	return Authorized{Site: res.Site, Org: res.Callback.OrgName, Granted: res.ScopesGranted, Missing: res.ScopesMissing, Requested: res.ScopesRequested,
 		Expiry: res.Token.Expiry, APIBase: base}, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
@@ -310,19 +311,25 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 	if err != nil {
 		return AuthorizeJSON{}, err
 	}
-	aopts.OnIgnored = func(reason string) { fmt.Fprintln(sys.Err, "note: "+reason) }
+	var pasted chan string
 	if o.Paste {
-		ch := make(chan string)
-		aopts.Pasted = ch
+		pasted = make(chan string)
 		go func() {
 			sc := bufio.NewScanner(sys.In)
 			sc.Buffer(make([]byte, 64*1024), 64*1024)
 			for sc.Scan() {
-				ch <- sc.Text()
+				pasted <- sc.Text()
 			}
 		}()
 	}
-	res, err := authorizeSteps(ctx, sys, o, aopts, pl.SignInHint(o.Kind))
+	jw := &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Info: r.info, Now: sys.Now}
+	spec := journey.AuthorizeSpec{Platform: pl, Site: aopts.Site, ClientID: r.clientID, ClientSecret: r.secret, KeepSecret: r.secretFresh,
+		RedirectURI: aopts.RedirectURI, Scopes: aopts.Scopes, Timeout: o.Timeout, StartURL: aopts.StartURL, OnboardingURL: aopts.OnboardingURL,
+		Pasted: pasted, Report: authorizeReport(sys, o, pl.SignInHint(o.Kind))}
+	if !o.NoBrowser && sys.CanOpenBrowser {
+		spec.OpenBrowser = sys.OpenBrowser
+	}
+	res, err := jw.Authorize(ctx, spec)
 	if err != nil {
 		var ae *authorize.Error
 		if errors.As(err, &ae) && ae.Step == authorize.StepTimeout && !o.Paste {
@@ -383,27 +390,10 @@ func (r *resolved) requestOptions(sys *IO, o AuthorizeOptions) (authorize.Option
 	return aopts, nil
 }
 
-// record stores what an authorization gave (the secret given on this run,
-// the tokens) and describes it, tokens masked.
+// record describes what an authorization gave (the journey stored it),
+// tokens masked, and warns about scopes granted otherwise than asked.
 func (r *resolved) record(sys *IO, res *authorize.Result) (AuthorizeJSON, error) {
 	pl := r.platform
-	// The token may say where its API lives (PagerDuty's ID token names the
-	// account's region): it is stored, and checked, there.
-	site, err := pl.SiteOfToken(res.Token, res.Site)
-	switch {
-	case err != nil:
-		fmt.Fprintf(sys.Err, "warning: %v; keeping %s %s\n", err, pl.SiteNoun(), res.Site)
-	case site != res.Site:
-		fmt.Fprintf(sys.Err, "The account is in %s %s (the ID token's audience), not %s: the token is kept for %s.\n", pl.SiteNoun(), site, res.Site, site)
-		res.Site = site
-		r.ns.Site = site
-	}
-	if err := r.keepSecret(); err != nil {
-		return AuthorizeJSON{}, err
-	}
-	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), res.Record(r.clientID)); err != nil {
-		return AuthorizeJSON{}, err
-	}
 	out := AuthorizeJSON{
 		Provider: pl.Name(), Site: res.Site, Org: res.Callback.OrgName, OrgID: res.Callback.OrgID, ScopesRequested: nonNil(res.ScopesRequested),
 		ScopesGranted: nonNil(res.ScopesGranted), ScopesMissing: nonNil(res.ScopesMissing),
@@ -421,38 +411,34 @@ func (r *resolved) record(sys *IO, res *authorize.Result) (AuthorizeJSON, error)
 	return out, nil
 }
 
-// authorizeSteps runs the authorization's three steps and says what each
-// one does: listening (the URL to open), waiting for the callback, and
-// exchanging the code at the token endpoint.
-func authorizeSteps(ctx context.Context, sys *IO, o AuthorizeOptions, aopts authorize.Options, signIn string) (*authorize.Result, error) {
-	if o.Timeout == 0 {
-		o.Timeout = 5 * time.Minute
+// authorizeReport says what each stage of an authorization does: the URL
+// to open, the wait for the callback, the exchange, and notes.
+func authorizeReport(sys *IO, o AuthorizeOptions, signIn string) func(journey.Stage, string) {
+	timeout := o.Timeout
+	if timeout == 0 {
+		timeout = 5 * time.Minute
 	}
-	aopts.Timeout = o.Timeout
-	ctx, cancel := context.WithTimeout(ctx, o.Timeout+30*time.Second) // the wait, then the exchange
-	defer cancel()
-	a, err := authorize.Begin(ctx, aopts)
-	if err != nil {
-		return nil, err
+	return func(stage journey.Stage, detail string) {
+		switch stage {
+		case journey.StageListening:
+			if o.NoBrowser || !sys.CanOpenBrowser {
+				fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to %s:\n\n  %s\n\n", signIn, detail)
+			} else {
+				fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", detail)
+			}
+		case journey.StageWaiting:
+			fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", timeout, detail)
+			if o.Paste {
+				fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
+			}
+		case journey.StageExchanging:
+			fmt.Fprintln(sys.Err, "Callback received: exchanging the code for tokens …")
+		case journey.StageIgnored:
+			fmt.Fprintln(sys.Err, "note: "+detail)
+		case journey.StageNote:
+			fmt.Fprintln(sys.Err, strings.ToUpper(detail[:1])+detail[1:]+".")
+		}
 	}
-	defer a.Close()
-	if o.NoBrowser || !sys.CanOpenBrowser {
-		fmt.Fprintf(sys.Err, "Open this URL in a browser signed in to %s:\n\n  %s\n\n", signIn, a.OpenURL)
-	} else {
-		fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", a.OpenURL)
-		// A browser that cannot open is not fatal: the URL was shown.
-		_ = sys.OpenBrowser(a.OpenURL)
-	}
-	fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", o.Timeout, a.RedirectURI)
-	if o.Paste {
-		fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
-	}
-	cb, err := a.Wait(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintln(sys.Err, "Callback received: exchanging the code for tokens …")
-	return a.Exchange(ctx, cb)
 }
 
 func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved, aopts authorize.Options) error {
