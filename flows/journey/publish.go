@@ -38,6 +38,10 @@ type PublishOutcome struct {
 	Retests map[string]string   // site → "authorized as <org>" or "failed: …"
 }
 
+// ErrNeedCredentials means real Datadog's published values were neither
+// given nor asked for.
+var ErrNeedCredentials = publish.ErrNeedCredentials
+
 // ErrEditDeclined means the person did not want app_uuid written.
 var ErrEditDeclined = errors.New("app_uuid not written")
 

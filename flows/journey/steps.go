@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
+	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/session"
@@ -98,4 +100,30 @@ func (w *Workspace) now() time.Time {
 // nanoseconds, so that a run restarted within the second is told apart.
 func (w *Workspace) runID() string {
 	return fmt.Sprintf("%x", w.now().UnixNano()&0xffffffffff)
+}
+
+// Import creates the app from an exported manifest on another site, through
+// the Developer Platform (the stand-in's import, or a person's and what they
+// paste), and records the new client: its secret in the store first, its ID
+// in the session.
+func (w *Workspace) Import(ctx context.Context, dp devplatform.DevPlatform, site string, manifest []byte) (devplatform.Credentials, error) {
+	if _, err := appmanifest.Clients("app-manifest.json", manifest); err != nil {
+		return devplatform.Credentials{}, err
+	}
+	imp, err := dp.Import(ctx, site, manifest)
+	if err != nil {
+		return imp, err
+	}
+	if err := w.Store.Set(w.ns(site).ClientSecretKey(), imp.ClientSecret); err != nil {
+		return imp, fmt.Errorf("storing the new client secret: %w", err)
+	}
+	return imp, w.UpdateState(func(st *session.State) {
+		st.SetClient(site, w.kind(), session.ClientRecord{ClientID: imp.ClientID, ImportedAt: w.now().UTC()})
+	})
+}
+
+// ImportedClient is the client ID recorded for a site by an import ("" when
+// none was).
+func (w *Workspace) ImportedClient(site string) string {
+	return w.State().Clients[session.ClientKey(site, w.kind())].ClientID
 }

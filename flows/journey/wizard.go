@@ -10,7 +10,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
-	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
@@ -331,19 +330,8 @@ func (f Flows) ImportManifest(ctx context.Context, from, to string) (string, err
 	if err != nil {
 		return "", err
 	}
-	if _, err := appmanifest.Clients("export.json", b); err != nil {
-		return "", err
-	}
-	imp, err := dp.Import(ctx, to, b)
-	if err != nil {
-		return "", err
-	}
-	if err := f.Store.Set(f.ns(to).ClientSecretKey(), imp.ClientSecret); err != nil {
-		return "", err
-	}
-	return imp.ClientID, f.updateState(func(st *session.State) {
-		st.SetClient(to, f.Kind, session.ClientRecord{ClientID: imp.ClientID, ImportedAt: f.now().UTC()})
-	})
+	imp, err := f.workspace().Import(ctx, dp, to, b)
+	return imp.ClientID, err
 }
 
 // AuthorizeSite implements SiteFlows.

@@ -21,7 +21,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 // ClientFlags are the flags every networked command shares.
@@ -125,11 +124,8 @@ func (c *ClientFlags) resolve(ctx context.Context, sys *IO, needSecret bool) (*r
 	}
 	if r.clientID == "" {
 		// A client imported on this site earlier (oauthwiz manifest import).
-		if st, err := session.Load(sys.stateDir(), name); err == nil {
-			if rec, ok := st.Clients[session.ClientKey(c.Site, c.kind())]; ok {
-				r.clientID = rec.ClientID
-			}
-		}
+		jw := &journey.Workspace{Store: r.store, StateDir: sys.stateDir(), Integration: name, Kind: c.kind()}
+		r.clientID = jw.ImportedClient(c.Site)
 	}
 	if r.clientID == "" && r.sandboxCli != nil {
 		r.clientID = r.sandboxCli.ClientID

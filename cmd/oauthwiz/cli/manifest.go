@@ -10,7 +10,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
-	"github.com/oauthwiz/oauthwiz/flows/session"
 )
 
 func runManifestCmd(ctx context.Context, sys *IO, args []string) error {
@@ -173,7 +172,9 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 		}
 	}
 	dp := ws.devPlatform(sys, given, "")
-	imp, err := dp.Import(ctx, o.Site, b)
+	jw := ws.journey(sys)
+	jw.Kind = o.kind()
+	imp, err := jw.Import(ctx, dp, o.Site, b)
 	switch {
 	case errors.Is(err, devplatform.ErrManual):
 		return manualNeeded(sys, err, "pass --credentials-file with {\"client_id\",\"client_secret\"}")
@@ -186,18 +187,7 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if dp.Automated() {
 		how = "by oauthwiz (sandbox)"
 	}
-	store, name := ws.store, ws.name
-	ns := secrets.Namespace{Integration: name, Site: o.Site, Kind: o.kind()}
-	if err := store.Set(ns.ClientSecretKey(), imp.ClientSecret); err != nil {
-		return fmt.Errorf("storing the new client secret: %w", err)
-	}
-	err = session.Update(sys.stateDir(), name, func(st *session.State) error {
-		st.SetClient(o.Site, o.kind(), session.ClientRecord{ClientID: imp.ClientID, ImportedAt: sys.Now().UTC()})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
+	store := ws.store
 	out := ImportJSON{Site: o.Site, ClientID: imp.ClientID, ClientSecret: secrets.Mask(imp.ClientSecret), Imported: how}
 	if o.JSON {
 		return json.NewEncoder(sys.Out).Encode(out)

@@ -11,7 +11,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
-	"github.com/oauthwiz/oauthwiz/flows/publish"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -142,7 +141,7 @@ func publishError(sys *IO, res *journey.PublishOutcome, err error) error {
 	switch {
 	case errors.Is(err, devplatform.ErrManual):
 		return manualNeeded(sys, err, "pass --credentials-file and --app-uuid")
-	case errors.Is(err, publish.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
+	case errors.Is(err, journey.ErrNeedCredentials), errors.Is(err, devplatform.ErrIncomplete), errors.Is(err, ErrCancelled):
 		return usagef("%w", err)
 	case errors.Is(err, journey.ErrEditDeclined):
 		return &ProblemsError{Msg: err.Error()}
