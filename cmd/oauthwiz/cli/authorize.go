@@ -157,7 +157,7 @@ func (r *resolved) resolveSecret(ctx context.Context, sys *IO, c *ClientFlags, f
 	case fileSecret != "":
 		r.secret, r.secretFresh = fileSecret, true
 	case c.ClientSecretStdin:
-		if r.secret, err = readLine(sys.In); err != nil || r.secret == "" {
+		if r.secret, err = readLine(sys.lines()); err != nil || r.secret == "" {
 			return usagef("--client-secret-stdin: no secret on standard input")
 		}
 		r.secretFresh = true
@@ -311,7 +311,7 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 	if o.Paste {
 		pasted = make(chan string)
 		go func() {
-			sc := bufio.NewScanner(sys.In)
+			sc := bufio.NewScanner(sys.lines())
 			sc.Buffer(make([]byte, 64*1024), 64*1024)
 			for sc.Scan() {
 				pasted <- sc.Text()

@@ -63,6 +63,22 @@ type IO struct {
 	// Prompt asks the person (nil: a terminal prompter on In and Err, made
 	// by Main or on first use; never used without Interactive).
 	Prompt Prompter
+	// stdin is In, buffered once: every reader of standard input (prompts,
+	// --client-secret-stdin, --paste) reads through it, so none swallows
+	// what another one is owed.
+	stdin *bufio.Reader
+}
+
+// lines is standard input, buffered once for every reader of it.
+func (sys *IO) lines() *bufio.Reader {
+	if sys.stdin == nil {
+		in := sys.In
+		if in == nil {
+			in = strings.NewReader("")
+		}
+		sys.stdin = bufio.NewReaderSize(in, 64*1024)
+	}
+	return sys.stdin
 }
 
 // System is the IO of the real process.
@@ -206,7 +222,8 @@ variable (OAUTHWIZ_<FLAG>, e.g. OAUTHWIZ_SITE). Exit codes: 0 ok, 1 problems fou
 
 // Main runs oauthwiz with arguments.
 func Main(ctx context.Context, args []string, sys *IO) error {
-	sys.prompter() // one reader of stdin for every prompt, copies of sys included
+	sys.lines()    // one reader of stdin for every prompt, copies of sys included
+	sys.prompter() // (made now, so that copies of sys share them)
 	return withFlag(dispatch(ctx, args, sys))
 }
 
@@ -480,8 +497,8 @@ func checkSite(site string) error {
 }
 
 // readLine reads one trimmed line (for --client-secret-stdin).
-func readLine(r io.Reader) (string, error) {
-	line, err := bufio.NewReaderSize(r, 64*1024).ReadString('\n')
+func readLine(r *bufio.Reader) (string, error) {
+	line, err := r.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return "", err
 	}

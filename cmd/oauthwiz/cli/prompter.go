@@ -29,10 +29,6 @@ type terminalPrompter struct {
 	mu         sync.Mutex
 }
 
-func newTerminalPrompter(in io.Reader, errOut io.Writer, readSecret func(string) (string, error)) *terminalPrompter {
-	return &terminalPrompter{err: errOut, in: bufio.NewReaderSize(in, 64*1024), readSecret: readSecret}
-}
-
 func (p *terminalPrompter) Say(text string) { fmt.Fprintln(p.err, text) }
 
 func (p *terminalPrompter) Ask(ctx context.Context, label string) (string, error) {
@@ -74,7 +70,7 @@ func (sys *IO) prompter() Prompter {
 		return nil
 	}
 	if sys.Prompt == nil {
-		sys.Prompt = newTerminalPrompter(sys.In, sys.Err, sys.ReadSecret)
+		sys.Prompt = &terminalPrompter{err: sys.Err, in: sys.lines(), readSecret: sys.ReadSecret}
 	}
 	return sys.Prompt
 }

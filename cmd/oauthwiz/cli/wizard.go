@@ -142,7 +142,7 @@ func runJourney(ctx context.Context, sys *IO, deps tui.Deps, accessible bool, wa
 		if sys.Interactive {
 			rs = sys.ReadSecret
 		}
-		return tui.Accessible{Deps: deps, In: sys.In, Out: sys.Err, ReadSecret: rs}.Run(ctx)
+		return tui.Accessible{Deps: deps, In: sys.lines(), Out: sys.Err, ReadSecret: rs}.Run(ctx)
 	}
 	if warnings != nil {
 		warnings.hold()
