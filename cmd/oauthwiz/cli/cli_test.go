@@ -54,8 +54,10 @@ type harness struct {
 	state string
 	env   map[string]string
 	dir   string
-	// prompt, when set, is a person at a terminal answering the prompts.
-	prompt *fakePrompter
+	// prompt, when set, is a person at a terminal answering the prompts;
+	// terminal is a terminal whose answers are the run's stdin.
+	prompt   *fakePrompter
+	terminal bool
 }
 
 // fakePrompter answers prompts from a list, in order, and keeps what it was
@@ -113,6 +115,9 @@ func (h *harness) run(stdin string, args ...string) (code int, stdout, stderr st
 	}
 	if h.prompt != nil {
 		sys.Interactive, sys.Prompt = true, h.prompt
+	}
+	if h.terminal {
+		sys.Interactive = true
 	}
 	if args[0] == "authorize" || args[0] == "apikey" || args[0] == "scopes" {
 		args = append(args, "--dir", h.dir)

@@ -101,3 +101,17 @@ func TestImportOnRealDatadogAsksAtATerminal(t *testing.T) {
 		t.Fatalf("empty secret: %d %s", code, stderr)
 	}
 }
+
+// Two answers typed at once (pasted, or typed ahead) reach two questions:
+// every prompt reads standard input through one buffer.
+func TestPromptsShareStandardInput(t *testing.T) {
+	h := newHarness(t, sandbox.Options{})
+	h.env["OAUTHWIZ_SANDBOX"] = ""
+	file := filepath.Join(t.TempDir(), "app.json")
+	os.WriteFile(file, []byte(`{"oauth":{"clients":[{"name":"Acme","redirect_uris":["https://a/cb"],"scopes":["dashboards_read"],"onboarding_url":"https://a/on"}]}}`), 0o644)
+	h.terminal = true
+	code, stdout, stderr := h.run("typed-ahead-client\ntyped-ahead-secret-0123456789\n", "manifest", "import", "--site", "eu1", file, "--dir", h.dir)
+	if code != 0 || !strings.Contains(stdout, "client typed-ahead-client") {
+		t.Fatalf("import: %d %s %s", code, stdout, stderr)
+	}
+}
