@@ -235,13 +235,6 @@ func (f Flows) devPlatform() devplatform.DevPlatform {
 	return f.DevPlatform
 }
 
-func (f Flows) now() time.Time {
-	if f.Now == nil {
-		return time.Now()
-	}
-	return f.Now()
-}
-
 // SiteRow is one line of the site matrix.
 type SiteRow struct {
 	Site        string

@@ -200,19 +200,6 @@ func (r *resolved) seeded(match func(devplatform.SeededClient) bool) *devplatfor
 	return nil
 }
 
-// keepSecret stores a secret given on this run, once the platform accepted
-// it (a token exchange, refresh or revoke succeeded): a mistyped secret
-// never replaces the working one, which Datadog showed only once.
-func (r *resolved) keepSecret() error {
-	if !r.secretFresh {
-		return nil
-	}
-	if err := r.store.Set(r.ns.ClientSecretKey(), r.secret); err != nil {
-		return fmt.Errorf("storing the client secret: %w", err)
-	}
-	return nil
-}
-
 // AuthorizeOptions is `oauthwiz authorize`.
 type AuthorizeOptions struct {
 	ClientFlags
@@ -286,7 +273,7 @@ func RunAuthorize(ctx context.Context, sys *IO, o AuthorizeOptions) error {
 		return err
 	}
 	if o.Refresh || o.Revoke {
-		return refreshOrRevoke(ctx, sys, o, r, r.authorizeOptions(sys, o))
+		return refreshOrRevoke(ctx, sys, o, r)
 	}
 	out, err := authorizeOnce(ctx, sys, o, r)
 	if err != nil {
@@ -437,48 +424,34 @@ func authorizeReport(sys *IO, o AuthorizeOptions, signIn string) func(journey.St
 	}
 }
 
-func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved, aopts authorize.Options) error {
+func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved) error {
+	jw := &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Now: sys.Now}
+	spec := journey.ClientSpec{Platform: r.platform, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, KeepSecret: r.secretFresh}
 	var rec secrets.TokenRecord
-	if err := secrets.GetJSON(r.store, r.ns.TokenKey(), &rec); err != nil {
-		if secrets.IsNotFound(err) {
-			return usagef("no token stored for %s on %s: run 'oauthwiz authorize --site %s' first", r.ns.Integration, o.Site, o.Site)
-		}
-		return err
+	var rotated bool
+	var err error
+	if o.Revoke {
+		rec, err = jw.Revoke(ctx, spec)
+	} else {
+		rec, rotated, err = jw.Refresh(ctx, spec)
+	}
+	switch {
+	case errors.Is(err, authorize.ErrNotAuthorized):
+		return usagef("no token stored for %s on %s: run 'oauthwiz authorize --site %s' first", r.ns.Integration, o.Site, o.Site)
+	case err != nil && !o.Revoke:
+		explainWith(sys.Err, err, r.platform.Diagnose)
+		return &RemoteError{Err: err}
+	case err != nil:
+		return &RemoteError{Err: err}
 	}
 	out := AuthorizeJSON{Provider: r.platform.Name(), Site: rec.Site, Org: rec.OrgName, OrgID: rec.OrgID, ScopesRequested: nonNil(rec.ScopesRequested), ScopesGranted: nonNil(rec.ScopesGranted), ScopesMissing: []string{}}
 	if o.Revoke {
-		for _, t := range []struct{ v, hint string }{{rec.RefreshToken, "refresh_token"}, {rec.AccessToken, "access_token"}} {
-			if t.v == "" {
-				continue
-			}
-			if err := authorize.Revoke(ctx, aopts, t.v, t.hint); err != nil {
-				return &RemoteError{Err: err}
-			}
-		}
-		if err := r.store.Delete(r.ns.TokenKey()); err != nil {
-			return err
-		}
-		if err := r.keepSecret(); err != nil {
-			return err
-		}
-		out.Action, out.ExpiresAt = "revoked", ""
+		out.Action = "revoked"
 		return printAuthorize(sys, o.JSON, out, r.store.Where())
 	}
-	tok, err := authorize.Refresh(ctx, aopts, rec.RefreshToken)
-	if err != nil {
-		explainWith(sys.Err, err, r.platform.Diagnose)
-		return &RemoteError{Err: err}
-	}
-	out.RefreshRotated = tok.RefreshToken != rec.RefreshToken
-	rec.AccessToken, rec.RefreshToken, rec.Expiry = tok.AccessToken, tok.RefreshToken, tok.Expiry
-	if err := secrets.PutJSON(r.store, r.ns.TokenKey(), rec); err != nil {
-		return err
-	}
-	if err := r.keepSecret(); err != nil {
-		return err
-	}
-	out.Action, out.ExpiresAt, out.ExpiresIn = "refreshed", tok.Expiry.UTC().Format(time.RFC3339), authorize.Lifetime(tok.Expiry.Sub(sys.Now()))
-	out.AccessToken, out.RefreshToken = secrets.Mask(tok.AccessToken), secrets.Mask(tok.RefreshToken)
+	out.RefreshRotated = rotated
+	out.Action, out.ExpiresAt, out.ExpiresIn = "refreshed", rec.Expiry.UTC().Format(time.RFC3339), authorize.Lifetime(rec.Expiry.Sub(sys.Now()))
+	out.AccessToken, out.RefreshToken = secrets.Mask(rec.AccessToken), secrets.Mask(rec.RefreshToken)
 	return printAuthorize(sys, o.JSON, out, r.store.Where())
 }
 
