@@ -34,38 +34,47 @@ type (
 
 // Model is the wizard's root model.
 type Model struct {
-	deps     Deps
-	st       Styles
-	keys     KeyMap
-	help     help.Model
-	spinner  spinner.Model
-	width    int
-	height   int
+	Common
 	step     step
 	showHelp bool
 
-	caseCursor int
+	// What was decided so far, that later screens build on.
 	caseChosen integration.Case
-	siteCursor int
 	site       string
-	sites      []assets.Site
 
+	// Each screen's own state.
+	caseCursor       int
+	siteCursor       int
+	sites            []assets.Site
 	clientID, secret textinput.Model
 	focus            int
 	credErr          string
-
-	auth    authState
-	key     keyState
-	check   checkState
-	every   sitesState
-	pr      prState
-	publish publishState
-	doctor  doctorState
-	app     appState // another platform's journey, when chosen in the first step
-	tasks   *tasks   // every side effect runs here; quitting cancels them
+	auth             authState
+	key              keyState
+	check            checkState
+	every            sitesState
+	pr               prState
+	publish          publishState
+	doctor           doctorState
+	app              appState // another platform's journey, when chosen in the first step
 
 	Cancelled bool
 	Finished  bool
+}
+
+// Common is what every screen shares: the wizard's dependencies (the
+// journey's flows among them), styles, keys, help, spinner, the window's
+// size, and the task group every side effect runs in (derived from the
+// root context; quitting cancels it and waits for the cleanup).
+type Common struct {
+	deps    Deps
+	st      Styles
+	keys    KeyMap
+	help    help.Model
+	spinner spinner.Model
+	width   int
+	height  int
+	tasks   *tasks
 }
 
 // New builds the wizard's model.
@@ -76,7 +85,7 @@ func New(deps Deps, st Styles) Model {
 	if deps.Timeout == 0 {
 		deps.Timeout = 5 * time.Minute
 	}
-	m := Model{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, sites: assets.Sites(), tasks: newTasks(context.Background())}
+	m := Model{Common: Common{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, tasks: newTasks(context.Background())}, sites: assets.Sites()}
 	m.check.ticked = map[string]bool{}
 	m.doctor.input = newDoctorInput()
 	m.help.Styles = st.Help
