@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 )
 
 type keyState struct {
@@ -70,6 +72,12 @@ func apiKeyView(m Model, w int) string {
 	case m.key.running:
 		p("%s Creating the marketplace API key and storing it first…", m.spinner.View())
 	case m.key.err != nil:
+		var unstored *journey.UnstoredKeyError
+		if errors.As(m.key.err, &unstored) {
+			// The only copy: shown once, as 'oauthwiz apikey create' prints it.
+			p("%s", m.st.Error.Render("COULD NOT STORE THE API KEY. Save it now, it is never shown again:"))
+			p("%s", m.st.Code.Render(hardWrap(unstored.Key, w)))
+		}
 		m.errorView(&b, m.key.err, w)
 	case m.key.result != nil:
 		r := m.key.result

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -333,5 +335,20 @@ func BenchmarkKeyToFrame(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		m, _ = m.Update(down)
 		_ = m.View()
+	}
+}
+
+// An API key Datadog created but nothing could store is shown once, on the
+// API key screen, as the command prints it: losing it would strand the org.
+func TestUnstoredAPIKeyIsShownOnce(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"},
+		keyErr: &journey.UnstoredKeyError{Key: "0123456789abcdef0123456789abcdef", Err: errors.New("the API key was created but could not be stored: keyring: locked")}}
+	m := pressDrain(New(testDeps(f), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter")
+	view := m.View()
+	if !strings.Contains(view, "never shown again") || !strings.Contains(view, "0123456789abcdef0123456789abcdef") {
+		t.Fatalf("the key is not shown:\n%s", view)
+	}
+	if strings.Contains(fmt.Sprint(f.keyErr), "0123456789abcdef") {
+		t.Fatal("the error's text holds the key")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +166,44 @@ func TestCheckScopesRecordsTheEvidence(t *testing.T) {
 	}
 	if ev := w.State().ScopeChecks; ev == nil || ev.RunID != rep.RunID || len(ev.Results) != len(rep.Results) {
 		t.Fatalf("evidence %+v", ev)
+	}
+}
+
+// failOn is a store that refuses to store keys containing a substring.
+type failOn struct {
+	secrets.Store
+	substr string
+}
+
+func (f failOn) Set(key, value string) error {
+	if strings.Contains(key, f.substr) && !strings.HasSuffix(key, ":pending") {
+		return errors.New("keyring: locked")
+	}
+	return f.Store.Set(key, value)
+}
+
+// A created API key that cannot be stored comes back whole, once, for the
+// screen to show; the error's text never holds it.
+func TestUnstoredAPIKeyComesBackOnce(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, Scopes: []string{"api_keys_write"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c, _ := sb.Client("us1", secrets.Test)
+	mem := &secrets.Memory{}
+	f := journey.Flows{Provider: sb.Provider(), Store: mem, Integration: "acme", Kind: secrets.Test, OpenBrowser: sandbox.Browse}
+	if _, err := f.Authorize(context.Background(), journey.AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
+		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}, func(string) {}); err != nil {
+		t.Fatal(err)
+	}
+	f.Store = failOn{Store: mem, substr: "api_key:"}
+	_, err = f.CreateAPIKey(context.Background(), "us1", c.ClientID)
+	var unstored *journey.UnstoredKeyError
+	if !errors.As(err, &unstored) || len(unstored.Key) < 20 || strings.Contains(err.Error(), unstored.Key) {
+		t.Fatalf("got %v", err)
+	}
+	if keys := sb.State().APIKeys; len(keys) != 1 {
+		t.Fatalf("the sandbox has %d keys", len(keys))
 	}
 }

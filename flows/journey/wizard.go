@@ -189,8 +189,24 @@ func (f Flows) ApplyFixes(edits []*readme.FileEdit) error {
 
 // CreateAPIKey implements Flows.
 func (f Flows) CreateAPIKey(ctx context.Context, site, clientID string) (*apikey.Result, error) {
-	return f.workspace().CreateAPIKey(ctx, APIKeyRequest{Site: site})
+	var unstored string
+	res, err := f.workspace().CreateAPIKey(ctx, APIKeyRequest{Site: site, LastResort: func(key string) { unstored = key }})
+	if err != nil && unstored != "" {
+		return nil, &UnstoredKeyError{Key: unstored, Err: err}
+	}
+	return res, err
 }
+
+// UnstoredKeyError is an API key Datadog created that could not be stored
+// anywhere: its value, shown once, is the only copy left. The error's text
+// never holds the key.
+type UnstoredKeyError struct {
+	Key string
+	Err error
+}
+
+func (e *UnstoredKeyError) Error() string { return e.Err.Error() }
+func (e *UnstoredKeyError) Unwrap() error { return e.Err }
 
 // KnownClient is what is known of the client on a site before asking: the
 // stand-in's seeded client, or the client ID and secret an earlier run
