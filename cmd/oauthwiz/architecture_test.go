@@ -123,3 +123,32 @@ func TestEnginesNameNoFlag(t *testing.T) {
 		})
 	}
 }
+
+// Engines read the environment only through what a front-end gives them
+// (IO.Getenv in the commands), so that a test gives each run its own
+// environment and runs in parallel.
+func TestEnginesReadNoEnvironment(t *testing.T) {
+	files, err := filepath.Glob("../../flows/*/*.go")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no engine sources found: %v", err)
+	}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") || strings.Contains(path, "/sandbox/") || strings.Contains(path, "/internal/") {
+			continue
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			sel, ok := n.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv" || sel.Sel.Name == "Environ") {
+				t.Errorf("%s: os.%s reads the process's environment", path, sel.Sel.Name)
+			}
+			return true
+		})
+	}
+}

@@ -54,6 +54,8 @@ type Resume struct {
 
 // Flows runs the flows/ packages.
 type Flows struct {
+	// Getenv is the environment as the front-end has it (nil: none).
+	Getenv      func(string) string
 	Provider    *datadog.Provider
 	Store       secrets.Store
 	Integration string
@@ -107,7 +109,7 @@ func (f Flows) Check(ctx context.Context, dir string) ([]checks.Finding, error) 
 
 // workspace is the integration's journey workspace.
 func (f Flows) workspace() *Workspace {
-	return &Workspace{Provider: f.Provider, Store: f.Store, StateDir: f.StateDir, Integration: f.Integration, Kind: f.Kind, Now: f.Now,
+	return &Workspace{Getenv: f.Getenv, Provider: f.Provider, Store: f.Store, StateDir: f.StateDir, Integration: f.Integration, Kind: f.Kind, Now: f.Now,
 		Info: integration.Info{Dir: f.Dir, HasManifest: true}}
 }
 

@@ -30,7 +30,9 @@ type Workspace struct {
 	Integration string // the name secrets and state are keyed by
 	Info        integration.Info
 	Kind        secrets.Kind // "" is the test client
-	Now         func() time.Time
+	// Getenv is the environment as the front-end has it (nil: none).
+	Getenv func(string) string
+	Now    func() time.Time
 }
 
 func (w *Workspace) ns(site string) secrets.Namespace {
@@ -165,7 +167,7 @@ func (w *Workspace) PROptions(r PRRequest) pullrequest.Options {
 	o := pullrequest.Options{
 		IntegrationDir: w.Info.Dir, BaseRepo: r.BaseRepo, BaseBranch: r.BaseBranch, Branch: r.Branch, Title: r.Title,
 		Draft: r.Draft, NoPush: r.NoPush, ForceReason: r.ForceReason, ForkRemote: r.ForkRemote, CodeOwners: r.CodeOwners,
-		GitHub: r.GitHub, Auth: r.Auth, Author: r.Author, Rebase: r.Rebase,
+		GitHub: r.GitHub, Auth: r.Auth, Author: r.Author, Rebase: r.Rebase, Getenv: w.Getenv,
 		KnownSecrets: secrets.Known(w.Store, w.Integration, assets.SiteIDs()),
 		Gate:         w.Gate(),
 	}

@@ -72,6 +72,9 @@ type CommitOptions struct {
 	// different tree (a file edited since) or parent (the branch moved)
 	// stops the run before anything is written.
 	Planned string
+	// Getenv is the environment as the caller has it (HOME and
+	// XDG_CONFIG_HOME locate git's global ignore file; nil: none).
+	Getenv func(string) string
 }
 
 // PushedCommit is a commit between the base and the branch's tip: it will be
@@ -199,7 +202,7 @@ func Commit(o CommitOptions) (*CommitResult, error) {
 	if sub, err := parentTree.Tree(dir); err == nil {
 		sub.Files().ForEach(func(f *object.File) error { tracked[dir+"/"+f.Name] = true; return nil })
 	}
-	patterns, err := ignorePatterns(repo, o.Root, dir)
+	patterns, err := ignorePatterns(repo, o.Root, dir, o.Getenv)
 	if err != nil {
 		return nil, err
 	}

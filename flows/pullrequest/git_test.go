@@ -465,3 +465,41 @@ func TestBranchHistoryWithTiedDates(t *testing.T) {
 		}
 	}
 }
+
+// git's global ignore file ($XDG_CONFIG_HOME/git/ignore) is found through
+// the environment the caller gives, as git finds it through its own.
+func TestGlobalIgnoreFileFromTheGivenEnvironment(t *testing.T) {
+	needGit(t)
+	root := newRepo(t, 5, 1)
+	acme := filepath.Join(root, "acme")
+	os.MkdirAll(acme, 0o755)
+	os.WriteFile(filepath.Join(acme, "README.md"), []byte("# Acme\n"), 0o644)
+	os.WriteFile(filepath.Join(acme, "notes.scratch"), []byte("mine only\n"), 0o644)
+	config := t.TempDir()
+	os.MkdirAll(filepath.Join(config, "git"), 0o755)
+	os.WriteFile(filepath.Join(config, "git", "ignore"), []byte("*.scratch\n"), 0o644)
+	env := map[string]string{"XDG_CONFIG_HOME": config}
+	for _, tt := range []struct {
+		name   string
+		getenv func(string) string
+		kept   bool
+	}{
+		{"no environment given", nil, true},
+		{"XDG_CONFIG_HOME given", func(k string) string { return env[k] }, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", DryRun: true, Getenv: tt.getenv,
+				Author: object.Signature{Name: "a", Email: "a@b", When: time.Unix(1700000000, 0)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			kept := false
+			for _, c := range res.Changes {
+				kept = kept || c.Path == "acme/notes.scratch"
+			}
+			if kept != tt.kept {
+				t.Fatalf("notes.scratch in the change: %v, want %v", kept, tt.kept)
+			}
+		})
+	}
+}

@@ -46,6 +46,8 @@ type Options struct {
 	// Rebase is asked when the fork's branch has commits this one lacks; true
 	// puts the change on top of them (RebaseOnto) instead of stopping.
 	Rebase func(branch string) bool
+	// Getenv is the environment as the caller has it (see CommitOptions).
+	Getenv func(string) string
 }
 
 // Result of a run.
@@ -184,7 +186,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 	}
 	copts := CommitOptions{Root: root, Dir: rel, BaseBranch: o.BaseBranch, Branch: branch, Message: title, Author: *author,
-		CodeOwners: o.CodeOwners, DryRun: true, Planned: o.Planned}
+		CodeOwners: o.CodeOwners, DryRun: true, Planned: o.Planned, Getenv: o.Getenv}
 	plan, err := Commit(copts)
 	if err != nil {
 		return nil, err

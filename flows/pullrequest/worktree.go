@@ -136,9 +136,9 @@ func (ft *folderTree) tracksUnder(dir string) bool {
 // ignorePatterns are the patterns that apply above dir, lowest priority
 // first: core.excludesFile, .git/info/exclude, then the .gitignore of the
 // root and of each folder down to dir's parent.
-func ignorePatterns(repo *git.Repository, root, dir string) ([]gitignore.Pattern, error) {
+func ignorePatterns(repo *git.Repository, root, dir string, getenv func(string) string) ([]gitignore.Pattern, error) {
 	var ps []gitignore.Pattern
-	if f := excludesFile(repo); f != "" {
+	if f := excludesFile(repo, getenv); f != "" {
 		global, err := readIgnoreFile(f, nil)
 		if err != nil {
 			return nil, err
@@ -164,24 +164,27 @@ func ignorePatterns(repo *git.Repository, root, dir string) ([]gitignore.Pattern
 }
 
 // excludesFile is core.excludesFile (the clone's, then the user's), else
-// git's default $XDG_CONFIG_HOME/git/ignore.
-func excludesFile(repo *git.Repository) string {
+// git's default $XDG_CONFIG_HOME/git/ignore. getenv is the environment as
+// the caller has it (nil: none).
+func excludesFile(repo *git.Repository, getenv func(string) string) string {
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	home := getenv("HOME")
 	for _, load := range []func() (*config.Config, error){repo.Config, func() (*config.Config, error) { return config.LoadConfig(config.GlobalScope) }} {
 		if c, err := load(); err == nil && c.Raw != nil {
 			if f := c.Raw.Section("core").Options.Get("excludesfile"); f != "" {
-				if rest, ok := strings.CutPrefix(f, "~/"); ok {
-					if home, err := os.UserHomeDir(); err == nil {
-						f = filepath.Join(home, rest)
-					}
+				if rest, ok := strings.CutPrefix(f, "~/"); ok && home != "" {
+					f = filepath.Join(home, rest)
 				}
 				return f
 			}
 		}
 	}
-	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+	if x := getenv("XDG_CONFIG_HOME"); x != "" {
 		return filepath.Join(x, "git", "ignore")
 	}
-	if home, err := os.UserHomeDir(); err == nil {
+	if home != "" {
 		return filepath.Join(home, ".config", "git", "ignore")
 	}
 	return ""

@@ -452,7 +452,7 @@ func (sys *IO) stateDir() string {
 
 // journey is the workspace as the journey's use cases take it.
 func (ws *workspace) journey(sys *IO) *journey.Workspace {
-	return &journey.Workspace{Provider: ws.provider, HTTPClient: sys.HTTPClient, Store: ws.store, StateDir: sys.stateDir(), Integration: ws.name, Info: ws.info, Kind: secrets.Test, Now: sys.Now}
+	return &journey.Workspace{Getenv: sys.Getenv, Provider: ws.provider, HTTPClient: sys.HTTPClient, Store: ws.store, StateDir: sys.stateDir(), Integration: ws.name, Info: ws.info, Kind: secrets.Test, Now: sys.Now}
 }
 
 // devPlatform is the workspace's Developer Platform: the sandbox's stand-in,

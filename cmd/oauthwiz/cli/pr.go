@@ -185,7 +185,7 @@ func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace
 			return nil, &UsageError{Msg: err.Error(), Err: err}
 		}
 	}
-	return &journey.Workspace{Store: store, StateDir: sys.stateDir(), Integration: name, Info: info, Now: sys.Now}, nil
+	return &journey.Workspace{Getenv: sys.Getenv, Store: store, StateDir: sys.stateDir(), Integration: name, Info: info, Now: sys.Now}, nil
 }
 
 // printPlan shows what pr would push: the base, the branch, the commits,

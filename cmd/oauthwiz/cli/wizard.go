@@ -76,7 +76,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: name, Kind: secrets.Test, OpenBrowser: browserFor(sys), Now: sys.Now,
 		Version: sys.Version, Timeout: o.Timeout,
-		Flows: journey.Flows{Provider: p, Store: store, Integration: name, Kind: secrets.Test, Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
+		Flows: journey.Flows{Getenv: sys.Getenv, Provider: p, Store: store, Integration: name, Kind: secrets.Test, Now: sys.Now, OpenBrowser: browserFor(sys), StateDir: sys.stateDir(), DevPlatform: dp,
 			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
@@ -226,7 +226,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, OpenBrowser: open, Now: sys.Now,
 		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
-		Flows: journey.Flows{Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
+		Flows: journey.Flows{Getenv: sys.Getenv, Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
 	if err := offerApp(&deps, o.Provider, &d, store, "acme", sys.Now, open); err != nil {
