@@ -3,9 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -62,8 +60,8 @@ func updateAPIKey(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func apiKeyView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("5. The integration's API key"))
 	switch {
 	case m.key.skipped:
@@ -93,5 +91,5 @@ func apiKeyView(m Model, w int) string {
 		}
 		p("  stored in %s, never shown again", m.deps.Store.Where())
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }

@@ -12,8 +12,8 @@ import (
 // The views of an app's journey (PagerDuty).
 
 func appCredentialsView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	a := m.app
 	pl := m.deps.App.Platform
 	p(m.st.Title.Render("2. The " + pl.Title() + " app's credentials"))
@@ -38,12 +38,12 @@ func appCredentialsView(m Model, w int) string {
 	if a.inputErr != "" {
 		p("%s", m.st.Error.Render(hardWrapWords(a.inputErr, w)))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 func appAuthorizeView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	a := m.app
 	pl := m.deps.App.Platform
 	p(m.st.Title.Render("3. Authorization (" + pl.Title() + ")"))
@@ -72,12 +72,12 @@ func appAuthorizeView(m Model, w int) string {
 	default:
 		p("Cancelled. Press esc to go back.")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 func appScopesView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	a := m.app
 	pl := m.deps.App.Platform
 	p(m.st.Title.Render("4. Every scope (" + pl.Title() + ")"))
@@ -106,12 +106,12 @@ func appScopesView(m Model, w int) string {
 			p("%s", m.st.Done.Render(hardWrapWords("✓ "+strings.Join(passed, ", "), w)))
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 func appSummaryView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	a := m.app
 	pl := m.deps.App.Platform
 	p(m.st.Title.Render("5. Summary (" + pl.Title() + ")"))
@@ -127,5 +127,5 @@ func appSummaryView(m Model, w int) string {
 	p("%s", m.st.Code.Render(fmt.Sprintf("  oauthwiz authorize --provider %s \\\n    --site %s --refresh", pl.Name(), r.Site)))
 	p("")
 	p("Press enter to finish.")
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -105,8 +104,8 @@ func updateAuthorize(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func authorizeView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("4. Test authorization (" + m.site + ")"))
 	switch {
 	case m.auth.running:
@@ -132,7 +131,7 @@ func authorizeView(m Model, w int) string {
 	default:
 		p("Cancelled. Press esc to go back.")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 // updateAuthMsg takes the authorization's and the API key's messages.

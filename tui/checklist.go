@@ -173,8 +173,8 @@ func (m Model) updateCheckMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) checklistView(w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	c := m.check
 	p(m.st.Title.Render("7. Pre-submission checklist"))
 	if c.running {
@@ -248,7 +248,7 @@ func (m Model) checklistView(w int) string {
 	if c.note != "" {
 		p("%s", m.st.Warn.Render(c.note))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 func (m Model) rowStatus(row checkRow) (string, string) {

@@ -116,8 +116,8 @@ func updateCredentials(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func credentialsView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("3. Client credentials (" + m.site + ")"))
 	if u, err := m.deps.Provider.DeveloperPlatformURL(m.site); err == nil {
 		p("In %s: your app → OAuth & Permissions →", hardWrap(u, w))
@@ -153,5 +153,5 @@ func credentialsView(m Model, w int) string {
 	if m.credErr != "" {
 		p("%s", m.st.Error.Render(m.credErr))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }

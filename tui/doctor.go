@@ -160,21 +160,21 @@ func (m Model) goToStep(s step) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) doctorView(w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	d := m.doctor
 	p("%s", m.st.Key.Render("Doctor"))
 	p("%s", hardWrapWords("Paste the error message you saw and press enter: the troubleshooting catalog says what it means, what to do and which step to go back to.", w))
 	p("")
 	if !d.judged {
 		p("%s", d.input.View())
-		return strings.TrimRight(b.String(), "\n")
+		return b.text()
 	}
 	p("%s", m.st.Faint.Render(truncate(strings.Join(strings.Fields(d.input.Value()), " "), max(10, w))))
 	p("")
 	if len(d.found) == 0 {
 		p("%s", hardWrapWords("No known OAuth failure matches this text. Known symptoms: "+strings.Join(assets.Symptoms(), "; ")+".", w))
-		return strings.TrimRight(b.String(), "\n")
+		return b.text()
 	}
 	for i, t := range d.found {
 		if i == 2 {
@@ -189,5 +189,5 @@ func (m Model) doctorView(w int) string {
 		}
 		p("")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }

@@ -2,7 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -50,8 +49,8 @@ func updateSite(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func integrationView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("1. The integration"))
 	info := m.deps.Info
 	p("Folder: %s", truncate(info.Dir, w-8))
@@ -79,12 +78,12 @@ func integrationView(m Model, w int) string {
 			p("  %s", title)
 		}
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 func siteView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("2. The site to test on first"))
 	p("A test client works only on its own site.")
 	p("")
@@ -99,5 +98,5 @@ func siteView(m Model, w int) string {
 		}
 		p("%s", line)
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -181,8 +180,8 @@ func waitPublishURL(ch chan string) tea.Cmd {
 }
 
 func (m Model) prView(w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("8. Pull request"))
 	switch {
 	case m.pr.running && m.pr.plan == nil:
@@ -222,7 +221,7 @@ func (m Model) prView(w int) string {
 		p("")
 		p("Press y to commit, push and open the pull request.")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 func short(h string) string {
@@ -233,8 +232,8 @@ func short(h string) string {
 }
 
 func (m Model) publishView(w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("9. Publish, then re-test"))
 	switch {
 	case m.publish.running:
@@ -268,7 +267,7 @@ func (m Model) publishView(w int) string {
 		p("")
 		p("Press enter to publish.")
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
 // updatePRMsg takes the pull request's and publishing's messages.

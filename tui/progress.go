@@ -130,8 +130,8 @@ func updateSummary(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func summaryView(m Model, w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	p(m.st.Title.Render("Summary"))
 	for i, name := range journeyLabels() {
 		mark, ev, _, done := m.stepStatus(i)
@@ -143,5 +143,5 @@ func summaryView(m Model, w int) string {
 	p("")
 	p("Secrets are kept in %s.", truncate(m.deps.Store.Where(), w-24))
 	p("Press enter to finish.")
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }

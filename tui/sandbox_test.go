@@ -46,21 +46,7 @@ func TestWizardRunsToTheEnd(t *testing.T) {
 	waitFor(t, tm, "2 passed, 0 failed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "manifest.json")
-	tm.Type("f")
-	waitFor(t, tm, "press y to write")
-	tm.Type("y")
-	waitFor(t, tm, "Fixes written.")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Press y to commit")
-	tm.Type("y")
-	waitFor(t, tm, "Pull request #7 created")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Press enter to publish")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "re-test on us1")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Summary")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fixPushPublish(t, tm, "Pull request #7 created", "re-test on us1")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	if !fm.Finished || fm.Cancelled {
 		t.Fatalf("finished=%v cancelled=%v", fm.Finished, fm.Cancelled)
@@ -107,21 +93,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	waitFor(t, tm, "0 failed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "✗ manifest.json") // README: no section yet; manifest: no key
-	tm.Type("f")
-	waitFor(t, tm, "press y to write")
-	tm.Type("y")
-	waitFor(t, tm, "Fixes written.")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Press y to commit")
-	tm.Type("y")
-	waitFor(t, tm, "Pull request #1 created")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Press enter to publish")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "re-test on eu1")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
-	waitFor(t, tm, "Summary")
-	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	fixPushPublish(t, tm, "Pull request #1 created", "re-test on eu1")
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	if fm.publish.done == nil || !fm.publish.done.Written || fm.publish.done.Retests["us1"] == "" || !strings.HasPrefix(fm.publish.done.Retests["eu1"], "authorized") {
 		t.Fatalf("publish: %+v %v", fm.publish.done, fm.publish.err)
@@ -253,4 +225,26 @@ func scratchInClone(t *testing.T, sb *sandbox.Server) string {
 		t.Fatal(err)
 	}
 	return dir
+}
+
+// fixPushPublish walks the wizard from the checklist to its end: write the
+// fixes, push and open the pull request, publish and re-test, finish.
+func fixPushPublish(t *testing.T, tm *teatest.TestModel, opened, retested string) {
+	t.Helper()
+	enter := func() { tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) }
+	tm.Type("f")
+	waitFor(t, tm, "press y to write")
+	tm.Type("y")
+	waitFor(t, tm, "Fixes written.")
+	enter()
+	waitFor(t, tm, "Press y to commit")
+	tm.Type("y")
+	waitFor(t, tm, opened)
+	enter()
+	waitFor(t, tm, "Press enter to publish")
+	enter()
+	waitFor(t, tm, retested)
+	enter()
+	waitFor(t, tm, "Summary")
+	enter()
 }

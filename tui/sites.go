@@ -307,8 +307,8 @@ func yes(b bool) string {
 }
 
 func (m Model) sitesView(w int) string {
-	var b strings.Builder
-	p := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	var b pane
+	p := b.line
 	s := m.every
 	p(m.st.Title.Render("6. Every site and every scope"))
 	p("%s", hardWrapWords("A test client works only on its own site: import the app manifest on another site (EU1 first), authorize there, then check every scope.", w))
@@ -358,10 +358,10 @@ func (m Model) sitesView(w int) string {
 	if s.note != "" {
 		p("%s", m.st.Warn.Render(hardWrapWords(s.note, w)))
 	}
-	return strings.TrimRight(b.String(), "\n")
+	return b.text()
 }
 
-func (m Model) failuresView(b *strings.Builder, w int) {
+func (m Model) failuresView(b *pane, w int) {
 	run := m.every.run
 	if run == nil {
 		return

@@ -32,12 +32,12 @@ func hardWrap(s string, w int) string {
 	return strings.Join(append(parts, s), "\n")
 }
 
-func (m Model) errorView(b *strings.Builder, err error, w int) {
+func (m Model) errorView(b *pane, err error, w int) {
 	m.errorViewWith(b, err, w, assets.Diagnose)
 }
 
 // errorViewWith shows an error with a platform's troubleshooting catalog.
-func (m Model) errorViewWith(b *strings.Builder, err error, w int, diagnose func(string) []assets.Trouble) {
+func (m Model) errorViewWith(b *pane, err error, w int, diagnose func(string) []assets.Trouble) {
 	fmt.Fprintln(b, m.st.Error.Render("✗ ")+hardWrapWords(err.Error(), w-2))
 	if errors.Is(err, context.Canceled) {
 		fmt.Fprintln(b, "Cancelled. Press r to try again or esc to go back.")
@@ -66,3 +66,12 @@ func fmtDuration(d time.Duration) string {
 	d = d.Round(time.Second)
 	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
 }
+
+// pane is a screen's right-hand text, written line by line.
+type pane struct{ strings.Builder }
+
+// line writes one line.
+func (p *pane) line(format string, args ...any) { fmt.Fprintf(p, format+"\n", args...) }
+
+// text is what was written, without the last line's end.
+func (p *pane) text() string { return strings.TrimRight(p.String(), "\n") }

@@ -98,36 +98,34 @@ func TestImportRules(t *testing.T) {
 // a flag it has not got.
 func TestEnginesNameNoFlag(t *testing.T) {
 	flag := regexp.MustCompile(`(^|[\s'"(])--[a-z][a-z-]+`)
-	files, err := filepath.Glob("../../flows/*/*.go")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no engine sources found: %v", err)
-	}
-	for _, path := range files {
-		if strings.HasSuffix(path, "_test.go") || strings.Contains(path, "/sandbox/") || strings.Contains(path, "/internal/") {
-			continue
+	inspectEngines(t, func(path string, n ast.Node) {
+		lit, ok := n.(*ast.BasicLit)
+		// git's own flags, in a git command a message quotes, are fine.
+		if ok && lit.Kind == token.STRING && flag.MatchString(lit.Value) && !strings.Contains(lit.Value, "git ") {
+			t.Errorf("%s: %s names a command-line flag", path, lit.Value)
 		}
-		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			lit, ok := n.(*ast.BasicLit)
-			if !ok || lit.Kind != token.STRING {
-				return true
-			}
-			// git's own flags, in a git command a message quotes, are fine.
-			if s := lit.Value; flag.MatchString(s) && !strings.Contains(s, "git ") {
-				t.Errorf("%s: %s names a command-line flag", path, s)
-			}
-			return true
-		})
-	}
+	})
 }
 
 // Engines read the environment only through what a front-end gives them
 // (IO.Getenv in the commands), so that a test gives each run its own
 // environment and runs in parallel.
 func TestEnginesReadNoEnvironment(t *testing.T) {
+	inspectEngines(t, func(path string, n ast.Node) {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return
+		}
+		if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv" || sel.Sel.Name == "Environ") {
+			t.Errorf("%s: os.%s reads the process's environment", path, sel.Sel.Name)
+		}
+	})
+}
+
+// inspectEngines walks the syntax of every engine source (flows/, but the
+// stand-in, the test helpers and the tests).
+func inspectEngines(t *testing.T, visit func(path string, n ast.Node)) {
+	t.Helper()
 	files, err := filepath.Glob("../../flows/*/*.go")
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no engine sources found: %v", err)
@@ -140,15 +138,6 @@ func TestEnginesReadNoEnvironment(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			sel, ok := n.(*ast.SelectorExpr)
-			if !ok {
-				return true
-			}
-			if x, ok := sel.X.(*ast.Ident); ok && x.Name == "os" && (sel.Sel.Name == "Getenv" || sel.Sel.Name == "LookupEnv" || sel.Sel.Name == "Environ") {
-				t.Errorf("%s: os.%s reads the process's environment", path, sel.Sel.Name)
-			}
-			return true
-		})
+		ast.Inspect(f, func(n ast.Node) bool { visit(path, n); return true })
 	}
 }
