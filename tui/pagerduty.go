@@ -291,6 +291,16 @@ func (m Model) updateAppMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return m, nil
 }
 
+// appRows are an app journey's rows.
+func (m Model) appRows() []row {
+	rows := make([]row, len(AppJourney))
+	for i := range rows {
+		r := &rows[i]
+		r.mark, r.evidence, r.current, r.done = m.appStatus(i)
+	}
+	return rows
+}
+
 // appStatus is what the sidebar shows for app journey item i.
 func (m Model) appStatus(i int) (mark, evidence string, current, done bool) {
 	a := m.app

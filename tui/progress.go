@@ -10,19 +10,30 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 )
 
-// stepStatus says what the sidebar shows for journey item i: done and its
-// evidence as the journey defines them, or the current step.
-func (m Model) stepStatus(i int) (mark, evidence string, current, done bool) {
-	st := journey.Progress(m.facts())[i]
-	switch {
-	case st.Skipped:
-		return "–", st.Evidence, false, true
-	case st.Done:
-		return "✓", st.Evidence, false, true
-	case journeyIndex(m.step) == i && m.step != stepSummary:
-		return "▸", "", true, false
+// row is what the sidebar shows for one step of a journey.
+type row struct {
+	mark, evidence string
+	current, done  bool
+}
+
+// stepRows are the Datadog journey's rows: done and evidence as the journey
+// defines them (judged once per frame), or the current step.
+func (m Model) stepRows() []row {
+	progress := journey.Progress(m.facts())
+	rows := make([]row, len(progress))
+	for i, st := range progress {
+		switch {
+		case st.Skipped:
+			rows[i] = row{"–", st.Evidence, false, true}
+		case st.Done:
+			rows[i] = row{"✓", st.Evidence, false, true}
+		case journeyIndex(m.step) == i && m.step != stepSummary:
+			rows[i] = row{"▸", "", true, false}
+		default:
+			rows[i] = row{"·", "", false, false}
+		}
 	}
-	return "·", "", false, false
+	return rows
 }
 
 // facts are what this run decided and did so far, for journey.Progress.
@@ -76,17 +87,17 @@ func (m Model) sidebar() string {
 	var b strings.Builder
 	b.WriteString(m.st.Key.Render("Journey") + "\n")
 	j := m.journey()
-	steps, status := j.labels(m), func(i int) (string, string, bool, bool) { return j.status(m, i) }
+	steps, rows := j.labels(m), j.rows(m)
 	// Evidence lines are shown while the sidebar fits the window's height.
 	lines := 1 + len(steps)
-	for i := range steps {
-		if _, ev, _, done := status(i); done && ev != "" {
+	for _, r := range rows {
+		if r.done && r.evidence != "" {
 			lines++
 		}
 	}
 	withEvidence := m.height == 0 || lines <= m.height-4
 	for i, name := range steps {
-		mark, ev, current, done := status(i)
+		mark, ev, current, done := rows[i].mark, rows[i].evidence, rows[i].current, rows[i].done
 		line := fmt.Sprintf("%s %s", mark, name)
 		switch {
 		case done:
@@ -133,8 +144,9 @@ func summaryView(m Model, w int) string {
 	var b pane
 	p := b.line
 	p(m.st.Title.Render("Summary"))
+	rows := m.stepRows()
 	for i, name := range journeyLabels() {
-		mark, ev, _, done := m.stepStatus(i)
+		mark, ev, done := rows[i].mark, rows[i].evidence, rows[i].done
 		if !done {
 			mark, ev = "·", "not done yet"
 		}

@@ -70,8 +70,8 @@ func TestSidebarMarksWhatTheCaseLeavesOut(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := New(testDeps(&stubFlows{}), testStyles())
 			m.publish.done = &tt.done
-			if _, ev, _, done := m.stepStatus(8); !done || ev != tt.want {
-				t.Fatalf("publish step: done %v, evidence %q, want %q", done, ev, tt.want)
+			if r := m.stepRows()[8]; !r.done || r.evidence != tt.want {
+				t.Fatalf("publish step: done %v, evidence %q, want %q", r.done, r.evidence, tt.want)
 			}
 		})
 	}

@@ -45,8 +45,9 @@ func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, er
 // Summary is the plain-text checklist printed on stdout after the wizard.
 func (m Model) Summary() string {
 	var b strings.Builder
+	rows := m.stepRows()
 	for i, name := range journeyLabels() {
-		mark, ev, _, done := m.stepStatus(i)
+		mark, ev, done := rows[i].mark, rows[i].evidence, rows[i].done
 		if !done {
 			mark, ev = "·", "not done"
 		}

@@ -72,7 +72,7 @@ func init() {
 type journeyTable struct {
 	title  func(m Model) string
 	labels func(m Model) []string
-	status func(m Model, i int) (mark, evidence string, current, done bool)
+	rows   func(m Model) []row
 }
 
 // journey is the journey the wizard is on.
@@ -81,13 +81,13 @@ func (m Model) journey() journeyTable {
 		return journeyTable{
 			title:  func(m Model) string { return "test a " + m.deps.App.Platform.Title() + " OAuth app" },
 			labels: func(Model) []string { return AppJourney },
-			status: Model.appStatus,
+			rows:   Model.appRows,
 		}
 	}
 	return journeyTable{
 		title:  func(Model) string { return "publish a Datadog OAuth client" },
 		labels: func(Model) []string { return journeyLabels() },
-		status: Model.stepStatus,
+		rows:   Model.stepRows,
 	}
 }
 
