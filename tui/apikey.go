@@ -50,11 +50,11 @@ func updateAPIKey(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case m.key.running:
 	case m.key.err != nil && key.Matches(msg, k.Retry):
-		return m.startAPIKey()
+		return m.goTo(stepAPIKey)
 	case key.Matches(msg, k.Back):
 		m.step = stepAuthorize
 	case key.Matches(msg, k.Next):
-		return m.startSites()
+		return m.goTo(stepSites)
 	}
 	return m, nil
 }

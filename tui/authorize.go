@@ -94,11 +94,11 @@ func updateAuthorize(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case authOpen:
 		return m, openCmd(m.deps, m.auth.url)
 	case authRetry:
-		return m.startAuthorize()
+		return m.goTo(stepAuthorize)
 	case authBack:
 		m.step = stepCredentials
 	case authNext:
-		return m.startAPIKey()
+		return m.goTo(stepAPIKey)
 	}
 	return m, nil
 }

@@ -137,11 +137,11 @@ func (m Model) updateChecks(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return fixPlanMsg{edits, err}
 		}
 	case key.Matches(msg, k.Recheck):
-		return m.startChecks()
+		return m.goTo(stepChecks)
 	case key.Matches(msg, k.Back):
 		m.step = stepSites
 	case key.Matches(msg, k.Next):
-		return m.startPR()
+		return m.goTo(stepPR)
 	}
 	return m, nil
 }
@@ -167,7 +167,7 @@ func (m Model) updateCheckMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		c.note = "Fixes written."
-		return m.startChecks()
+		return m.goTo(stepChecks)
 	}
 	return m, nil
 }

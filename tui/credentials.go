@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -91,6 +92,14 @@ func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// enterCredentialsStep prefills the inputs from what is known of the site's
+// client and focuses the first empty one.
+func enterCredentialsStep(m Model) (tea.Model, tea.Cmd) {
+	m.enterCredentials()
+	m.step = stepCredentials
+	return m, textinput.Blink
+}
+
 func credentialsKeys(m Model, k KeyMap) KeyMap {
 	k.active = []key.Binding{k.Tab, k.Next, k.Back}
 	return k
@@ -108,7 +117,7 @@ func updateCredentials(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.setFocus(1)
 			return m, nil
 		}
-		return m.startAuthorize()
+		return m.goTo(stepAuthorize)
 	default:
 		return m.updateInputs(msg)
 	}

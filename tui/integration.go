@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/oauthwiz/oauthwiz/flows/integration"
@@ -22,7 +21,7 @@ func updateIntegration(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	m.caseCursor = m.moveCursor(msg, m.caseCursor, m.firstStepItems())
 	if key.Matches(msg, k.Next) && m.caseCursor == len(integration.Cases) {
-		return m.enterApp()
+		return m.goTo(stepAppCredentials)
 	}
 	if key.Matches(msg, k.Next) {
 		m.caseChosen = integration.Cases[m.caseCursor].Case
@@ -41,9 +40,7 @@ func updateSite(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.step = stepIntegration
 	case key.Matches(msg, k.Next):
 		m.site = m.sites[m.siteCursor].ID
-		m.enterCredentials()
-		m.step = stepCredentials
-		return m, textinput.Blink
+		return m.goTo(stepCredentials)
 	}
 	return m, nil
 }

@@ -123,7 +123,7 @@ func updateAppCredentials(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			a.setFocus((a.focus + 1) % 3)
 		}
 	case key.Matches(msg, k.Next) && !msg.Paste:
-		return m.startAppAuthorize()
+		return m.goTo(stepAppAuthorize)
 	default:
 		var cmd tea.Cmd
 		switch a.focus {
@@ -157,11 +157,11 @@ func updateAppAuthorize(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case authOpen:
 		return m, openCmd(m.deps, m.app.auth.url)
 	case authRetry:
-		return m.startAppAuthorize()
+		return m.goTo(stepAppAuthorize)
 	case authBack:
 		m.step = stepAppCredentials
 	case authNext:
-		return m.startAppScopes()
+		return m.goTo(stepAppScopes)
 	}
 	return m, nil
 }
@@ -183,7 +183,7 @@ func updateAppScopes(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			a.cancel() // the created objects are still cleaned up
 		}
 	case key.Matches(msg, k.Retry):
-		return m.startAppScopes()
+		return m.goTo(stepAppScopes)
 	case key.Matches(msg, k.Back):
 		m.step = stepAppAuthorize
 	case key.Matches(msg, k.Next):

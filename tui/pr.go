@@ -107,14 +107,14 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.step = stepChecks
 	case key.Matches(msg, k.Next):
-		return m.startPublish()
+		return m.goTo(stepPublish)
 	case key.Matches(msg, k.Confirm) && m.pr.plan != nil && m.pr.done == nil && m.pr.err == nil:
 		return m.openPR(false)
 	case key.Matches(msg, k.Rebase) && m.pr.rejected():
 		return m.openPR(true)
 	case key.Matches(msg, k.Retry) && m.pr.err != nil:
 		m.pr = prState{}
-		return m.startPR()
+		return m.goTo(stepPR)
 	}
 	return m, nil
 }

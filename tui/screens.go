@@ -35,6 +35,7 @@ type screen struct {
 	busy   func(m Model) bool                                 // a task of the screen runs (the spinner turns)
 	typing bool                                               // a text input takes the keys: ? is typed, not help
 	line   func(r *lineRun) error                             // the step as line prompts (accessible mode)
+	enter  func(m Model) (tea.Model, tea.Cmd)                 // on entering the step going forward (its Init)
 }
 
 // The journeys' steps in order, as accessible mode walks them.
@@ -52,17 +53,17 @@ func init() {
 	screens = map[step]screen{
 		stepIntegration:    {item: 0, line: lineIntegration, keys: integrationKeys, update: updateIntegration, view: integrationView},
 		stepSite:           {item: 1, line: lineSite, keys: integrationKeys, update: updateSite, view: siteView},
-		stepCredentials:    {item: 1, line: lineCredentials, keys: credentialsKeys, update: updateCredentials, view: credentialsView, typing: true},
-		stepAuthorize:      {item: 2, line: lineAuthorize, keys: authorizeKeys, update: updateAuthorize, view: authorizeView, busy: func(m Model) bool { return m.auth.running }},
-		stepAPIKey:         {item: 3, line: lineAPIKey, keys: apiKeyKeys, update: updateAPIKey, view: apiKeyView, busy: func(m Model) bool { return m.key.running }},
-		stepSites:          {item: 4, line: lineSites, keys: sitesKeys, update: Model.updateSites, view: Model.sitesView, busy: func(m Model) bool { return m.every.busy != "" }},
-		stepChecks:         {item: 6, line: lineChecks, keys: checksKeys, update: Model.updateChecks, view: Model.checklistView, busy: func(m Model) bool { return m.check.running }},
-		stepPR:             {item: 7, line: linePR, keys: prKeys, update: Model.updatePR, view: Model.prView, busy: func(m Model) bool { return m.pr.running }},
-		stepPublish:        {item: 8, line: linePublish, keys: publishKeys, update: Model.updatePublish, view: Model.publishView, busy: func(m Model) bool { return m.publish.running }},
+		stepCredentials:    {item: 1, enter: enterCredentialsStep, line: lineCredentials, keys: credentialsKeys, update: updateCredentials, view: credentialsView, typing: true},
+		stepAuthorize:      {item: 2, enter: Model.startAuthorize, line: lineAuthorize, keys: authorizeKeys, update: updateAuthorize, view: authorizeView, busy: func(m Model) bool { return m.auth.running }},
+		stepAPIKey:         {item: 3, enter: Model.startAPIKey, line: lineAPIKey, keys: apiKeyKeys, update: updateAPIKey, view: apiKeyView, busy: func(m Model) bool { return m.key.running }},
+		stepSites:          {item: 4, enter: Model.startSites, line: lineSites, keys: sitesKeys, update: Model.updateSites, view: Model.sitesView, busy: func(m Model) bool { return m.every.busy != "" }},
+		stepChecks:         {item: 6, enter: Model.startChecks, line: lineChecks, keys: checksKeys, update: Model.updateChecks, view: Model.checklistView, busy: func(m Model) bool { return m.check.running }},
+		stepPR:             {item: 7, enter: Model.startPR, line: linePR, keys: prKeys, update: Model.updatePR, view: Model.prView, busy: func(m Model) bool { return m.pr.running }},
+		stepPublish:        {item: 8, enter: Model.startPublish, line: linePublish, keys: publishKeys, update: Model.updatePublish, view: Model.publishView, busy: func(m Model) bool { return m.publish.running }},
 		stepSummary:        {item: 9, keys: summaryKeys, update: updateSummary, view: summaryView},
-		stepAppCredentials: {item: 1, line: lineAppCredentials, keys: appCredentialsKeys, update: updateAppCredentials, view: appCredentialsView, typing: true},
-		stepAppAuthorize:   {item: 2, line: lineAppAuthorize, keys: appAuthorizeKeys, update: updateAppAuthorize, view: appAuthorizeView, busy: func(m Model) bool { return m.app.auth.running }},
-		stepAppScopes:      {item: 3, line: lineAppScopes, keys: appScopesKeys, update: updateAppScopes, view: appScopesView, busy: func(m Model) bool { return m.app.checkRunning }},
+		stepAppCredentials: {item: 1, enter: Model.enterApp, line: lineAppCredentials, keys: appCredentialsKeys, update: updateAppCredentials, view: appCredentialsView, typing: true},
+		stepAppAuthorize:   {item: 2, enter: Model.startAppAuthorize, line: lineAppAuthorize, keys: appAuthorizeKeys, update: updateAppAuthorize, view: appAuthorizeView, busy: func(m Model) bool { return m.app.auth.running }},
+		stepAppScopes:      {item: 3, enter: Model.startAppScopes, line: lineAppScopes, keys: appScopesKeys, update: updateAppScopes, view: appScopesView, busy: func(m Model) bool { return m.app.checkRunning }},
 		stepAppSummary:     {item: 4, keys: appSummaryKeys, update: updateAppSummary, view: appSummaryView},
 	}
 }
@@ -89,6 +90,15 @@ func (m Model) journey() journeyTable {
 		labels: func(Model) []string { return journeyLabels() },
 		rows:   Model.stepRows,
 	}
+}
+
+// goTo enters a step going forward: its screen's enter (Init) runs.
+func (m Model) goTo(s step) (tea.Model, tea.Cmd) {
+	if enter := screens[s].enter; enter != nil {
+		return enter(m)
+	}
+	m.step = s
+	return m, nil
 }
 
 // inApp is true on an app's journey (another platform than Datadog).

@@ -215,7 +215,7 @@ func (m Model) updateSites(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.step = stepAPIKey
 		return m, nil
 	case key.Matches(msg, k.Next):
-		return m.startChecks()
+		return m.goTo(stepChecks)
 	case len(s.rows) == 0:
 		return m, nil
 	}
