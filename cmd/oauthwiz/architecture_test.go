@@ -68,9 +68,9 @@ func TestImportRules(t *testing.T) {
 		{"the wizard does not reach into the commands, and runs the journey's side effects through flows/journey (it never writes state, publishes, or reads app manifests itself)",
 			func(p string) bool { return under(p, "tui") },
 			[]string{"cmd", "flows/session", "flows/publish", "flows/atomic", "flows/appmanifest"}, true},
-		{"the commands record state and publish through flows/journey, as the wizard does",
+		{"the commands record state, publish and read app manifests through flows/journey, as the wizard does",
 			func(p string) bool { return under(p, "cmd") },
-			[]string{"flows/session", "flows/publish", "flows/atomic"}, true},
+			[]string{"flows/session", "flows/publish", "flows/atomic", "flows/appmanifest"}, true},
 	}
 	for _, r := range rules {
 		graph := deps

@@ -12,7 +12,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
-	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -72,7 +71,7 @@ func RunCheck(sys *IO, o CheckOptions) error {
 	} else if o.StoredSecrets && store != nil {
 		opts.KnownSecrets = func(name string) []string { return secrets.Known(store, name, assets.SiteIDs()) }
 	}
-	rep, err := checks.Path(o.Path, opts)
+	rep, err := journey.CheckTree(o.Path, opts)
 	if err != nil {
 		return usagef("check: %v", err)
 	}
@@ -163,17 +162,13 @@ func RunFix(ctx context.Context, sys *IO, o FixOptions) error {
 	if st, err := os.Stat(dir); err == nil && !st.IsDir() {
 		dir = filepath.Dir(dir)
 	}
-	var edit *readme.FileEdit
-	var err error
 	target := filepath.Join(dir, "README.md")
-	if o.What == "readme" {
-		edit, err = readme.PlanReadme(dir, o.Title)
-	} else {
+	if o.What == "manifest" {
 		target = filepath.Join(dir, "manifest.json")
-		edit, err = readme.PlanManifest(dir, o.AppUUID)
 	}
+	edit, err := journey.PlanFix(dir, journey.FixTarget(o.What), o.Title, o.AppUUID)
 	switch {
-	case errors.Is(err, readme.ErrNothingToFix):
+	case errors.Is(err, journey.ErrNothingToFix):
 		fmt.Fprintln(sys.Out, "Nothing to fix: this is not an OAuth integration and its README has no uninstallation section.")
 		return nil
 	case err != nil:

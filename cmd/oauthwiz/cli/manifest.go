@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -50,17 +50,12 @@ func runManifestCmd(ctx context.Context, sys *IO, args []string) error {
 
 // RunManifestDiff compares the OAuth clients of two exported app manifests.
 func RunManifestDiff(sys *IO, a, b string, asJSON bool) error {
-	ca, err := readClients(a)
+	diffs, err := journey.DiffManifests(a, b)
 	if err != nil {
-		return err
+		return usagef("%w", err)
 	}
-	cb, err := readClients(b)
-	if err != nil {
-		return err
-	}
-	diffs := appmanifest.Diff(ca, cb)
 	if asJSON {
-		if err := json.NewEncoder(sys.Out).Encode(map[string]any{"a": a, "b": b, "differences": append([]appmanifest.Difference{}, diffs...)}); err != nil {
+		if err := json.NewEncoder(sys.Out).Encode(map[string]any{"a": a, "b": b, "differences": append([]journey.ManifestDifference{}, diffs...)}); err != nil {
 			return err
 		}
 	} else if len(diffs) == 0 {
@@ -75,18 +70,6 @@ func RunManifestDiff(sys *IO, a, b string, asJSON bool) error {
 		return &ProblemsError{Msg: "the manifests differ"}
 	}
 	return nil
-}
-
-func readClients(path string) ([]appmanifest.Client, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, usagef("%w", err)
-	}
-	cs, err := appmanifest.Clients(path, b)
-	if err != nil {
-		return nil, &UsageError{Msg: err.Error(), Err: err}
-	}
-	return cs, nil
 }
 
 // ManifestOptions is `oauthwiz manifest import|export`.
@@ -154,10 +137,7 @@ func RunManifestImport(ctx context.Context, sys *IO, o ManifestOptions) error {
 	if o.File == "" {
 		return usagef("manifest import: name the exported app manifest FILE")
 	}
-	if _, err := readClients(o.File); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(o.File)
+	b, err := journey.ReadManifest(o.File)
 	if err != nil {
 		return usagef("%w", err)
 	}

@@ -297,32 +297,13 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 	if err != nil {
 		return "", &UsageError{Msg: err.Error(), Err: err}
 	}
-	owner, repo, _ := strings.Cut(o.BaseRepo, "/")
-	url := o.ForkRemote
-	if url == "" {
-		login, err := gh.Login(ctx)
-		if err != nil {
-			return "", &RemoteError{Err: err}
-		}
-		fork, _, err := gh.Fork(ctx, owner, repo, login)
-		if err != nil {
-			return "", &RemoteError{Err: err}
-		}
-		url = fork.GetCloneURL()
-	}
-	base := o.BaseBranch
-	if base == "" {
-		if base, err = gh.DefaultBranch(ctx, owner, repo); err != nil {
-			return "", &RemoteError{Err: err}
-		}
-	}
-	fmt.Fprintf(sys.Err, "Cloning %s (%s, shallow) into %s…\n", o.BaseRepo+" fork", base, o.CloneInto)
-	if err := pullrequest.Clone(ctx, url, o.CloneInto, base, 1, gitAuth(sys, token, o.GitHubAPIURL)); err != nil {
+	dst, err := journey.CloneFork(ctx, journey.CloneRequest{BaseRepo: o.BaseRepo, BaseBranch: o.BaseBranch, ForkRemote: o.ForkRemote, Into: o.CloneInto,
+		GitHub: gh, Auth: gitAuth(sys, token, o.GitHubAPIURL),
+		Cloning: func(what, branch, into string) {
+			fmt.Fprintf(sys.Err, "Cloning %s (%s, shallow) into %s…\n", what, branch, into)
+		}}, src)
+	if err != nil {
 		return "", &RemoteError{Err: err}
-	}
-	dst := filepath.Join(o.CloneInto, filepath.Base(src))
-	if err := pullrequest.CopyDir(src, dst); err != nil {
-		return "", err
 	}
 	return dst, nil
 }
