@@ -9,7 +9,6 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
-	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 )
@@ -83,11 +82,6 @@ func manifestClients(path string) ([]appmanifest.Client, error) {
 		return nil, err
 	}
 	return appmanifest.Clients(path, b)
-}
-
-// Export gets a site's app manifest through the Developer Platform.
-func (w *Workspace) Export(ctx context.Context, dp devplatform.DevPlatform, site, clientID string) ([]byte, error) {
-	return dp.Export(ctx, site, clientID)
 }
 
 // CloneRequest is a clone of the user's fork to make the pull request from,
