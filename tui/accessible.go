@@ -165,8 +165,8 @@ func lineCredentials(r *lineRun) error {
 		r.say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
 	}
 	m.enterCredentials()
-	clientID := r.ask("Client ID?", m.clientID.Value())
-	secret := m.secret.Value()
+	clientID := r.ask("Client ID?", m.creds.clientID.Value())
+	secret := m.creds.secret.Value()
 	if secret != "" {
 		r.say("A client secret is known (%s); press Enter to use it.", secrets.Mask(secret))
 	}
@@ -176,8 +176,8 @@ func lineCredentials(r *lineRun) error {
 	if clientID == "" || secret == "" {
 		return fmt.Errorf("a client ID and a client secret are needed: pass them with 'oauthwiz authorize --client-id ID' and OAUTHWIZ_CLIENT_SECRET")
 	}
-	m.clientID.SetValue(clientID)
-	m.secret.SetValue(secret)
+	m.creds.clientID.SetValue(clientID)
+	m.creds.secret.SetValue(secret)
 	return nil
 }
 

@@ -24,7 +24,7 @@ func lineAuthorize(r *lineRun) error {
 	if len(m.scopes()) == 0 || m.redirectURI() == "" {
 		return fmt.Errorf("no scopes or no loopback redirect URI in %s", d.Info.ClientFile)
 	}
-	req := AuthorizeRequest{Site: m.site, ClientID: m.clientID.Value(), ClientSecret: m.secret.Value(), RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout}
+	req := AuthorizeRequest{Site: m.site, ClientID: m.creds.clientID.Value(), ClientSecret: m.creds.secret.Value(), RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout}
 	res, err := d.Flows.Authorize(r.ctx, req, func(u string) {
 		r.say("Open this URL in a browser signed in to your sandbox org, and click Authorize:")
 		r.say("%s", u)
@@ -55,7 +55,7 @@ func lineAPIKey(r *lineRun) error {
 		r.say("api_keys_write was not granted: no API key.")
 		return nil
 	}
-	k, err := d.Flows.CreateAPIKey(r.ctx, m.site, m.clientID.Value())
+	k, err := d.Flows.CreateAPIKey(r.ctx, m.site, m.creds.clientID.Value())
 	if err != nil {
 		r.say("Creating the API key failed: %v", err)
 		return err

@@ -26,7 +26,7 @@ func (m Model) startAPIKey() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.key.running = true
-	flows, site, id := m.deps.Flows, m.site, m.clientID.Value()
+	flows, site, id := m.deps.Flows, m.site, m.creds.clientID.Value()
 	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
 		res, err := flows.CreateAPIKey(ctx, site, id)
 		if err != nil {

@@ -12,24 +12,24 @@ import (
 )
 
 func (m *Model) setFocus(i int) {
-	m.focus = i
+	m.creds.focus = i
 	if i == 0 {
-		m.clientID.Focus()
-		m.secret.Blur()
+		m.creds.clientID.Focus()
+		m.creds.secret.Blur()
 	} else {
-		m.secret.Focus()
-		m.clientID.Blur()
+		m.creds.secret.Focus()
+		m.creds.clientID.Blur()
 	}
 }
 
 func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if m.focus == 0 {
-		m.clientID, cmd = m.clientID.Update(msg)
+	if m.creds.focus == 0 {
+		m.creds.clientID, cmd = m.creds.clientID.Update(msg)
 	} else {
-		m.secret, cmd = m.secret.Update(msg)
+		m.creds.secret, cmd = m.creds.secret.Update(msg)
 	}
-	m.credErr = ""
+	m.creds.err = ""
 	return m, cmd
 }
 
@@ -37,10 +37,10 @@ func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
 // client, or the client ID and secret stored by an earlier run.
 func (m *Model) enterCredentials() {
 	known := m.deps.Flows.Known(m.site)
-	m.clientID.SetValue(known.ClientID)
-	m.secret.SetValue(known.ClientSecret)
+	m.creds.clientID.SetValue(known.ClientID)
+	m.creds.secret.SetValue(known.ClientSecret)
 	m.setFocus(0)
-	if m.clientID.Value() != "" {
+	if m.creds.clientID.Value() != "" {
 		m.setFocus(1)
 	}
 }
@@ -60,21 +60,21 @@ func (m Model) redirectURI() string {
 }
 
 func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
-	id, secret := strings.TrimSpace(m.clientID.Value()), strings.TrimSpace(m.secret.Value())
+	id, secret := strings.TrimSpace(m.creds.clientID.Value()), strings.TrimSpace(m.creds.secret.Value())
 	switch {
 	case id == "":
-		m.credErr = "Enter the client ID."
+		m.creds.err = "Enter the client ID."
 		m.setFocus(0)
 		return m, nil
 	case secret == "":
-		m.credErr = "Enter the client secret."
+		m.creds.err = "Enter the client secret."
 		m.setFocus(1)
 		return m, nil
 	case len(m.scopes()) == 0:
-		m.credErr = "No scopes: list them in " + m.deps.Info.ClientFile + "."
+		m.creds.err = "No scopes: list them in " + m.deps.Info.ClientFile + "."
 		return m, nil
 	case m.redirectURI() == "":
-		m.credErr = "No loopback redirect URI (http://127.0.0.1:PORT/PATH) in " + m.deps.Info.ClientFile + ": register one on the client and add it there."
+		m.creds.err = "No loopback redirect URI (http://127.0.0.1:PORT/PATH) in " + m.deps.Info.ClientFile + ": register one on the client and add it there."
 		return m, nil
 	}
 	m.step = stepAuthorize
@@ -111,9 +111,9 @@ func updateCredentials(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.step = stepSite
 	case key.Matches(msg, k.Tab):
-		m.setFocus(1 - m.focus)
+		m.setFocus(1 - m.creds.focus)
 	case key.Matches(msg, k.Next):
-		if m.focus == 0 && m.secret.Value() == "" {
+		if m.creds.focus == 0 && m.creds.secret.Value() == "" {
 			m.setFocus(1)
 			return m, nil
 		}
@@ -146,21 +146,21 @@ func credentialsView(m Model, w int) string {
 	}
 	p("")
 	label := func(i int, s string) string {
-		if m.focus == i {
+		if m.creds.focus == i {
 			return m.st.Selected.Render("▸ " + s)
 		}
 		return "  " + s
 	}
-	m.clientID.Width, m.secret.Width = w-6, w-6
+	m.creds.clientID.Width, m.creds.secret.Width = w-6, w-6
 	p("%s", label(0, "Client ID"))
-	p("  %s", m.clientID.View())
+	p("  %s", m.creds.clientID.View())
 	p("%s", label(1, "Client secret"))
-	p("  %s", m.secret.View())
-	if v := m.secret.Value(); v != "" {
+	p("  %s", m.creds.secret.View())
+	if v := m.creds.secret.Value(); v != "" {
 		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
 	}
-	if m.credErr != "" {
-		p("%s", m.st.Error.Render(m.credErr))
+	if m.creds.err != "" {
+		p("%s", m.st.Error.Render(m.creds.err))
 	}
 	return b.text()
 }

@@ -19,12 +19,12 @@ func integrationKeys(m Model, k KeyMap) KeyMap {
 
 func updateIntegration(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	m.caseCursor = m.moveCursor(msg, m.caseCursor, m.firstStepItems())
-	if key.Matches(msg, k.Next) && m.caseCursor == len(integration.Cases) {
+	m.caseList.cursor = m.moveCursor(msg, m.caseList.cursor, m.firstStepItems())
+	if key.Matches(msg, k.Next) && m.caseList.cursor == len(integration.Cases) {
 		return m.goTo(stepAppCredentials)
 	}
 	if key.Matches(msg, k.Next) {
-		m.caseChosen = integration.Cases[m.caseCursor].Case
+		m.caseChosen = integration.Cases[m.caseList.cursor].Case
 		m.step = stepSite
 		flows, c := m.deps.Flows, m.caseChosen
 		return m, func() tea.Msg { _ = flows.SaveCase(c); return nil }
@@ -34,12 +34,12 @@ func updateIntegration(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 func updateSite(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
-	m.siteCursor = m.moveCursor(msg, m.siteCursor, len(m.sites))
+	m.siteList.cursor = m.moveCursor(msg, m.siteList.cursor, len(m.siteList.sites))
 	switch {
 	case key.Matches(msg, k.Back):
 		m.step = stepIntegration
 	case key.Matches(msg, k.Next):
-		m.site = m.sites[m.siteCursor].ID
+		m.site = m.siteList.sites[m.siteList.cursor].ID
 		return m.goTo(stepCredentials)
 	}
 	return m, nil
@@ -61,7 +61,7 @@ func integrationView(m Model, w int) string {
 	p("Which case is this?")
 	for i, c := range integration.Cases {
 		line := "  " + c.Title
-		if i == m.caseCursor {
+		if i == m.caseList.cursor {
 			line = m.st.Selected.Render("▸ " + c.Title)
 		}
 		p("%s", line)
@@ -69,7 +69,7 @@ func integrationView(m Model, w int) string {
 	}
 	if a := m.deps.App; a != nil {
 		title := "Another platform: " + a.Platform.Title() + " (a scoped OAuth app)"
-		if m.caseCursor == len(integration.Cases) {
+		if m.caseList.cursor == len(integration.Cases) {
 			p("%s", m.st.Selected.Render("▸ "+title))
 		} else {
 			p("  %s", title)
@@ -84,13 +84,13 @@ func siteView(m Model, w int) string {
 	p(m.st.Title.Render("2. The site to test on first"))
 	p("A test client works only on its own site.")
 	p("")
-	for i, s := range m.sites {
+	for i, s := range m.siteList.sites {
 		note := s.AppHost
 		if !s.OAuthDocumented {
 			note += " · OAuth undocumented"
 		}
 		line := fmt.Sprintf("  %-8s %s", s.ID, m.st.Subtle.Render(note))
-		if i == m.siteCursor {
+		if i == m.siteList.cursor {
 			line = m.st.Selected.Render(fmt.Sprintf("▸ %-8s %s", s.ID, note))
 		}
 		p("%s", line)

@@ -43,23 +43,36 @@ type Model struct {
 	site       string
 
 	// Each screen's own state.
-	caseCursor       int
-	siteCursor       int
-	sites            []assets.Site
-	clientID, secret textinput.Model
-	focus            int
-	credErr          string
-	auth             authState
-	key              keyState
-	check            checkState
-	every            sitesState
-	pr               prState
-	publish          publishState
-	doctor           doctorState
-	app              appState // another platform's journey, when chosen in the first step
+	caseList listState
+	siteList siteListState
+	creds    credState
+	auth     authState
+	key      keyState
+	check    checkState
+	every    sitesState
+	pr       prState
+	publish  publishState
+	doctor   doctorState
+	app      appState // another platform's journey, when chosen in the first step
 
 	Cancelled bool
 	Finished  bool
+}
+
+// listState is a list screen's cursor (the case, or another platform).
+type listState struct{ cursor int }
+
+// siteListState is the site list: the sites and the cursor.
+type siteListState struct {
+	cursor int
+	sites  []assets.Site
+}
+
+// credState is the credentials screen: two inputs, the focus, an error.
+type credState struct {
+	clientID, secret textinput.Model
+	focus            int
+	err              string
 }
 
 // Common is what every screen shares: the wizard's dependencies (the
@@ -85,30 +98,30 @@ func New(deps Deps, st Styles) Model {
 	if deps.Timeout == 0 {
 		deps.Timeout = 5 * time.Minute
 	}
-	m := Model{Common: Common{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, tasks: newTasks(context.Background())}, sites: assets.Sites()}
+	m := Model{Common: Common{deps: deps, st: st, keys: DefaultKeyMap(), help: help.New(), width: 80, height: 24, tasks: newTasks(context.Background())}, siteList: siteListState{sites: assets.Sites()}}
 	m.check.ticked = map[string]bool{}
 	m.doctor.input = newDoctorInput()
 	m.help.Styles = st.Help
 	m.spinner = spinner.New(spinner.WithSpinner(spinner.Dot))
-	m.clientID = textinput.New()
-	m.clientID.Placeholder = "client ID from OAuth & Permissions"
-	m.clientID.CharLimit = 512
-	m.clientID.Prompt = ""
-	m.secret = textinput.New()
-	m.secret.Placeholder = "client secret (shown once in the Developer Platform)"
+	m.creds.clientID = textinput.New()
+	m.creds.clientID.Placeholder = "client ID from OAuth & Permissions"
+	m.creds.clientID.CharLimit = 512
+	m.creds.clientID.Prompt = ""
+	m.creds.secret = textinput.New()
+	m.creds.secret.Placeholder = "client secret (shown once in the Developer Platform)"
 	// Secrets are long and pasted: keep a limit far above real ones.
-	m.secret.CharLimit = 8192
-	m.secret.EchoMode = textinput.EchoPassword
-	m.secret.EchoCharacter = '•'
-	m.secret.Prompt = ""
-	for i, s := range m.sites {
+	m.creds.secret.CharLimit = 8192
+	m.creds.secret.EchoMode = textinput.EchoPassword
+	m.creds.secret.EchoCharacter = '•'
+	m.creds.secret.Prompt = ""
+	for i, s := range m.siteList.sites {
 		if s.ID == "us1" {
-			m.siteCursor = i
+			m.siteList.cursor = i
 		}
 	}
 	m.resume(deps.Resume)
 	if deps.App != nil && deps.Preselect == deps.App.Platform.Name() {
-		m.caseCursor = len(integration.Cases)
+		m.caseList.cursor = len(integration.Cases)
 	}
 	return m
 }
@@ -142,17 +155,17 @@ func (m *Model) resume(r *Resume) {
 	}
 	for i, c := range integration.Cases {
 		if c.Case == r.Case {
-			m.caseCursor, m.caseChosen, m.step = i, c.Case, stepSite
+			m.caseList.cursor, m.caseChosen, m.step = i, c.Case, stepSite
 		}
 	}
 	if r.Authorized == nil || m.caseChosen == "" {
 		return
 	}
 	m.site, m.auth.result = r.Site, r.Authorized
-	m.clientID.SetValue(r.ClientID)
-	for i, s := range m.sites {
+	m.creds.clientID.SetValue(r.ClientID)
+	for i, s := range m.siteList.sites {
 		if s.ID == r.Site {
-			m.siteCursor = i
+			m.siteList.cursor = i
 		}
 	}
 	m.step = stepAPIKey

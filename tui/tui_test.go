@@ -269,7 +269,7 @@ func TestSecretInputTakesLongPastes(t *testing.T) {
 	long := strings.Repeat("x", 3000)
 	m := press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "id", "tab")
 	m, _ = m.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(long), Paste: true})
-	if got := m.(Model).secret.Value(); got != long {
+	if got := m.(Model).creds.secret.Value(); got != long {
 		t.Fatalf("pasted %d characters, kept %d", len(long), len(got))
 	}
 }
