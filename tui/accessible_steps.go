@@ -10,6 +10,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
@@ -219,7 +220,12 @@ func linePublish(r *lineRun) error {
 	if !r.yes("Publish now", "y") {
 		return nil
 	}
-	res, err := d.Flows.Publish(r.ctx, PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout}, func(u string) {
+	req := PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout,
+		Confirm: func(edit *readme.FileEdit) (bool, error) {
+			fmt.Fprint(r.a.Out, edit.Diff())
+			return r.yes("Write app_uuid into manifest.json (and push it to the pull request)", "y"), nil
+		}}
+	res, err := d.Flows.Publish(r.ctx, req, func(u string) {
 		r.say("Sign in to an org that is not your sandbox org and authorize: %s", u)
 	})
 	switch {

@@ -237,7 +237,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateCheckMsg(msg)
 	case matrixMsg, importedMsg, siteAuthURLMsg, siteAuthorizedMsg, scopeResultMsg, scopesDoneMsg:
 		return m.updateSitesMsg(msg)
-	case prPlanMsg, prDoneMsg, publishURLMsg, publishDoneMsg:
+	case prPlanMsg, prDoneMsg, publishURLMsg, publishEditMsg, publishDoneMsg:
 		return m.updatePRMsg(msg)
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.Quit) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
 )
 
 // PRFlows are the side effects of the pull request and publish steps.
@@ -37,6 +38,7 @@ type (
 		err error
 	}
 	publishURLMsg  struct{ url string }
+	publishEditMsg struct{ edit *readme.FileEdit }
 	publishDoneMsg struct {
 		res PublishResult
 		err error
@@ -56,6 +58,9 @@ type publishState struct {
 	url     string
 	done    *PublishResult
 	err     error
+	// edit is the app_uuid edit awaiting y or n; answer takes it.
+	edit   *readme.FileEdit
+	answer chan bool
 }
 
 func (m Model) startPR() (tea.Model, tea.Cmd) {
@@ -90,6 +95,10 @@ func prKeys(m Model, k KeyMap) KeyMap {
 
 func publishKeys(m Model, k KeyMap) KeyMap {
 	switch {
+	case m.publish.edit != nil:
+		k.Write.SetHelp("y", "write app_uuid")
+		k.Cancel.SetHelp("n", "leave it")
+		k.active = []key.Binding{k.Write, k.Cancel}
 	case m.publish.running:
 		k.active = []key.Binding{}
 	case m.publish.err != nil && !errors.Is(m.publish.err, devplatform.ErrManual):
@@ -144,16 +153,45 @@ func (m Model) startPublish() (tea.Model, tea.Cmd) {
 func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	switch {
-	case m.publish.running:
+	case m.publish.edit != nil && (key.Matches(msg, k.Write) || key.Matches(msg, k.Cancel)):
+		answer, yes := m.publish.answer, key.Matches(msg, k.Write)
+		m.publish.edit = nil
+		answer <- yes // buffered: the task reads it
+		return m, nil
+	case m.publish.edit != nil, m.publish.running:
 	case key.Matches(msg, k.Back):
 		m.step = stepPR
 	case m.publish.done != nil && key.Matches(msg, k.Next):
 		m.step = stepSummary
 	case key.Matches(msg, k.Next) || key.Matches(msg, k.Retry):
-		urlCh := make(chan string, 16)
-		m.publish = publishState{running: true, urls: urlCh}
+		urlCh, edits, answer := make(chan string, 16), make(chan *readme.FileEdit), make(chan bool, 1)
+		m.publish = publishState{running: true, urls: urlCh, answer: answer}
 		flows := m.deps.Flows
 		req := PublishRequest{Site: m.site, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout}
+		ctx := m.tasks.ctx
+		// The app_uuid edit is shown and answered like 'oauthwiz publish'
+		// asks: the task waits for y or n (or for quitting).
+		req.Confirm = func(edit *readme.FileEdit) (bool, error) {
+			select {
+			case edits <- edit:
+			case <-ctx.Done():
+				return false, ctx.Err()
+			}
+			select {
+			case yes := <-answer:
+				return yes, nil
+			case <-ctx.Done():
+				return false, ctx.Err()
+			}
+		}
+		waitEdit := func() tea.Msg {
+			select {
+			case e := <-edits:
+				return publishEditMsg{e}
+			case <-ctx.Done():
+				return nil
+			}
+		}
 		run := m.tasks.run(func(ctx context.Context) tea.Msg {
 			res, err := flows.Publish(ctx, req, func(u string) {
 				select {
@@ -164,7 +202,7 @@ func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			close(urlCh)
 			return publishDoneMsg{res, err}
 		})
-		return m, tea.Batch(m.spinner.Tick, run, waitPublishURL(urlCh))
+		return m, tea.Batch(m.spinner.Tick, run, waitPublishURL(urlCh), waitEdit)
 	}
 	return m, nil
 }
@@ -236,6 +274,10 @@ func (m Model) publishView(w int) string {
 	p := b.line
 	p(m.st.Title.Render("9. Publish, then re-test"))
 	switch {
+	case m.publish.edit != nil:
+		p("Published. A new integration carries the published app_uuid:")
+		p("%s", m.publish.edit.Diff())
+		p("Press y to write it into manifest.json (and push it to the pull request), n to leave it.")
 	case m.publish.running:
 		p("%s Publishing, writing app_uuid, re-testing the published client…", m.spinner.View())
 		if m.publish.url != "" {
@@ -280,6 +322,8 @@ func (m Model) updatePRMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err == nil {
 			m.pr.done = msg.res
 		}
+	case publishEditMsg:
+		m.publish.edit = msg.edit
 	case publishURLMsg:
 		m.publish.url = msg.url
 		return m, waitPublishURL(m.publish.urls) // one URL per site re-tested

@@ -46,7 +46,7 @@ func TestWizardRunsToTheEnd(t *testing.T) {
 	waitFor(t, tm, "2 passed, 0 failed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "manifest.json")
-	fixPushPublish(t, tm, "Pull request #7 created", "re-test on us1")
+	fixPushPublish(t, tm, "Pull request #7 created", "re-test on us1", false)
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	if !fm.Finished || fm.Cancelled {
 		t.Fatalf("finished=%v cancelled=%v", fm.Finished, fm.Cancelled)
@@ -93,7 +93,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	waitFor(t, tm, "0 failed")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	waitFor(t, tm, "✗ manifest.json") // README: no section yet; manifest: no key
-	fixPushPublish(t, tm, "Pull request #1 created", "re-test on eu1")
+	fixPushPublish(t, tm, "Pull request #1 created", "re-test on eu1", true)
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(Model)
 	if fm.publish.done == nil || !fm.publish.done.Written || fm.publish.done.Retests["us1"] == "" || !strings.HasPrefix(fm.publish.done.Retests["eu1"], "authorized") {
 		t.Fatalf("publish: %+v %v", fm.publish.done, fm.publish.err)
@@ -228,8 +228,9 @@ func scratchInClone(t *testing.T, sb *sandbox.Server) string {
 }
 
 // fixPushPublish walks the wizard from the checklist to its end: write the
-// fixes, push and open the pull request, publish and re-test, finish.
-func fixPushPublish(t *testing.T, tm *teatest.TestModel, opened, retested string) {
+// fixes, push and open the pull request, publish (writing app_uuid when
+// asked) and re-test, finish.
+func fixPushPublish(t *testing.T, tm *teatest.TestModel, opened, retested string, appUUIDAsked bool) {
 	t.Helper()
 	enter := func() { tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) }
 	tm.Type("f")
@@ -243,6 +244,10 @@ func fixPushPublish(t *testing.T, tm *teatest.TestModel, opened, retested string
 	enter()
 	waitFor(t, tm, "Press enter to publish")
 	enter()
+	if appUUIDAsked {
+		waitFor(t, tm, "Press y to write it into manifest.json")
+		tm.Type("y")
+	}
 	waitFor(t, tm, retested)
 	enter()
 	waitFor(t, tm, "Summary")

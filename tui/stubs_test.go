@@ -30,7 +30,9 @@ type stubFlows struct {
 	// rejectPush answers the first push as a fork whose branch moved on;
 	// rebased records that the rebase was asked for.
 	rejectPush, rebased bool
-	publishErr          error
+	// appUUIDEdit, when set, is the app_uuid edit publishing asks about.
+	appUUIDEdit *readme.FileEdit
+	publishErr  error
 }
 
 func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
@@ -81,8 +83,15 @@ func (s *stubFlows) Publish(ctx context.Context, req PublishRequest, onURL func(
 	if s.publishErr != nil {
 		return PublishResult{}, s.publishErr
 	}
+	written := true
+	if s.appUUIDEdit != nil && req.Confirm != nil {
+		var err error
+		if written, err = req.Confirm(s.appUUIDEdit); err != nil {
+			return PublishResult{}, err
+		}
+	}
 	onURL(fakeURL)
-	return PublishResult{ClientID: "published-client", AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Written: true,
+	return PublishResult{ClientID: "published-client", AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Written: written,
 		Retests: map[string]string{req.Site: "authorized as Customer Org"}}, nil
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -169,6 +170,13 @@ func TestScreens(t *testing.T) {
 			return pressDrain(pressDrain(New(testDeps(&stubFlows{granted: f.granted, rejectPush: true}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter"),
 				"enter", "enter", "enter", "enter", "y")
 		}, "b rebase & push"},
+		{"publish-app-uuid", func() tea.Model {
+			edit := &readme.FileEdit{Path: "/work/integrations-extras/acme/manifest.json",
+				Before: []byte("{\n  \"app_uuid\": \"0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12\",\n  \"app_id\": \"acme\"\n}\n"),
+				After:  []byte("{\n  \"app_uuid\": \"5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c\",\n  \"app_id\": \"acme\"\n}\n")}
+			return pressDrain(New(testDeps(&stubFlows{granted: f.granted, appUUIDEdit: edit}), testStyles()),
+				"enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter", "enter", "enter", "enter", "y", "enter", "enter")
+		}, "y write app_uuid"},
 		{"publish-error", func() tea.Model {
 			return pressDrain(New(testDeps(&stubFlows{granted: f.granted, publishErr: errors.New("publishing on us1 answered 500 Internal Server Error")}), testStyles()),
 				"enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter", "enter", "enter", "enter", "y", "enter", "enter")

@@ -136,6 +136,8 @@ func TestDemoInRealTerminal(t *testing.T) {
 	s.keys("Enter")
 	s.waitFor("Press enter to publish")
 	s.keys("Enter")
+	s.waitFor("Press y to write it into manifest.json") // the app_uuid edit, as 'oauthwiz publish' asks
+	s.keys("y")
 	s.waitFor("re-test on eu1")
 	s.keys("Enter")
 	s.waitFor("Summary")

@@ -374,6 +374,9 @@ type PublishCall struct {
 	Site, RedirectURI string
 	Scopes            []string
 	Timeout           time.Duration // how long each re-test waits for the browser
+	// Confirm is asked, with the edit's diff, before app_uuid is written
+	// into manifest.json (nil: it is written).
+	Confirm func(edit *readme.FileEdit) (bool, error)
 }
 
 // PlanPR implements PRFlows.
@@ -409,7 +412,7 @@ func (f Flows) Publish(ctx context.Context, req PublishCall, onURL func(string))
 	if !dp.Automated() {
 		return PublishSummary{}, devplatform.ErrManual
 	}
-	jr := PublishRequest{Site: req.Site, DevPlatform: dp,
+	jr := PublishRequest{Site: req.Site, DevPlatform: dp, ConfirmEdit: req.Confirm,
 		Retest: func(ctx context.Context, site, _ string) (string, error) {
 			pub := f
 			pub.Kind = secrets.Published
