@@ -99,7 +99,7 @@ func (a Accessible) Run(ctx context.Context) error {
 // walk runs the line step of each screen of a journey.
 func (r *lineRun) walk(steps []step) error {
 	for _, s := range steps {
-		if line := screens[s].line; line != nil {
+		if line := screens[s].Line; line != nil {
 			if err := line(r); err != nil {
 				return err
 			}

@@ -207,7 +207,7 @@ func (m Model) keyMap() KeyMap {
 	if m.doctor.open {
 		return m.doctorKeys(m.keys)
 	}
-	return screens[m.step].keys(m, m.keys)
+	return screens[m.step].Keys(m, m.keys)
 }
 
 // Update implements tea.Model.
@@ -251,12 +251,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.keys.Doctor) {
 			return m.openDoctor()
 		}
-		if key.Matches(msg, m.keys.Help) && !screens[m.step].typing {
+		if key.Matches(msg, m.keys.Help) && !screens[m.step].Typing {
 			m.showHelp = !m.showHelp
 			m.help.ShowAll = m.showHelp
 			return m, nil
 		}
-		return screens[m.step].update(m, msg)
+		return screens[m.step].Update(m, msg)
 	}
 	if m.doctor.open {
 		var cmd tea.Cmd
@@ -299,5 +299,5 @@ func (m Model) main(w int) string {
 	if m.doctor.open {
 		return m.doctorView(w)
 	}
-	return screens[m.step].view(m, w)
+	return screens[m.step].View(m, w)
 }

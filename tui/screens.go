@@ -25,17 +25,19 @@ const (
 	stepAppSummary
 )
 
-// screen is one step of the wizard. Its keys (what the help bar shows) are
-// declared beside the code that handles them, so the two cannot disagree.
+// screen is one step of the wizard, as a value of its functions: Init (run
+// when the step is entered going forward), Keys (what the help bar shows,
+// a help.KeyMap, declared beside the code that handles them, so the two
+// cannot disagree), Update, View, Busy, and Line (the step as line prompts).
 type screen struct {
-	item   int                                                // the step's row in its journey's sidebar
-	keys   func(m Model, k KeyMap) KeyMap                     // the keys it takes now
-	update func(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) // what a key does
-	view   func(m Model, w int) string                        // the right pane
-	busy   func(m Model) bool                                 // a task of the screen runs (the spinner turns)
-	typing bool                                               // a text input takes the keys: ? is typed, not help
-	line   func(r *lineRun) error                             // the step as line prompts (accessible mode)
-	enter  func(m Model) (tea.Model, tea.Cmd)                 // on entering the step going forward (its Init)
+	Item   int                                                // the step's row in its journey's sidebar
+	Keys   func(m Model, k KeyMap) KeyMap                     // the keys it takes now
+	Update func(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) // what a key does
+	View   func(m Model, w int) string                        // the right pane
+	Busy   func(m Model) bool                                 // a task of the screen runs (the spinner turns)
+	Typing bool                                               // a text input takes the keys: ? is typed, not help
+	Line   func(r *lineRun) error                             // the step as line prompts (accessible mode)
+	Init   func(m Model) (tea.Model, tea.Cmd)                 // on entering the step going forward (its Init)
 }
 
 // The journeys' steps in order, as accessible mode walks them.
@@ -51,20 +53,20 @@ var screens map[step]screen
 
 func init() {
 	screens = map[step]screen{
-		stepIntegration:    {item: 0, line: lineIntegration, keys: integrationKeys, update: updateIntegration, view: integrationView},
-		stepSite:           {item: 1, line: lineSite, keys: integrationKeys, update: updateSite, view: siteView},
-		stepCredentials:    {item: 1, enter: enterCredentialsStep, line: lineCredentials, keys: credentialsKeys, update: updateCredentials, view: credentialsView, typing: true},
-		stepAuthorize:      {item: 2, enter: Model.startAuthorize, line: lineAuthorize, keys: authorizeKeys, update: updateAuthorize, view: authorizeView, busy: func(m Model) bool { return m.auth.running }},
-		stepAPIKey:         {item: 3, enter: Model.startAPIKey, line: lineAPIKey, keys: apiKeyKeys, update: updateAPIKey, view: apiKeyView, busy: func(m Model) bool { return m.key.running }},
-		stepSites:          {item: 4, enter: Model.startSites, line: lineSites, keys: sitesKeys, update: Model.updateSites, view: Model.sitesView, busy: func(m Model) bool { return m.every.busy != "" }},
-		stepChecks:         {item: 6, enter: Model.startChecks, line: lineChecks, keys: checksKeys, update: Model.updateChecks, view: Model.checklistView, busy: func(m Model) bool { return m.check.running }},
-		stepPR:             {item: 7, enter: Model.startPR, line: linePR, keys: prKeys, update: Model.updatePR, view: Model.prView, busy: func(m Model) bool { return m.pr.running }},
-		stepPublish:        {item: 8, enter: Model.startPublish, line: linePublish, keys: publishKeys, update: Model.updatePublish, view: Model.publishView, busy: func(m Model) bool { return m.publish.running }},
-		stepSummary:        {item: 9, keys: summaryKeys, update: updateSummary, view: summaryView},
-		stepAppCredentials: {item: 1, enter: Model.enterApp, line: lineAppCredentials, keys: appCredentialsKeys, update: updateAppCredentials, view: appCredentialsView, typing: true},
-		stepAppAuthorize:   {item: 2, enter: Model.startAppAuthorize, line: lineAppAuthorize, keys: appAuthorizeKeys, update: updateAppAuthorize, view: appAuthorizeView, busy: func(m Model) bool { return m.app.auth.running }},
-		stepAppScopes:      {item: 3, enter: Model.startAppScopes, line: lineAppScopes, keys: appScopesKeys, update: updateAppScopes, view: appScopesView, busy: func(m Model) bool { return m.app.checkRunning }},
-		stepAppSummary:     {item: 4, keys: appSummaryKeys, update: updateAppSummary, view: appSummaryView},
+		stepIntegration:    {Item: 0, Line: lineIntegration, Keys: integrationKeys, Update: updateIntegration, View: integrationView},
+		stepSite:           {Item: 1, Line: lineSite, Keys: integrationKeys, Update: updateSite, View: siteView},
+		stepCredentials:    {Item: 1, Init: enterCredentialsStep, Line: lineCredentials, Keys: credentialsKeys, Update: updateCredentials, View: credentialsView, Typing: true},
+		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }},
+		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }},
+		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }},
+		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }},
+		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }},
+		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }},
+		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView},
+		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: true},
+		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }},
+		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }},
+		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView},
 	}
 }
 
@@ -94,7 +96,7 @@ func (m Model) journey() journeyTable {
 
 // goTo enters a step going forward: its screen's enter (Init) runs.
 func (m Model) goTo(s step) (tea.Model, tea.Cmd) {
-	if enter := screens[s].enter; enter != nil {
+	if enter := screens[s].Init; enter != nil {
 		return enter(m)
 	}
 	m.step = s
@@ -107,7 +109,7 @@ func (m Model) inApp() bool { return m.step >= stepAppCredentials }
 // busy is true while any step's task runs: the spinner turns.
 func (m Model) busy() bool {
 	for _, s := range screens {
-		if s.busy != nil && s.busy(m) {
+		if s.Busy != nil && s.Busy(m) {
 			return true
 		}
 	}
@@ -115,4 +117,4 @@ func (m Model) busy() bool {
 }
 
 // journeyIndex is the sidebar row of a step.
-func journeyIndex(s step) int { return screens[s].item }
+func journeyIndex(s step) int { return screens[s].Item }
