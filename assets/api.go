@@ -1,7 +1,6 @@
 package assets
 
 import (
-	"sort"
 	"strings"
 )
 
@@ -179,17 +178,6 @@ func (a *API) Has(method, specPath string) bool {
 		}
 	}
 	return false
-}
-
-// SortOperations orders operations by path, then method, so the file's diff
-// follows the API's shape.
-func SortOperations(ops []APIOperation) {
-	sort.Slice(ops, func(i, j int) bool {
-		if ops[i].Path != ops[j].Path {
-			return ops[i].Path < ops[j].Path
-		}
-		return ops[i].Method < ops[j].Method
-	})
 }
 
 // Semantics are what Datadog's API does that its spec does not say

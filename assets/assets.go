@@ -149,9 +149,6 @@ func SiteForDomain(domain string) (Site, bool) {
 	return best, found
 }
 
-// Scopes returns the scope catalog sorted by name.
-func Scopes() []Scope { load(); return append([]Scope(nil), scopes...) }
-
 // DatadogAPI is the generated description of Datadog's API (see API).
 func DatadogAPI() API { load(); return api }
 

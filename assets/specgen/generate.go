@@ -86,7 +86,7 @@ func Generate(version, dir string) (*assets.API, error) {
 		api.Scopes = append(api.Scopes, *s)
 	}
 	sort.Slice(api.Scopes, func(i, j int) bool { return api.Scopes[i].Name < api.Scopes[j].Name })
-	assets.SortOperations(api.Operations)
+	sortOperations(api.Operations)
 	return api, nil
 }
 
@@ -457,7 +457,7 @@ func GeneratePagerDuty(path string) (*assets.API, error) {
 		api.Scopes = append(api.Scopes, assets.Scope{Name: n, Declared: true, Specs: []string{"rest"}})
 	}
 	sort.Slice(api.Scopes, func(i, j int) bool { return api.Scopes[i].Name < api.Scopes[j].Name })
-	assets.SortOperations(api.Operations)
+	sortOperations(api.Operations)
 	return api, nil
 }
 
@@ -496,4 +496,15 @@ func repairResponseRefs(b []byte) ([]byte, error) {
 		}
 	}
 	return json.Marshal(doc)
+}
+
+// sortOperations orders operations by path, then method, so the file's diff
+// follows the API's shape.
+func sortOperations(ops []assets.APIOperation) {
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
+	})
 }

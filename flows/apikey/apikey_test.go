@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -45,7 +47,7 @@ func authorized(t *testing.T, scopes []string) *fixture {
 	c, _ := sb.Client("us1", "test")
 	store := &secrets.Memory{}
 	ns := secrets.Namespace{Integration: "acme", Site: "us1", Kind: "test"}
-	res, err := authorize.Run(context.Background(), authorize.Options{
+	res, err := authtest.Run(context.Background(), authorize.Options{
 		Provider: sb.Provider(), Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
 		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: scopes, Timeout: 10 * time.Second,
 		OnURL: func(u, _ string) {

@@ -209,34 +209,6 @@ func (o Options) AuthCodeURL(ep Endpoints, redirect, state, verifier string) str
 	return cfg.AuthCodeURL(state, extra...)
 }
 
-// Run performs one authorization: Begin (listen), open the browser, Wait
-// for exactly one callback, Exchange the code with the verifier. Callers
-// that report each step call the three themselves.
-func Run(ctx context.Context, opts Options) (*Result, error) {
-	timeout := opts.Timeout
-	if timeout == 0 {
-		timeout = 5 * time.Minute
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	a, err := Begin(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	defer a.Close()
-	if opts.OnURL != nil {
-		opts.OnURL(a.OpenURL, a.RedirectURI)
-	}
-	if opts.OpenBrowser != nil {
-		// A browser that cannot open is not fatal: the URL was shown.
-		_ = opts.OpenBrowser(a.OpenURL)
-	}
-	cb, err := a.Wait(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return a.Exchange(ctx, cb)
-}
 
 // Attempt is an authorization under way: its loopback listener serves one
 // callback, and OpenURL is where the user's browser starts.

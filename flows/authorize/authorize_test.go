@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 
 	"golang.org/x/oauth2"
@@ -64,7 +66,7 @@ func TestHeadlessFlowAgainstSandbox(t *testing.T) {
 	var shown string
 	open := browser(t)
 	opts.OnURL = func(u, r string) { shown = u; open(u, r) }
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func TestStartFromTestAuthorization(t *testing.T) {
 	opts.RedirectURI = redirect
 	opts.StartURL, opts.OnboardingURL = c.TestAuthURL, c.OnboardingURL
 	opts.OnURL = browser(t)
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +176,7 @@ func TestFlowFailures(t *testing.T) {
 				tt.mod(&opts)
 			}
 			opts.OnURL = func(u, _ string) { go tt.act(t, u) }
-			_, err := authorize.Run(context.Background(), opts)
+			_, err := authtest.Run(context.Background(), opts)
 			var ae *authorize.Error
 			if !errors.As(err, &ae) || ae.Step != tt.wantStep || !strings.Contains(err.Error(), tt.wantText) {
 				t.Fatalf("got %v (%#v), want step %s with %q", err, ae, tt.wantStep, tt.wantText)
@@ -217,7 +219,7 @@ func TestForeignCallbacksDoNotEndTheWait(t *testing.T) {
 			browser(t)(authURL, "")
 		}()
 	}
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil || res.Token.AccessToken == "" {
 		t.Fatalf("the real callback after the foreign ones: %v", err)
 	}
@@ -261,7 +263,7 @@ func TestRedirectURIShapes(t *testing.T) {
 					}
 				}()
 			}
-			_, err := authorize.Run(context.Background(), opts)
+			_, err := authtest.Run(context.Background(), opts)
 			var ae *authorize.Error
 			if !errors.As(err, &ae) || ae.Step != tt.wantStep || !strings.Contains(err.Error(), tt.wantText) {
 				t.Fatalf("got %v, want step %s with %q", err, tt.wantStep, tt.wantText)
@@ -285,7 +287,7 @@ func TestRemoteTextIsMadeSafe(t *testing.T) {
 			}
 		}()
 	}
-	_, err := authorize.Run(context.Background(), opts)
+	_, err := authtest.Run(context.Background(), opts)
 	if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07\n") || !strings.Contains(err.Error(), "access_denied - noway fake prompt$") {
 		t.Fatalf("got %q", err)
 	}
@@ -330,7 +332,7 @@ func TestPastedCallbackOverSSH(t *testing.T) {
 			pasted <- resp.Header.Get("Location")
 		}()
 	}
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil || res.Token.AccessToken == "" {
 		t.Fatalf("pasted callback: %v", err)
 	}
@@ -342,7 +344,7 @@ func TestOnlyOneCallbackIsServed(t *testing.T) {
 	var redirect string
 	open := browser(t)
 	opts.OnURL = func(u, r string) { redirect = r; open(u, r) }
-	if _, err := authorize.Run(context.Background(), opts); err != nil {
+	if _, err := authtest.Run(context.Background(), opts); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := http.Get(redirect + "?code=x&state=y"); err == nil {
@@ -354,7 +356,7 @@ func TestRefreshAndRevoke(t *testing.T) {
 	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
 	opts := options(sb, c)
 	opts.OnURL = browser(t)
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
@@ -19,7 +21,7 @@ func BenchmarkAuthorizeFlow(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := authorize.Run(context.Background(), opts); err != nil {
+		if _, err := authtest.Run(context.Background(), opts); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,7 +32,7 @@ func BenchmarkRefresh(b *testing.B) {
 	sb, c := startSandbox(b, sandbox.Options{AutoApprove: true, Sites: []string{"us1"}})
 	opts := options(sb, c)
 	opts.OnURL = func(u, _ string) { go sandbox.Browse(u) }
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil {
 		b.Fatal(err)
 	}

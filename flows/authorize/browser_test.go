@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/internal/browsertest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -23,7 +25,7 @@ func TestConsentInRealChromium(t *testing.T) {
 	var res *authorize.Result
 	scopesShown, finalText, err := browsertest.Run(t, bctx, func(ctx context.Context, open func(string) error) (err error) {
 		opts.OpenBrowser = open
-		res, err = authorize.Run(ctx, opts)
+		res, err = authtest.Run(ctx, opts)
 		return err
 	})
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -31,7 +33,7 @@ func TestStoredTokenSourceRefreshesAndPersists(t *testing.T) {
 	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true, Now: clk.Now, AccessTokenTTL: time.Hour})
 	opts := options(sb, c)
 	opts.OnURL = browser(t)
-	res, err := authorize.Run(context.Background(), opts)
+	res, err := authtest.Run(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

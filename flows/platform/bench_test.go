@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
@@ -24,7 +26,7 @@ func BenchmarkPagerDutyAuthorize(b *testing.B) {
 		Scopes: p.RequestScopes([]string{"services.read"}), Timeout: 10 * time.Second, OnURL: func(u, _ string) { go sandbox.Browse(u) }}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		res, err := authorize.Run(context.Background(), opts)
+		res, err := authtest.Run(context.Background(), opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -44,7 +46,7 @@ func BenchmarkPagerDutyScopeChecks(b *testing.B) {
 	}
 	defer sb.Close()
 	p, id, secret := pdPlatform(b, sb)
-	res, err := authorize.Run(context.Background(), authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: "http://localhost:0/callback",
+	res, err := authtest.Run(context.Background(), authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: "http://localhost:0/callback",
 		Scopes: p.RequestScopes(requested), Timeout: 10 * time.Second, OnURL: func(u, _ string) { go sandbox.Browse(u) }})
 	if err != nil {
 		b.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/platform"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -48,7 +50,7 @@ func pdPlatform(t testing.TB, sb *sandbox.Server) (platform.Platform, string, st
 
 func authorizePD(t *testing.T, p platform.Platform, id, secret string, requested []string) *authorize.Result {
 	t.Helper()
-	res, err := authorize.Run(context.Background(), authorize.Options{
+	res, err := authtest.Run(context.Background(), authorize.Options{
 		Provider: p, Site: p.DefaultSite(), ClientID: id, ClientSecret: secret,
 		RedirectURI: "http://localhost:0/callback", Scopes: p.RequestScopes(requested), Timeout: 10 * time.Second,
 		OnURL: func(u, _ string) { go sandbox.Browse(u) },

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
+
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
@@ -44,7 +46,7 @@ func authorized(t testing.TB, opts sandbox.Options, sites []string, requested []
 	var targets []scopes.Target
 	for _, site := range sites {
 		c, _ := sb.Client(site, "test")
-		res, err := authorize.Run(context.Background(), authorize.Options{
+		res, err := authtest.Run(context.Background(), authorize.Options{
 			Provider: p, Site: site, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
 			RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: requested, Timeout: 10 * time.Second,
 			OnURL: func(u, _ string) { go sandbox.Browse(u) },
