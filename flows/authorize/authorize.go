@@ -209,7 +209,6 @@ func (o Options) AuthCodeURL(ep Endpoints, redirect, state, verifier string) str
 	return cfg.AuthCodeURL(state, extra...)
 }
 
-
 // Attempt is an authorization under way: its loopback listener serves one
 // callback, and OpenURL is where the user's browser starts.
 type Attempt struct {
