@@ -105,11 +105,7 @@ func TestAppJourneyRunsToTheEnd(t *testing.T) {
 
 // The PagerDuty path with the real flows against the sandbox's stand-in.
 func TestAppAgainstSandbox(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, PagerDuty: true, PagerDutyRegion: "eu"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, PagerDuty: true, PagerDutyRegion: "eu"})
 	d := sb.Discovery()
 	pl, err := platform.New("pagerduty", &d)
 	if err != nil {

@@ -59,11 +59,7 @@ func TestWizardRunsToTheEnd(t *testing.T) {
 
 // TestWizardAgainstSandbox runs the real flows against the embedded sandbox.
 func TestWizardAgainstSandbox(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, GitHub: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, GitHub: true})
 	d := sb.Discovery()
 	store := &secrets.Memory{}
 	dir := scratchInClone(t, sb)
@@ -130,11 +126,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 // The wizard keeps a secret only once Datadog accepted it: a mistyped one
 // does not replace the working secret.
 func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}, AutoApprove: true})
 	c, _ := sb.Client("us1", "test")
 	store := &secrets.Memory{}
 	f := journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}
@@ -154,11 +146,7 @@ func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
 // The wizard pushes what its plan showed: a file changed after the plan
 // stops the pull request before anything is committed or pushed.
 func TestWizardPushesWhatItShowed(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}, GitHub: true})
 	dir := scratchInClone(t, sb)
 	if err := applyFixesNow(dir); err != nil {
 		t.Fatal(err)
@@ -182,11 +170,7 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 // integration gets its CODEOWNERS line, owned by the manifest's support
 // address, and the body names the checks.
 func TestWizardPullRequestHasCodeOwners(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}, GitHub: true})
 	dir := scratchInClone(t, sb)
 	if err := applyFixesNow(dir); err != nil {
 		t.Fatal(err)
@@ -252,4 +236,15 @@ func fixPushPublish(t *testing.T, tm *teatest.TestModel, opened, retested string
 	enter()
 	waitFor(t, tm, "Summary")
 	enter()
+}
+
+// startSandbox starts the embedded sandbox for one test.
+func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
+	t.Helper()
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	return sb
 }

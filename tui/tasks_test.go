@@ -84,13 +84,9 @@ func TestQuitWaitsForRunningStepsToCleanUp(t *testing.T) {
 // for the run to delete what it created, and the sandbox is left with no
 // test object.
 func TestCtrlCDuringAScopeCheckLeavesNoObject(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true,
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}, AutoApprove: true,
 		Scopes:    []string{"dashboards_read", "dashboards_write", "monitors_write", "slos_write", "incident_write"},
 		RateLimit: 4, RatePeriod: 400 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
 	c, _ := sb.Client("us1", "test")
 	d := sb.Discovery()
 	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}

@@ -102,11 +102,7 @@ func TestFactsFromTheRecords(t *testing.T) {
 // Publishing stores the shown-once values first; a declined edit writes
 // nothing; the re-test is recorded per site.
 func TestPublish(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}})
 	d := sb.Discovery()
 	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
 	dir := filepath.Join(t.TempDir(), "acme")
@@ -142,11 +138,7 @@ func TestPublish(t *testing.T) {
 // The scope check is one use case for both front-ends: each site's token is
 // looked up (a site without one is named), and the run's evidence recorded.
 func TestCheckScopesRecordsTheEvidence(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, Scopes: []string{"dashboards_read", "dashboards_write"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, Scopes: []string{"dashboards_read", "dashboards_write"}})
 	c, _ := sb.Client("us1", secrets.Test)
 	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: secrets.Test, StateDir: t.TempDir(), OpenBrowser: sandbox.Browse}
 	if _, err := f.Authorize(context.Background(), journey.AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
@@ -154,7 +146,7 @@ func TestCheckScopesRecordsTheEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := &journey.Workspace{Provider: sb.Provider(), Store: f.Store, StateDir: f.StateDir, Integration: "acme"}
-	_, err = w.CheckScopes(context.Background(), journey.ScopesRequest{Sites: []string{"us1", "eu1"}})
+	_, err := w.CheckScopes(context.Background(), journey.ScopesRequest{Sites: []string{"us1", "eu1"}})
 	var siteErr *journey.SiteError
 	if !errors.As(err, &siteErr) || siteErr.Site != "eu1" || !errors.Is(err, authorize.ErrNotAuthorized) {
 		t.Fatalf("eu1 has no token: %v", err)
@@ -185,11 +177,7 @@ func (f failOn) Set(key, value string) error {
 // A created API key that cannot be stored comes back whole, once, for the
 // screen to show; the error's text never holds it.
 func TestUnstoredAPIKeyComesBackOnce(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, Scopes: []string{"api_keys_write"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, Scopes: []string{"api_keys_write"}})
 	c, _ := sb.Client("us1", secrets.Test)
 	mem := &secrets.Memory{}
 	f := journey.Flows{Provider: sb.Provider(), Store: mem, Integration: "acme", Kind: secrets.Test, OpenBrowser: sandbox.Browse}
@@ -198,7 +186,7 @@ func TestUnstoredAPIKeyComesBackOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Store = failOn{Store: mem, substr: "api_key:"}
-	_, err = f.CreateAPIKey(context.Background(), "us1", c.ClientID)
+	_, err := f.CreateAPIKey(context.Background(), "us1", c.ClientID)
 	var unstored *journey.UnstoredKeyError
 	if !errors.As(err, &unstored) || len(unstored.Key) < 20 || strings.Contains(err.Error(), unstored.Key) {
 		t.Fatalf("got %v", err)
@@ -206,4 +194,15 @@ func TestUnstoredAPIKeyComesBackOnce(t *testing.T) {
 	if keys := sb.State().APIKeys; len(keys) != 1 {
 		t.Fatalf("the sandbox has %d keys", len(keys))
 	}
+}
+
+// startSandbox starts the embedded sandbox for one test.
+func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
+	t.Helper()
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sb.Close)
+	return sb
 }
