@@ -38,10 +38,6 @@ type Model struct {
 	step     step
 	showHelp bool
 
-	// What was decided so far, that later screens build on.
-	caseChosen integration.Case
-	site       string
-
 	// Each screen's own state.
 	caseList listState
 	siteList siteListState
@@ -75,11 +71,16 @@ type credState struct {
 	err              string
 }
 
-// Common is what every screen shares: the wizard's dependencies (the
-// journey's flows among them), styles, keys, help, spinner, the window's
-// size, and the task group every side effect runs in (derived from the
-// root context; quitting cancels it and waits for the cleanup).
+// Common is what every screen shares: the decisions so far (the case, the
+// site), the wizard's dependencies (the journey's flows among them),
+// styles, keys, help, spinner, the window's size, and the task group every
+// side effect runs in (derived from the root context; quitting cancels it
+// and waits for the cleanup).
 type Common struct {
+	// What was decided so far, that later screens build on.
+	caseChosen integration.Case
+	site       string
+
 	deps    Deps
 	st      Styles
 	keys    KeyMap
