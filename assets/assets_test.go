@@ -133,7 +133,7 @@ func TestProbeCatalog(t *testing.T) {
 }
 
 func TestContacts(t *testing.T) {
-	if Contact("sandbox_on_another_site") != "marketplace@datadog.com" || Contact("developer_platform_access") == "" {
+	if Contact("sandbox_on_another_site") != "ecosystems@datadog.com" || Contact("lost_client_secret") != "ecosystems@datadog.com" || Contact("developer_platform_access") == "" {
 		t.Fatal("contacts")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
@@ -48,18 +49,21 @@ type Rule struct {
 
 // Rules is every rule, in the order the checklist shows them.
 var Rules = []Rule{
+	{"readme/overview-missing", Error, "README has a ## Overview section (ddev validate readmes)", false},
 	{"readme/setup-missing", Error, "README has a ## Setup section", false},
 	{"readme/uninstallation-missing", Error, "an OAuth integration's README has an uninstallation section", true},
-	{"readme/uninstallation-level", Error, "the uninstallation heading is an H2", true},
+	{"readme/uninstallation-level", Warning, "the uninstallation heading is an H2 (H3 sections were merged too: a warning)", true},
 	{"readme/uninstallation-placement", Warning, "## Uninstallation is the section right after ## Setup", true},
 	{"readme/uninstallation-statements", Warning, "the section says authorizations are revoked and points to the API Keys page", false},
 	{"readme/absolute-app-link", Warning, "links to Datadog pages are relative", false},
 	{"readme/not-utf8", Error, "README is UTF-8", false},
-	{"readme/char-above-255", Error, "README has no character above U+00FF (Datadog's README check rejects them)", false},
+	{"readme/char-above-256", Error, "README has no character above U+0100 (ddev validate readmes rejects them)", false},
+	{"readme/image-path", Error, "README images are raw.githubusercontent.com/DataDog/integrations-extras/master/<integration>/images/… files of the folder (ddev validate readmes)", false},
 	{"readme/too-complex", Error, "README is at most 1 MiB, with lists and block quotes nested at most 32 deep", false},
 	{"manifest/invalid-json", Error, "manifest.json parses", false},
 	{"manifest/uninstallation-missing", Error, "tile.uninstallation is set", true},
-	{"manifest/uninstallation-anchor", Error, "tile.uninstallation points to an H2 of the README", true},
+	{"manifest/uninstallation-anchor", Error, "tile.uninstallation points to a heading of the README", true},
+	{"manifest/description-too-long", Error, "tile.description is at most 80 characters (ddev's manifest validation, as a reviewer reported it; not in Datadog's public docs)", false},
 	{"manifest/app-uuid-format", Error, "app_uuid is a UUID (v4 or v7)", false},
 	{"manifest/app-uuid-mismatch", Error, "a new integration carries the published app_uuid", true},
 	{"oauth/clients-invalid", Error, "assets/oauth_clients.json has redirect_uris, scopes, onboarding_url and client_role", false},
@@ -95,6 +99,7 @@ type Options struct {
 
 type checker struct {
 	name, dir string
+	title     string // tile.title ("<Name>" when the manifest has none)
 	opts      Options
 	out       []Finding
 }
@@ -148,9 +153,13 @@ func (c *checker) run() {
 	} else {
 		c.add("manifest/invalid-json", "manifest.json", 0, "manifest.json cannot be read: "+merr.Error(), "make the file readable")
 	}
+	c.title = "<Name>"
 	if m != nil {
 		if v, ok := m.StringValue(m.TopMember("app_id")); ok && v != "" {
 			c.name = v
+		}
+		if v, ok := m.StringValue(m.TileMember("title")); ok && v != "" {
+			c.title = v
 		}
 	}
 
@@ -166,8 +175,8 @@ func (c *checker) run() {
 		c.add("readme/too-complex", "README.md", shapeErr.Line, shapeErr.Msg+"; its other rules were not checked", "split the README or flatten the nesting")
 	default:
 		doc = readme.Parse(rb)
-		if line, r := readme.FirstAbove255(rb); line > 0 {
-			c.add("readme/char-above-255", "README.md", line, fmt.Sprintf("character %q (U+%04X) is above U+00FF", r, r), "replace it with an ASCII or Latin-1 equivalent")
+		if line, r := readme.FirstAbove256(rb); line > 0 {
+			c.add("readme/char-above-256", "README.md", line, fmt.Sprintf("character %q (U+%04X) is above U+0100", r, r), "replace it with an ASCII or Latin-1 equivalent")
 		}
 	}
 
@@ -197,6 +206,10 @@ func (c *checker) run() {
 }
 
 func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
+	if d.H2("overview") < 0 {
+		c.add("readme/overview-missing", "README.md", 0, "README.md has no '## Overview' section", "add a '## Overview' H2 that says what the integration does")
+	}
+	c.imageRules(d)
 	setup := d.H2("setup")
 	if setup < 0 {
 		c.add("readme/setup-missing", "README.md", 0, "README.md has no '## Setup' section", "add a '## Setup' H2 that explains how to connect the integration")
@@ -208,7 +221,7 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 	case u >= 0:
 		h := d.Headings[u]
 		if h.Level != 2 {
-			c.add("readme/uninstallation-level", "README.md", h.Line, fmt.Sprintf("'%s %s' is an H%d; the docs build only keeps H2 sections", strings.Repeat("#", h.Level), h.Text, h.Level), "run "+c.cmd("readme")+" to make it '## Uninstallation'")
+			c.add("readme/uninstallation-level", "README.md", h.Line, fmt.Sprintf("'%s %s' is an H%d; an H2 is what Datadog's docs show (H3 sections were merged, so this is a warning)", strings.Repeat("#", h.Level), h.Text, h.Level), "run "+c.cmd("readme")+" to make it '## Uninstallation'")
 		} else if setup >= 0 && d.NextH2After(setup, -1) != u {
 			c.add("readme/uninstallation-placement", "README.md", h.Line, "'## "+h.Text+"' is not the section right after '## Setup'", "run "+c.cmd("readme")+" to move it right after '## Setup'")
 		}
@@ -216,14 +229,17 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 		revokes := strings.Contains(body, "revok") && (strings.Contains(body, "authoriz") || strings.Contains(body, "authoris"))
 		keys := strings.Contains(body, "api-keys") || strings.Contains(body, "api keys")
 		if !revokes || !keys {
-			var missing []string
+			var missing, sentences []string
 			if !revokes {
 				missing = append(missing, "that uninstalling revokes all previous authorizations")
+				sentences = append(sentences, readme.RevokeSentence(c.title))
 			}
 			if !keys {
-				missing = append(missing, "to disable the integration's API keys from the API Keys page ("+readme.APIKeysPath("<Name>")+")")
+				missing = append(missing, "to disable the integration's API keys from the API Keys page")
+				sentences = append(sentences, readme.KeysSentence(c.title))
 			}
-			c.add("readme/uninstallation-statements", "README.md", h.Line, "the uninstallation section does not say "+strings.Join(missing, ", nor "), "add those sentences to the section")
+			c.add("readme/uninstallation-statements", "README.md", h.Line, "the uninstallation section does not say "+strings.Join(missing, ", nor "),
+				"add to the section: "+strings.Join(sentences, " "))
 		}
 	}
 	appHosts := map[string]bool{}
@@ -247,6 +263,27 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 	for _, r := range d.Refs {
 		if absolute(r.Dest) {
 			report(r.Dest, r.Line)
+		}
+	}
+}
+
+// imageRules: an image of the README is a file of the integration's images
+// folder, linked as raw.githubusercontent.com/DataDog/integrations-extras/
+// master/<folder>/images/<name>, which is how the docs site finds it.
+func (c *checker) imageRules(d *readme.Doc) {
+	folder := filepath.Base(filepath.Clean(c.dir))
+	want := "https://raw.githubusercontent.com/DataDog/integrations-extras/master/" + folder + "/images/"
+	for _, img := range d.Images {
+		name, ok := strings.CutPrefix(img.Dest, want)
+		switch {
+		case !ok || name == "" || strings.Contains(name, "/"):
+			c.add("readme/image-path", "README.md", img.Line, fmt.Sprintf("image %s is not linked as %s<NAME>", img.Dest, want),
+				"put the image in "+folder+"/images/ and link it as "+want+"<NAME>")
+		default:
+			if _, err := os.Stat(filepath.Join(c.dir, "images", name)); err != nil {
+				c.add("readme/image-path", "README.md", img.Line, fmt.Sprintf("image %s is linked but %s/images/%s does not exist", img.Dest, folder, name),
+					"add the file to "+folder+"/images/")
+			}
 		}
 	}
 }
@@ -276,8 +313,9 @@ func (c *checker) manifestRules(m *integration.Manifest, d *readme.Doc) {
 		anchor, _ = url.PathUnescape(anchor)
 		ok := false
 		if strings.EqualFold(file, "README.md") {
+			// GitHub makes an anchor of every heading, whatever its level.
 			for _, h := range d.Headings {
-				if h.Level == 2 && h.Slug() == strings.ToLower(anchor) {
+				if h.Slug() == strings.ToLower(anchor) {
 					ok = true
 				}
 			}
@@ -287,7 +325,12 @@ func (c *checker) manifestRules(m *integration.Manifest, d *readme.Doc) {
 			if v != integration.UninstallationValue {
 				fix = "run " + c.cmd("manifest") + ` to make it "` + integration.UninstallationValue + `", and ` + c.cmd("readme") + " for the heading"
 			}
-			c.add("manifest/uninstallation-anchor", "manifest.json", line, fmt.Sprintf("tile.uninstallation %q does not lead to an H2 of README.md (GitHub anchors)", v), fix)
+			c.add("manifest/uninstallation-anchor", "manifest.json", line, fmt.Sprintf("tile.uninstallation %q does not lead to a heading of README.md (GitHub anchors)", v), fix)
+		}
+	}
+	if desc := m.TileMember("description"); desc != nil {
+		if v, ok := m.StringValue(desc); ok && utf8.RuneCountInString(v) > 80 {
+			c.add("manifest/description-too-long", "manifest.json", m.LineOf(desc.KeyStart), fmt.Sprintf("tile.description has %d characters; at most 80 are accepted", utf8.RuneCountInString(v)), "shorten it to 80 characters or fewer (the README's Overview says the rest)")
 		}
 	}
 	if au := m.TopMember("app_uuid"); au != nil {

@@ -164,8 +164,25 @@ func TestRules(t *testing.T) {
 		want  []string // rule@line, sorted
 	}{
 		{"clean OAuth integration (support anchor without a heading is normal)", clean(), Options{}, nil},
-		{"manifest points at #Uninstallation but the heading is ###", with(clean(), replace("README.md", "## Uninstallation", "### Uninstallation")), Options{},
-			[]string{"manifest/uninstallation-anchor@11", "readme/uninstallation-level@17"}},
+		// doppler, fauna and isdown were merged so: the anchor leads to the
+		// H3 (GitHub anchors every heading), and an H2 is only preferred.
+		{"an H3 uninstallation section the anchor leads to", with(clean(), replace("README.md", "## Uninstallation", "### Uninstallation")), Options{},
+			[]string{"readme/uninstallation-level@17"}},
+		{"an anchor that leads to no heading", with(clean(), replace("manifest.json", "README.md#Uninstallation", "README.md#Removal")), Options{},
+			[]string{"manifest/uninstallation-anchor@11"}},
+		{"no Overview H2", with(clean(), replace("README.md", "## Overview", "## About")), Options{},
+			[]string{"readme/overview-missing@0"}},
+		{"a tile description over 80 characters", with(clean(), replace("manifest.json", `"Acme incidents in Datadog."`, `"Acme sends incidents, deployments, alerts, and every on-call change into Datadog as events"`)), Options{},
+			[]string{"manifest/description-too-long@13"}},
+		{"a tile description of 80 characters", with(clean(), replace("manifest.json", `"Acme incidents in Datadog."`, `"Acme sends incidents, deploys, alerts and on-call changes to Datadog as events. "`)), Options{}, nil},
+		{"images linked as ddev wants them, the file present", with(clean(), func(f map[string]string) {
+			replace("README.md", "Acme sends incidents", "![Acme dashboard](https://raw.githubusercontent.com/DataDog/integrations-extras/master/acme/images/dashboard.png)\n\nAcme sends incidents")(f)
+			f["images/dashboard.png"] = "\x89PNG"
+		}), Options{}, nil},
+		{"images linked relatively, elsewhere, by reference or with <img>", with(clean(), func(f map[string]string) {
+			replace("README.md", "Acme sends incidents", "![a](images/dashboard.png)\n![b][logo]\n<img src=\"https://example.com/x.png\">\n![c](https://raw.githubusercontent.com/DataDog/integrations-extras/master/acme/images/missing.png)\n\nAcme sends incidents")(f)
+			f["README.md"] += "\n[logo]: https://acme.example/logo.png\n"
+		}), Options{}, []string{"readme/image-path@5", "readme/image-path@6", "readme/image-path@7", "readme/image-path@8"}},
 		{"assets.oauth but no tile.uninstallation and no section", with(clean(), func(f map[string]string) {
 			replace("manifest.json", "    \"uninstallation\": \"README.md#Uninstallation\",\n", "")(f)
 			replace("README.md", "## Uninstallation\n\nUninstalling Acme revokes every authorization previously granted to it. Make sure every API key tied to Acme is disabled by searching for Acme on the [API Keys page][1].\n\n", "")(f)
@@ -214,8 +231,9 @@ func TestRules(t *testing.T) {
 			f["CHANGELOG.md"] = "# Changelog\n\nUsed ddsbx_secret_00112233445566778899 by mistake.\nAnd the stored canary-secret-value-123.\n"
 		}), Options{KnownSecrets: func(string) []string { return []string{"canary-secret-value-123"} }},
 			[]string{"secrets/found@1", "secrets/found@3", "secrets/found@4"}},
-		{"characters above U+00FF", with(clean(), replace("README.md", "Acme sends incidents", "Acme sends incidents — fast")), Options{},
-			[]string{"readme/char-above-255@5"}},
+		{"characters above U+0100", with(clean(), replace("README.md", "Acme sends incidents", "Acme sends incidents — fast")), Options{},
+			[]string{"readme/char-above-256@5"}},
+		{"U+0100 itself is accepted, as ddev does", with(clean(), replace("README.md", "Acme sends incidents", "Acme sends incidents, \u0100 and \u00e9")), Options{}, nil},
 		{"README not UTF-8", with(clean(), replace("README.md", "Acme sends", "Acme \xff sends")), Options{}, []string{"readme/not-utf8@5"}},
 		{"setext headings count", with(clean(), func(f map[string]string) {
 			replace("README.md", "## Setup\n", "Setup\n-----\n")(f)
@@ -274,7 +292,7 @@ func TestRules(t *testing.T) {
 func TestPathOverATree(t *testing.T) {
 	root := t.TempDir()
 	writeIntegration(t, root, "acme", clean())
-	writeIntegration(t, root, "broken", with(clean(), replace("README.md", "## Uninstallation", "### Uninstallation")))
+	writeIntegration(t, root, "broken", with(clean(), replace("manifest.json", "README.md#Uninstallation", "README.md#Removal")))
 	writeIntegration(t, root, "plain", map[string]string{"manifest.json": `{"app_id": "plain", "tile": {"support": "README.md#Support"}}`, "README.md": "## Overview\n\n## Setup\n"})
 	os.MkdirAll(filepath.Join(root, ".github"), 0o755)
 	os.MkdirAll(filepath.Join(root, "docs"), 0o755)
@@ -282,7 +300,7 @@ func TestPathOverATree(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Summary.Integrations != 3 || rep.Summary.Errors != 2 || rep.Summary.Warnings != 0 {
+	if rep.Summary.Integrations != 3 || rep.Summary.Errors != 1 || rep.Summary.Warnings != 0 { // broken's anchor
 		t.Fatalf("summary %+v, findings %+v", rep.Summary, rep.Findings)
 	}
 	one, err := Path(filepath.Join(root, "acme"), Options{})
@@ -325,5 +343,38 @@ func BenchmarkCheckTree(b *testing.B) {
 		if err != nil || rep.Summary.Integrations != 300 {
 			b.Fatal(err, rep.Summary)
 		}
+	}
+}
+
+// An integration shaped like the published ones (doppler, fauna, isdown)
+// whose uninstallation section is an H3 under Setup, with the manifest's
+// anchor leading to it: a warning that prefers an H2, never an error.
+func TestH3UninstallationAsPublished(t *testing.T) {
+	findings, err := Integration("testdata/h3-uninstallation", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 || findings[0].Rule != "readme/uninstallation-level" || findings[0].Severity != Warning {
+		t.Fatalf("findings %+v", findings)
+	}
+}
+
+// The statements warning names the sentences to add, with the tile's name
+// in them (and in the API Keys link), never an escaped placeholder.
+func TestStatementsWarningNamesTheSentences(t *testing.T) {
+	root := t.TempDir()
+	writeIntegration(t, root, "acme", with(clean(), replace("README.md", "Uninstalling Acme revokes every authorization previously granted to it. Make sure every API key tied to Acme is disabled by searching for Acme on the [API Keys page][1].", "Remove the tile.")))
+	findings, err := Integration(filepath.Join(root, "acme"), Options{})
+	if err != nil || len(findings) != 1 {
+		t.Fatalf("%+v %v", findings, err)
+	}
+	fix := findings[0].Fix
+	for _, want := range []string{"Uninstalling Acme revokes every authorization", "search for Acme on the [API Keys page](/organization-settings/api-keys?filter=Acme)"} {
+		if !strings.Contains(fix, want) {
+			t.Errorf("fix %q lacks %q", fix, want)
+		}
+	}
+	if strings.Contains(fix, "%3C") || strings.Contains(findings[0].Message, "%3C") {
+		t.Errorf("an escaped placeholder: %+v", findings[0])
 	}
 }

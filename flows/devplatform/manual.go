@@ -99,7 +99,7 @@ func (m Manual) PublishSteps(site, prURL string) *ManualSteps {
 		link += ": " + prURL
 	}
 	return m.steps("publish", site, "open your app's Publishing tab and publish it", link,
-		"Datadog then shows, once, the published client ID and secret and the app_uuid")
+		"Datadog then shows, once, the published client ID and secret and the app_uuid (a secret lost since: ask "+assets.Contact("lost_client_secret")+")")
 }
 
 // Publish implements DevPlatform: the person publishes and pastes the

@@ -22,6 +22,18 @@ func APIKeysPath(title string) string {
 	return "/organization-settings/api-keys?filter=" + url.PathEscape(title)
 }
 
+// RevokeSentence and KeysSentence are the two things an uninstallation
+// section says, as oauthwiz writes them (the keys one with an inline link).
+func RevokeSentence(title string) string {
+	return "Uninstalling " + title + " revokes every authorization that was previously granted to it."
+}
+
+// KeysSentence: see RevokeSentence.
+func KeysSentence(title string) string {
+	return "Then make sure that every API key tied to " + title + " is disabled: search for " + title +
+		" on the [API Keys page](" + APIKeysPath(title) + ") and disable the keys it lists."
+}
+
 // Statements is the body oauthwiz writes for a new uninstallation section;
 // ref is the reference label of the API Keys link.
 func Statements(title, ref, eol string) string {
@@ -224,15 +236,15 @@ func CheckUTF8(src []byte) int {
 	return 0
 }
 
-// FirstAbove255 returns the line and the character of the first character
-// above U+00FF, which Datadog's README check rejects, or 0.
-func FirstAbove255(src []byte) (int, rune) {
+// FirstAbove256 is the first character above U+0100, as ddev validate
+// readmes finds them (a code point over 256), and its line (0: none).
+func FirstAbove256(src []byte) (int, rune) {
 	line := 1
 	for _, r := range string(src) {
 		if r == '\n' {
 			line++
 		}
-		if r > 255 && r != utf8.RuneError {
+		if r > 256 && r != utf8.RuneError {
 			return line, r
 		}
 	}

@@ -48,6 +48,7 @@ type Doc struct {
 	Headings  []Heading
 	Refs      []RefDef
 	Links     []Link
+	Images    []Link // image sources (inline, by reference, <img>), outside code
 	EOL       string // "\r\n" when the file uses it, else "\n"
 	lineStart []int
 	codeLines map[int]bool
@@ -201,9 +202,14 @@ var (
 	inlineLinkRE = regexp.MustCompile(`\]\(\s*<?([^)\s>]+)`)
 	autoLinkRE   = regexp.MustCompile(`<(https?://[^>\s]+)>`)
 	codeSpanRE   = regexp.MustCompile("`[^`]*`")
+	// Images: ![alt](src), ![alt][ref] and <img src="…">.
+	imageInlineRE = regexp.MustCompile(`!\[[^\]]*\]\(\s*<?([^)\s>]+)`)
+	imageRefRE    = regexp.MustCompile(`!\[([^\]]*)\]\[([^\]]*)\]`)
+	imgTagRE      = regexp.MustCompile(`(?i)<img\b[^>]*\bsrc\s*=\s*["']([^"']+)["']`)
 )
 
 func (d *Doc) scanLinks() {
+	var refImages []Link // labels, resolved once every definition is read
 	for n := 1; n <= len(d.lineStart); n++ {
 		if d.codeLines[n] {
 			continue
@@ -214,11 +220,32 @@ func (d *Doc) scanLinks() {
 			continue
 		}
 		line = codeSpanRE.ReplaceAllString(line, "")
+		for _, m := range imageInlineRE.FindAllStringSubmatch(line, -1) {
+			d.Images = append(d.Images, Link{Dest: m[1], Line: n})
+		}
+		for _, m := range imgTagRE.FindAllStringSubmatch(line, -1) {
+			d.Images = append(d.Images, Link{Dest: m[1], Line: n})
+		}
+		for _, m := range imageRefRE.FindAllStringSubmatch(line, -1) {
+			label := m[2]
+			if label == "" { // ![alt][] uses the alt text as its label
+				label = m[1]
+			}
+			refImages = append(refImages, Link{Dest: label, Line: n})
+		}
 		for _, m := range inlineLinkRE.FindAllStringSubmatch(line, -1) {
 			d.Links = append(d.Links, Link{Dest: m[1], Line: n})
 		}
 		for _, m := range autoLinkRE.FindAllStringSubmatch(line, -1) {
 			d.Links = append(d.Links, Link{Dest: m[1], Line: n})
+		}
+	}
+	for _, img := range refImages {
+		for _, r := range d.Refs {
+			if strings.EqualFold(r.Label, img.Dest) {
+				d.Images = append(d.Images, Link{Dest: r.Dest, Line: img.Line})
+				break
+			}
 		}
 	}
 }

@@ -77,7 +77,7 @@ func TestCheckThenFixThenCheck(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
 		t.Fatal(err, stdout)
 	}
-	if code != 1 || rep.Summary["errors"] != 2 || rep.Summary["integrations"] != 1 {
+	if code != 1 || rep.Summary["errors"] != 1 || rep.Summary["warnings"] != 2 || rep.Summary["integrations"] != 1 { // the H3 section is a warning
 		t.Fatalf("exit %d %s", code, stdout)
 	}
 	for _, k := range []string{"integration", "rule", "severity", "file", "line", "message", "fix"} {
