@@ -149,6 +149,11 @@ func SiteForDomain(domain string) (Site, bool) {
 	return best, found
 }
 
+// ScopeCatalog is Datadog's scope catalog, sorted by name: the scopes of
+// its spec's AuthZ schemes, those its operations require, and the private
+// api_keys_write.
+func ScopeCatalog() []Scope { load(); return append([]Scope(nil), scopes...) }
+
 // DatadogAPI is the generated description of Datadog's API (see API).
 func DatadogAPI() API { load(); return api }
 

@@ -52,7 +52,7 @@ func TestSiteForDomain(t *testing.T) {
 }
 
 func TestScopeCatalog(t *testing.T) {
-	all := catalog()
+	all := ScopeCatalog()
 	if len(all) < 70 {
 		t.Fatalf("scope catalog has %d entries", len(all))
 	}
@@ -81,11 +81,24 @@ func TestDiagnose(t *testing.T) {
 		{"Hostname/IP does not match certificate's altnames", "altnames"},
 		{"listen tcp 127.0.0.1:8000: bind: address already in use", "port-in-use"},
 		{"error=access_denied", "access-denied"},
+		{"x509: certificate is valid for api.datadoghq.eu, not bigcorp.datadoghq.eu", "altnames"},
+		// Any other TLS failure is not the org subdomain's.
+		{`Post "https://api.datadoghq.com/oauth2/v1/token": tls: failed to verify certificate: x509: certificate signed by unknown authority`, "tls-untrusted"},
+		{"x509: certificate has expired or is not yet valid", "tls-untrusted"},
+		{`{"error":"redirect_uri_mismatch"}`, "mismatching-redirect-uri"},
+		{`{"error":"unsupported_grant_type"}`, "unsupported-grant-type"},
 	}
 	for _, tt := range tests {
 		got := Diagnose(tt.text)
 		if len(got) == 0 || got[0].ID != tt.want {
 			t.Errorf("%q: got %v, want first %s", tt.text, got, tt.want)
+		}
+	}
+	for _, tls := range []string{"x509: certificate signed by unknown authority", "certificate has expired"} {
+		for _, d := range Diagnose(tls) {
+			if d.ID == "altnames" {
+				t.Errorf("%q blamed on an org subdomain", tls)
+			}
 		}
 	}
 	if got := Diagnose("everything is fine"); len(got) != 0 {
@@ -155,7 +168,7 @@ func TestScopeCatalogFollowsTheSpec(t *testing.T) {
 		}
 	}
 	declared := 0
-	for _, s := range catalog() {
+	for _, s := range ScopeCatalog() {
 		if s.Description == "" {
 			t.Errorf("scope %s (new in the spec?) has no description in scopes.json", s.Name)
 		}
@@ -401,6 +414,3 @@ func FuzzUnfilled(f *testing.F) {
 		}
 	})
 }
-
-// catalog is the scope catalog sorted by name.
-func catalog() []Scope { load(); return append([]Scope(nil), scopes...) }

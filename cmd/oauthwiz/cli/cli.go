@@ -207,6 +207,7 @@ Usage:
   oauthwiz apikey create        create the marketplace API key, stored once, validated
   oauthwiz manifest diff|import|export   per-site app manifests and credential sets
   oauthwiz scopes check         scope-by-scope data flow checks on every authorized site
+  oauthwiz scopes list          Datadog's scope catalog, and which scopes have a probe (--json)
   oauthwiz check [PATH]         pre-submission checks (one integration, or a whole repo)
   oauthwiz fix readme|manifest  the uninstallation edits (preview, then write)
   oauthwiz pr [PATH]            branch, commit, push, open or update the pull request

@@ -468,3 +468,30 @@ func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
 		t.Errorf("stdout: %s", out.String())
 	}
 }
+
+// The catalog the doctor and the checks cite can be listed.
+func TestScopesList(t *testing.T) {
+	t.Parallel()
+	store := &secrets.Memory{}
+	code, stdout, stderr := runCLI(t, "", false, store, "scopes", "list", "--json")
+	var doc struct {
+		Scopes []cli.ScopeListing `json:"scopes"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &doc) != nil || len(doc.Scopes) < 100 {
+		t.Fatalf("scopes list: %d %s %s", code, stdout, stderr)
+	}
+	probed := map[string]string{}
+	for _, s := range doc.Scopes {
+		probed[s.Name] = s.Probe
+	}
+	if probed["api_keys_write"] != "write" || probed["dashboards_write"] == "manual" || probed["dashboards_read"] != "read" {
+		t.Fatalf("probes: api_keys_write %q, dashboards_write %q, dashboards_read %q", probed["api_keys_write"], probed["dashboards_write"], probed["dashboards_read"])
+	}
+	if code, stdout, _ := runCLI(t, "", false, store, "scopes", "list"); code != 0 || !strings.Contains(stdout, "with a probe") {
+		t.Fatalf("text: %d %s", code, stdout)
+	}
+	// The doctor's advice for an unknown scope names the command.
+	if _, stdout, stderr := runCLI(t, "", false, store, "doctor", "invalid_scope"); !strings.Contains(stdout+stderr, "oauthwiz scopes list") {
+		t.Fatalf("doctor: %s %s", stdout, stderr)
+	}
+}

@@ -30,8 +30,17 @@ type ScopesOptions struct {
 }
 
 func runScopesCmd(ctx context.Context, sys *IO, args []string) error {
+	if len(args) > 0 && args[0] == "list" {
+		var asJSON bool
+		f := newFlags(sys, "scopes list", "scopes list [--json]")
+		f.Bool(&asJSON, "json", false, "print one JSON document on stdout")
+		if err := f.parse(args[1:]); err != nil {
+			return err
+		}
+		return RunScopesList(sys, asJSON)
+	}
 	if len(args) == 0 || args[0] != "check" {
-		return usagef("usage: oauthwiz scopes check --site SITE[,SITE…] [flags]")
+		return usagef("usage: oauthwiz scopes check --site SITE[,SITE…] [flags] | scopes list [--json]")
 	}
 	var o ScopesOptions
 	f := newFlags(sys, "scopes check", "scopes check --site us1[,eu1…] [flags]")
@@ -157,4 +166,50 @@ func printScopes(sys *IO, rep scopes.Report, diagnose func(string) []assets.Trou
 		fmt.Fprintf(sys.Out, "LEFT BEHIND on %s: %s %s (%s): delete it by hand\n", l.Site, l.Endpoint, l.ID, l.Scope)
 	}
 	fmt.Fprintf(sys.Out, "Run %s: %s\n", rep.RunID, rep.Summary())
+}
+
+// ScopeListing is one scope of `oauthwiz scopes list`.
+type ScopeListing struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Probe       string   `json:"probe"` // read, write, read+write, or manual (no probe: checked by hand)
+	Private     bool     `json:"private,omitempty"`
+	Declared    bool     `json:"declared"` // named by the spec's AuthZ scheme (else only by operations)
+	Specs       []string `json:"specs,omitempty"`
+}
+
+// RunScopesList prints Datadog's scope catalog, the one 'check', the
+// doctor and the scope checks refer to, with what oauthwiz can prove of each.
+func RunScopesList(sys *IO, asJSON bool) error {
+	probes := assets.Probes()
+	var out []ScopeListing
+	for _, s := range assets.ScopeCatalog() {
+		l := ScopeListing{Name: s.Name, Description: s.Description, Private: s.Private, Declared: s.Declared, Specs: s.Specs, Probe: "manual"}
+		if p, ok := probes.For(s.Name); ok {
+			switch {
+			case p.Read != nil && p.Write != nil:
+				l.Probe = "read+write"
+			case p.Write != nil:
+				l.Probe = "write"
+			case p.Read != nil:
+				l.Probe = "read"
+			}
+		}
+		if s.Name == "api_keys_write" && probes.APIKey != nil {
+			l.Probe = "write" // the API key step creates and validates one
+		}
+		out = append(out, l)
+	}
+	if asJSON {
+		return json.NewEncoder(sys.Out).Encode(map[string]any{"scopes": out})
+	}
+	probed := 0
+	for _, l := range out {
+		if l.Probe != "manual" {
+			probed++
+		}
+		fmt.Fprintf(sys.Out, "%-44s %-10s %s\n", l.Name, l.Probe, l.Description)
+	}
+	fmt.Fprintf(sys.Out, "%d scopes (Datadog's spec), %d with a probe; the others are checked by hand.\n", len(out), probed)
+	return nil
 }
