@@ -32,13 +32,19 @@ const (
 
 // Finding is one problem.
 type Finding struct {
+	// Integration is the integration's folder (what cd and CODEOWNERS
+	// use); AppID is its manifest's app_id, when it differs.
 	Integration string `json:"integration"`
-	Rule        string `json:"rule"`
-	Severity    string `json:"severity"`
-	File        string `json:"file"`
-	Line        int    `json:"line"`
-	Message     string `json:"message"`
-	Fix         string `json:"fix"`
+	AppID       string `json:"app_id,omitempty"`
+	// Path is File relative to the repository's root (the folder holding
+	// .git, else the integration's parent), for a CI log or an editor.
+	Path     string `json:"path"`
+	Rule     string `json:"rule"`
+	Severity string `json:"severity"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Message  string `json:"message"`
+	Fix      string `json:"fix"`
 }
 
 // Rule describes a rule id.
@@ -98,7 +104,9 @@ type Options struct {
 }
 
 type checker struct {
-	name, dir string
+	name, dir string // the folder's name, and path
+	appID     string // the manifest's app_id
+	rel       string // the folder relative to the repository's root
 	title     string // tile.title ("<Name>" when the manifest has none)
 	opts      Options
 	out       []Finding
@@ -111,7 +119,31 @@ func (c *checker) cmd(what string) string {
 
 func (c *checker) add(rule, file string, line int, msg, fix string) {
 	r, _ := RuleByID(rule)
-	c.out = append(c.out, Finding{Integration: c.name, Rule: rule, Severity: r.Severity, File: file, Line: line, Message: msg, Fix: fix})
+	f := Finding{Integration: c.name, Rule: rule, Severity: r.Severity, File: file, Line: line, Message: msg, Fix: fix,
+		Path: filepath.ToSlash(filepath.Join(c.rel, file))}
+	if c.appID != c.name {
+		f.AppID = c.appID
+	}
+	c.out = append(c.out, f)
+}
+
+// repoRelative is dir relative to the repository holding it (the nearest
+// folder above with a .git), else its base name.
+func repoRelative(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.Base(dir)
+	}
+	for root := filepath.Dir(abs); ; root = filepath.Dir(root) {
+		if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
+			if rel, err := filepath.Rel(root, abs); err == nil {
+				return rel
+			}
+		}
+		if filepath.Dir(root) == root {
+			return filepath.Base(abs)
+		}
+	}
 }
 
 // ErrNotIntegration means the folder has no manifest.json.
@@ -125,7 +157,8 @@ func Integration(dir string, opts Options) ([]Finding, error) {
 		}
 		return nil, err
 	}
-	c := &checker{name: filepath.Base(filepath.Clean(dir)), dir: dir, opts: opts}
+	name := filepath.Base(filepath.Clean(dir))
+	c := &checker{name: name, appID: name, rel: repoRelative(dir), dir: dir, opts: opts}
 	c.run()
 	sortFindings(c.out)
 	return c.out, nil
@@ -156,7 +189,7 @@ func (c *checker) run() {
 	c.title = "<Name>"
 	if m != nil {
 		if v, ok := m.StringValue(m.TopMember("app_id")); ok && v != "" {
-			c.name = v
+			c.appID = v
 		}
 		if v, ok := m.StringValue(m.TileMember("title")); ok && v != "" {
 			c.title = v

@@ -357,6 +357,12 @@ func TestH3UninstallationAsPublished(t *testing.T) {
 	if len(findings) != 1 || findings[0].Rule != "readme/uninstallation-level" || findings[0].Severity != Warning {
 		t.Fatalf("findings %+v", findings)
 	}
+	// Named by its folder (what cd and CODEOWNERS use), its app_id apart,
+	// and located from the repository's root for an editor or a CI log.
+	f := findings[0]
+	if f.Integration != "h3-uninstallation" || f.AppID != "statuswatch" || f.Path != "checks/testdata/h3-uninstallation/README.md" {
+		t.Fatalf("named %q, app_id %q, path %q", f.Integration, f.AppID, f.Path)
+	}
 }
 
 // The statements warning names the sentences to add, with the tile's name

@@ -100,9 +100,9 @@ func printReport(sys *IO, rep checks.Report) {
 	for _, name := range order {
 		fmt.Fprintf(sys.Out, "%s\n", name)
 		for _, f := range byName[name] {
-			loc := f.File
+			loc := f.Path // from the repository's root: an editor or a CI log jumps there
 			if f.Line > 0 {
-				loc = fmt.Sprintf("%s:%d", f.File, f.Line)
+				loc = fmt.Sprintf("%s:%d", f.Path, f.Line)
 			}
 			fmt.Fprintf(sys.Out, "  %-7s %-34s %s\n          %s\n          fix: %s\n", f.Severity, f.Rule, loc, f.Message, f.Fix)
 		}
