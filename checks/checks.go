@@ -72,6 +72,7 @@ var Rules = []Rule{
 	{"manifest/description-too-long", Error, "tile.description is at most 80 characters (ddev's manifest validation, as a reviewer reported it; not in Datadog's public docs)", false},
 	{"manifest/app-uuid-format", Error, "app_uuid is a UUID (v4 or v7)", false},
 	{"manifest/app-uuid-mismatch", Error, "a new integration carries the published app_uuid", true},
+	{"manifest/identity-changed", Error, "an existing integration keeps its app_uuid, app_id, assets.integration.id and source_type_name (Datadog's manifest validator refuses a change)", false},
 	{"oauth/clients-invalid", Error, "assets/oauth_clients.json has redirect_uris, scopes, onboarding_url and client_role", false},
 	{"oauth/redirect-uri-invalid", Error, "redirect URIs are absolute URIs with a host, valid characters and no fragment", false},
 	{"oauth/redirect-uri-insecure", Error, "redirect URIs are https (loopback excepted)", false},
@@ -101,6 +102,16 @@ type Options struct {
 	KnownSecrets func(integration string) []string
 	// Workers bounds parallelism over a tree; 0 means GOMAXPROCS.
 	Workers int
+	// Base is manifest.json as the base branch has it (nil: the integration
+	// is new there, or no clone to compare with): its identity must not
+	// change.
+	Base *BaseManifest
+}
+
+// BaseManifest is manifest.json on the base branch.
+type BaseManifest struct {
+	Src    []byte
+	Branch string // e.g. upstream/master
 }
 
 type checker struct {
@@ -321,6 +332,51 @@ func (c *checker) imageRules(d *readme.Doc) {
 	}
 }
 
+// identity are the manifest's fields that name the integration for good.
+var identity = [][]string{{"app_uuid"}, {"app_id"}, {"assets", "integration", "id"}, {"assets", "integration", "source_type_name"}}
+
+// identityRules compares the integration's identity with the base branch's.
+func (c *checker) identityRules(m *integration.Manifest) {
+	base := c.opts.Base
+	if base == nil {
+		return
+	}
+	var was, is map[string]any
+	if json.Unmarshal(base.Src, &was) != nil || json.Unmarshal(m.Src, &is) != nil {
+		return
+	}
+	for _, path := range identity {
+		before, hadIt := valueAtPath(was, path)
+		after, _ := valueAtPath(is, path)
+		if !hadIt || before == after {
+			continue
+		}
+		line := 0
+		if top := m.TopMember(path[0]); top != nil {
+			line = m.LineOf(top.KeyStart)
+		}
+		name := strings.Join(path, ".")
+		c.add("manifest/identity-changed", "manifest.json", line, fmt.Sprintf("%s is %q on %s and %q here: an existing integration keeps it (Datadog's manifest validator refuses the change)", name, before, base.Branch, after),
+			fmt.Sprintf("set %s back to %q", name, before))
+	}
+}
+
+// valueAtPath is the string at a path of nested objects.
+func valueAtPath(doc map[string]any, path []string) (string, bool) {
+	var v any = doc
+	for _, k := range path {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		if v, ok = obj[k]; !ok {
+			return "", false
+		}
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
 func (c *checker) manifestRules(m *integration.Manifest, d *readme.Doc) {
 	tu := m.TileMember("uninstallation")
 	readmeHas := d != nil && d.Uninstall() >= 0
@@ -366,6 +422,7 @@ func (c *checker) manifestRules(m *integration.Manifest, d *readme.Doc) {
 			c.add("manifest/description-too-long", "manifest.json", m.LineOf(desc.KeyStart), fmt.Sprintf("tile.description has %d characters; at most 80 are accepted", utf8.RuneCountInString(v)), "shorten it to 80 characters or fewer (the README's Overview says the rest)")
 		}
 	}
+	c.identityRules(m)
 	if au := m.TopMember("app_uuid"); au != nil {
 		v, _ := m.StringValue(au)
 		line := m.LineOf(au.KeyStart)

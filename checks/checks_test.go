@@ -384,3 +384,24 @@ func TestStatementsWarningNamesTheSentences(t *testing.T) {
 		t.Errorf("an escaped placeholder: %+v", findings[0])
 	}
 }
+
+func TestIdentityKeptFromTheBase(t *testing.T) {
+	root := t.TempDir()
+	writeIntegration(t, root, "acme", clean())
+	base := &BaseManifest{Src: []byte(strings.Replace(cleanManifest, `"app_id": "acme"`, `"app_id": "acme-legacy"`, 1)), Branch: "upstream/master"}
+	findings, err := Integration(filepath.Join(root, "acme"), Options{Base: base})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		got = append(got, f.Rule+": "+f.Message)
+	}
+	if len(got) != 1 || !strings.Contains(got[0], `app_id is "acme-legacy" on upstream/master and "acme" here`) {
+		t.Fatalf("findings %q", got)
+	}
+	// The same identity: nothing.
+	if findings, _ := Integration(filepath.Join(root, "acme"), Options{Base: &BaseManifest{Src: []byte(cleanManifest), Branch: "upstream/master"}}); len(findings) != 0 {
+		t.Fatalf("unchanged: %+v", findings)
+	}
+}

@@ -58,6 +58,11 @@ type Deps struct {
 	// offers Datadog only. Preselect ("pagerduty") puts the cursor on it.
 	App       *App
 	Preselect string
+	// DefaultCase is the case the first step proposes when none was
+	// recorded (existing when the base branch has the integration), and
+	// DefaultCaseWhy says so.
+	DefaultCase    integration.Case
+	DefaultCaseWhy string
 }
 
 // The journey's types as the wizard's interfaces name them.

@@ -59,6 +59,9 @@ func integrationView(m Model, w int) string {
 	}
 	p("")
 	p("Which case is this?")
+	if why := m.deps.DefaultCaseWhy; why != "" {
+		p("%s", m.st.Subtle.Render(truncate("Proposed: "+string(m.deps.DefaultCase)+" ("+why+")", w)))
+	}
 	for i, c := range integration.Cases {
 		line := "  " + c.Title
 		if i == m.caseList.cursor {

@@ -120,6 +120,11 @@ func New(deps Deps, st Styles) Model {
 			m.siteList.cursor = i
 		}
 	}
+	for i, c := range integration.Cases {
+		if c.Case == deps.DefaultCase {
+			m.caseList.cursor = i
+		}
+	}
 	m.resume(deps.Resume)
 	if deps.App != nil && deps.Preselect == deps.App.Platform.Name() {
 		m.caseList.cursor = len(integration.Cases)

@@ -2,6 +2,8 @@ package journey
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -26,6 +28,10 @@ const (
 // README has no uninstallation section.
 var ErrNothingToFix = readme.ErrNothingToFix
 
+// ErrIdentityKept means a fix would change an existing integration's
+// identity (its app_uuid).
+var ErrIdentityKept = errors.New("an existing integration keeps its app_uuid")
+
 // PlanFix plans one file's uninstallation edit (nil: the file is right):
 // the README's section and API Keys link (title: the name in the link, ""
 // for tile.title), or manifest.json's tile.uninstallation and, when given,
@@ -36,6 +42,18 @@ func PlanFix(dir string, target FixTarget, title, appUUID string) (*readme.FileE
 	}
 	if target == FixReadme {
 		return readme.PlanReadme(dir, title)
+	}
+	if appUUID != "" {
+		// An existing integration's app_uuid never changes: Datadog's
+		// manifest validator refuses it.
+		if b, branch, ok, err := pullrequest.BaseFile(dir, "manifest.json", ""); err == nil && ok {
+			var base struct {
+				AppUUID string `json:"app_uuid"`
+			}
+			if json.Unmarshal(b, &base) == nil && base.AppUUID != "" && !strings.EqualFold(base.AppUUID, appUUID) {
+				return nil, fmt.Errorf("%w: the integration is on %s with app_uuid %s, which an existing integration keeps", ErrIdentityKept, branch, base.AppUUID)
+			}
+		}
 	}
 	return readme.PlanManifest(dir, appUUID)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -205,4 +206,76 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 	}
 	t.Cleanup(sb.Close)
 	return sb
+}
+
+// gitRun runs git in dir (the test is skipped without git).
+func gitRun(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git is not installed: apt-get install git")
+	}
+	cmd := exec.Command("git", append([]string{"-c", "user.name=t", "-c", "user.email=t@example.com"}, args...)...)
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// An integration the base branch has is existing by default; its identity
+// is compared with the base's, and no fix rewrites its app_uuid.
+func TestTheCaseAndIdentityFromTheBaseBranch(t *testing.T) {
+	upstream := t.TempDir()
+	gitRun(t, upstream, "init", "-q", "-b", "master")
+	acme := filepath.Join(upstream, "acme")
+	if err := integration.WriteScratch(acme, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: []string{"https://a/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://a/on"}); err != nil {
+		t.Fatal(err)
+	}
+	gitRun(t, upstream, "add", "-A")
+	gitRun(t, upstream, "commit", "-q", "-m", "acme")
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	gitRun(t, filepath.Dir(clone), "clone", "-q", upstream, clone)
+	// A second integration, only in the clone: new.
+	beta := filepath.Join(clone, "beta")
+	if err := integration.WriteScratch(beta, "beta", integration.OAuthClient{Name: "Beta", RedirectURIs: []string{"https://b/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://b/on"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		dir  string
+		want integration.Case
+		why  string
+	}{
+		{filepath.Join(clone, "acme"), integration.CaseExisting, "on origin/master"},
+		{beta, integration.CaseNew, "not on origin/master"},
+		{filepath.Join(t.TempDir(), "nowhere"), integration.CaseNew, ""},
+	} {
+		w := &journey.Workspace{Store: &secrets.Memory{}, Integration: filepath.Base(tt.dir), Info: integration.Info{Dir: tt.dir}}
+		if c, why := w.DefaultCase(); c != tt.want || !strings.Contains(why, tt.why) || (tt.why == "" && why != "") {
+			t.Errorf("%s: %s (%s), want %s (%s)", tt.dir, c, why, tt.want, tt.why)
+		}
+	}
+	// The clone changes acme's app_uuid and app_id: the checks refuse it.
+	manifest := filepath.Join(clone, "acme", "manifest.json")
+	b, _ := os.ReadFile(manifest)
+	changed := strings.Replace(strings.Replace(string(b), "0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12", "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", 1), `"app_id": "acme"`, `"app_id": "acme-oauth"`, 1)
+	os.WriteFile(manifest, []byte(changed), 0o644)
+	info, _ := integration.Load(filepath.Join(clone, "acme"))
+	w := &journey.Workspace{Store: &secrets.Memory{}, Integration: "acme", Info: info}
+	findings, err := w.Check(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changedIDs []string
+	for _, f := range findings {
+		if f.Rule == "manifest/identity-changed" {
+			changedIDs = append(changedIDs, f.Message)
+		}
+	}
+	if len(changedIDs) != 2 || !strings.Contains(changedIDs[0]+changedIDs[1], "origin/master") {
+		t.Fatalf("identity findings %q (all: %+v)", changedIDs, findings)
+	}
+	// No fix rewrites an existing integration's app_uuid.
+	os.WriteFile(manifest, b, 0o644)
+	if _, err := journey.PlanFix(filepath.Join(clone, "acme"), journey.FixManifest, "", "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"); !errors.Is(err, journey.ErrIdentityKept) {
+		t.Fatalf("fix manifest --app-uuid on an existing integration: %v", err)
+	}
 }

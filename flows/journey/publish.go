@@ -52,10 +52,7 @@ var ErrEditDeclined = errors.New("app_uuid not written")
 func (w *Workspace) Publish(ctx context.Context, r PublishRequest) (*PublishOutcome, error) {
 	c := r.Case
 	if c == "" {
-		c = w.Case()
-	}
-	if c == "" {
-		c = integration.CaseNew
+		c = w.EffectiveCase()
 	}
 	rec, err := publish.Record(ctx, publish.Options{DevPlatform: r.DevPlatform, Store: w.Store, StateDir: w.StateDir,
 		Integration: w.Integration, Dir: w.Info.Dir, Site: r.Site, Case: c, AppUUID: r.AppUUID})

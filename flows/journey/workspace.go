@@ -66,14 +66,61 @@ func (w *Workspace) UpdateState(change func(*session.State)) error {
 // Case is the recorded publication case ("" when none was chosen).
 func (w *Workspace) Case() integration.Case { return integration.Case(w.State().Case) }
 
+// BaseManifest is the integration's manifest.json on the base branch (nil
+// when the integration is new there, or the folder is not in a clone).
+func (w *Workspace) BaseManifest() *checks.BaseManifest {
+	base, _ := w.baseManifest()
+	return base
+}
+
+// baseManifest also names the base branch looked at ("" when there is no
+// clone or no remote-tracking base to look at).
+func (w *Workspace) baseManifest() (*checks.BaseManifest, string) {
+	if w.Info.Dir == "" {
+		return nil, ""
+	}
+	b, branch, ok, err := pullrequest.BaseFile(w.Info.Dir, "manifest.json", "")
+	if err != nil || !ok {
+		return nil, branch
+	}
+	return &checks.BaseManifest{Src: b, Branch: branch}, branch
+}
+
+// DefaultCase is the case to assume when none was chosen: an integration
+// the base branch has is existing, one it lacks is new; why says which (""
+// when there is no base branch to look at: new, unproposed).
+func (w *Workspace) DefaultCase() (c integration.Case, why string) {
+	switch base, branch := w.baseManifest(); {
+	case base != nil:
+		return integration.CaseExisting, "the integration is on " + base.Branch
+	case branch != "":
+		return integration.CaseNew, "the integration is not on " + branch
+	}
+	return integration.CaseNew, ""
+}
+
+// EffectiveCase is the recorded case, else the default.
+func (w *Workspace) EffectiveCase() integration.Case {
+	if c := w.Case(); c != "" {
+		return c
+	}
+	c, _ := w.DefaultCase()
+	return c
+}
+
 // CheckOptions are the pre-submission checks' options for this integration:
 // the recorded case and published app_uuid, and its stored secrets as
 // canaries. Every caller of the checks uses these, so that the commands and
 // the wizard judge the same folder the same way.
 func (w *Workspace) CheckOptions() checks.Options {
 	st := w.State()
+	base := w.BaseManifest()
+	c := integration.Case(st.Case)
+	if c == "" && base != nil {
+		c = integration.CaseExisting
+	}
 	return checks.Options{
-		AppUUID: st.PublishedAppUUID, Case: integration.Case(st.Case),
+		AppUUID: st.PublishedAppUUID, Case: c, Base: base,
 		KnownSecrets: func(string) []string { return secrets.Known(w.Store, w.Integration, assets.SiteIDs()) },
 	}
 }
@@ -175,7 +222,7 @@ func (w *Workspace) PROptions(r PRRequest) pullrequest.Options {
 		o.BaseRepo = "DataDog/integrations-extras"
 	}
 	o.Evidence.Scopes = st.ScopeChecks
-	o.Evidence.NewIntegration = st.Case == "" || st.Case == string(integration.CaseNew)
+	o.Evidence.NewIntegration = w.EffectiveCase() == integration.CaseNew
 	if o.CodeOwners == "" && o.Evidence.NewIntegration {
 		// A new integration gets its CODEOWNERS line, owned by the
 		// manifest's support address unless the request names owners.

@@ -76,10 +76,7 @@ func RunPublish(ctx context.Context, sys *IO, o PublishOptions) error {
 	st := jw.State()
 	c := integration.Case(o.Case)
 	if c == "" {
-		c = integration.Case(st.Case)
-	}
-	if c == "" {
-		c = integration.CaseNew
+		c = jw.EffectiveCase() // recorded, else existing when the base branch has the integration
 	}
 	if _, err := integration.ParseCase(string(c)); err != nil {
 		return &UsageError{Msg: err.Error(), Err: err}

@@ -89,6 +89,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 			deps.Flows = rf
 		}
 	}
+	deps.DefaultCase, deps.DefaultCaseWhy = ws.journey(sys).DefaultCase()
 	if !o.Restart {
 		deps.Resume = deps.Flows.(journey.Flows).LoadResume()
 	}
