@@ -318,6 +318,10 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 		if errors.As(err, &ae) && ae.Step == authorize.StepTimeout && !o.Paste {
 			fmt.Fprintln(sys.Err, "Over SSH? Run again with --paste and paste the final URL from the browser's address bar.")
 		}
+		if errors.As(err, &ae) && ae.Step == authorize.StepToken && !r.secretFresh && strings.Contains(err.Error(), "invalid_client") {
+			// The secret came from the store: say so, since nobody typed it.
+			fmt.Fprintf(sys.Err, "The client secret stored for %s on %s was rejected: give the current one with --client-secret-stdin or OAUTHWIZ_CLIENT_SECRET (it is stored once Datadog accepts it).\n", r.ns.Integration, o.Site)
+		}
 		if errors.As(err, &ae) && ae.Step != authorize.StepCancelled {
 			explainWith(sys.Err, err, pl.Diagnose)
 		}

@@ -317,6 +317,7 @@ func TestUsageErrors(t *testing.T) {
 		{"no secret without a terminal", []string{"authorize", "--site", "us1", "--client-id", "abc"}, map[string]string{"OAUTHWIZ_SANDBOX": ""}, 2, "OAUTHWIZ_CLIENT_SECRET"},
 		{"apikey before authorize", []string{"apikey", "create", "--site", "eu1"}, nil, 2, "run 'oauthwiz authorize --site eu1' first"},
 		{"wizard without a terminal", []string{"wizard"}, nil, 2, "oauthwiz authorize --site SITE"},
+		{"wizard in a folder that is no integration", []string{"wizard", "--accessible", "--dir", "."}, nil, 2, "has no manifest.json: run oauthwiz in your integration's folder"},
 		{"unknown command", []string{"frobnicate"}, nil, 2, "unknown command"},
 		{"sandbox unreachable", []string{"authorize", "--site", "us1"}, map[string]string{"OAUTHWIZ_SANDBOX": "http://127.0.0.1:1"}, 2, "cannot reach the sandbox"},
 		{"env gives the site", []string{"apikey", "create"}, map[string]string{"OAUTHWIZ_SITE": "eu1"}, 2, "--site eu1"},
@@ -493,5 +494,22 @@ func TestScopesList(t *testing.T) {
 	// The doctor's advice for an unknown scope names the command.
 	if _, stdout, stderr := runCLI(t, "", false, store, "doctor", "invalid_scope"); !strings.Contains(stdout+stderr, "oauthwiz scopes list") {
 		t.Fatalf("doctor: %s %s", stdout, stderr)
+	}
+}
+
+// A stored secret Datadog rejects is named as the stored one: nobody typed
+// it, so the advice says how to give the current one.
+func TestRejectedStoredSecretIsNamed(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{})
+	store := &secrets.File{Path: filepath.Join(h.state, "secrets.json")}
+	name := filepath.Base(h.dir)
+	store.Set(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey(), "an-old-secret-that-was-rotated-0000")
+	code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s")
+	if code == 0 || !strings.Contains(stderr, "The client secret stored for "+name+" on us1 was rejected") || !strings.Contains(stderr, "--client-secret-stdin") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if v, _ := store.Get(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey()); v != "an-old-secret-that-was-rotated-0000" {
+		t.Fatal("the stored secret changed")
 	}
 }

@@ -69,6 +69,11 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	if err != nil {
 		return err
 	}
+	if !ws.info.HasManifest && o.Provider != "pagerduty" {
+		// Named after a folder that is not an integration, secrets and
+		// state would be kept for an integration that does not exist.
+		return usagef("%s has no manifest.json: run oauthwiz in your integration's folder (inside your clone of DataDog/integrations-extras) or pass --dir PATH; for a new integration, create it first ('ddev create' in the clone) and come back; 'oauthwiz --provider pagerduty' needs no folder", ws.info.Dir)
+	}
 	p, d, info, name, store := ws.provider, ws.discovery, ws.info, ws.name, ws.store
 	// The wizard cannot ask on a line: real Datadog's pages come back as
 	// steps to show (devplatform.ErrManual).
