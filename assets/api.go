@@ -183,6 +183,11 @@ func (a *API) Has(method, specPath string) bool {
 // Semantics are what Datadog's API does that its spec does not say
 // (datadog_semantics.json), each with its source, for the sandbox.
 type Semantics struct {
+	// APIKeyName is the name Datadog gives the key POST
+	// /api/v2/api_keys/marketplace creates.
+	APIKeyName struct {
+		Value, Source string
+	} `json:"api_key_name"`
 	Cancel []CancelRule `json:"cancel"`
 	Seeded []struct {
 		Collection string           `json:"collection"`

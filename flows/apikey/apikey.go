@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
@@ -110,12 +111,13 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		var ae *datadog.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusConflict {
-			page, _ := o.Provider.APIKeysPageURL(o.NS.Site, "")
+			keyName := assets.DatadogSemantics().APIKeyName.Value
+			page, _ := o.Provider.APIKeysPageURL(o.NS.Site, keyName)
 			why := "it is not stored here (lost API key)"
 			if interrupted == nil {
 				why = "an earlier run was interrupted while Datadog created it, so its value never reached oauthwiz (lost API key)"
 			}
-			return nil, fmt.Errorf("%w: %w\nDatadog keeps one API key per org for this client and %s: revoke it on %s, reinstall, and rotate the key", ErrLostKey, err, why, page)
+			return nil, fmt.Errorf("%w: %w\nDatadog keeps one API key per org for this client and %s. To make a new one: 1. open %s; 2. revoke the key named %q; 3. create the key again; 4. the org reinstalls the integration (authorizes again) if it used the old key", ErrLostKey, err, why, page, keyName)
 		}
 		if ae == nil || ae.Status >= 500 || ae.Status == http.StatusTooManyRequests {
 			// Not answered, or failed at Datadog: the key may or may not exist;

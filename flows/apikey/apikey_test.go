@@ -133,6 +133,17 @@ func TestLostKeyIsExplained(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "lost API key") || !strings.Contains(err.Error(), "409") {
 		t.Fatalf("lost key: %v", err)
 	}
+	// The page is filtered on the name Datadog gives the key (its docs: "OAuth
+	// Client API Key"), and the steps end in creating it again, not in a
+	// command that would fail the same way.
+	for _, want := range []string{"api-keys?filter=OAuth%20Client%20API%20Key", `revoke the key named "OAuth Client API Key"`, "create the key again"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err, want)
+		}
+	}
+	if names := f.sb.State().APIKeys; len(names) != 1 || names[0].Name != "OAuth Client API Key" {
+		t.Errorf("the stand-in's key: %+v", names)
+	}
 }
 
 func TestExpiredTokenIsRefreshed(t *testing.T) {

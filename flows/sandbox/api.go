@@ -57,12 +57,9 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site asset
 			return
 		}
 	}
-	name := "OAuth client"
-	for _, c := range s.clients {
-		if c.ID == t.ClientID {
-			name = c.Name
-		}
-	}
+	// Datadog names the key this way (its OAuth docs: find the key named
+	// so to revoke a lost one).
+	name := assets.DatadogSemantics().APIKeyName.Value
 	k := &apiKey{ID: uuidLike(), Key: randomHex(16), Name: name, OrgID: t.OrgID, ClientID: t.ClientID, Site: site.ID, Created: s.opts.Now().UTC()}
 	s.apiKeys = append(s.apiKeys, k)
 	ts := k.Created.Format("2006-01-02T15:04:05Z")

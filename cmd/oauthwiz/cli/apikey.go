@@ -75,7 +75,7 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 			return notAuthorized(err, "datadog", o.Site)
 		}
 		if errors.Is(err, apikey.ErrLostKey) {
-			defer fmt.Fprintf(sys.Err, "Then: oauthwiz apikey create --site %s --rotate\n", o.Site)
+			defer fmt.Fprintf(sys.Err, "Step 3 is: oauthwiz apikey create --site %s\n", o.Site)
 		}
 		explain(sys.Err, err)
 		// Whatever failed past this point failed at Datadog or on the way.
