@@ -165,6 +165,9 @@ func lineCredentials(r *lineRun) error {
 		r.say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
 	}
 	m.enterCredentials()
+	if m.testOnlyRedirect() {
+		r.say("No loopback redirect URI in the client file: on the TEST client also register %s (test only, never in oauth_clients.json nor the pull request).", TestRedirectURI)
+	}
 	clientID := r.ask("Client ID?", m.creds.clientID.Value())
 	secret := m.creds.secret.Value()
 	if secret != "" {

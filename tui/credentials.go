@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -52,11 +53,23 @@ func (m Model) scopes() []string {
 	return m.deps.Flows.Known(m.site).Scopes
 }
 
+// TestRedirectURI: see journey.TestRedirectURI.
+const TestRedirectURI = journey.TestRedirectURI
+
 func (m Model) redirectURI() string {
 	if m.deps.RedirectURI != "" {
 		return m.deps.RedirectURI
 	}
-	return m.deps.Info.Client.LoopbackRedirect()
+	if u := m.deps.Info.Client.LoopbackRedirect(); u != "" {
+		return u
+	}
+	return TestRedirectURI
+}
+
+// testOnlyRedirect is true when the redirect URI is one the client file
+// does not hold: the person registers it on the test client.
+func (m Model) testOnlyRedirect() bool {
+	return m.deps.RedirectURI == "" && m.deps.Info.Client.LoopbackRedirect() == ""
 }
 
 func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
@@ -72,9 +85,6 @@ func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 		return m, nil
 	case len(m.scopes()) == 0:
 		m.creds.err = "No scopes: list them in " + m.deps.Info.ClientFile + "."
-		return m, nil
-	case m.redirectURI() == "":
-		m.creds.err = "No loopback redirect URI (http://127.0.0.1:PORT/PATH) in " + m.deps.Info.ClientFile + ": register one on the client and add it there."
 		return m, nil
 	}
 	m.step = stepAuthorize
@@ -143,6 +153,12 @@ func credentialsView(m Model, w int) string {
 		}
 		p("  onboarding    %s", truncate(c.OnboardingURL, w-16))
 		p("  scopes        %s", truncate(strings.Join(c.Scopes, " "), w-16))
+	}
+	if m.testOnlyRedirect() {
+		// Real clients register their service's https URIs only: the test
+		// client gets a loopback one, for testing, kept out of the files.
+		p("%s", m.st.Warn.Render(hardWrapWords("No loopback redirect URI in the client file: on the TEST client also register (test only, never in oauth_clients.json nor the pull request):", w)))
+		p("  %s", m.st.Code.Render(TestRedirectURI))
 	}
 	p("")
 	label := func(i int, s string) string {

@@ -149,6 +149,13 @@ func TestScreens(t *testing.T) {
 		{"integration", base, "Which case is this?"},
 		{"site", func() tea.Model { return press(base(), "down", "enter", "down", "down", "down") }, "▸ eu1"},
 		{"credentials", creds, "25 characters, s3cr…test"},
+		{"credentials-test-redirect", func() tea.Model {
+			d := testDeps(f)
+			c := *d.Info.Client
+			c.RedirectURIs = []string{"https://acme.example/cb"} // a real client's: its service's only
+			d.Info.Client = &c
+			return press(New(d, testStyles()), "enter", "enter")
+		}, "http://127.0.0.1:8765/oauth/callback"},
 		{"authorizing", authorizing, "5:00 left"},
 		{"authorized", authorized, "✓ Authorized on us1 as Partner Sandbox"},
 		{"apikey", keyed, "✓ Created the key …abcd"},

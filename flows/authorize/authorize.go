@@ -142,6 +142,21 @@ func NewState() string {
 }
 
 // loopbackListen binds the redirect URI's port on 127.0.0.1 (or [::1]).
+// PasteBack reports whether a redirect URI is not served on this machine
+// (https, or a host that is not a loopback address): the callback is the
+// address the browser lands on, pasted back.
+func PasteBack(redirectURI string) bool {
+	u, err := url.Parse(redirectURI)
+	if err != nil || u.Scheme == "" {
+		return false
+	}
+	switch u.Hostname() {
+	case "127.0.0.1", "localhost", "::1":
+		return u.Scheme != "http"
+	}
+	return true
+}
+
 func loopbackListen(opts Options) (net.Listener, *url.URL, error) {
 	if err := integration.CheckRedirectURI(opts.RedirectURI); err != nil {
 		return nil, nil, redirectErr("redirect URI: %v", err)
@@ -240,8 +255,24 @@ func Begin(ctx context.Context, opts Options) (*Attempt, error) {
 	if err != nil {
 		return nil, stepErr(StepInput, "%v", err)
 	}
-	ln, redirect, err := loopbackListen(opts)
-	if err != nil {
+	var ln net.Listener
+	var redirect *url.URL
+	if PasteBack(opts.RedirectURI) {
+		// The client's own (https) redirect URI: the browser lands on the
+		// partner's page, and the person pastes the address it shows.
+		if opts.Pasted == nil {
+			return nil, redirectErr("redirect URI %q is not on this machine: paste the address the browser lands on (paste-back), or register a loopback redirect URI on the test client", opts.RedirectURI)
+		}
+		if opts.StartURL != "" {
+			return nil, stepErr(StepInput, "starting from Test Authorization needs a loopback redirect URI, which serves the onboarding URL")
+		}
+		if err := integration.CheckRedirectURI(opts.RedirectURI); err != nil {
+			return nil, redirectErr("redirect URI: %v", err)
+		}
+		if redirect, err = url.Parse(opts.RedirectURI); err != nil {
+			return nil, redirectErr("redirect URI %q does not parse: %v", opts.RedirectURI, err)
+		}
+	} else if ln, redirect, err = loopbackListen(opts); err != nil {
 		return nil, err
 	}
 	a := &Attempt{opts: opts, RedirectURI: redirect.String(), verifier: oauth2.GenerateVerifier(), state: NewState(),
@@ -258,8 +289,10 @@ func Begin(ctx context.Context, opts Options) (*Attempt, error) {
 		}
 		onboardingPath = ou.Path
 	}
-	a.srv = &http.Server{Handler: a.handler(redirect, onboardingPath), ReadHeaderTimeout: 10 * time.Second}
-	go a.srv.Serve(ln)
+	if ln != nil {
+		a.srv = &http.Server{Handler: a.handler(redirect, onboardingPath), ReadHeaderTimeout: 10 * time.Second}
+		go a.srv.Serve(ln)
+	}
 	a.OpenURL = opts.AuthCodeURL(startEP, a.RedirectURI, a.state, a.verifier)
 	if opts.StartURL != "" {
 		a.OpenURL = opts.StartURL
@@ -267,8 +300,11 @@ func Begin(ctx context.Context, opts Options) (*Attempt, error) {
 	return a, nil
 }
 
-// Close stops the listener.
+// Close stops the listener (none in paste-back mode).
 func (a *Attempt) Close() {
+	if a.srv == nil {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	a.srv.Shutdown(ctx)

@@ -155,7 +155,7 @@ func TestFlowFailures(t *testing.T) {
 			sbOpts:   sandbox.Options{AutoApprove: true},
 			mod:      func(o *authorize.Options) { o.RedirectURI = "http://192.0.2.1:8000/cb" },
 			act:      func(t *testing.T, u string) {},
-			wantStep: "listen", wantText: "not a loopback address",
+			wantStep: "listen", wantText: "is not on this machine: paste the address the browser lands on", // without anything pasted
 		},
 		{
 			name:   "callback from another site",
@@ -474,4 +474,59 @@ func FuzzTokenResponse(f *testing.F) {
 			t.Fatalf("a success without tokens: %+v from %d %q", tok, st, b)
 		}
 	})
+}
+
+// Paste-back with the client's own https redirect URI: no listener; the
+// browser lands on the partner's page, and the address it shows is pasted.
+func TestPasteBackWithTheClientsRedirectURI(t *testing.T) {
+	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true, RedirectURIs: []string{"https://acme.example/oauth/callback"}})
+	opts := options(sb, c)
+	opts.RedirectURI = "https://acme.example/oauth/callback"
+	pasted := make(chan string, 1)
+	opts.Pasted = pasted
+	// The browser: it follows the authorize page's redirect no further than
+	// the partner's address, which is what a person copies.
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	opts.OnURL = func(u, redirect string) {
+		if redirect != "https://acme.example/oauth/callback" {
+			t.Errorf("redirect URI sent: %s", redirect)
+		}
+		go func() {
+			resp, err := noFollow.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+			pasted <- resp.Header.Get("Location")
+		}()
+	}
+	res, err := authtest.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Token.AccessToken == "" || res.RedirectURI != "https://acme.example/oauth/callback" {
+		t.Fatalf("result %+v", res)
+	}
+	// Without anybody to paste, an https redirect URI cannot be waited on.
+	opts.Pasted, opts.OnURL = nil, nil
+	if _, err := authtest.Run(context.Background(), opts); err == nil || !strings.Contains(err.Error(), "paste the address the browser lands on") {
+		t.Fatalf("no paste: %v", err)
+	}
+}
+
+func TestPasteBackDetection(t *testing.T) {
+	for uri, want := range map[string]bool{
+		"https://acme.example/cb":              true,
+		"http://acme.example/cb":               true,
+		"https://127.0.0.1:8443/cb":            true,
+		"http://127.0.0.1:8765/oauth/callback": false,
+		"http://localhost/cb":                  false,
+		"http://[::1]:9000/cb":                 false,
+		"not a uri":                            false,
+	} {
+		if got := authorize.PasteBack(uri); got != want {
+			t.Errorf("%s: %v, want %v", uri, got, want)
+		}
+	}
 }

@@ -10,6 +10,12 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
+// TestRedirectURI is the loopback redirect URI proposed for a test client
+// whose file registers none (real clients register their service's https
+// URIs only): registered on the test client only, never written into
+// oauth_clients.json or the pull request.
+const TestRedirectURI = "http://127.0.0.1:8765/oauth/callback"
+
 // Stage is where an authorization is, for the front-end to say so.
 type Stage string
 

@@ -353,12 +353,20 @@ func (r *resolved) requestOptions(sys *IO, o AuthorizeOptions) (authorize.Option
 	if aopts.RedirectURI == "" {
 		aopts.RedirectURI = r.info.Client.LoopbackRedirect()
 	}
+	if aopts.RedirectURI == "" && o.Paste && r.info.Client != nil && len(r.info.Client.RedirectURIs) > 0 {
+		// No loopback URI registered: paste-back with the client's own.
+		aopts.RedirectURI = r.info.Client.RedirectURIs[0]
+	}
 	if aopts.RedirectURI == "" && r.sandboxCli != nil {
 		// The sandbox accepts any port of a registered loopback URI.
 		aopts.RedirectURI = anyPort(firstOr(r.sandboxCli.RedirectURIs, "http://127.0.0.1:8765/oauth/callback"))
 	}
 	if aopts.RedirectURI == "" {
 		aopts.RedirectURI = pl.DefaultRedirectURI()
+	}
+	if aopts.RedirectURI == "" {
+		aopts.RedirectURI = journey.TestRedirectURI
+		fmt.Fprintf(sys.Err, "note: no loopback redirect URI in the client file: using %s, which must be registered on the TEST client (test only, never in oauth_clients.json); or pass --paste to use the client's own redirect URI\n", journey.TestRedirectURI)
 	}
 	if aopts.RedirectURI == "" {
 		return aopts, usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
@@ -414,6 +422,11 @@ func authorizeReport(sys *IO, o AuthorizeOptions, signIn string) func(journey.St
 				fmt.Fprintf(sys.Err, "Opening your browser. If it does not open, visit:\n\n  %s\n\n", detail)
 			}
 		case journey.StageWaiting:
+			if authorize.PasteBack(detail) {
+				fmt.Fprintf(sys.Err, "After Authorize the browser lands on %s, your service's page. Paste the whole address it shows here and press Enter (waiting up to %s).\n", detail, timeout)
+				fmt.Fprintln(sys.Err, "If your service there is live, it may exchange the code first: the exchange here then fails with invalid_grant. A test-only loopback redirect URI on the test client (--redirect-uri http://127.0.0.1:8765/oauth/callback) avoids it.")
+				return
+			}
 			fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", timeout, detail)
 			if o.Paste {
 				fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -322,7 +323,7 @@ func TestUsageErrors(t *testing.T) {
 		{"sandbox unreachable", []string{"authorize", "--site", "us1"}, map[string]string{"OAUTHWIZ_SANDBOX": "http://127.0.0.1:1"}, 2, "cannot reach the sandbox"},
 		{"env gives the site", []string{"apikey", "create"}, map[string]string{"OAUTHWIZ_SITE": "eu1"}, 2, "--site eu1"},
 		// The engines name the input in words; the command adds its flag.
-		{"redirect URI not loopback", []string{"authorize", "--site", "us1", "--redirect-uri", "http://example.com/cb", "--timeout", "1s"}, nil, 2, "is not a loopback address; use 127.0.0.1, localhost or [::1] (--redirect-uri)"},
+		{"redirect URI not loopback", []string{"authorize", "--site", "us1", "--redirect-uri", "http://example.com/cb", "--timeout", "1s"}, nil, 2, "is not on this machine: paste the address the browser lands on (paste-back), or register a loopback redirect URI on the test client (--redirect-uri)"},
 		{"platform unknown", []string{"authorize", "--site", "us1", "--provider", "opsgenie"}, nil, 2, "use datadog or pagerduty (--provider)"},
 	}
 	for _, tt := range tests {
@@ -511,5 +512,61 @@ func TestRejectedStoredSecretIsNamed(t *testing.T) {
 	}
 	if v, _ := store.Get(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey()); v != "an-old-secret-that-was-rotated-0000" {
 		t.Fatal("the stored secret changed")
+	}
+}
+
+// pasteBrowser is stderr for a paste-back run: it opens the authorize URL
+// the command prints, stops at the partner's address (never fetched), and
+// pastes it on the command's standard input.
+type pasteBrowser struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	paste io.Writer
+	t     *testing.T
+}
+
+func (p *pasteBrowser) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.buf.Write(b)
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "http://127.0.0.1") && strings.Contains(line, "/oauth2/v1/authorize?") {
+			go func() {
+				noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+				resp, err := noFollow.Get(line)
+				if err != nil {
+					p.t.Errorf("browser: %v", err)
+					return
+				}
+				resp.Body.Close()
+				fmt.Fprintln(p.paste, resp.Header.Get("Location"))
+			}()
+		}
+	}
+	return len(b), nil
+}
+
+// Paste-back from the command line: the client registers only its https
+// redirect URI; the address the browser lands on is pasted, and the code
+// exchanged here.
+func TestAuthorizePasteBack(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, sandbox.Options{RedirectURIs: []string{"https://acme.example/oauth/callback"}})
+	in, paste := io.Pipe()
+	defer paste.Close()
+	errw := &pasteBrowser{paste: paste, t: t}
+	var out bytes.Buffer
+	sys := &cli.IO{In: in, Out: &out, Err: errw,
+		Getenv:     func(k string) string { return h.env[k] },
+		Store:      func(func(string)) secrets.Store { return &secrets.File{Path: filepath.Join(h.state, "secrets.json")} },
+		HTTPClient: &http.Client{Timeout: 10 * time.Second}, Now: time.Now,
+		OpenBrowser: func(string) error { t.Error("no browser may be opened"); return nil }}
+	err := cli.Main(context.Background(), []string{"authorize", "--site", "us1", "--redirect-uri", "https://acme.example/oauth/callback", "--paste", "--no-browser", "--timeout", "10s", "--json", "--dir", h.dir}, sys)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, errw.buf.String())
+	}
+	if !strings.Contains(out.String(), `"action":"authorized"`) || !strings.Contains(errw.buf.String(), "may exchange the code first") {
+		t.Fatalf("stdout %s\nstderr %s", out.String(), errw.buf.String())
 	}
 }
