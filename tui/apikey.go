@@ -36,7 +36,15 @@ func (m Model) startAPIKey() (tea.Model, tea.Cmd) {
 	}))
 }
 
+// pending is a key step not started: the wizard resumed here.
+func (s keyState) pending() bool {
+	return !s.running && !s.skipped && s.result == nil && s.err == nil
+}
+
 func apiKeyKeys(m Model, k KeyMap) KeyMap {
+	if m.key.pending() {
+		k.Next.SetHelp("enter", "create the key")
+	}
 	if m.key.err != nil {
 		k.active = []key.Binding{k.Retry, k.Back}
 	} else {
@@ -53,6 +61,8 @@ func updateAPIKey(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.goTo(stepAPIKey)
 	case key.Matches(msg, k.Back):
 		m.step = stepAuthorize
+	case m.key.pending() && key.Matches(msg, k.Next):
+		return m.goTo(stepAPIKey) // resumed here: create it now
 	case key.Matches(msg, k.Next):
 		return m.goTo(stepSites)
 	}
@@ -64,6 +74,10 @@ func apiKeyView(m Model, w int) string {
 	p := b.line
 	p(m.st.Title.Render("5. The integration's API key"))
 	switch {
+	case m.key.pending():
+		// Resumed at this step: authorized earlier, no key stored yet.
+		p("Authorized on %s earlier; no API key is stored for it yet.", m.site)
+		p("Press enter to create the marketplace API key (it is stored before anything else).")
 	case m.key.skipped:
 		p("api_keys_write was not granted, so no API key is created.")
 		p(m.st.Subtle.Render("Integrations that send metrics, events or logs need it: add it to the client's scopes."))

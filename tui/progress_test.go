@@ -19,6 +19,14 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 	if m.step != stepAPIKey || m.site != "eu1" || m.caseChosen != integration.CaseExisting {
 		t.Fatalf("step %d site %s case %s", m.step, m.site, m.caseChosen)
 	}
+	// The resumed API key step says where it stands and what enter does,
+	// and enter creates the key there.
+	if view := m.View(); !strings.Contains(view, "no API key is stored") || !strings.Contains(view, "enter create the key") {
+		t.Fatalf("resumed at the API key:\n%s", view)
+	}
+	if created := pressDrain(m, "enter").(Model); created.key.result == nil || created.step != stepAPIKey {
+		t.Fatalf("enter on the resumed step: step %d, key %+v", created.step, created.key.result)
+	}
 	deps.Resume.APIKey = &apikey.Result{Site: "eu1", Last4: "wxyz", Valid: true}
 	m = New(deps, testStyles())
 	if m.step != stepSites {
