@@ -57,15 +57,27 @@ func Body(template string, ev Evidence) string {
 	}
 	lines := strings.Split(template, "\n")
 	var out []string
+	answered := false // in a section oauthwiz fills: its prompt goes
 	for _, l := range lines {
-		out = append(out, l)
-		title := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(l), "#"))
-		if strings.HasPrefix(strings.TrimSpace(l), "#") {
+		trimmed := strings.TrimSpace(l)
+		if strings.HasPrefix(trimmed, "#") {
+			answered = false
+			out = append(out, l)
+			title := strings.TrimSpace(strings.TrimLeft(trimmed, "#"))
 			if text, ok := fill[title]; ok {
 				out = append(out, "", text)
 				delete(fill, title)
+				answered = true
 			}
+			continue
 		}
+		// The template's prompt under a section oauthwiz answers ("A brief
+		// description of the change…") is dropped; a checklist or a comment
+		// there stays, as does every line of the sections it cannot answer.
+		if answered && trimmed != "" && !strings.HasPrefix(trimmed, "- [") && !strings.HasPrefix(trimmed, "<!--") {
+			continue
+		}
+		out = append(out, l)
 	}
 	for _, s := range templateSections { // sections the template lacks
 		if text, ok := fill[s]; ok {

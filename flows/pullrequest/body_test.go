@@ -31,3 +31,28 @@ func TestMergeBodyKeepsWhatTheAuthorWrote(t *testing.T) {
 		t.Errorf("hand-written body:\n%s", hand)
 	}
 }
+
+// The template of DataDog/integrations-extras asks a question under each
+// heading; where oauthwiz answers it, the question goes, the checklist stays.
+func TestBodyReplacesTheTemplatePrompts(t *testing.T) {
+	template := "### What does this PR do?\n\nA brief description of the change being made with this pull request.\n\n" +
+		"### Motivation\n\nWhat inspired you to submit this pull request?\n\n" +
+		"### Review checklist\n\n- [ ] PR has a meaningful title\n- [ ] Feature or bugfix has tests\n\n" +
+		"### Additional Notes\n\nAnything else we should know when reviewing?\n"
+	got := Body(template, Evidence{Title: "Acme", Integration: "acme", Sites: []string{"us1"}, ChangedFiles: []string{"acme/README.md (modified)"}})
+	for _, gone := range []string{"A brief description of the change", "What inspired you", "Anything else we should know"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("body keeps the template's prompt %q:\n%s", gone, got)
+		}
+	}
+	for _, kept := range []string{"### What does this PR do?", "### Review checklist", "- [ ] PR has a meaningful title", "- [ ] Feature or bugfix has tests", "acme/README.md (modified)", "Test authorization (PKCE) passed on: us1."} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("body lacks %q:\n%s", kept, got)
+		}
+	}
+	// A section oauthwiz cannot answer keeps its every line.
+	other := Body("### Screenshots\n\nAdd a screenshot.\n", Evidence{Title: "Acme", Integration: "acme"})
+	if !strings.Contains(other, "Add a screenshot.") {
+		t.Errorf("an unanswered section lost its text:\n%s", other)
+	}
+}
