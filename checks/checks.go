@@ -269,21 +269,16 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 		} else if setup >= 0 && d.NextH2After(setup, -1) != u {
 			c.add("readme/uninstallation-placement", "README.md", h.Line, "'## "+h.Text+"' is not the section right after '## Setup'", "run "+c.cmd("readme")+" to move it right after '## Setup'")
 		}
-		body := strings.ToLower(d.Body(u))
-		revokes := strings.Contains(body, "revok") && (strings.Contains(body, "authoriz") || strings.Contains(body, "authoris"))
-		keys := strings.Contains(body, "api-keys") || strings.Contains(body, "api keys")
-		if !revokes || !keys {
-			var missing, sentences []string
+		if revokes, keys := readme.Says(d.Body(u)); !revokes || !keys {
+			var missing []string
 			if !revokes {
 				missing = append(missing, "that uninstalling revokes all previous authorizations")
-				sentences = append(sentences, readme.RevokeSentence(c.title))
 			}
 			if !keys {
 				missing = append(missing, "to disable the integration's API keys from the API Keys page")
-				sentences = append(sentences, readme.KeysSentence(c.title))
 			}
 			c.add("readme/uninstallation-statements", "README.md", h.Line, "the uninstallation section does not say "+strings.Join(missing, ", nor "),
-				"add to the section: "+strings.Join(sentences, " "))
+				"run "+c.cmd("readme")+" to add, or add by hand: "+strings.Join(readme.MissingSentences(d.Body(u), c.title), " "))
 		}
 	}
 	appHosts := map[string]bool{}

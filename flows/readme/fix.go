@@ -34,6 +34,30 @@ func KeysSentence(title string) string {
 		" on the [API Keys page](" + APIKeysPath(title) + ") and disable the keys it lists."
 }
 
+// Says reports which of the two statements an uninstallation section's text
+// makes: that uninstalling revokes the authorizations, and where to disable
+// the API keys. The wording is the author's; these are the words both need.
+func Says(body string) (revokes, keys bool) {
+	b := strings.ToLower(body)
+	revokes = strings.Contains(b, "revok") && (strings.Contains(b, "authoriz") || strings.Contains(b, "authoris"))
+	keys = strings.Contains(b, "api-keys") || strings.Contains(b, "api keys")
+	return revokes, keys
+}
+
+// MissingSentences are the sentences an uninstallation section with this
+// text lacks, as oauthwiz would write them.
+func MissingSentences(body, title string) []string {
+	revokes, keys := Says(body)
+	var out []string
+	if !revokes {
+		out = append(out, RevokeSentence(title))
+	}
+	if !keys {
+		out = append(out, KeysSentence(title))
+	}
+	return out
+}
+
 // Statements is the body oauthwiz writes for a new uninstallation section;
 // ref is the reference label of the API Keys link.
 func Statements(title, ref, eol string) string {
@@ -91,6 +115,56 @@ func linesKept(a, b string) bool {
 }
 
 func fixReadme(src []byte, title string) ([]byte, bool, error) {
+	placed, moved, err := placeSection(src, title)
+	if err != nil {
+		return nil, false, err
+	}
+	out, completed := completeSection(placed, title)
+	return out, moved || completed, nil
+}
+
+// completeSection adds to an existing uninstallation section the statements
+// it lacks, after its own text (before any subsection), every line kept.
+func completeSection(src []byte, title string) ([]byte, bool) {
+	d := Parse(src)
+	u := d.Uninstall()
+	if u < 0 {
+		return src, false
+	}
+	missing := MissingSentences(d.Body(u), title)
+	if len(missing) == 0 {
+		return src, false
+	}
+	end := d.SectionEnd(u)
+	if u+1 < len(d.Headings) && d.Headings[u+1].Start < end {
+		end = d.Headings[u+1].Start
+	}
+	own := string(src[d.Headings[u].End:end])
+	text := strings.TrimRight(own, " \t\r\n")
+	tail := own[len(text):] // the blank lines before what follows
+	eol := d.EOL
+	var add strings.Builder
+	if text != "" || !strings.HasSuffix(string(src[:d.Headings[u].End]), "\n") {
+		add.WriteString(eol) // end the line the section's text (or heading) is on
+	}
+	add.WriteString(eol)
+	add.WriteString(strings.Join(missing, eol+eol))
+	if !strings.HasPrefix(tail, "\n") && !strings.HasPrefix(tail, "\r\n") {
+		tail = eol + tail
+	}
+	if end < len(src) && strings.Count(tail, "\n") < 2 {
+		tail += eol // a blank line before the next heading or reference
+	}
+	var out strings.Builder
+	out.Write(src[:d.Headings[u].End])
+	out.WriteString(text)
+	out.WriteString(add.String())
+	out.WriteString(tail)
+	out.Write(src[end:])
+	return []byte(out.String()), true
+}
+
+func placeSection(src []byte, title string) ([]byte, bool, error) {
 	if !utf8.Valid(src) {
 		return nil, false, fmt.Errorf("the README is not valid UTF-8 (line %d)", CheckUTF8(src))
 	}

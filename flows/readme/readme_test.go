@@ -43,6 +43,9 @@ func TestSlug(t *testing.T) {
 
 func TestFixReadme(t *testing.T) {
 	canonical := "## Uninstallation\n\n" + Statements("Acme", "3", "\n") + "\n"
+	// An existing section keeps its words and gains the statements it lacks.
+	completed := "Old words.\n\n" + RevokeSentence("Acme") + "\n\n" + KeysSentence("Acme") + "\n\n"
+	revokesOnly := "Uninstalling revokes every authorization.\n"
 	tests := []struct {
 		name, in, want string
 		changed        bool
@@ -62,25 +65,49 @@ func TestFixReadme(t *testing.T) {
 		{
 			name:    "H3 inside Setup becomes the H2 after Setup, body carried",
 			in:      head + "## Setup\n\nClick Connect.\n\n### Uninstallation\n\nOld words.\n\n" + support + refs,
-			want:    head + "## Setup\n\nClick Connect.\n\n## Uninstallation\n\nOld words.\n\n" + support + refs,
+			want:    head + "## Setup\n\nClick Connect.\n\n## Uninstallation\n\n" + completed + support + refs,
 			changed: true,
 		},
 		{
 			name:    "H2 in the wrong place is moved",
 			in:      head + setup + support + "## Uninstallation\n\nOld words.\n\n" + refs,
-			want:    head + setup + "## Uninstallation\n\nOld words.\n\n" + support + refs,
+			want:    head + setup + "## Uninstallation\n\n" + completed + support + refs,
 			changed: true,
 		},
 		{
 			name:    "heading worded differently is renamed",
 			in:      head + setup + "## Uninstall\n\nOld words.\n\n" + support + refs,
-			want:    head + setup + "## Uninstallation\n\nOld words.\n\n" + support + refs,
+			want:    head + setup + "## Uninstallation\n\n" + completed + support + refs,
 			changed: true,
 		},
 		{
 			name:    "H3 under Support is moved",
 			in:      head + setup + support + "### Uninstallation\n\nOld words.\n\n" + refs,
-			want:    head + setup + "## Uninstallation\n\nOld words.\n\n" + support + refs,
+			want:    head + setup + "## Uninstallation\n\n" + completed + support + refs,
+			changed: true,
+		},
+		{
+			name:    "placed right, a statement missing: only the sentence is added",
+			in:      head + setup + "## Uninstallation\n\n" + revokesOnly + "\n" + support + refs,
+			want:    head + setup + "## Uninstallation\n\n" + revokesOnly + "\n" + KeysSentence("Acme") + "\n\n" + support + refs,
+			changed: true,
+		},
+		{
+			name:    "empty section last in the file, no newline",
+			in:      head + setup + "## Uninstallation",
+			want:    head + setup + "## Uninstallation\n\n" + RevokeSentence("Acme") + "\n\n" + KeysSentence("Acme") + "\n",
+			changed: true,
+		},
+		{
+			name:    "sentences go before a subsection",
+			in:      head + setup + "## Uninstallation\n\nOld words.\n\n### Data\n\nDeleted after 30 days.\n\n" + support + refs,
+			want:    head + setup + "## Uninstallation\n\n" + completed + "### Data\n\nDeleted after 30 days.\n\n" + support + refs,
+			changed: true,
+		},
+		{
+			name:    "CRLF kept when completing",
+			in:      strings.ReplaceAll(head+setup+"## Uninstallation\n\n"+revokesOnly+"\n"+support, "\n", "\r\n"),
+			want:    strings.ReplaceAll(head+setup+"## Uninstallation\n\n"+revokesOnly+"\n"+KeysSentence("Acme")+"\n\n"+support, "\n", "\r\n"),
 			changed: true,
 		},
 		{
@@ -158,6 +185,9 @@ func FuzzFixReadme(f *testing.F) {
 		u := d.Uninstall()
 		if s < 0 || u < 0 || d.Headings[u].Level != 2 || d.NextH2After(s, -1) != u {
 			t.Fatalf("the section is not the H2 after Setup:\n%q\n->\n%q", in, out)
+		}
+		if revokes, keys := Says(d.Body(u)); !revokes || !keys {
+			t.Fatalf("the section lacks a statement:\n%q\n->\n%q", in, out)
 		}
 		if changed && Parse([]byte(in)).Uninstall() < 0 {
 			// Pure insertion: every original line is still there, in order.
