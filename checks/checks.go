@@ -62,6 +62,7 @@ var Rules = []Rule{
 	{"readme/uninstallation-placement", Warning, "## Uninstallation is the section right after ## Setup", true},
 	{"readme/uninstallation-statements", Warning, "the section says authorizations are revoked and points to the API Keys page", false},
 	{"readme/absolute-app-link", Warning, "links to Datadog pages are relative", false},
+	{"readme/app-link-relative", Warning, "a relative link to a Datadog page starts with '/' (without it, it resolves under the README's folder; a warning: no Datadog validator checks it)", false},
 	{"readme/not-utf8", Error, "README is UTF-8", false},
 	{"readme/char-above-256", Error, "README has no character above U+0100 (ddev validate readmes rejects them)", false},
 	{"readme/image-path", Error, "README images are raw.githubusercontent.com/DataDog/integrations-extras/master/<integration>/images/… files of the folder (ddev validate readmes)", false},
@@ -294,16 +295,42 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 		rel := u.RequestURI()
 		c.add("readme/absolute-app-link", "README.md", line, "link to "+dest+" only works on one site", "use the relative link "+rel)
 	}
-	for _, l := range d.Links {
+	all := append(append([]readme.Link(nil), d.Links...), refLinks(d.Refs)...)
+	for _, l := range all {
 		if absolute(l.Dest) {
 			report(l.Dest, l.Line)
+		} else if fixed, ok := offSiteAppLink(l.Dest, appHosts); ok {
+			c.add("readme/app-link-relative", "README.md", l.Line,
+				"link "+l.Dest+" has no leading '/': it resolves under the README's own folder (on GitHub and on the docs site), not to Datadog's page",
+				"use the relative link "+fixed)
 		}
 	}
-	for _, r := range d.Refs {
-		if absolute(r.Dest) {
-			report(r.Dest, r.Line)
-		}
+}
+
+func refLinks(refs []readme.RefDef) []readme.Link {
+	out := make([]readme.Link, len(refs))
+	for i, r := range refs {
+		out[i] = readme.Link{Dest: r.Dest, Line: r.Line}
 	}
+	return out
+}
+
+// offSiteAppLink: a link meant for a Datadog page but written without its
+// leading '/' ("organization-settings/api-keys") or without its scheme
+// ("app.datadoghq.com/organization-settings/…") is a path relative to the
+// README, so it leads nowhere a user wants; fixed is the link that works.
+func offSiteAppLink(dest string, appHosts map[string]bool) (fixed string, ok bool) {
+	if strings.Contains(dest, "://") || strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "mailto:") {
+		return "", false
+	}
+	rest := strings.TrimPrefix(dest, "./")
+	if host, path, found := strings.Cut(rest, "/"); found && appHosts[strings.ToLower(host)] {
+		rest = path
+	}
+	if !strings.HasPrefix(rest, "organization-settings/") {
+		return "", false
+	}
+	return "/" + rest, true
 }
 
 // imageRules: an image of the README is a file of the integration's images

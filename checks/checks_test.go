@@ -204,6 +204,10 @@ func TestRules(t *testing.T) {
 			replace("README.md", "[1]: /organization-settings/api-keys?filter=Acme", "[1]: https://app.datadoghq.com/organization-settings/api-keys?filter=Acme")(f)
 			replace("README.md", "Contact [Acme support][2].", "See [monitors](https://app.datadoghq.eu/monitors/manage).")(f)
 		}), Options{}, []string{"readme/absolute-app-link@23", "readme/absolute-app-link@25"}},
+		{"an API Keys link without its leading slash or its scheme", with(clean(), func(f map[string]string) {
+			replace("README.md", "[1]: /organization-settings/api-keys?filter=Acme", "[1]: organization-settings/api-keys?filter=Acme")(f)
+			replace("README.md", "Contact [Acme support][2].", "See [keys](app.datadoghq.com/organization-settings/api-keys) or [setup](#setup) or [docs](docs/x.md).")(f)
+		}), Options{}, []string{"readme/app-link-relative@23", "readme/app-link-relative@25"}},
 		{"no Setup (a Setup inside a code block does not count)", with(clean(), replace("README.md", "## Setup\n", "```\n## Setup\n```\n")), Options{},
 			[]string{"readme/setup-missing@0"}},
 		{"invalid manifest JSON", with(clean(), replace("manifest.json", `"title": "Acme"`, `"title": "Acme",`)), Options{},
