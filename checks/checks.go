@@ -80,6 +80,7 @@ var Rules = []Rule{
 	{"oauth/onboarding-url-insecure", Error, "the onboarding URL is https", false},
 	{"oauth/scope-unknown", Warning, "every scope is in the catalog of Datadog's spec (a warning: published clients hold scopes the spec lacks)", false},
 	{"secrets/found", Error, "no client secret, token or API key in the integration's files", false},
+	{"secrets/test-fixture", Warning, "a secret-shaped value in tests/, test/, testdata/ or fixtures/ is a dummy (a warning, never blocking)", false},
 }
 
 // RuleByID finds a rule.
@@ -559,7 +560,13 @@ func (c *checker) secretRules() {
 				msg = "a secret stored for this integration (" + h.Masked + ") is written in this file"
 				fix = "remove it, rotate it (it may be in git history), and keep secrets in the keyring only"
 			}
-			c.add("secrets/found", rel, h.Line, msg, fix)
+			rule := "secrets/found"
+			if !h.Known && secrets.InFixture(rel) {
+				rule = "secrets/test-fixture"
+				msg = "a secret-shaped value (" + h.Masked + ") is in test data"
+				fix = "make sure it is a dummy that was never valid; if it is real, remove and rotate it"
+			}
+			c.add(rule, rel, h.Line, msg, fix)
 		}
 		return nil
 	})

@@ -233,8 +233,10 @@ func TestRules(t *testing.T) {
 		{"secret-shaped values and a stored secret in files", with(clean(), func(f map[string]string) {
 			f["assets/config.yaml"] = "api_key: 0f1e2d3c4b5a69788796a5b4c3d2e1f0\nclient_secret: <YOUR_CLIENT_SECRET>\napp_key: xxxxxxxxxxxxxxxxxxxxxxxx\n"
 			f["CHANGELOG.md"] = "# Changelog\n\nUsed ddsbx_secret_00112233445566778899 by mistake.\nAnd the stored canary-secret-value-123.\n"
+			// In test data a dummy is a warning; the stored secret is not.
+			f["tests/conftest.py"] = "\nAPI_KEY = 'aaaaaaaa1111bbbbbbbb2222cccccccc'\nTOKEN = 'canary-secret-value-123'\n"
 		}), Options{KnownSecrets: func(string) []string { return []string{"canary-secret-value-123"} }},
-			[]string{"secrets/found@1", "secrets/found@3", "secrets/found@4"}},
+			[]string{"secrets/found@1", "secrets/found@3", "secrets/found@3", "secrets/found@4", "secrets/test-fixture@2"}},
 		{"characters above U+0100", with(clean(), replace("README.md", "Acme sends incidents", "Acme sends incidents — fast")), Options{},
 			[]string{"readme/char-above-256@5"}},
 		{"U+0100 itself is accepted, as ddev does", with(clean(), replace("README.md", "Acme sends incidents", "Acme sends incidents, \u0100 and \u00e9")), Options{}, nil},

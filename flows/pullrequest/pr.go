@@ -321,6 +321,9 @@ func scan(commits []PushedCommit, known []string) error {
 	for _, c := range commits {
 		for _, ch := range c.Changes {
 			for _, h := range secrets.Scan(ch.After, known) {
+				if !h.Known && secrets.InFixture(ch.Path) {
+					continue // a dummy in test data: check reports it as a warning
+				}
 				hits = append(hits, SecretFinding{File: ch.Path, Line: h.Line, Rule: h.Rule, Masked: h.Masked, Commit: c.Hash})
 			}
 		}
