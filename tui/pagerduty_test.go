@@ -118,7 +118,7 @@ func TestAppAgainstSandbox(t *testing.T) {
 	for _, c := range d.Clients {
 		if c.Provider == "pagerduty" {
 			app = &App{Platform: pl, ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scopes: []string{"services.read", "teams.read", "teams.write", "incidents.raed"},
-				RedirectURI: "http://localhost:0/callback",
+				RedirectURI: d.RedirectURIFor("pagerduty"),
 				Flows:       journey.AppFlows{Platform: pl, Store: store, Integration: "pd-app", OpenBrowser: sandbox.Browse, Now: time.Now}}
 		}
 	}

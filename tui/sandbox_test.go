@@ -69,7 +69,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	}
 	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
 	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Now: time.Now, Timeout: 10 * time.Second,
-		RedirectURI: "http://127.0.0.1:0/oauth/callback", Info: info,
+		RedirectURI: d.RedirectURI(), Info: info,
 		Flows: journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, DevPlatform: dp, StateDir: t.TempDir(),
 			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
@@ -130,7 +130,7 @@ func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
 	c, _ := sb.Client("us1", "test")
 	store := &secrets.Memory{}
 	f := journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse}
-	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Timeout: 10 * time.Second}
+	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: c.RedirectURIs[0], Timeout: 10 * time.Second}
 	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
 		t.Fatal(err)
 	}

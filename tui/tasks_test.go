@@ -92,7 +92,7 @@ func TestCtrlCDuringAScopeCheckLeavesNoObject(t *testing.T) {
 	dp := devplatform.StandIn{Provider: sb.Provider(), Discovery: &d}
 	store := &secrets.Memory{}
 	f := journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, StateDir: t.TempDir(), DevPlatform: dp, Now: time.Now}
-	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}
+	req := AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURI: c.RedirectURIs[0], Scopes: c.Scopes, Timeout: 10 * time.Second}
 	if _, err := f.Authorize(context.Background(), req, func(string) {}); err != nil {
 		t.Fatal(err)
 	}

@@ -49,7 +49,7 @@ func authorized(t *testing.T, scopes []string) *fixture {
 	ns := secrets.Namespace{Integration: "acme", Site: "us1", Kind: "test"}
 	res, err := authtest.Run(context.Background(), authorize.Options{
 		Provider: sb.Provider(), Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: scopes, Timeout: 10 * time.Second,
+		RedirectURI: c.RedirectURIs[0], Scopes: scopes, Timeout: 10 * time.Second,
 		OnURL: func(u, _ string) {
 			go func() {
 				if resp, err := http.Get(u); err == nil {

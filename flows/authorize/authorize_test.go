@@ -55,7 +55,7 @@ func browser(t testing.TB) func(string, string) {
 func options(sb *sandbox.Server, c devplatform.SeededClient) authorize.Options {
 	return authorize.Options{
 		Provider: sb.Provider(), Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: []string{"api_keys_write", "dashboards_read"},
+		RedirectURI: c.RedirectURIs[0], Scopes: []string{"api_keys_write", "dashboards_read"},
 		Timeout: 10 * time.Second,
 	}
 }
@@ -379,7 +379,7 @@ func TestInteropWithPlainOAuth2Client(t *testing.T) {
 	sb, c := startSandbox(t, sandbox.Options{AutoApprove: true})
 	hosts := sb.Discovery().Sites["us1"]
 	cfg := oauth2.Config{
-		ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: "http://127.0.0.1:5555/oauth/callback",
+		ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURIs[0],
 		Scopes:   []string{"dashboards_read"},
 		Endpoint: oauth2.Endpoint{AuthURL: hosts.AppURL + "/oauth2/v1/authorize", TokenURL: hosts.APIURL + "/oauth2/v1/token", AuthStyle: oauth2.AuthStyleInHeader},
 	}

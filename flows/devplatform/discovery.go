@@ -92,3 +92,18 @@ func Discover(ctx context.Context, client *http.Client, controlURL string) (*dat
 	}
 	return &datadog.Provider{Overrides: d.Sites}, &d, nil
 }
+
+// RedirectURI is the redirect URI a stand-in's Datadog test clients
+// registered (all of them register the same ones), or "" without any.
+func (d Discovery) RedirectURI() string { return d.RedirectURIFor("datadog") }
+
+// RedirectURIFor is the first redirect URI a platform's seeded client
+// registered.
+func (d Discovery) RedirectURIFor(platform string) string {
+	for _, c := range d.Clients {
+		if c.Platform() == platform && len(c.RedirectURIs) > 0 {
+			return c.RedirectURIs[0]
+		}
+	}
+	return ""
+}

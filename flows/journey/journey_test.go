@@ -143,7 +143,7 @@ func TestCheckScopesRecordsTheEvidence(t *testing.T) {
 	c, _ := sb.Client("us1", secrets.Test)
 	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: secrets.Test, StateDir: t.TempDir(), OpenBrowser: sandbox.Browse}
 	if _, err := f.Authorize(context.Background(), journey.AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}, func(string) {}); err != nil {
+		RedirectURI: c.RedirectURIs[0], Scopes: c.Scopes, Timeout: 10 * time.Second}, func(string) {}); err != nil {
 		t.Fatal(err)
 	}
 	w := &journey.Workspace{Provider: sb.Provider(), Store: f.Store, StateDir: f.StateDir, Integration: "acme"}
@@ -183,7 +183,7 @@ func TestUnstoredAPIKeyComesBackOnce(t *testing.T) {
 	mem := &secrets.Memory{}
 	f := journey.Flows{Provider: sb.Provider(), Store: mem, Integration: "acme", Kind: secrets.Test, OpenBrowser: sandbox.Browse}
 	if _, err := f.Authorize(context.Background(), journey.AuthorizeRequest{Site: "us1", ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-		RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: c.Scopes, Timeout: 10 * time.Second}, func(string) {}); err != nil {
+		RedirectURI: c.RedirectURIs[0], Scopes: c.Scopes, Timeout: 10 * time.Second}, func(string) {}); err != nil {
 		t.Fatal(err)
 	}
 	f.Store = failOn{Store: mem, substr: "api_key:"}

@@ -22,7 +22,7 @@ func BenchmarkPagerDutyAuthorize(b *testing.B) {
 	}
 	defer sb.Close()
 	p, id, secret := pdPlatform(b, sb)
-	opts := authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: "http://localhost:0/callback",
+	opts := authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: sb.Discovery().RedirectURIFor("pagerduty"),
 		Scopes: p.RequestScopes([]string{"services.read"}), Timeout: 10 * time.Second, OnURL: func(u, _ string) { go sandbox.Browse(u) }}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
@@ -46,7 +46,7 @@ func BenchmarkPagerDutyScopeChecks(b *testing.B) {
 	}
 	defer sb.Close()
 	p, id, secret := pdPlatform(b, sb)
-	res, err := authtest.Run(context.Background(), authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: "http://localhost:0/callback",
+	res, err := authtest.Run(context.Background(), authorize.Options{Provider: p, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: sb.Discovery().RedirectURIFor("pagerduty"),
 		Scopes: p.RequestScopes(requested), Timeout: 10 * time.Second, OnURL: func(u, _ string) { go sandbox.Browse(u) }})
 	if err != nil {
 		b.Fatal(err)

@@ -33,7 +33,7 @@ func TestPagerDutyConsentInRealChromium(t *testing.T) {
 			id, secret = c.ClientID, c.ClientSecret
 		}
 	}
-	opts := authorize.Options{Provider: pl, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: "http://localhost:0/callback",
+	opts := authorize.Options{Provider: pl, Site: "us", ClientID: id, ClientSecret: secret, RedirectURI: d.RedirectURIFor("pagerduty"),
 		Scopes: pl.RequestScopes([]string{"services.read", "incidents.raed"}), Timeout: 45 * time.Second}
 	var res *authorize.Result
 	shown, final, err := browsertest.Run(t, bctx, func(ctx context.Context, open func(string) error) (err error) {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,6 +42,7 @@ func pdPlatform(t testing.TB, sb *sandbox.Server) (platform.Platform, string, st
 	}
 	for _, c := range d.Clients {
 		if c.Provider == "pagerduty" {
+			pdRedirects.Store(c.ClientID, d.RedirectURIFor("pagerduty"))
 			return p, c.ClientID, c.ClientSecret
 		}
 	}
@@ -48,11 +50,16 @@ func pdPlatform(t testing.TB, sb *sandbox.Server) (platform.Platform, string, st
 	return nil, "", ""
 }
 
+// pdRedirects: the redirect URI each stand-in's app registered, by client
+// ID (the stand-in matches it exactly, port included).
+var pdRedirects sync.Map
+
 func authorizePD(t *testing.T, p platform.Platform, id, secret string, requested []string) *authorize.Result {
 	t.Helper()
+	redirect, _ := pdRedirects.Load(id)
 	res, err := authtest.Run(context.Background(), authorize.Options{
 		Provider: p, Site: p.DefaultSite(), ClientID: id, ClientSecret: secret,
-		RedirectURI: "http://localhost:0/callback", Scopes: p.RequestScopes(requested), Timeout: 10 * time.Second,
+		RedirectURI: redirect.(string), Scopes: p.RequestScopes(requested), Timeout: 10 * time.Second,
 		OnURL: func(u, _ string) { go sandbox.Browse(u) },
 	})
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -162,7 +163,7 @@ func Start(opts Options) (*Server, error) {
 		opts.CodeTTL = time.Minute
 	}
 	if len(opts.RedirectURIs) == 0 {
-		opts.RedirectURIs = []string{DefaultRedirectURI}
+		opts.RedirectURIs = []string{FreeLoopbackRedirectURI()}
 	}
 	if opts.OnboardingURL == "" {
 		opts.OnboardingURL = DefaultOnboardingURL
@@ -500,21 +501,33 @@ func (s *Server) controlHandler() http.Handler {
 	return mux
 }
 
-// loopbackVariant reports whether two redirect URIs are the same loopback
-// http URI except for the port (RFC 8252 §7.3).
-func loopbackVariant(registered, got string) bool {
-	a, err1 := url.Parse(registered)
-	b, err2 := url.Parse(got)
-	if err1 != nil || err2 != nil || a.Scheme != "http" || b.Scheme != "http" {
-		return false
+// FreeLoopbackRedirectURI is DefaultRedirectURI on a port free right now:
+// the redirect URI a sandbox's seeded clients register when none is given.
+// Like Datadog, the sandbox accepts only a registered URI, port included, so
+// each sandbox (a test, a demo) registers a port of its own.
+func FreeLoopbackRedirectURI() string { return onFreePort(DefaultRedirectURI) }
+
+// onFreePort is a loopback URI with its port replaced by one free now.
+func onFreePort(uri string) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return uri
 	}
-	loop := func(h string) bool { return h == "127.0.0.1" || h == "::1" || h == "localhost" }
-	return loop(a.Hostname()) && a.Hostname() == b.Hostname() && a.Path == b.Path && a.RawQuery == b.RawQuery && b.Port() != ""
+	defer ln.Close()
+	u, err := url.Parse(uri)
+	if err != nil {
+		return uri
+	}
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	return u.String()
 }
 
+// redirectAllowed: a registered redirect URI, byte for byte. Datadog's
+// docs show no loopback port flexibility (RFC 8252 §7.3), so neither does
+// the stand-in: a partner must register the exact test URI.
 func (c *client) redirectAllowed(uri string) bool {
 	for _, r := range c.RedirectURIs {
-		if r == uri || loopbackVariant(r, uri) {
+		if r == uri {
 			return true
 		}
 	}

@@ -173,7 +173,10 @@ func TestAuthorizeErrorsOnTheirCauses(t *testing.T) {
 		{"unknown scope", func(q url.Values) { q.Set("scope", "dashboards_read not_a_scope") }, 302, "", "invalid_scope"},
 		{"scope not on client", func(q url.Values) { q.Set("scope", "incident_write") }, 302, "", "invalid_scope"},
 		{"wrong response type", func(q url.Values) { q.Set("response_type", "token") }, 302, "", "unsupported_response_type"},
-		{"loopback port may differ", func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1:40123/oauth/callback") }, 302, "", ""},
+		// Datadog matches the registered URI exactly (as its docs show one
+		// URI per client); a loopback port other than the registered one is
+		// refused before any redirect.
+		{"another loopback port", func(q url.Values) { q.Set("redirect_uri", "http://127.0.0.1:40123/oauth/callback") }, 400, "Mismatching redirect URI", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -48,7 +48,7 @@ func authorized(t testing.TB, opts sandbox.Options, sites []string, requested []
 		c, _ := sb.Client(site, "test")
 		res, err := authtest.Run(context.Background(), authorize.Options{
 			Provider: p, Site: site, ClientID: c.ClientID, ClientSecret: c.ClientSecret,
-			RedirectURI: "http://127.0.0.1:0/oauth/callback", Scopes: requested, Timeout: 10 * time.Second,
+			RedirectURI: c.RedirectURIs[0], Scopes: requested, Timeout: 10 * time.Second,
 			OnURL: func(u, _ string) { go sandbox.Browse(u) },
 		})
 		if err != nil {

@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -236,17 +234,6 @@ type AuthorizeJSON struct {
 	StoredIn string `json:"stored_in"`
 }
 
-// anyPort is a loopback URI with port 0: the listener picks a free port and
-// the sandbox accepts it.
-func anyPort(uri string) string {
-	u, err := url.Parse(uri)
-	if err != nil || u.Hostname() == "" {
-		return uri
-	}
-	u.Host = net.JoinHostPort(u.Hostname(), "0")
-	return u.String()
-}
-
 func runAuthorizeCmd(ctx context.Context, sys *IO, args []string) error {
 	var o AuthorizeOptions
 	f := newFlags(sys, "authorize", "authorize --site SITE [--client-id ID] [flags]")
@@ -358,8 +345,8 @@ func (r *resolved) requestOptions(sys *IO, o AuthorizeOptions) (authorize.Option
 		aopts.RedirectURI = r.info.Client.RedirectURIs[0]
 	}
 	if aopts.RedirectURI == "" && r.sandboxCli != nil {
-		// The sandbox accepts any port of a registered loopback URI.
-		aopts.RedirectURI = anyPort(firstOr(r.sandboxCli.RedirectURIs, "http://127.0.0.1:8765/oauth/callback"))
+		// The sandbox, like Datadog, takes only the URI its client registered.
+		aopts.RedirectURI = firstOr(r.sandboxCli.RedirectURIs, pl.DefaultRedirectURI())
 	}
 	if aopts.RedirectURI == "" {
 		aopts.RedirectURI = pl.DefaultRedirectURI()

@@ -85,7 +85,7 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 			Dir: info.Dir, GitHubToken: githubTokenQuiet(sys, store)},
 	}
 	if d != nil {
-		deps.RedirectURI = "http://127.0.0.1:0/oauth/callback"
+		deps.RedirectURI = d.RedirectURI() // registered by the stand-in, port included
 		if rf := deps.Flows.(journey.Flows); d.GitHubURL != "" {
 			rf.GitHubURL = d.GitHubURL
 			if rf.GitHubToken == "" {
@@ -125,7 +125,7 @@ func offerApp(deps *tui.Deps, preselect string, d *devplatform.Discovery, store 
 		for _, c := range d.Clients {
 			if c.Platform() == pl.Name() {
 				app.ClientID, app.ClientSecret, app.Scopes = c.ClientID, c.ClientSecret, c.Scopes
-				app.RedirectURI = anyPort(firstOr(c.RedirectURIs, pl.DefaultRedirectURI()))
+				app.RedirectURI = firstOr(c.RedirectURIs, pl.DefaultRedirectURI())
 			}
 		}
 	}
@@ -231,7 +231,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	dp := devplatform.StandIn{Provider: p, Discovery: &d}
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, OpenBrowser: open, Now: sys.Now,
-		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: "http://127.0.0.1:0/oauth/callback",
+		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: d.RedirectURI(),
 		Flows: journey.Flows{Getenv: sys.Getenv, Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
