@@ -80,6 +80,7 @@ var Rules = []Rule{
 	{"oauth/onboarding-url-insecure", Error, "the onboarding URL is https", false},
 	{"oauth/scope-unknown", Warning, "every scope is in the catalog of Datadog's spec (a warning: published clients hold scopes the spec lacks)", false},
 	{"secrets/found", Error, "no client secret, token or API key in the integration's files", false},
+	{"secrets/allowlist-entry", Warning, "every entry of .oauthwiz-allowlist (at the repository's root) gives a reason; one without is not honoured", false},
 	{"secrets/test-fixture", Warning, "a secret-shaped value in tests/, test/, testdata/ or fixtures/ is a dummy (a warning, never blocking)", false},
 }
 
@@ -147,14 +148,24 @@ func repoRelative(dir string) string {
 	if err != nil {
 		return filepath.Base(dir)
 	}
+	if rel, err := filepath.Rel(repoRoot(abs), abs); err == nil {
+		return rel
+	}
+	return filepath.Base(abs)
+}
+
+// repoRoot is the nearest folder above dir with a .git, else dir's parent.
+func repoRoot(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return filepath.Dir(dir)
+	}
 	for root := filepath.Dir(abs); ; root = filepath.Dir(root) {
 		if _, err := os.Stat(filepath.Join(root, ".git")); err == nil {
-			if rel, err := filepath.Rel(root, abs); err == nil {
-				return rel
-			}
+			return root
 		}
 		if filepath.Dir(root) == root {
-			return filepath.Base(abs)
+			return filepath.Dir(abs)
 		}
 	}
 }
@@ -529,6 +540,11 @@ func (c *checker) secretRules() {
 	if c.opts.KnownSecrets != nil {
 		known = c.opts.KnownSecrets(c.name)
 	}
+	allow, bad := secrets.LoadAllowlist(repoRoot(c.dir))
+	for _, e := range bad {
+		c.add("secrets/allowlist-entry", filepath.Join("..", secrets.AllowlistFile), e.Line, e.Msg, "write why the value is harmless after it")
+		c.out[len(c.out)-1].Path = secrets.AllowlistFile
+	}
 	filepath.WalkDir(c.dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
@@ -554,6 +570,9 @@ func (c *checker) secretRules() {
 		rel, _ := filepath.Rel(c.dir, path)
 		rel = filepath.ToSlash(rel)
 		for _, h := range secrets.Scan(b, known) {
+			if _, ok := allow.Allows(filepath.ToSlash(filepath.Join(c.rel, rel)), h); ok {
+				continue // judged harmless in the allowlist, with a reason
+			}
 			msg := "a secret-shaped value (" + h.Masked + ") is written in this file"
 			fix := "remove it and rotate it; load secrets from the environment or a secret store at run time"
 			if h.Known {

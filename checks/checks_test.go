@@ -411,3 +411,35 @@ func TestIdentityKeptFromTheBase(t *testing.T) {
 		t.Fatalf("unchanged: %+v", findings)
 	}
 }
+
+// An allowlist entry with a reason silences that value in that file; one
+// without a reason is reported and not honoured; a stored secret is never
+// allowed.
+func TestSecretAllowlist(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	dir := writeIntegration(t, root, "acme", with(clean(), func(f map[string]string) {
+		f["assets/config.yaml"] = "api_key: 0f1e2d3c4b5a69788796a5b4c3d2e1f0\n"
+		f["docs/sample.py"] = "API_KEY = '9c1e7a3f5b2d8e4a6c0f1b9d3e7a5c2f'\nSTORED = 'canary-secret-value-123'\n"
+	}))
+	allow := "# judged by the security team\n" +
+		"acme/assets/config.yaml 0f1e…e1f0 the vendor's documented sample, never valid\n" +
+		"acme/docs/sample.py 9c1e…5c2f\n" + // no reason: not honoured
+		"acme/docs/sample.py cana…-123 a stored secret cannot be allowed\n"
+	os.WriteFile(filepath.Join(root, ".oauthwiz-allowlist"), []byte(allow), 0o644)
+	findings, err := Integration(dir, Options{KnownSecrets: func(string) []string { return []string{"canary-secret-value-123"} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range findings {
+		if strings.HasPrefix(f.Rule, "secrets/") {
+			got = append(got, f.Rule+" "+f.Path+":"+fmt.Sprint(f.Line))
+		}
+	}
+	sort.Strings(got)
+	want := []string{"secrets/allowlist-entry .oauthwiz-allowlist:3", "secrets/found acme/docs/sample.py:1", "secrets/found acme/docs/sample.py:2"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("secret findings\n got %q\nwant %q", got, want)
+	}
+}

@@ -193,7 +193,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	// Every file of every commit that would be pushed is scanned before
 	// anything is written or sent.
-	if err := scan(plan.Commits, o.KnownSecrets); err != nil {
+	if err := scan(plan.Commits, o.KnownSecrets, root); err != nil {
 		return nil, err
 	}
 	if o.Gate == nil {
@@ -226,7 +226,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			if plan, err = Commit(copts); err != nil {
 				return nil, err
 			}
-			if err := scan(plan.Commits, o.KnownSecrets); err != nil {
+			if err := scan(plan.Commits, o.KnownSecrets, root); err != nil {
 				return nil, err
 			}
 		}
@@ -295,7 +295,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if errors.Is(err, ErrPushRejected) && o.Rebase != nil && o.Rebase(branch) {
 		var rebased *RebaseResult
 		if rebased, err = RebaseOnto(ctx, root, target, branch, rel, title, *author, o.Auth); err == nil {
-			if err = scan(rebased.Commits, o.KnownSecrets); err == nil {
+			if err = scan(rebased.Commits, o.KnownSecrets, root); err == nil {
 				err = rebased.Push(ctx)
 			}
 			res.Commit = rebased.Hash.String() + " (rebased on the fork's " + branch + ")"
@@ -316,13 +316,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 }
 
 // scan looks for secrets in every file every commit changes.
-func scan(commits []PushedCommit, known []string) error {
+// The allowlist at the clone's root is honoured as the checks honour it.
+func scan(commits []PushedCommit, known []string, root string) error {
+	allow, _ := secrets.LoadAllowlist(root)
 	var hits []SecretFinding
 	for _, c := range commits {
 		for _, ch := range c.Changes {
 			for _, h := range secrets.Scan(ch.After, known) {
 				if !h.Known && secrets.InFixture(ch.Path) {
 					continue // a dummy in test data: check reports it as a warning
+				}
+				if _, ok := allow.Allows(ch.Path, h); ok {
+					continue
 				}
 				hits = append(hits, SecretFinding{File: ch.Path, Line: h.Line, Rule: h.Rule, Masked: h.Masked, Commit: c.Hash})
 			}

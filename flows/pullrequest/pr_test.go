@@ -432,3 +432,32 @@ func TestResumedRunListsTheBranchChanges(t *testing.T) {
 		t.Fatalf("commit %s vs %s; body:\n%s", again.Commit, first.Commit, again.Body)
 	}
 }
+
+// What is pushed is scanned as check scans it: a dummy in tests/ and a value
+// the root's allowlist explains pass; any other secret, and a stored secret
+// wherever it is, block the push.
+func TestPushScanHonoursFixturesAndTheAllowlist(t *testing.T) {
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, ".oauthwiz-allowlist"), []byte("acme/docs/sample.py 9c1e…5c2f the vendor's published sample\n"), 0o644)
+	commit := func(path, body string) []PushedCommit {
+		return []PushedCommit{{CommitInfo: CommitInfo{Hash: "c0ffee"}, Changes: []Change{{Path: path, Action: "added", After: []byte(body)}}}}
+	}
+	tests := []struct {
+		name, path, body string
+		blocked          bool
+	}{
+		{"dummy in tests/", "acme/tests/conftest.py", "API_KEY = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'\n", false},
+		{"allowlisted sample", "acme/docs/sample.py", "API_KEY = '9c1e7a3f5b2d8e4a6c0f1b9d3e7a5c2f'\n", false},
+		{"the same value elsewhere", "acme/assets/config.py", "API_KEY = '9c1e7a3f5b2d8e4a6c0f1b9d3e7a5c2f'\n", true},
+		{"a stored secret in tests/", "acme/tests/conftest.py", "TOKEN = 'canary-secret-value-123'\n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := scan(commit(tt.path, tt.body), []string{"canary-secret-value-123"}, root)
+			var blocked *BlockedError
+			if got := errors.As(err, &blocked); got != tt.blocked {
+				t.Fatalf("blocked = %v (%v), want %v", got, err, tt.blocked)
+			}
+		})
+	}
+}

@@ -1,0 +1,76 @@
+package secrets
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// AllowlistFile is the name of the allowlist, at the root of the repository
+// (outside any integration folder, so a pull request never carries it).
+const AllowlistFile = ".oauthwiz-allowlist"
+
+// Allowlist: secret-shaped values a person judged harmless, each with why.
+// One entry per line: the file's path from the repository root, the value
+// as a finding shows it masked, and the reason; '#' starts a comment.
+//
+//	acme/docs/example.py  9c1e…5c2f  the vendor's documented sample key, never valid
+//
+// A stored secret (a canary) is never allowed by it.
+type Allowlist struct {
+	entries map[allowKey]string // → reason
+}
+
+type allowKey struct{ path, masked string }
+
+// AllowlistError is an entry the allowlist does not honour.
+type AllowlistError struct {
+	Line int
+	Msg  string
+}
+
+func (e AllowlistError) Error() string { return fmt.Sprintf("%s:%d: %s", AllowlistFile, e.Line, e.Msg) }
+
+// ParseAllowlist reads an allowlist; entries without a reason are refused.
+func ParseAllowlist(b []byte) (Allowlist, []AllowlistError) {
+	a := Allowlist{entries: map[allowKey]string{}}
+	var errs []AllowlistError
+	sc := bufio.NewScanner(bytes.NewReader(b))
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 3 {
+			errs = append(errs, AllowlistError{n, "an entry is '<path> <masked value> <reason>'; this one has no reason, so it is not honoured"})
+			continue
+		}
+		path := filepath.ToSlash(filepath.Clean(f[0]))
+		a.entries[allowKey{path, f[1]}] = strings.Join(f[2:], " ")
+	}
+	return a, errs
+}
+
+// LoadAllowlist reads the allowlist at a repository's root; none is empty.
+func LoadAllowlist(root string) (Allowlist, []AllowlistError) {
+	b, err := os.ReadFile(filepath.Join(root, AllowlistFile))
+	if err != nil {
+		return Allowlist{}, nil
+	}
+	return ParseAllowlist(b)
+}
+
+// Allows reports whether a hit in a file (path from the repository root) is
+// allowed, and why.
+func (a Allowlist) Allows(path string, h Hit) (string, bool) {
+	if h.Known || a.entries == nil {
+		return "", false
+	}
+	reason, ok := a.entries[allowKey{filepath.ToSlash(filepath.Clean(path)), h.Masked}]
+	return reason, ok
+}
