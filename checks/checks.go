@@ -540,9 +540,16 @@ func (c *checker) secretRules() {
 	if c.opts.KnownSecrets != nil {
 		known = c.opts.KnownSecrets(c.name)
 	}
-	allow, bad := secrets.LoadAllowlist(repoRoot(c.dir))
+	root := repoRoot(c.dir)
+	allow, bad := secrets.LoadAllowlist(root)
 	for _, e := range bad {
-		c.add("secrets/allowlist-entry", filepath.Join("..", secrets.AllowlistFile), e.Line, e.Msg, "write why the value is harmless after it")
+		// The file is the repository's, not the integration's: File is
+		// still relative to the integration, Path to the root.
+		file, err := filepath.Rel(c.dir, filepath.Join(root, secrets.AllowlistFile))
+		if err != nil {
+			file = secrets.AllowlistFile
+		}
+		c.add("secrets/allowlist-entry", filepath.ToSlash(file), e.Line, e.Msg, "write why the value is harmless after it")
 		c.out[len(c.out)-1].Path = secrets.AllowlistFile
 	}
 	filepath.WalkDir(c.dir, func(path string, e fs.DirEntry, err error) error {
