@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -144,6 +146,46 @@ func TestLostKeyIsExplained(t *testing.T) {
 	if names := f.sb.State().APIKeys; len(names) != 1 || names[0].Name != "OAuth Client API Key" {
 		t.Errorf("the stand-in's key: %+v", names)
 	}
+
+	// The recovery, as the steps say: the page the error names lists the key
+	// (last 4 only), its Revoke button removes it, and the key is made again.
+	page := regexp.MustCompile(`http://\S+/organization-settings/api-keys\?filter=[^;\s]+`).FindString(err.Error())
+	body := httpGet(t, page)
+	if !strings.Contains(body, "OAuth Client API Key") || !strings.Contains(body, "…"+res.Last4) || !strings.Contains(body, ">Revoke<") || regexp.MustCompile(`[0-9a-f]{32}`).MatchString(body) { // never a key's value
+		t.Fatalf("API Keys page %s:\n%s", page, body)
+	}
+	id := regexp.MustCompile(`name="id" value="([^"]+)"`).FindStringSubmatch(body)
+	if id == nil {
+		t.Fatalf("no revoke button:\n%s", body)
+	}
+	u, _ := url.Parse(page)
+	resp, err := http.PostForm(u.Scheme+"://"+u.Host+"/organization-settings/api-keys/revoke", url.Values{"id": {id[1]}, "filter": {"OAuth Client API Key"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(after), "Revoked the key ending in "+res.Last4) || !strings.Contains(string(after), "No API key matches") {
+		t.Fatalf("after revoking:\n%s", after)
+	}
+	again, err := apikey.Create(context.Background(), f.opts)
+	if err != nil || !again.Created || again.Last4 == res.Last4 {
+		t.Fatalf("creating again after the revoke: %+v %v", again, err)
+	}
+}
+
+func httpGet(t *testing.T, u string) string {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d\n%s", u, resp.StatusCode, b)
+	}
+	return string(b)
 }
 
 func TestExpiredTokenIsRefreshed(t *testing.T) {

@@ -31,6 +31,8 @@ var challengeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 func (s *Server) siteHandler(site assets.Site) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /apps", func(w http.ResponseWriter, r *http.Request) { s.appsPage(w, site) })
+	mux.HandleFunc("GET /organization-settings/api-keys", func(w http.ResponseWriter, r *http.Request) { s.apiKeysPage(w, r, site) })
+	mux.HandleFunc("POST /organization-settings/api-keys/revoke", func(w http.ResponseWriter, r *http.Request) { s.revokeAPIKeyPage(w, r, site) })
 	mux.HandleFunc("GET /apps/export", func(w http.ResponseWriter, r *http.Request) { s.exportManifest(w, r, site) })
 	mux.HandleFunc("POST /apps/import", func(w http.ResponseWriter, r *http.Request) { s.importManifest(w, r, site) })
 	mux.HandleFunc("POST /apps/publish", func(w http.ResponseWriter, r *http.Request) { s.publishApp(w, r, site) })
