@@ -29,9 +29,13 @@ func RevokeSentence(title string) string {
 }
 
 // KeysSentence: see RevokeSentence.
-func KeysSentence(title string) string {
+func KeysSentence(title string) string { return keysSentence(title, "("+APIKeysPath(title)+")") }
+
+// keysSentence links the API Keys page with target: "(/path)" inline or
+// "[label]" by reference.
+func keysSentence(title, target string) string {
 	return "Then make sure that every API key tied to " + title + " is disabled: search for " + title +
-		" on the [API Keys page](" + APIKeysPath(title) + ") and disable the keys it lists."
+		" on the [API Keys page]" + target + " and disable the keys it lists."
 }
 
 // Says reports which of the two statements an uninstallation section's text
@@ -61,9 +65,7 @@ func MissingSentences(body, title string) []string {
 // Statements is the body oauthwiz writes for a new uninstallation section;
 // ref is the reference label of the API Keys link.
 func Statements(title, ref, eol string) string {
-	return "Uninstalling " + title + " revokes every authorization that was previously granted to it." + eol + eol +
-		"Then make sure that every API key tied to " + title + " is disabled: search for " + title +
-		" on the [API Keys page][" + ref + "] and disable the keys it lists." + eol
+	return RevokeSentence(title) + eol + eol + keysSentence(title, "["+ref+"]") + eol
 }
 
 // ErrUnsafeEdit means the edit could not be made without breaking the
