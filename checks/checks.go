@@ -33,7 +33,8 @@ const (
 // Finding is one problem.
 type Finding struct {
 	// Integration is the integration's folder (what cd and CODEOWNERS
-	// use); AppID is its manifest's app_id, when it differs.
+	// use), "" for a file of the repository itself (its allowlist); AppID
+	// is its manifest's app_id, when it differs.
 	Integration string `json:"integration"`
 	AppID       string `json:"app_id,omitempty"`
 	// Path is File relative to the repository's root (the folder holding
@@ -109,6 +110,10 @@ type Options struct {
 	// is new there, or no clone to compare with): its identity must not
 	// change.
 	Base *BaseManifest
+
+	// allowlist is the repository's, read once by Path for every
+	// integration of a tree (nil: Integration reads it itself).
+	allowlist *secrets.Allowlist
 }
 
 // BaseManifest is manifest.json on the base branch.
@@ -120,7 +125,8 @@ type BaseManifest struct {
 type checker struct {
 	name, dir string // the folder's name, and path
 	appID     string // the manifest's app_id
-	rel       string // the folder relative to the repository's root
+	root      string // the repository's root (see repoRoot)
+	rel       string // the folder relative to it
 	title     string // tile.title ("<Name>" when the manifest has none)
 	opts      Options
 	out       []Finding
@@ -141,19 +147,6 @@ func (c *checker) add(rule, file string, line int, msg, fix string) {
 	c.out = append(c.out, f)
 }
 
-// repoRelative is dir relative to the repository holding it (the nearest
-// folder above with a .git), else its base name.
-func repoRelative(dir string) string {
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return filepath.Base(dir)
-	}
-	if rel, err := filepath.Rel(repoRoot(abs), abs); err == nil {
-		return rel
-	}
-	return filepath.Base(abs)
-}
-
 // repoRoot is the nearest folder above dir with a .git, else dir's parent.
 func repoRoot(dir string) string {
 	abs, err := filepath.Abs(dir)
@@ -170,6 +163,19 @@ func repoRoot(dir string) string {
 	}
 }
 
+// allowlistFindings are the refused entries of the repository's allowlist,
+// a file of the repository rather than of an integration (File and Path
+// both name it from the root).
+func allowlistFindings(root string, bad []secrets.AllowlistError, integration string) []Finding {
+	r, _ := RuleByID("secrets/allowlist-entry")
+	var out []Finding
+	for _, e := range bad {
+		out = append(out, Finding{Integration: integration, Rule: r.ID, Severity: r.Severity, File: secrets.AllowlistFile, Path: secrets.AllowlistFile,
+			Line: e.Line, Message: e.Msg, Fix: "write why the value is harmless after it, in " + filepath.Join(root, secrets.AllowlistFile)})
+	}
+	return out
+}
+
 // ErrNotIntegration means the folder has no manifest.json.
 var ErrNotIntegration = errors.New("no manifest.json")
 
@@ -182,7 +188,19 @@ func Integration(dir string, opts Options) ([]Finding, error) {
 		return nil, err
 	}
 	name := filepath.Base(filepath.Clean(dir))
-	c := &checker{name: name, appID: name, rel: repoRelative(dir), dir: dir, opts: opts}
+	root := repoRoot(dir)
+	rel := name
+	if abs, err := filepath.Abs(dir); err == nil {
+		if r, err := filepath.Rel(root, abs); err == nil {
+			rel = r
+		}
+	}
+	c := &checker{name: name, appID: name, root: root, rel: rel, dir: dir, opts: opts}
+	if c.opts.allowlist == nil { // one integration: its entries are reported here
+		allow, bad := secrets.LoadAllowlist(root)
+		c.opts.allowlist = &allow
+		c.out = append(c.out, allowlistFindings(root, bad, name)...)
+	}
 	c.run()
 	sortFindings(c.out)
 	return c.out, nil
@@ -540,18 +558,7 @@ func (c *checker) secretRules() {
 	if c.opts.KnownSecrets != nil {
 		known = c.opts.KnownSecrets(c.name)
 	}
-	root := repoRoot(c.dir)
-	allow, bad := secrets.LoadAllowlist(root)
-	for _, e := range bad {
-		// The file is the repository's, not the integration's: File is
-		// still relative to the integration, Path to the root.
-		file, err := filepath.Rel(c.dir, filepath.Join(root, secrets.AllowlistFile))
-		if err != nil {
-			file = secrets.AllowlistFile
-		}
-		c.add("secrets/allowlist-entry", filepath.ToSlash(file), e.Line, e.Msg, "write why the value is harmless after it")
-		c.out[len(c.out)-1].Path = secrets.AllowlistFile
-	}
+	allow := c.opts.allowlist
 	filepath.WalkDir(c.dir, func(path string, e fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
@@ -656,6 +663,11 @@ func Path(path string, opts Options) (Report, error) {
 			return Report{}, fmt.Errorf("%s: no manifest.json there nor in its subfolders: give an integration folder or an integrations-extras checkout", path)
 		}
 	}
+	// One allowlist for the tree (the root of the first integration's
+	// repository: a tree is one checkout), its refused entries said once.
+	root := repoRoot(dirs[0])
+	allow, bad := secrets.LoadAllowlist(root)
+	opts.allowlist = &allow
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -677,7 +689,7 @@ func Path(path string, opts Options) (Report, error) {
 	}
 	close(next)
 	wg.Wait()
-	rep := Report{Findings: []Finding{}, Summary: Summary{Integrations: len(dirs)}}
+	rep := Report{Findings: allowlistFindings(root, bad, ""), Summary: Summary{Integrations: len(dirs)}}
 	for _, r := range results {
 		rep.Findings = append(rep.Findings, r...)
 	}

@@ -443,3 +443,30 @@ func TestSecretAllowlist(t *testing.T) {
 		t.Fatalf("secret findings\n got %q\nwant %q", got, want)
 	}
 }
+
+// Over a tree the repository's allowlist is read once and a refused entry is
+// reported once, not once per integration.
+func TestAllowlistEntryReportedOnceOverATree(t *testing.T) {
+	root := t.TempDir()
+	os.Mkdir(filepath.Join(root, ".git"), 0o755)
+	for _, name := range []string{"acme", "bolt", "crane"} {
+		writeIntegration(t, root, name, clean())
+	}
+	os.WriteFile(filepath.Join(root, ".oauthwiz-allowlist"), []byte("acme/x.py 9c1e…5c2f\n"), 0o644)
+	rep, err := Path(root, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Rule == "secrets/allowlist-entry" {
+			n++
+			if f.Path != ".oauthwiz-allowlist" || f.Line != 1 {
+				t.Errorf("finding %+v", f)
+			}
+		}
+	}
+	if n != 1 || rep.Summary.Warnings != 1 {
+		t.Fatalf("%d allowlist findings, summary %+v", n, rep.Summary)
+	}
+}

@@ -98,7 +98,11 @@ func printReport(sys *IO, rep checks.Report) {
 		byName[f.Integration] = append(byName[f.Integration], f)
 	}
 	for _, name := range order {
-		fmt.Fprintf(sys.Out, "%s\n", name)
+		if name == "" {
+			fmt.Fprintln(sys.Out, "(the repository)") // its own files: the allowlist
+		} else {
+			fmt.Fprintf(sys.Out, "%s\n", name)
+		}
 		for _, f := range byName[name] {
 			loc := f.Path // from the repository's root: an editor or a CI log jumps there
 			if f.Line > 0 {

@@ -191,3 +191,15 @@ func TestCheckAndFixBadInput(t *testing.T) {
 		t.Errorf("no setup: %d %s", code, stderr)
 	}
 }
+
+// A refused allowlist entry is the repository's, printed under its own
+// heading with the path an editor opens.
+func TestCheckPrintsTheAllowlistUnderTheRepository(t *testing.T) {
+	t.Parallel()
+	dir := integrationDir(t)
+	os.WriteFile(filepath.Join(filepath.Dir(dir), ".oauthwiz-allowlist"), []byte("acme/x.py 9c1e…5c2f\n"), 0o644)
+	_, stdout, _ := runCLI(t, "", false, &secrets.Memory{}, "check", filepath.Dir(dir))
+	if !strings.Contains(stdout, "(the repository)\n  warning secrets/allowlist-entry            .oauthwiz-allowlist:1") {
+		t.Fatalf("output:\n%s", stdout)
+	}
+}
