@@ -163,7 +163,7 @@ func Start(opts Options) (*Server, error) {
 		opts.CodeTTL = time.Minute
 	}
 	if len(opts.RedirectURIs) == 0 {
-		opts.RedirectURIs = []string{FreeLoopbackRedirectURI()}
+		opts.RedirectURIs = []string{onFreePort(DefaultRedirectURI)}
 	}
 	if opts.OnboardingURL == "" {
 		opts.OnboardingURL = DefaultOnboardingURL
@@ -501,13 +501,10 @@ func (s *Server) controlHandler() http.Handler {
 	return mux
 }
 
-// FreeLoopbackRedirectURI is DefaultRedirectURI on a port free right now:
-// the redirect URI a sandbox's seeded clients register when none is given.
-// Like Datadog, the sandbox accepts only a registered URI, port included, so
-// each sandbox (a test, a demo) registers a port of its own.
-func FreeLoopbackRedirectURI() string { return onFreePort(DefaultRedirectURI) }
-
-// onFreePort is a loopback URI with its port replaced by one free now.
+// onFreePort is a loopback URI with its port replaced by one free now: the
+// redirect URI seeded clients register when none is given. Like Datadog,
+// the sandbox accepts only a registered URI, port included, so each sandbox
+// (a test, a demo) registers a port of its own.
 func onFreePort(uri string) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
