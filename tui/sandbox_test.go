@@ -138,7 +138,7 @@ func TestWizardKeepsOnlyAcceptedSecrets(t *testing.T) {
 	if _, err := f.Authorize(context.Background(), req, func(string) {}); err == nil {
 		t.Fatal("a wrong secret was accepted")
 	}
-	if v, _ := store.Get(secrets.Namespace{Integration: "acme", Site: "us1", Kind: secrets.Test}.ClientSecretKey()); v != c.ClientSecret {
+	if v, _ := store.Get(secrets.Namespace{Integration: "acme", Site: "us1", Kind: secrets.Test}.ClientSecretKey(c.ClientID)); v != c.ClientSecret {
 		t.Fatal("the mistyped secret replaced the stored one")
 	}
 }

@@ -30,9 +30,13 @@ func needTmux(t *testing.T) {
 func startTmux(t *testing.T, command string) *tmuxSession {
 	t.Helper()
 	needTmux(t)
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("oauthwiz-test-%d", os.Getpid()), name: strings.ReplaceAll(t.Name(), "/", "-")}
+	name := strings.ReplaceAll(t.Name(), "/", "-")
+	// A server per test: a new session on a shared server can reach it
+	// while it exits after the previous test killed its last session
+	// ("server exited unexpectedly").
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("oauthwiz-test-%d-%s", os.Getpid(), name), name: name}
 	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
-	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-session", "-t", s.name).Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 	return s
 }
 

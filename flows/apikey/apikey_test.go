@@ -64,7 +64,7 @@ func authorized(t *testing.T, scopes []string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	store.Set(ns.ClientSecretKey(), c.ClientSecret)
+	store.Set(ns.ClientSecretKey(c.ClientID), c.ClientSecret)
 	secrets.PutJSON(store, ns.TokenKey(), res.Record(c.ClientID))
 	log := &strings.Builder{}
 	return &fixture{sb: sb, store: store, clock: clk, log: log, opts: apikey.Options{

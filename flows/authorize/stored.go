@@ -87,7 +87,7 @@ func (p *PersistingSource) Token() (*oauth2.Token, error) {
 	if p.s.Progress != nil {
 		p.s.Progress(fmt.Sprintf("access token expired at %s: refreshing", rec.Expiry.Format(time.RFC3339)))
 	}
-	secret, err := p.s.Store.Get(p.s.NS.ClientSecretKey())
+	secret, err := secrets.ClientSecret(p.s.Store, p.s.NS, rec.ClientID)
 	if err != nil {
 		return nil, fmt.Errorf("the access token expired and the client secret is not stored (%v): authorize again", err)
 	}

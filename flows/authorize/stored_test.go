@@ -40,7 +40,7 @@ func TestStoredTokenSourceRefreshesAndPersists(t *testing.T) {
 	store := &secrets.Memory{}
 	ns := secrets.Namespace{Integration: "acme", Site: "us1", Kind: "test"}
 	secrets.PutJSON(store, ns.TokenKey(), res.Record(c.ClientID))
-	store.Set(ns.ClientSecretKey(), c.ClientSecret)
+	store.Set(ns.ClientSecretKey(c.ClientID), c.ClientSecret)
 	var progress []string
 	st := authorize.Stored{Provider: sb.Provider(), Store: store, NS: ns, Now: clk.Now, Progress: func(s string) { progress = append(progress, s) }}
 
@@ -67,7 +67,7 @@ func TestStoredTokenSourceRefreshesAndPersists(t *testing.T) {
 		t.Fatalf("second use: %v %v", err, progress)
 	}
 	// Expired without a stored secret: said so, nothing saved.
-	store.Delete(ns.ClientSecretKey())
+	store.Delete(ns.ClientSecretKey(c.ClientID))
 	clk.add(2 * time.Hour)
 	if _, err := src.Token(); err == nil {
 		t.Fatal("refreshed without a client secret")

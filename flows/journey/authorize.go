@@ -97,7 +97,7 @@ func (w *Workspace) Authorize(ctx context.Context, s AuthorizeSpec) (*authorize.
 	// Kept only now that the platform accepted it: a mistyped secret never
 	// replaces the working one, which was shown only once.
 	if s.KeepSecret {
-		if err := w.Store.Set(ns.ClientSecretKey(), s.ClientSecret); err != nil {
+		if err := w.Store.Set(ns.ClientSecretKey(s.ClientID), s.ClientSecret); err != nil {
 			return res, fmt.Errorf("storing the client secret: %w", err)
 		}
 	}

@@ -78,7 +78,7 @@ func TestFactsFromTheRecords(t *testing.T) {
 	w := &journey.Workspace{Store: store, StateDir: state, Integration: "acme", Info: info}
 	for _, site := range []string{"eu1", "us1"} {
 		ns := secrets.Namespace{Integration: "acme", Site: site, Kind: "test"}
-		store.Set(ns.ClientSecretKey(), "secret-"+site+"-0123456789")
+		store.Set(ns.ClientSecretKey("c"), "secret-"+site+"-0123456789")
 		secrets.PutJSON(store, ns.TokenKey(), secrets.TokenRecord{ClientID: "c", OrgID: "o-" + site, OrgName: "Org " + site, ScopesGranted: []string{"dashboards_read"}})
 	}
 	session.Update(state, "acme", func(st *session.State) error {
@@ -119,7 +119,7 @@ func TestPublish(t *testing.T) {
 	if !errors.Is(err, journey.ErrEditDeclined) || out.Written || string(after) != string(before) {
 		t.Fatalf("declined: %v %+v", err, out)
 	}
-	if _, err := w.Store.Get(secrets.Namespace{Integration: "acme", Site: "us1", Kind: "published"}.ClientSecretKey()); err != nil {
+	if _, err := w.Store.Get(secrets.Namespace{Integration: "acme", Site: "us1", Kind: "published"}.ClientSecretKey(out.ClientID)); err != nil {
 		t.Fatal("the published secret was not stored before the question")
 	}
 	var retested []string

@@ -114,7 +114,7 @@ func (w *Workspace) Import(ctx context.Context, dp devplatform.DevPlatform, site
 	if err != nil {
 		return imp, err
 	}
-	if err := w.Store.Set(w.ns(site).ClientSecretKey(), imp.ClientSecret); err != nil {
+	if err := w.Store.Set(w.ns(site).ClientSecretKey(imp.ClientID), imp.ClientSecret); err != nil {
 		return imp, fmt.Errorf("storing the new client secret: %w", err)
 	}
 	return imp, w.UpdateState(func(st *session.State) {

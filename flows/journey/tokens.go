@@ -39,7 +39,7 @@ func (w *Workspace) keepSecret(c ClientSpec) error {
 	if !c.KeepSecret {
 		return nil
 	}
-	if err := w.Store.Set(w.ns(c.Site).ClientSecretKey(), c.ClientSecret); err != nil {
+	if err := w.Store.Set(w.ns(c.Site).ClientSecretKey(c.ClientID), c.ClientSecret); err != nil {
 		return fmt.Errorf("storing the client secret: %w", err)
 	}
 	return nil

@@ -231,7 +231,7 @@ func (f Flows) Known(site string) KnownClient {
 		}
 	}
 	if k.ClientSecret == "" {
-		if v, err := f.Store.Get(f.ns(site).ClientSecretKey()); err == nil {
+		if v, err := secrets.ClientSecret(f.Store, f.ns(site), k.ClientID); err == nil {
 			k.ClientSecret = v
 		}
 	}
@@ -286,12 +286,8 @@ func (f Flows) updateState(change func(*session.State)) error {
 // clientFor is the client ID in use on a site: imported, authorized, or the
 // sandbox's own.
 func (f Flows) clientFor(site string) string {
-	if rec, ok := f.state().Clients[session.ClientKey(site, f.Kind)]; ok {
-		return rec.ClientID
-	}
-	var tok secrets.TokenRecord
-	if secrets.GetJSON(f.Store, f.ns(site).TokenKey(), &tok) == nil {
-		return tok.ClientID
+	if id := f.workspace().clientFor(f.state(), site); id != "" {
+		return id
 	}
 	c, _ := f.devPlatform().Seeded(site, f.kind())
 	return c.ClientID
@@ -305,7 +301,7 @@ func (f Flows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 		ns := f.ns(s.ID)
 		row := SiteRow{Site: s.ID, Documented: s.OAuthDocumented, ClientID: f.clientFor(s.ID)}
 		_, row.Imported = st.Clients[session.ClientKey(s.ID, f.Kind)]
-		if _, err := f.Store.Get(ns.ClientSecretKey()); err == nil {
+		if _, err := secrets.ClientSecret(f.Store, ns, row.ClientID); err == nil {
 			row.Credentials = true
 		}
 		var tok secrets.TokenRecord
@@ -348,7 +344,7 @@ func (f Flows) ImportManifest(ctx context.Context, from, to string) (string, err
 // AuthorizeSite implements SiteFlows.
 func (f Flows) AuthorizeSite(ctx context.Context, site string, sc []string, redirect string, timeout time.Duration, onURL func(string)) (Authorized, error) {
 	id := f.clientFor(site)
-	secret, err := f.Store.Get(f.ns(site).ClientSecretKey())
+	secret, err := secrets.ClientSecret(f.Store, f.ns(site), id)
 	if id == "" || err != nil {
 		return Authorized{}, fmt.Errorf("no client credentials for %s yet: import the app manifest there first (i)", site)
 	}

@@ -46,6 +46,25 @@ func (w *Workspace) kind() secrets.Kind {
 	return w.Kind
 }
 
+// clientFor is the client ID in use on a site: the one the session records
+// (imported, published), else the one its stored token names ("" if none).
+func (w *Workspace) clientFor(st session.State, site string) string {
+	if rec, ok := st.Clients[session.ClientKey(site, w.kind())]; ok {
+		return rec.ClientID
+	}
+	var tok secrets.TokenRecord
+	if secrets.GetJSON(w.Store, w.ns(site).TokenKey(), &tok) == nil {
+		return tok.ClientID
+	}
+	return ""
+}
+
+// KnownSecrets are the integration's stored secrets, the canaries of the
+// secret scan.
+func (w *Workspace) KnownSecrets() []string {
+	return secrets.Known(w.Store, w.Integration, assets.SiteIDs(), w.State().ClientIDs())
+}
+
 // State is the integration's saved state (empty when there is none).
 func (w *Workspace) State() session.State {
 	if w.StateDir == "" {
@@ -121,7 +140,7 @@ func (w *Workspace) CheckOptions() checks.Options {
 	}
 	return checks.Options{
 		AppUUID: st.PublishedAppUUID, Case: c, Base: base,
-		KnownSecrets: func(string) []string { return secrets.Known(w.Store, w.Integration, assets.SiteIDs()) },
+		KnownSecrets: func(string) []string { return w.KnownSecrets() },
 	}
 }
 
@@ -140,7 +159,7 @@ func (w *Workspace) Facts(ctx context.Context) Facts {
 	f := Facts{Case: integration.Case(st.Case)}
 	for _, site := range assets.SiteIDs() {
 		ns := w.ns(site)
-		if _, err := w.Store.Get(ns.ClientSecretKey()); err == nil {
+		if _, err := secrets.ClientSecret(w.Store, ns, w.clientFor(st, site)); err == nil {
 			f.CredentialsSites = append(f.CredentialsSites, site)
 		}
 		var tok secrets.TokenRecord
@@ -215,7 +234,7 @@ func (w *Workspace) PROptions(r PRRequest) pullrequest.Options {
 		IntegrationDir: w.Info.Dir, BaseRepo: r.BaseRepo, BaseBranch: r.BaseBranch, Branch: r.Branch, Title: r.Title,
 		Draft: r.Draft, NoPush: r.NoPush, ForceReason: r.ForceReason, ForkRemote: r.ForkRemote, CodeOwners: r.CodeOwners,
 		GitHub: r.GitHub, Auth: r.Auth, Author: r.Author, Rebase: r.Rebase, Getenv: w.Getenv,
-		KnownSecrets: secrets.Known(w.Store, w.Integration, assets.SiteIDs()),
+		KnownSecrets: w.KnownSecrets(),
 		Gate:         w.Gate(),
 	}
 	if o.BaseRepo == "" {

@@ -84,7 +84,7 @@ func Record(ctx context.Context, o Options) (*Outcome, error) {
 	}
 	for _, site := range out.Sites {
 		ns := secrets.Namespace{Integration: o.Integration, Site: site, Kind: secrets.Published}
-		if err := o.Store.Set(ns.ClientSecretKey(), secret); err != nil {
+		if err := o.Store.Set(ns.ClientSecretKey(out.ClientID), secret); err != nil {
 			return nil, fmt.Errorf("storing the published client secret: %w", err)
 		}
 	}

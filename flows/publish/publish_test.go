@@ -37,7 +37,7 @@ func TestRecord(t *testing.T) {
 		t.Fatalf("outcome %+v", out)
 	}
 	for _, site := range []string{"us1", "eu1"} {
-		if _, err := store.Get(secrets.Namespace{Integration: "acme", Site: site, Kind: "published"}.ClientSecretKey()); err != nil {
+		if _, err := store.Get(secrets.Namespace{Integration: "acme", Site: site, Kind: "published"}.ClientSecretKey(out.ClientID)); err != nil {
 			t.Fatalf("%s: the published secret is not stored", site)
 		}
 	}

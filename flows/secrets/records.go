@@ -59,8 +59,36 @@ type Namespace struct {
 
 func (n Namespace) key(item string) string { return Key(n.Integration, n.Site, string(n.Kind), item) }
 
-// ClientSecretKey is where the client secret is stored.
-func (n Namespace) ClientSecretKey() string { return n.key("client_secret") }
+// ClientSecretKey is where one client's secret is stored: keyed by its
+// client ID too, so that a secret is only ever sent with the client it
+// was accepted for (a new test client on the same site starts blank).
+func (n Namespace) ClientSecretKey(clientID string) string {
+	return n.key("client_secret:" + clientID)
+}
+
+// legacyClientSecretKey is where versions before the client-ID key kept
+// the site's one secret.
+func (n Namespace) legacyClientSecretKey() string { return n.key("client_secret") }
+
+// ClientSecret reads the stored secret of a client. A secret stored by an
+// older version under the site alone is still found when the site's token
+// record names the same client (the client it was accepted for).
+func ClientSecret(s Store, n Namespace, clientID string) (string, error) {
+	if clientID == "" {
+		return "", fmt.Errorf("%w: no client ID to look the secret up by", ErrNotFound)
+	}
+	v, err := s.Get(n.ClientSecretKey(clientID))
+	if !IsNotFound(err) {
+		return v, err
+	}
+	var rec TokenRecord
+	if GetJSON(s, n.TokenKey(), &rec) == nil && rec.ClientID == clientID {
+		if old, lerr := s.Get(n.legacyClientSecretKey()); lerr == nil {
+			return old, nil
+		}
+	}
+	return "", err
+}
 
 // TokenKey is where the token record is stored.
 func (n Namespace) TokenKey() string { return n.key("token") }
@@ -96,17 +124,31 @@ func GetJSON(s Store, key string, v any) error {
 func IsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }
 
 // Known returns every secret value stored for an integration, on every site
-// and for both client kinds, so that checks can look for them verbatim.
-func Known(s Store, integration string, sites []string) []string {
+// and for both client kinds, so that checks can look for them verbatim:
+// the secrets of clientIDs (the clients the session records) and of the
+// clients the stored tokens name.
+func Known(s Store, integration string, sites, clientIDs []string) []string {
 	var out []string
 	for _, site := range sites {
 		for _, kind := range []Kind{Test, Published} {
 			ns := Namespace{Integration: integration, Site: site, Kind: kind}
-			if v, err := s.Get(ns.ClientSecretKey()); err == nil {
-				out = append(out, v)
-			}
 			var rec TokenRecord
-			if GetJSON(s, ns.TokenKey(), &rec) != nil {
+			haveToken := GetJSON(s, ns.TokenKey(), &rec) == nil
+			ids := clientIDs
+			if haveToken {
+				ids = append([]string{rec.ClientID}, clientIDs...)
+			}
+			seen := map[string]bool{}
+			for _, id := range ids {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				if v, err := ClientSecret(s, ns, id); err == nil {
+					out = append(out, v)
+				}
+			}
+			if !haveToken {
 				continue
 			}
 			out = append(out, rec.AccessToken, rec.RefreshToken)

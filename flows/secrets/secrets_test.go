@@ -167,3 +167,64 @@ func TestSlowKeyringAsksOrSaysWhereSecretsWent(t *testing.T) {
 		})
 	}
 }
+
+// A secret is found only for the client it was stored for; one an older
+// version kept under the site alone is found for the client its token names.
+func TestClientSecretIsKeyedByClientID(t *testing.T) {
+	ns := Namespace{Integration: "acme", Site: "us1", Kind: Test}
+	tests := []struct {
+		name     string
+		setup    func(s *Memory)
+		clientID string
+		want     string // "" means not found
+	}{
+		{"stored for the client", func(s *Memory) { s.Set(ns.ClientSecretKey("client-a"), "secret-a") }, "client-a", "secret-a"},
+		{"another client on the same site", func(s *Memory) { s.Set(ns.ClientSecretKey("client-a"), "secret-a") }, "client-b", ""},
+		{"no client ID", func(s *Memory) { s.Set(ns.ClientSecretKey(""), "secret-blank") }, "", ""},
+		{"legacy key, token of the same client", func(s *Memory) {
+			s.Set(ns.legacyClientSecretKey(), "old-secret")
+			PutJSON(s, ns.TokenKey(), TokenRecord{ClientID: "client-a"})
+		}, "client-a", "old-secret"},
+		{"legacy key, token of another client", func(s *Memory) {
+			s.Set(ns.legacyClientSecretKey(), "old-secret")
+			PutJSON(s, ns.TokenKey(), TokenRecord{ClientID: "client-a"})
+		}, "client-b", ""},
+		{"new key wins over legacy", func(s *Memory) {
+			s.Set(ns.legacyClientSecretKey(), "old-secret")
+			s.Set(ns.ClientSecretKey("client-a"), "new-secret")
+			PutJSON(s, ns.TokenKey(), TokenRecord{ClientID: "client-a"})
+		}, "client-a", "new-secret"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &Memory{}
+			tt.setup(s)
+			got, err := ClientSecret(s, ns, tt.clientID)
+			if tt.want == "" {
+				if !IsNotFound(err) {
+					t.Fatalf("got %q, %v; want not found", got, err)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("got %q, %v; want %q", got, err, tt.want)
+			}
+		})
+	}
+}
+
+// The canaries hold the secrets of the recorded clients and of the
+// clients the tokens name, each once.
+func TestKnownFollowsClientIDs(t *testing.T) {
+	s := &Memory{}
+	us1 := Namespace{Integration: "acme", Site: "us1", Kind: Test}
+	eu1 := Namespace{Integration: "acme", Site: "eu1", Kind: Published}
+	PutJSON(s, us1.TokenKey(), TokenRecord{ClientID: "a", AccessToken: "tok-a"})
+	s.Set(us1.ClientSecretKey("a"), "secret-a")
+	s.Set(eu1.ClientSecretKey("imported"), "secret-imported")
+	s.Set(eu1.ClientSecretKey("forgotten"), "secret-forgotten")
+	got := strings.Join(Known(s, "acme", []string{"us1", "eu1"}, []string{"a", "imported"}), ",")
+	if got != "secret-a,tok-a,,secret-imported" {
+		t.Fatalf("known = %q", got)
+	}
+}

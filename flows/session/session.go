@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -131,6 +132,19 @@ func (s *State) SetClient(site string, kind secrets.Kind, rec ClientRecord) {
 		s.Clients = map[string]ClientRecord{}
 	}
 	s.Clients[ClientKey(site, kind)] = rec
+}
+
+// ClientIDs are the client IDs the state records, on every site and for
+// both kinds (each once).
+func (s State) ClientIDs() []string {
+	var out []string
+	for _, rec := range s.Clients {
+		if rec.ClientID != "" && !slices.Contains(out, rec.ClientID) {
+			out = append(out, rec.ClientID)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // SetPublishedTest records a re-test with the published client.

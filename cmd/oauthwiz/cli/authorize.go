@@ -163,7 +163,7 @@ func (r *resolved) resolveSecret(ctx context.Context, sys *IO, c *ClientFlags, f
 		r.secret, r.secretFresh = sys.Getenv("OAUTHWIZ_CLIENT_SECRET"), true
 	}
 	if r.secret == "" {
-		if v, err := r.store.Get(r.ns.ClientSecretKey()); err == nil {
+		if v, err := secrets.ClientSecret(r.store, r.ns, r.clientID); err == nil {
 			r.secret = v
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
@@ -69,7 +68,9 @@ func RunCheck(sys *IO, o CheckOptions) error {
 		}
 		opts.KnownSecrets = rec.KnownSecrets
 	} else if o.StoredSecrets && store != nil {
-		opts.KnownSecrets = func(name string) []string { return secrets.Known(store, name, assets.SiteIDs()) }
+		opts.KnownSecrets = func(name string) []string {
+			return (&journey.Workspace{Store: store, StateDir: sys.stateDir(), Integration: name}).KnownSecrets()
+		}
 	}
 	rep, err := journey.CheckTree(o.Path, opts)
 	if err != nil {

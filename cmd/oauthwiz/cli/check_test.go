@@ -128,7 +128,8 @@ func TestCheckFindsStoredSecrets(t *testing.T) {
 	dir := integrationDir(t)
 	store := &secrets.Memory{}
 	ns := secrets.Namespace{Integration: "acme", Site: "eu1", Kind: "test"}
-	store.Set(ns.ClientSecretKey(), "stored-client-secret-value-42")
+	secrets.PutJSON(store, ns.TokenKey(), secrets.TokenRecord{ClientID: "client-of-eu1"})
+	store.Set(ns.ClientSecretKey("client-of-eu1"), "stored-client-secret-value-42")
 	os.WriteFile(filepath.Join(dir, "CHANGELOG.md"), []byte("# CHANGELOG\n\ncredentials stored-client-secret-value-42\n"), 0o644)
 	code, stdout, _ := runCLI(t, "", false, store, "check", dir)
 	if code != 1 || !strings.Contains(stdout, "secrets/found") || !strings.Contains(stdout, "CHANGELOG.md:3") || strings.Contains(stdout, "stored-client-secret-value-42") {

@@ -353,7 +353,7 @@ func TestUnverifiedSecretIsNotStored(t *testing.T) {
 		t.Fatalf("first authorization: %d %s", code, stderr)
 	}
 	store := &secrets.File{Path: filepath.Join(h.state, "secrets.json")}
-	key := secrets.Namespace{Integration: filepath.Base(h.dir), Site: "us1", Kind: "test"}.ClientSecretKey()
+	key := secrets.Namespace{Integration: filepath.Base(h.dir), Site: "us1", Kind: "test"}.ClientSecretKey(c.ClientID)
 	for _, args := range [][]string{
 		{"authorize", "--site", "us1", "--no-browser", "--timeout", "10s"},
 		{"authorize", "--site", "us1", "--refresh"},
@@ -505,12 +505,13 @@ func TestRejectedStoredSecretIsNamed(t *testing.T) {
 	h := newHarness(t, sandbox.Options{})
 	store := &secrets.File{Path: filepath.Join(h.state, "secrets.json")}
 	name := filepath.Base(h.dir)
-	store.Set(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey(), "an-old-secret-that-was-rotated-0000")
+	c, _ := h.sb.Client("us1", "test")
+	store.Set(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey(c.ClientID), "an-old-secret-that-was-rotated-0000")
 	code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s")
 	if code == 0 || !strings.Contains(stderr, "The client secret stored for "+name+" on us1 was rejected") || !strings.Contains(stderr, "--client-secret-stdin") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	if v, _ := store.Get(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey()); v != "an-old-secret-that-was-rotated-0000" {
+	if v, _ := store.Get(secrets.Namespace{Integration: name, Site: "us1", Kind: secrets.Test}.ClientSecretKey(c.ClientID)); v != "an-old-secret-that-was-rotated-0000" {
 		t.Fatal("the stored secret changed")
 	}
 }
