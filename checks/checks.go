@@ -166,7 +166,7 @@ func repoRoot(dir string) string {
 // allowlistFindings are the refused entries of the repository's allowlist,
 // a file of the repository rather than of an integration (File and Path
 // both name it from the root).
-func allowlistFindings(root string, bad []secrets.AllowlistError, integration string) []Finding {
+func allowlistFindings(root string, bad []secrets.AllowlistProblem, integration string) []Finding {
 	r, _ := RuleByID("secrets/allowlist-entry")
 	var out []Finding
 	for _, e := range bad {

@@ -3,7 +3,6 @@ package secrets
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,18 +25,17 @@ type Allowlist struct {
 
 type allowKey struct{ path, masked string }
 
-// AllowlistError is an entry the allowlist does not honour.
-type AllowlistError struct {
+// AllowlistProblem is an entry the allowlist does not honour: the check
+// reports it as a finding on its line.
+type AllowlistProblem struct {
 	Line int
 	Msg  string
 }
 
-func (e AllowlistError) Error() string { return fmt.Sprintf("%s:%d: %s", AllowlistFile, e.Line, e.Msg) }
-
 // ParseAllowlist reads an allowlist; entries without a reason are refused.
-func ParseAllowlist(b []byte) (Allowlist, []AllowlistError) {
+func ParseAllowlist(b []byte) (Allowlist, []AllowlistProblem) {
 	a := Allowlist{entries: map[allowKey]string{}}
-	var errs []AllowlistError
+	var errs []AllowlistProblem
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -47,7 +45,7 @@ func ParseAllowlist(b []byte) (Allowlist, []AllowlistError) {
 		}
 		f := strings.Fields(line)
 		if len(f) < 3 {
-			errs = append(errs, AllowlistError{n, "an entry is '<path> <masked value> <reason>'; this one has no reason, so it is not honoured"})
+			errs = append(errs, AllowlistProblem{n, "an entry is '<path> <masked value> <reason>'; this one has no reason, so it is not honoured"})
 			continue
 		}
 		path := filepath.ToSlash(filepath.Clean(f[0]))
@@ -57,7 +55,7 @@ func ParseAllowlist(b []byte) (Allowlist, []AllowlistError) {
 }
 
 // LoadAllowlist reads the allowlist at a repository's root; none is empty.
-func LoadAllowlist(root string) (Allowlist, []AllowlistError) {
+func LoadAllowlist(root string) (Allowlist, []AllowlistProblem) {
 	b, err := os.ReadFile(filepath.Join(root, AllowlistFile))
 	if err != nil {
 		return Allowlist{}, nil
