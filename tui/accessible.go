@@ -165,9 +165,6 @@ func lineCredentials(r *lineRun) error {
 		r.say("Create a confidential OAuth client in %s (your app, OAuth & Permissions).", u)
 	}
 	m.enterCredentials()
-	if m.testOnlyRedirect() {
-		r.say("No loopback redirect URI in the client file: on the TEST client also register %s (test only, never in oauth_clients.json nor the pull request).", TestRedirectURI)
-	}
 	clientID := r.ask("Client ID?", m.creds.clientID.Value())
 	secret := m.creds.secret.Value()
 	if secret != "" {
@@ -181,6 +178,23 @@ func lineCredentials(r *lineRun) error {
 	}
 	m.creds.clientID.SetValue(clientID)
 	m.creds.secret.SetValue(secret)
+	if m.redirect().TestOnly {
+		r.say("The proposed redirect URI is not in the client file: register it on the TEST client only (never in oauth_clients.json nor the pull request), or give the client's https URI to paste the callback back.")
+	}
+	for tries := 1; ; tries++ {
+		m.creds.redirect.SetValue(r.ask("Redirect URI for this test?", m.creds.redirect.Value()))
+		err := integration.CheckRedirectURI(m.redirectURI())
+		if err == nil {
+			break
+		}
+		r.say("Redirect URI: %v.", err)
+		if tries == 3 {
+			return fmt.Errorf("no usable redirect URI: pass one with 'oauthwiz authorize --redirect-uri URI'")
+		}
+	}
+	if m.redirect().PasteBack {
+		r.say("Paste-back: after Authorize your browser lands on that page; paste its address here. A live service there may exchange the code first (here: invalid_grant; its log: the callback); a test-only loopback URI avoids it.")
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -26,11 +27,18 @@ func lineAuthorize(r *lineRun) error {
 		return fmt.Errorf("no scopes or no loopback redirect URI in %s", d.Info.ClientFile)
 	}
 	req := AuthorizeRequest{Site: m.site, ClientID: m.creds.clientID.Value(), ClientSecret: m.creds.secret.Value(), RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: d.Timeout}
-	res, err := d.Flows.Authorize(r.ctx, req, func(u string) {
+	onURL := func(u string) {
 		r.say("Open this URL in a browser signed in to your sandbox org, and click Authorize:")
 		r.say("%s", u)
 		r.say("Waiting up to %s…", d.Timeout)
-	})
+	}
+	var res Authorized
+	var err error
+	if m.redirect().PasteBack {
+		res, err = r.authorizePastingBack(req, onURL)
+	} else {
+		res, err = d.Flows.Authorize(r.ctx, req, onURL)
+	}
 	if err != nil {
 		r.say("Authorization failed: %v", err)
 		for _, t := range assets.Diagnose(err.Error()) {
@@ -45,6 +53,58 @@ func lineAuthorize(r *lineRun) error {
 		r.say("Warning: scopes requested but not granted: %s.", strings.Join(res.Missing, ", "))
 	}
 	return nil
+}
+
+// authorizePastingBack runs an authorization whose callback lands on the
+// partner's page: each line read is a pasted address, until one is the
+// callback (or the wait ends).
+func (r *lineRun) authorizePastingBack(req AuthorizeRequest, onURL func(string)) (Authorized, error) {
+	type outcome struct {
+		res Authorized
+		err error
+	}
+	pasted, ignored, done := make(chan string), make(chan string, 4), make(chan outcome, 1)
+	req.Pasted = pasted
+	req.OnIgnored = func(reason string) {
+		select {
+		case ignored <- reason:
+		default:
+		}
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	shown := make(chan struct{})
+	go func() {
+		res, err := r.d.Flows.Authorize(ctx, req, func(u string) { onURL(u); close(shown) })
+		done <- outcome{res, err}
+	}()
+	select { // the URL to open comes before the question
+	case <-shown:
+	case o := <-done:
+		return o.res, o.err
+	}
+	for {
+		fmt.Fprint(r.a.Out, "After Authorize, paste the whole address the browser landed on: ")
+		if !r.sc.Scan() {
+			cancel()
+			o := <-done
+			if o.err == nil {
+				return o.res, nil
+			}
+			return Authorized{}, fmt.Errorf("no address was pasted: %w", o.err)
+		}
+		select {
+		case pasted <- r.sc.Text():
+		case o := <-done:
+			return o.res, o.err
+		}
+		select {
+		case o := <-done:
+			return o.res, o.err
+		case reason := <-ignored:
+			r.say("Not the callback: %s.", reason)
+		}
+	}
 }
 
 func lineAPIKey(r *lineRun) error {

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/bubbles/textinput"
+
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -75,12 +77,68 @@ type authState struct {
 	urlCh   chan string
 	result  *Authorized
 	err     error
+	paste   pasteState
+}
+
+// pasteState is the authorize screen's paste-back input: the address the
+// browser landed on goes to the running attempt, which checks its state.
+type pasteState struct {
+	backOnly bool // the redirect URI is not on this machine: paste is the only way
+	open     bool // the input shows and takes the keys
+	input    textinput.Model
+	sent     chan string   // to the attempt
+	notes    chan string   // from it: why a paste did not end the wait
+	done     chan struct{} // closed when the attempt ends
+	note     string
+}
+
+func newPasteState(backOnly bool) pasteState {
+	in := textinput.New()
+	in.Placeholder = "https://…/callback?code=…&state=…"
+	in.CharLimit = 16 << 10 // callback URLs carry long codes
+	in.Prompt = ""
+	p := pasteState{backOnly: backOnly, open: backOnly, input: in, sent: make(chan string, 4), notes: make(chan string, 4), done: make(chan struct{})}
+	if backOnly {
+		p.input.Focus()
+	}
+	return p
+}
+
+// waitNote brings the attempt's next note to the screen, until it ends.
+func (p pasteState) waitNote() tea.Cmd {
+	return func() tea.Msg {
+		select {
+		case n := <-p.notes:
+			return authNoteMsg{n}
+		case <-p.done:
+			return nil
+		}
+	}
+}
+
+// submitPaste hands the pasted address to the attempt without blocking the
+// screen (the attempt reads them one at a time).
+func (m Model) submitPaste() (tea.Model, tea.Cmd) {
+	v := strings.TrimSpace(m.auth.paste.input.Value())
+	if v == "" {
+		return m, nil
+	}
+	select {
+	case m.auth.paste.sent <- v:
+		m.auth.paste.note = "Checking the pasted address…"
+		m.auth.paste.input.SetValue("")
+	default:
+		m.auth.paste.note = "Still checking the previous address: press enter again in a moment."
+	}
+	return m, nil
 }
 
 func authorizeKeys(m Model, k KeyMap) KeyMap {
 	switch {
+	case m.auth.running && m.auth.paste.open:
+		k.active = []key.Binding{k.SubmitPaste, k.Back}
 	case m.auth.running:
-		k.active = []key.Binding{k.Open, k.Back}
+		k.active = []key.Binding{k.Open, k.Paste, k.Back}
 	case m.auth.err != nil:
 		k.active = []key.Binding{k.Retry, k.Back}
 	default:
@@ -90,6 +148,23 @@ func authorizeKeys(m Model, k KeyMap) KeyMap {
 }
 
 func updateAuthorize(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	if p := &m.auth.paste; m.auth.running {
+		switch {
+		case p.open && key.Matches(msg, m.keys.SubmitPaste) && !msg.Paste:
+			return m.submitPaste()
+		case p.open && !p.backOnly && key.Matches(msg, m.keys.Back):
+			p.open = false // back to waiting for the browser here
+			p.input.Blur()
+			return m, nil
+		case p.open && !key.Matches(msg, m.keys.Back):
+			var cmd tea.Cmd
+			p.input, cmd = p.input.Update(msg)
+			return m, cmd
+		case !p.open && key.Matches(msg, m.keys.Paste):
+			p.open = true
+			return m, p.input.Focus()
+		}
+	}
 	switch m.keys.authKey(msg, m.auth) {
 	case authOpen:
 		return m, openCmd(m.deps, m.auth.url)
@@ -117,6 +192,7 @@ func authorizeView(m Model, w int) string {
 			p("sandbox org (press o to open it again):")
 			p("%s", m.st.Code.Render(hardWrap(m.auth.url, w)))
 		}
+		m.pasteView(&b, w)
 	case m.auth.err != nil:
 		m.errorView(&b, m.auth.err, w)
 	case m.auth.result != nil:
@@ -134,11 +210,41 @@ func authorizeView(m Model, w int) string {
 	return b.text()
 }
 
+// pasteView is the paste-back input under the URL to open.
+func (m Model) pasteView(b *pane, w int) {
+	ps := m.auth.paste
+	p := b.line
+	if !ps.open {
+		p("")
+		p("%s", m.st.Subtle.Render(hardWrapWords("Browser on another machine? Press p and paste the address it lands on.", w)))
+		return
+	}
+	p("")
+	if ps.backOnly {
+		p("%s", hardWrapWords("After Authorize the browser lands on your page: paste the whole address from its address bar and press enter:", w))
+	} else {
+		p("%s", hardWrapWords("Paste the whole address the browser landed on and press enter:", w))
+	}
+	ps.input.Width = w - 4
+	p("  %s", ps.input.View())
+	if ps.note != "" {
+		p("%s", m.st.Warn.Render(hardWrapWords(ps.note, w)))
+	}
+	if ps.backOnly {
+		p("%s", m.st.Subtle.Render(hardWrapWords("invalid_grant after pasting: your live service spent the code first.", w)))
+	}
+}
+
 // updateAuthMsg takes the authorization's and the API key's messages.
 func (m Model) updateAuthMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case authURLMsg:
 		m.auth.url = msg.url
+	case authNoteMsg:
+		m.auth.paste.note = msg.note
+		if m.auth.running {
+			return m, m.auth.paste.waitNote()
+		}
 	case authorizedMsg:
 		m.auth.running, m.auth.result, m.auth.err = false, &msg.res, nil
 	case apiKeyMsg:

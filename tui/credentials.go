@@ -8,38 +8,47 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
+// inputs are the credentials screen's fields, in focus order.
+func (c *credState) inputs() []*textinput.Model {
+	return []*textinput.Model{&c.clientID, &c.secret, &c.redirect}
+}
+
 func (m *Model) setFocus(i int) {
 	m.creds.focus = i
-	if i == 0 {
-		m.creds.clientID.Focus()
-		m.creds.secret.Blur()
-	} else {
-		m.creds.secret.Focus()
-		m.creds.clientID.Blur()
+	for j, in := range m.creds.inputs() {
+		if j == i {
+			in.Focus()
+		} else {
+			in.Blur()
+		}
 	}
 }
 
 func (m Model) updateInputs(msg tea.Msg) (tea.Model, tea.Cmd) {
+	in := m.creds.inputs()[m.creds.focus]
 	var cmd tea.Cmd
-	if m.creds.focus == 0 {
-		m.creds.clientID, cmd = m.creds.clientID.Update(msg)
-	} else {
-		m.creds.secret, cmd = m.creds.secret.Update(msg)
-	}
+	*in, cmd = in.Update(msg)
 	m.creds.err = ""
 	return m, cmd
 }
 
 // enterCredentials prefills the inputs from what is known: the sandbox's
-// client, or the client ID and secret stored by an earlier run.
+// client, the client ID, secret and redirect URI of an earlier run, and
+// the redirect URI the client file (or the proposal) gives.
 func (m *Model) enterCredentials() {
 	known := m.deps.Flows.Known(m.site)
 	m.creds.clientID.SetValue(known.ClientID)
 	m.creds.secret.SetValue(known.ClientSecret)
+	given := m.deps.RedirectURI
+	if given == "" {
+		given = known.RedirectURI // what worked last time, paste-back included
+	}
+	m.creds.redirect.SetValue(journey.ChooseRedirect(journey.RedirectSources{Given: given, Client: m.deps.Info.Client, Seeded: known.Seeded}).URI)
 	m.setFocus(0)
 	if m.creds.clientID.Value() != "" {
 		m.setFocus(1)
@@ -53,24 +62,14 @@ func (m Model) scopes() []string {
 	return m.deps.Flows.Known(m.site).Scopes
 }
 
-// TestRedirectURI: see journey.TestRedirectURI.
-const TestRedirectURI = journey.TestRedirectURI
-
-func (m Model) redirectURI() string {
-	if m.deps.RedirectURI != "" {
-		return m.deps.RedirectURI
-	}
-	if u := m.deps.Info.Client.LoopbackRedirect(); u != "" {
-		return u
-	}
-	return TestRedirectURI
+// redirect is the redirect URI in the field, and what it means: a test-only
+// loopback URI to register, or paste-back.
+func (m Model) redirect() journey.Redirect {
+	return journey.ChooseRedirect(journey.RedirectSources{Given: strings.TrimSpace(m.creds.redirect.Value()), Client: m.deps.Info.Client,
+		Seeded: m.deps.Flows.Known(m.site).Seeded})
 }
 
-// testOnlyRedirect is true when the redirect URI is one the client file
-// does not hold: the person registers it on the test client.
-func (m Model) testOnlyRedirect() bool {
-	return m.deps.RedirectURI == "" && m.deps.Info.Client.LoopbackRedirect() == ""
-}
+func (m Model) redirectURI() string { return m.redirect().URI }
 
 func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 	id, secret := strings.TrimSpace(m.creds.clientID.Value()), strings.TrimSpace(m.creds.secret.Value())
@@ -87,19 +86,34 @@ func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 		m.creds.err = "No scopes: list them in " + m.deps.Info.ClientFile + "."
 		return m, nil
 	}
+	if err := integration.CheckRedirectURI(m.redirectURI()); err != nil {
+		m.creds.err = "Redirect URI: " + err.Error() + "."
+		m.setFocus(2)
+		return m, nil
+	}
 	m.step = stepAuthorize
 	m.key = keyState{}
-	req := AuthorizeRequest{Site: m.site, ClientID: id, ClientSecret: secret, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout}
+	paste := newPasteState(m.redirect().PasteBack)
+	notes := paste.notes
+	req := AuthorizeRequest{Site: m.site, ClientID: id, ClientSecret: secret, RedirectURI: m.redirectURI(), Scopes: m.scopes(), Timeout: m.deps.Timeout,
+		Pasted: paste.sent, OnIgnored: func(reason string) {
+			select {
+			case notes <- reason:
+			default: // the screen shows the last few; older ones are dropped
+			}
+		}}
 	flows := m.deps.Flows
 	var cmd tea.Cmd
 	m.auth, cmd = m.startAuth(func(ctx context.Context, onURL func(string)) tea.Msg {
+		defer close(paste.done)
 		res, err := flows.Authorize(ctx, req, onURL)
 		if err != nil {
 			return errMsg{stepAuthorize, err}
 		}
 		return authorizedMsg{res}
 	}, func(u string) tea.Msg { return authURLMsg{u} })
-	return m, cmd
+	m.auth.paste = paste
+	return m, tea.Batch(cmd, paste.waitNote())
 }
 
 // enterCredentialsStep prefills the inputs from what is known of the site's
@@ -121,7 +135,12 @@ func updateCredentials(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Back):
 		m.step = stepSite
 	case key.Matches(msg, k.Tab):
-		m.setFocus(1 - m.creds.focus)
+		n := len(m.creds.inputs())
+		if msg.String() == "shift+tab" {
+			m.setFocus((m.creds.focus + n - 1) % n)
+		} else {
+			m.setFocus((m.creds.focus + 1) % n)
+		}
 	case key.Matches(msg, k.Next):
 		if m.creds.focus == 0 && m.creds.secret.Value() == "" {
 			m.setFocus(1)
@@ -154,12 +173,6 @@ func credentialsView(m Model, w int) string {
 		p("  onboarding    %s", truncate(c.OnboardingURL, w-16))
 		p("  scopes        %s", truncate(strings.Join(c.Scopes, " "), w-16))
 	}
-	if m.testOnlyRedirect() {
-		// Real clients register their service's https URIs only: the test
-		// client gets a loopback one, for testing, kept out of the files.
-		p("%s", m.st.Warn.Render(hardWrapWords("No loopback redirect URI in the client file: on the TEST client also register (test only, never in oauth_clients.json nor the pull request):", w)))
-		p("  %s", m.st.Code.Render(TestRedirectURI))
-	}
 	p("")
 	label := func(i int, s string) string {
 		if m.creds.focus == i {
@@ -174,6 +187,17 @@ func credentialsView(m Model, w int) string {
 	p("  %s", m.creds.secret.View())
 	if v := m.creds.secret.Value(); v != "" {
 		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
+	}
+	m.creds.redirect.Width = w - 6
+	p("%s", label(2, "Redirect URI (for this test)"))
+	p("  %s", m.creds.redirect.View())
+	switch r := m.redirect(); {
+	case r.PasteBack:
+		p("%s", m.st.Subtle.Render(hardWrapWords("Paste-back: you paste the address the browser lands on. A live service there may exchange the code first (here: invalid_grant; its log: the callback); a test-only loopback URI avoids it.", w)))
+	case r.TestOnly:
+		// Real clients register their service's https URIs only: the test
+		// client gets a loopback one, for testing, kept out of the files.
+		p("%s", m.st.Warn.Render(hardWrapWords("Register the URI above on the TEST client only (never in oauth_clients.json nor the pull request), or give the client's https URI to paste the callback back. It is remembered for this client.", w)))
 	}
 	if m.creds.err != "" {
 		p("%s", m.st.Error.Render(m.creds.err))

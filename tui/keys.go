@@ -5,6 +5,9 @@ import "github.com/charmbracelet/bubbles/key"
 // KeyMap is the wizard's keys; every screen shows the ones that apply.
 type KeyMap struct {
 	Up, Down, Next, Back, Tab, Retry, Open, Toggle, Fix, Help, Quit key.Binding
+	// Paste opens the authorize screen's paste-back input; SubmitPaste
+	// hands what was pasted to the waiting authorization.
+	Paste, SubmitPaste key.Binding
 	// Move shows up/down as one entry in the help; Recheck is r on the checklist.
 	Move, Recheck key.Binding
 	// The every-site step's actions.
@@ -29,6 +32,8 @@ func DefaultKeyMap() KeyMap {
 		Tab:           key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Open:          key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
+		Paste:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste the address")),
+		SubmitPaste:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the pasted address")),
 		Toggle:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "tick")),
 		Fix:           key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fix")),
 		Move:          key.NewBinding(key.WithKeys("up", "down", "k", "j"), key.WithHelp("↑/↓", "choose")),

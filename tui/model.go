@@ -23,6 +23,7 @@ import (
 // Messages returned by the wizard's commands.
 type (
 	authURLMsg    struct{ url string }
+	authNoteMsg   struct{ note string }
 	authorizedMsg struct{ res Authorized }
 	apiKeyMsg     struct{ res *apikey.Result }
 	errMsg        struct {
@@ -67,8 +68,11 @@ type siteListState struct {
 // credState is the credentials screen: two inputs, the focus, an error.
 type credState struct {
 	clientID, secret textinput.Model
-	focus            int
-	err              string
+	// redirect is the redirect URI the authorization uses: proposed, and
+	// editable (a test client may register another).
+	redirect textinput.Model
+	focus    int // 0 client ID, 1 secret, 2 redirect URI
+	err      string
 }
 
 // Common is what every screen shares: the decisions so far (the case, the
@@ -115,6 +119,10 @@ func New(deps Deps, st Styles) Model {
 	m.creds.secret.EchoMode = textinput.EchoPassword
 	m.creds.secret.EchoCharacter = '•'
 	m.creds.secret.Prompt = ""
+	m.creds.redirect = textinput.New()
+	m.creds.redirect.Placeholder = "http://127.0.0.1:8765/oauth/callback"
+	m.creds.redirect.CharLimit = 2048
+	m.creds.redirect.Prompt = ""
 	for i, s := range m.siteList.sites {
 		if s.ID == "us1" {
 			m.siteList.cursor = i
@@ -237,7 +245,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case appAuthURLMsg, appAuthorizedMsg, appScopeResultMsg, appScopesDoneMsg:
 		return m.updateAppMsg(msg)
-	case authURLMsg, authorizedMsg, apiKeyMsg, errMsg:
+	case authURLMsg, authNoteMsg, authorizedMsg, apiKeyMsg, errMsg:
 		return m.updateAuthMsg(msg)
 	case checksMsg, fixPlanMsg, fixAppliedMsg:
 		return m.updateCheckMsg(msg)
@@ -257,7 +265,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.keys.Doctor) {
 			return m.openDoctor()
 		}
-		if key.Matches(msg, m.keys.Help) && !screens[m.step].Typing {
+		if key.Matches(msg, m.keys.Help) && !m.typing() {
 			m.showHelp = !m.showHelp
 			m.help.ShowAll = m.showHelp
 			return m, nil

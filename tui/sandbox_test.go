@@ -1,13 +1,18 @@
 package tui
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -247,4 +252,184 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 	}
 	t.Cleanup(sb.Close)
 	return sb
+}
+
+// A real integration — doppler's files: its client registers only its
+// service's https redirect URI — reaches the API key step against a
+// sandbox whose test client registers what Datadog's would: that URI alone
+// (the callback is pasted back), or that URI and a test-only loopback one
+// typed into the redirect field; in the wizard and in accessible mode.
+func TestWizardOnARealIntegration(t *testing.T) {
+	const served = "https://dashboard.doppler.com/notification_services/datadog/callback"
+	loopback := "http://" + freeAddr(t) + "/oauth/callback"
+	for _, tc := range []struct {
+		name       string
+		registered []string
+		typed      string // typed over the proposed redirect URI ("" keeps it)
+	}{
+		{"paste-back with the client's own URI", []string{served}, ""},
+		{"test-only loopback URI", []string{served, loopback}, loopback},
+	} {
+		for _, frontEnd := range []string{"wizard", "accessible"} {
+			t.Run(tc.name+"/"+frontEnd, func(t *testing.T) {
+				r := startOnDoppler(t, tc.registered, served)
+				if frontEnd == "wizard" {
+					r.walkWizard(t, tc.typed)
+				} else {
+					r.walkAccessible(t, tc.typed)
+				}
+				// The redirect URI used is remembered for this client, and
+				// no file of the integration changed.
+				c, _ := r.sb.Client("us1", "test")
+				want := served
+				if tc.typed != "" {
+					want = tc.typed
+				}
+				if got := (&journey.Workspace{StateDir: r.state, Integration: "doppler"}).RememberedRedirect("us1", c.ClientID); got != want {
+					t.Fatalf("remembered redirect %q, want %q", got, want)
+				}
+				if b, _ := os.ReadFile(filepath.Join(r.deps.Info.Dir, "assets", "oauth_clients.json")); strings.Contains(string(b), "127.0.0.1") {
+					t.Fatalf("the test redirect URI reached the client file:\n%s", b)
+				}
+			})
+		}
+	}
+}
+
+// dopplerRun is doppler's folder, a sandbox whose us1 test client
+// registers the given redirect URIs, and a browser that stops at the
+// partner's address (landed) and follows a loopback one.
+type dopplerRun struct {
+	sb     *sandbox.Server
+	deps   Deps
+	state  string
+	landed chan string
+}
+
+func startOnDoppler(t *testing.T, registered []string, served string) *dopplerRun {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "doppler")
+	if err := os.CopyFS(dir, os.DirFS("testdata/doppler")); err != nil {
+		t.Fatal(err)
+	}
+	info, err := integration.Load(dir)
+	if err != nil || info.Client == nil || info.Client.LoopbackRedirect() != "" {
+		t.Fatalf("doppler's files: %v %+v", err, info.Client)
+	}
+	r := &dopplerRun{sb: startSandbox(t, sandbox.Options{Sites: []string{"us1"}, AutoApprove: true, RedirectURIs: registered, Scopes: info.Client.Scopes}),
+		state: t.TempDir(), landed: make(chan string, 1)}
+	browser := func(u string) error {
+		go func() {
+			noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			resp, err := noFollow.Get(u)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+			loc := resp.Header.Get("Location")
+			if strings.HasPrefix(loc, served) {
+				r.landed <- loc // what a person copies from the address bar
+				return
+			}
+			if err := sandbox.Browse(loc); err != nil {
+				t.Errorf("browser: %v", err)
+			}
+		}()
+		return nil
+	}
+	d, store := r.sb.Discovery(), &secrets.Memory{}
+	r.deps = Deps{Provider: r.sb.Provider(), Store: store, Integration: "doppler", Kind: "test", Now: time.Now, Timeout: 10 * time.Second, Info: info,
+		Flows: journey.Flows{Provider: r.sb.Provider(), Store: store, Integration: "doppler", Kind: "test", OpenBrowser: browser,
+			DevPlatform: devplatform.StandIn{Provider: r.sb.Provider(), Discovery: &d}, StateDir: r.state, Dir: dir}}
+	return r
+}
+
+func (r *dopplerRun) walkWizard(t *testing.T, typed string) {
+	tm := teatest.NewTestModel(t, New(r.deps, testStyles()), teatest.WithInitialTermSize(80, 30))
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // new integration
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter}) // us1
+	waitFor(t, tm, "Redirect URI (for this test)")
+	if typed != "" {
+		tm.Send(tea.KeyMsg{Type: tea.KeyTab}) // the secret is prefilled: to the redirect field
+		tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+		tm.Type(typed)
+		waitFor(t, tm, typed)
+	}
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	if typed == "" {
+		waitFor(t, tm, "paste the whole address")
+		tm.Type(<-r.landed)
+		tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	}
+	waitFor(t, tm, "Authorized on us1")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitFor(t, tm, "valid: GET /api/v1/validate")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+}
+
+// walkAccessible answers the line prompts: the defaults (new, us1, the
+// seeded client), the redirect URI, the pasted address; it stops the run
+// once the API key is made.
+func (r *dopplerRun) walkAccessible(t *testing.T, typed string) {
+	in, answers := io.Pipe()
+	out := &watchedBuffer{}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 1)
+	go func() { errc <- Accessible{Deps: r.deps, In: in, Out: out}.Run(ctx) }()
+	fmt.Fprintf(answers, "\n\n\n\n%s\n", typed) // case, site, client ID, secret, redirect URI
+	if typed == "" {
+		out.waitFor(t, "paste the whole address")
+		fmt.Fprintln(answers, "https://dashboard.doppler.com/notification_services/datadog/callback?code=forged&state=forged")
+		out.waitFor(t, "Not the callback")
+		fmt.Fprintln(answers, <-r.landed)
+	}
+	out.waitFor(t, "Created the API key")
+	cancel()
+	answers.Close()
+	<-errc
+	if text := out.String(); !strings.Contains(text, "Authorized on us1") || (typed == "" && !strings.Contains(text, "may exchange the code first")) {
+		t.Fatalf("accessible output:\n%s", text)
+	}
+}
+
+// watchedBuffer is output written by one goroutine and watched by another.
+type watchedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (w *watchedBuffer) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.Write(b)
+}
+
+func (w *watchedBuffer) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func (w *watchedBuffer) waitFor(t *testing.T, s string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(w.String(), s) {
+			return
+		}
+	}
+	t.Fatalf("the output never showed %q:\n%s", s, w.String())
+}
+
+// freeAddr is a loopback address with a port nothing listens on now.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

@@ -35,9 +35,17 @@ type screen struct {
 	Update func(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) // what a key does
 	View   func(m Model, w int) string                        // the right pane
 	Busy   func(m Model) bool                                 // a task of the screen runs (the spinner turns)
-	Typing bool                                               // a text input takes the keys: ? is typed, not help
+	Typing func(m Model) bool                                 // a text input takes the keys: ? is typed, not help
 	Line   func(r *lineRun) error                             // the step as line prompts (accessible mode)
 	Init   func(m Model) (tea.Model, tea.Cmd)                 // on entering the step going forward (its Init)
+}
+
+func always(Model) bool { return true }
+
+// typing is true when a text input takes the keys.
+func (m Model) typing() bool {
+	t := screens[m.step].Typing
+	return t != nil && t(m)
 }
 
 // The journeys' steps in order, as accessible mode walks them.
@@ -55,15 +63,15 @@ func init() {
 	screens = map[step]screen{
 		stepIntegration:    {Item: 0, Line: lineIntegration, Keys: integrationKeys, Update: updateIntegration, View: integrationView},
 		stepSite:           {Item: 1, Line: lineSite, Keys: integrationKeys, Update: updateSite, View: siteView},
-		stepCredentials:    {Item: 1, Init: enterCredentialsStep, Line: lineCredentials, Keys: credentialsKeys, Update: updateCredentials, View: credentialsView, Typing: true},
-		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }},
+		stepCredentials:    {Item: 1, Init: enterCredentialsStep, Line: lineCredentials, Keys: credentialsKeys, Update: updateCredentials, View: credentialsView, Typing: always},
+		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }, Typing: func(m Model) bool { return m.auth.running && m.auth.paste.open }},
 		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }},
 		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }},
 		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }},
 		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }},
 		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }},
 		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView},
-		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: true},
+		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: always},
 		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }},
 		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }},
 		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView},

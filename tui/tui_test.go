@@ -60,6 +60,8 @@ func keyMsg(k string) tea.KeyMsg {
 		msg = tea.KeyMsg{Type: tea.KeyUp}
 	case "ctrl+t":
 		msg = tea.KeyMsg{Type: tea.KeyCtrlT}
+	case "ctrl+u":
+		msg = tea.KeyMsg{Type: tea.KeyCtrlU}
 	default:
 		msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 	}
@@ -157,6 +159,14 @@ func TestScreens(t *testing.T) {
 			return press(New(d, testStyles()), "enter", "enter")
 		}, "http://127.0.0.1:8765/oauth/callback"},
 		{"authorizing", authorizing, "5:00 left"},
+		{"credentials-paste-back", func() tea.Model {
+			return press(creds(), "tab", "ctrl+u", "https://acme.example/oauth/callback")
+		}, "Paste-back: you paste the address"},
+		{"authorizing-paste-back", func() tea.Model {
+			m := send(press(creds(), "tab", "ctrl+u", "https://acme.example/oauth/callback", "enter"), authURLMsg{fakeURL})
+			return send(press(m, "https://acme.example/oauth/callback?code=x", "enter"), authNoteMsg{"the pasted URL carries another attempt's state (or none): paste the address of the tab the current URL opened"})
+		}, "another attempt's state"},
+		{"authorizing-paste-opened", func() tea.Model { return press(authorizing(), "p") }, "Paste the whole address the browser landed on"},
 		{"authorized", authorized, "✓ Authorized on us1 as Partner Sandbox"},
 		{"apikey", keyed, "✓ Created the key …abcd"},
 		{"sites", everySite, "▸eu1"},

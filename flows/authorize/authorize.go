@@ -432,7 +432,11 @@ func (a *Attempt) readPasted(ctx context.Context) {
 			}
 			cb, err := ParseCallback(line)
 			switch {
+			case errors.Is(err, ErrNotACallback) && strings.TrimSpace(line) == "":
+			case errors.Is(err, ErrNotACallback):
+				a.ignored("the pasted text carries no code (nor an error): paste the whole address from the browser's address bar, with its ?code=…&state=…")
 			case err != nil:
+				a.ignored(err.Error() + ": paste the whole address from the browser's address bar")
 			case cb.State != a.state:
 				a.ignored("the pasted URL carries another attempt's state (or none): paste the address of the tab the current URL opened")
 			default:

@@ -193,6 +193,11 @@ func (c *OAuthClient) LoopbackRedirect() string {
 	return ""
 }
 
+// Registers reports whether the client file lists the redirect URI.
+func (c *OAuthClient) Registers(uri string) bool {
+	return c != nil && slices.Contains(c.RedirectURIs, uri)
+}
+
 // WriteScratch makes a small integration folder for the demo.
 func WriteScratch(dir, name string, client OAuthClient) error {
 	if err := os.MkdirAll(filepath.Join(dir, "assets"), 0o755); err != nil {

@@ -10,12 +10,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
-// TestRedirectURI is the loopback redirect URI proposed for a test client
-// whose file registers none (real clients register their service's https
-// URIs only): registered on the test client only, never written into
-// oauth_clients.json or the pull request.
-const TestRedirectURI = "http://127.0.0.1:8765/oauth/callback"
-
 // Stage is where an authorization is, for the front-end to say so.
 type Stage string
 
@@ -103,6 +97,11 @@ func (w *Workspace) Authorize(ctx context.Context, s AuthorizeSpec) (*authorize.
 	}
 	if err := secrets.PutJSON(w.Store, ns.TokenKey(), res.Record(s.ClientID)); err != nil {
 		return res, err
+	}
+	// Remembered as given (a port-0 URI stays port 0): it is what the
+	// client registers, and the next run on this client proposes it.
+	if err := w.rememberRedirect(s.Site, s.ClientID, s.RedirectURI); err != nil {
+		return res, &RecordError{What: "the redirect URI", Err: err}
 	}
 	return res, nil
 }

@@ -26,6 +26,12 @@ type AuthorizeRequest struct {
 	Site, ClientID, ClientSecret, RedirectURI string
 	Scopes                                    []string
 	Timeout                                   time.Duration
+	// Pasted carries the addresses the person pastes (the callback of a
+	// paste-back redirect URI, or of a browser on another machine).
+	Pasted <-chan string
+	// OnIgnored says why a pasted address (or a stray callback) did not
+	// end the wait.
+	OnIgnored func(reason string)
 }
 
 // Authorized is a completed authorization, without token values.
@@ -91,10 +97,13 @@ func (f Flows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(s
 // goes to onURL.
 func (req AuthorizeRequest) spec(pl platform.Platform, open func(string) error, onURL func(string)) AuthorizeSpec {
 	return AuthorizeSpec{Platform: pl, Site: req.Site, ClientID: req.ClientID, ClientSecret: req.ClientSecret, KeepSecret: true,
-		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: open,
+		RedirectURI: req.RedirectURI, Scopes: req.Scopes, Timeout: req.Timeout, OpenBrowser: open, Pasted: req.Pasted,
 		Report: func(stage Stage, detail string) {
-			if stage == StageListening {
+			switch {
+			case stage == StageListening:
 				onURL(detail)
+			case stage == StageIgnored && req.OnIgnored != nil:
+				req.OnIgnored(detail)
 			}
 		}}
 }
@@ -216,13 +225,17 @@ func (e *UnstoredKeyError) Unwrap() error { return e.Err }
 type KnownClient struct {
 	ClientID, ClientSecret string
 	Scopes                 []string
+	// RedirectURI is the one the client last authorized with here.
+	RedirectURI string
+	// Seeded are the stand-in client's registered redirect URIs.
+	Seeded []string
 }
 
 // Known implements the wizard's Flows.
 func (f Flows) Known(site string) KnownClient {
 	var k KnownClient
 	if c, ok := f.devPlatform().Seeded(site, f.kind()); ok {
-		k = KnownClient{ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scopes: c.Scopes}
+		k = KnownClient{ClientID: c.ClientID, ClientSecret: c.ClientSecret, Scopes: c.Scopes, Seeded: c.RedirectURIs}
 	}
 	if k.ClientID == "" {
 		var rec secrets.TokenRecord
@@ -235,6 +248,7 @@ func (f Flows) Known(site string) KnownClient {
 			k.ClientSecret = v
 		}
 	}
+	k.RedirectURI = f.workspace().RememberedRedirect(site, k.ClientID)
 	return k
 }
 

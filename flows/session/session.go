@@ -30,6 +30,9 @@ type State struct {
 	// PullRequestBranch is the branch it was pushed from: later commits
 	// (the published app_uuid) go to it.
 	PullRequestBranch string `json:"pull_request_branch,omitempty"`
+	// Redirects are the redirect URIs that worked, per "site/kind/client
+	// ID": a test-only loopback URI lives here, never in a file.
+	Redirects map[string]string `json:"redirects,omitempty"`
 	// PublishedTests are the re-tests with the published client, per site.
 	PublishedTests map[string]time.Time `json:"published_tests,omitempty"`
 }
@@ -145,6 +148,19 @@ func (s State) ClientIDs() []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// SetRedirect remembers the redirect URI a client used on a site.
+func (s *State) SetRedirect(site string, kind secrets.Kind, clientID, uri string) {
+	if s.Redirects == nil {
+		s.Redirects = map[string]string{}
+	}
+	s.Redirects[ClientKey(site, kind)+"/"+clientID] = uri
+}
+
+// Redirect is the redirect URI a client used on a site ("" if none).
+func (s State) Redirect(site string, kind secrets.Kind, clientID string) string {
+	return s.Redirects[ClientKey(site, kind)+"/"+clientID]
 }
 
 // SetPublishedTest records a re-test with the published client.

@@ -68,7 +68,7 @@ func RunAPIKey(ctx context.Context, sys *IO, o APIKeyOptions) error {
 			return err
 		}
 	}
-	jw := &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Info: r.info, Now: sys.Now}
+	jw := r.workspace(sys)
 	res, err := jw.CreateAPIKey(ctx, opts)
 	if err != nil {
 		if errors.Is(err, authorize.ErrNotAuthorized) {

@@ -292,7 +292,7 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 			}
 		}()
 	}
-	jw := &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Info: r.info, Now: sys.Now}
+	jw := r.workspace(sys)
 	spec := journey.AuthorizeSpec{Platform: pl, Site: aopts.Site, ClientID: r.clientID, ClientSecret: r.secret, KeepSecret: r.secretFresh,
 		RedirectURI: aopts.RedirectURI, Scopes: aopts.Scopes, Timeout: o.Timeout, StartURL: aopts.StartURL, OnboardingURL: aopts.OnboardingURL,
 		Pasted: pasted, Report: authorizeReport(sys, o, pl.SignInHint(o.Kind))}
@@ -317,6 +317,11 @@ func authorizeOnce(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved
 	return r.record(sys, res)
 }
 
+// workspace is the journey workspace of the resolved integration.
+func (r *resolved) workspace(sys *IO) *journey.Workspace {
+	return &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Info: r.info, Now: sys.Now}
+}
+
 // requestOptions are the authorization request's: the scopes (the flag,
 // the client file, the sandbox's client), the redirect URI and where the
 // browser starts.
@@ -336,27 +341,16 @@ func (r *resolved) requestOptions(sys *IO, o AuthorizeOptions) (authorize.Option
 		}
 	}
 	aopts.Scopes = pl.RequestScopes(aopts.Scopes)
-	aopts.RedirectURI = o.RedirectURI
-	if aopts.RedirectURI == "" {
-		aopts.RedirectURI = r.info.Client.LoopbackRedirect()
+	src := journey.RedirectSources{Given: o.RedirectURI, Client: r.info.Client, Paste: o.Paste, Default: pl.DefaultRedirectURI(),
+		Remembered: r.workspace(sys).RememberedRedirect(o.Site, r.clientID)}
+	if r.sandboxCli != nil {
+		// The sandbox, like Datadog, takes only the URIs its client registered.
+		src.Seeded = r.sandboxCli.RedirectURIs
 	}
-	if aopts.RedirectURI == "" && o.Paste && r.info.Client != nil && len(r.info.Client.RedirectURIs) > 0 {
-		// No loopback URI registered: paste-back with the client's own.
-		aopts.RedirectURI = r.info.Client.RedirectURIs[0]
-	}
-	if aopts.RedirectURI == "" && r.sandboxCli != nil {
-		// The sandbox, like Datadog, takes only the URI its client registered.
-		aopts.RedirectURI = firstOr(r.sandboxCli.RedirectURIs, pl.DefaultRedirectURI())
-	}
-	if aopts.RedirectURI == "" {
-		aopts.RedirectURI = pl.DefaultRedirectURI()
-	}
-	if aopts.RedirectURI == "" {
-		aopts.RedirectURI = journey.TestRedirectURI
-		fmt.Fprintf(sys.Err, "note: no loopback redirect URI in the client file: using %s, which must be registered on the TEST client (test only, never in oauth_clients.json); or pass --paste to use the client's own redirect URI\n", journey.TestRedirectURI)
-	}
-	if aopts.RedirectURI == "" {
-		return aopts, usagef("no redirect URI: pass --redirect-uri with a loopback URI registered on the client (e.g. http://127.0.0.1:8765/oauth/callback)")
+	redirect := journey.ChooseRedirect(src)
+	aopts.RedirectURI = redirect.URI
+	if redirect.TestOnly && o.RedirectURI == "" {
+		fmt.Fprintf(sys.Err, "note: using %s, which must be registered on the TEST client (test only, never in oauth_clients.json); or pass --paste to use the client's own redirect URI\n", redirect.URI)
 	}
 	switch o.Start {
 	case "authorize":
@@ -429,7 +423,7 @@ func authorizeReport(sys *IO, o AuthorizeOptions, signIn string) func(journey.St
 }
 
 func refreshOrRevoke(ctx context.Context, sys *IO, o AuthorizeOptions, r *resolved) error {
-	jw := &journey.Workspace{Provider: r.provider, HTTPClient: sys.HTTPClient, Store: r.store, StateDir: sys.stateDir(), Integration: r.ns.Integration, Kind: r.ns.Kind, Now: sys.Now}
+	jw := r.workspace(sys)
 	spec := journey.ClientSpec{Platform: r.platform, Site: o.Site, ClientID: r.clientID, ClientSecret: r.secret, KeepSecret: r.secretFresh}
 	var rec secrets.TokenRecord
 	var rotated bool

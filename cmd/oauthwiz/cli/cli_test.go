@@ -571,3 +571,24 @@ func TestAuthorizePasteBack(t *testing.T) {
 		t.Fatalf("stdout %s\nstderr %s", out.String(), errw.buf.String())
 	}
 }
+
+// The redirect URI that worked is remembered for the site and client: the
+// next run uses it without the flag (the sandbox's first registered URI is
+// the service's https one, which needs --paste).
+func TestAuthorizeRemembersTheRedirectURI(t *testing.T) {
+	t.Parallel()
+	loopback := "http://127.0.0.1:" + freePort(t) + "/oauth/callback"
+	h := newHarness(t, sandbox.Options{RedirectURIs: []string{"https://acme.example/oauth/callback", loopback}})
+	c, _ := h.sb.Client("us1", "test")
+	h.env["OAUTHWIZ_CLIENT_SECRET"] = c.ClientSecret
+	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s"); code == 0 || !strings.Contains(stderr, "paste") {
+		t.Fatalf("without a remembered URI the https one needs --paste: %d\n%s", code, stderr)
+	}
+	if code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s", "--redirect-uri", loopback); code != 0 {
+		t.Fatalf("first run: %d\n%s", code, stderr)
+	}
+	code, _, stderr := h.run("", "authorize", "--site", "us1", "--no-browser", "--timeout", "10s")
+	if code != 0 || !strings.Contains(stderr, "callback on "+loopback) {
+		t.Fatalf("second run: %d\n%s", code, stderr)
+	}
+}
