@@ -48,6 +48,10 @@ func lineAuthorize(r *lineRun) error {
 		return err
 	}
 	m.auth.result = &res
+	if res.Site != "" && res.Site != m.site {
+		r.say("The org's region was chosen on Datadog's page: the journey goes on with %s (started on %s).", res.Site, m.site)
+		m.site = res.Site
+	}
 	r.say("Authorized on %s as %s. Scopes granted: %s.", res.Site, res.Org, strings.Join(res.Granted, ", "))
 	if len(res.Missing) > 0 {
 		r.say("Warning: scopes requested but not granted: %s.", strings.Join(res.Missing, ", "))

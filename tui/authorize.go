@@ -78,6 +78,9 @@ type authState struct {
 	result  *Authorized
 	err     error
 	paste   pasteState
+	// startedOn is the site the authorization started on when the person
+	// chose another region on Datadog's page ("" otherwise).
+	startedOn string
 }
 
 // pasteState is the authorize screen's paste-back input: the address the
@@ -198,6 +201,9 @@ func authorizeView(m Model, w int) string {
 	case m.auth.result != nil:
 		r := m.auth.result
 		p(m.st.Done.Render("✓ Authorized on %s as %s"), r.Site, r.Org)
+		if m.auth.startedOn != "" {
+			p("%s", hardWrapWords("Region chosen on Datadog's page (started on "+m.auth.startedOn+"): the journey goes on with "+r.Site+".", w))
+		}
 		p("  scopes granted: %s", strings.Join(r.Granted, " "))
 		if len(r.Missing) > 0 {
 			p(m.st.Warn.Render("  scopes missing: %s"), strings.Join(r.Missing, " "))
@@ -247,6 +253,11 @@ func (m Model) updateAuthMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 	case authorizedMsg:
 		m.auth.running, m.auth.result, m.auth.err = false, &msg.res, nil
+		if msg.res.Site != "" && msg.res.Site != m.site {
+			// The region was chosen on Datadog's page: the org, its token
+			// and its API key are on that site from here on.
+			m.auth.startedOn, m.site = m.site, msg.res.Site
+		}
 	case apiKeyMsg:
 		m.key.running, m.key.result, m.key.err = false, msg.res, nil
 	case errMsg:

@@ -23,6 +23,9 @@ type stubFlows struct {
 	keyErr  error
 	granted []string
 	seen    []AuthorizeRequest
+	// authSite is the site the authorization ends on (the region chosen
+	// on Datadog's page); "" is the site asked.
+	authSite string
 	fixed   bool
 
 	imported, euAuthorized, scopesRan bool
@@ -41,7 +44,11 @@ func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL f
 	if s.authErr != nil {
 		return Authorized{}, s.authErr
 	}
-	return Authorized{Site: req.Site, Org: "Partner Sandbox", OrgID: "org-1", Granted: s.granted, Expiry: fixedNow.Add(time.Hour)}, nil
+	site := req.Site
+	if s.authSite != "" {
+		site = s.authSite
+	}
+	return Authorized{Site: site, Org: "Partner Sandbox", OrgID: "org-1", Granted: s.granted, Expiry: fixedNow.Add(time.Hour)}, nil
 }
 
 var stubFindings = []checks.Finding{

@@ -169,6 +169,9 @@ func TestScreens(t *testing.T) {
 		{"authorizing-paste-opened", func() tea.Model { return press(authorizing(), "p") }, "Paste the whole address the browser landed on"},
 		{"authorized", authorized, "✓ Authorized on us1 as Partner Sandbox"},
 		{"apikey", keyed, "✓ Created the key …abcd"},
+		{"authorized-other-region", func() tea.Model {
+			return send(authorizing(), authorizedMsg{Authorized{Site: "eu1", Org: "Customer Org (eu1)", Granted: []string{"api_keys_write"}, Expiry: fixedNow.Add(time.Hour)}})
+		}, "started on us1"},
 		{"sites", everySite, "▸eu1"},
 		{"sites-done", func() tea.Model {
 			return pressDrain(New(testDeps(&stubFlows{granted: f.granted}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter", "enter", "i", "a", "s")
@@ -375,5 +378,21 @@ func TestUnstoredAPIKeyIsShownOnce(t *testing.T) {
 	}
 	if strings.Contains(fmt.Sprint(f.keyErr), "0123456789abcdef") {
 		t.Fatal("the error's text holds the key")
+	}
+}
+
+// An org whose region was chosen on Datadog's page: the journey goes on
+// with that site (the API key is made there), in both front-ends.
+func TestRegionChosenOnDatadogsPageMovesTheJourney(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write"}, authSite: "eu1"}
+	m := pressDrain(New(testDeps(f), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter", "enter").(Model)
+	if m.site != "eu1" || m.key.result == nil || m.key.result.Site != "eu1" {
+		t.Fatalf("site %s, key %+v", m.site, m.key.result)
+	}
+	var out bytes.Buffer
+	f = &stubFlows{granted: []string{"api_keys_write"}, authSite: "eu1"}
+	Accessible{Deps: testDeps(f), In: strings.NewReader("1\nus1\nabc-123\ns3cr3t\n"), Out: &out}.Run(context.Background())
+	if !strings.Contains(out.String(), "the journey goes on with eu1 (started on us1)") || !strings.Contains(out.String(), "API key ending in abcd for Partner Sandbox") {
+		t.Fatalf("accessible:\n%s", out.String())
 	}
 }

@@ -466,12 +466,12 @@ func (a *Attempt) Exchange(ctx context.Context, cb Callback) (*Result, error) {
 	site := a.siteForToken
 	a.mu.Unlock()
 	if p := cb.SiteOrDomain(); p != "" {
+		// The person may have picked their org's region on Datadog's page
+		// (the docs advise starting on US1): the code is exchanged at the
+		// site the callback names, which is always a known Datadog site.
 		fromCallback, err := opts.Provider.SiteFromParam(p)
 		if err != nil {
 			return nil, stepErr(StepCallback, "the callback names site %q, which is not a known site: %v", p, err)
-		}
-		if opts.StartURL == "" && fromCallback != opts.Site {
-			return nil, stepErr(StepCallback, "authorization started on %s but the callback says the org is on %s: start again on %s", opts.Site, fromCallback, fromCallback)
 		}
 		site = fromCallback
 	}

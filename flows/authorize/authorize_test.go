@@ -158,14 +158,14 @@ func TestFlowFailures(t *testing.T) {
 			wantStep: "listen", wantText: "is not on this machine: paste the address the browser lands on", // without anything pasted
 		},
 		{
-			name:   "callback from another site",
+			name:   "callback naming an unknown site",
 			sbOpts: sandbox.Options{AutoApprove: true},
 			mod:    func(o *authorize.Options) {},
 			act: func(t *testing.T, authURL string) {
 				u, _ := url.Parse(authURL)
-				http.Get(u.Query().Get("redirect_uri") + "?code=abc&domain=datadoghq.eu&state=" + u.Query().Get("state"))
+				http.Get(u.Query().Get("redirect_uri") + "?code=abc&site=evil.example&state=" + u.Query().Get("state"))
 			},
-			wantStep: "callback", wantText: "the callback says the org is on eu1",
+			wantStep: "callback", wantText: `names site "evil.example", which is not a known site`,
 		},
 	}
 	for _, tt := range tests {
@@ -527,6 +527,63 @@ func TestPasteBackDetection(t *testing.T) {
 	} {
 		if got := authorize.PasteBack(uri); got != want {
 			t.Errorf("%s: %v, want %v", uri, got, want)
+		}
+	}
+}
+
+// The person starts on US1 and picks their org's region on Datadog's page:
+// the callback names that site (with the org's subdomain in site), and the
+// code is exchanged at that site's token endpoint.
+func TestRegionChosenOnDatadogsPage(t *testing.T) {
+	sb, _ := startSandbox(t, sandbox.Options{AutoApprove: true, LoginOrg: "customer", OrgSubdomain: "customsub"})
+	pub, err := sb.Publish("us1") // the app's client, on every site
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := options(sb, pub)
+	var landed url.Values
+	opts.OnURL = func(authURL, _ string) {
+		go func() {
+			// The browser picks eu1 in the consent page's region form.
+			u, _ := url.Parse(authURL)
+			region := u.Scheme + "://" + u.Host + "/oauth2/v1/authorize/region?" + url.Values{"region": {"eu1"}, "request": {u.RawQuery}}.Encode()
+			c := &http.Client{CheckRedirect: func(r *http.Request, _ []*http.Request) error {
+				if r.URL.Path == "/oauth/callback" {
+					landed = r.URL.Query()
+				}
+				return nil
+			}}
+			resp, err := c.Get(region)
+			if err != nil {
+				t.Errorf("browser: %v", err)
+				return
+			}
+			resp.Body.Close()
+		}()
+	}
+	res, err := authtest.Run(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Site != "eu1" || res.Callback.OrgName != "Customer Org (eu1)" {
+		t.Fatalf("result site %s, org %q", res.Site, res.Callback.OrgName)
+	}
+	if landed.Get("site") != "customsub.datadoghq.eu" || landed.Get("domain") != "datadoghq.eu" {
+		t.Fatalf("callback parameters %v", landed)
+	}
+	// The token works on eu1's API, and not on us1's.
+	eu1, _ := sb.Provider().Hosts("eu1")
+	us1, _ := sb.Provider().Hosts("us1")
+	for host, want := range map[string]int{eu1.APIURL: http.StatusOK, us1.APIURL: http.StatusForbidden} {
+		req, _ := http.NewRequest("GET", host+"/api/v1/dashboard", nil)
+		req.Header.Set("Authorization", "Bearer "+res.Token.AccessToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want && !(want == http.StatusForbidden && resp.StatusCode == http.StatusUnauthorized) {
+			t.Errorf("GET %s/api/v1/dashboard with the token: %d, want %d", host, resp.StatusCode, want)
 		}
 	}
 }

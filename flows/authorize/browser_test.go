@@ -8,6 +8,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/flows/internal/authtest"
 
+	"github.com/chromedp/chromedp"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/internal/browsertest"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
@@ -39,5 +40,46 @@ func TestConsentInRealChromium(t *testing.T) {
 	}
 	if res.Callback.OrgName != "Partner Sandbox (us1)" || res.Token.AccessToken == "" {
 		t.Fatalf("result %+v", res)
+	}
+}
+
+// TestRegionChoiceInRealChromium: on US1's consent page the person picks
+// eu1 in the region list; Chromium lands on eu1's consent page, clicks
+// Authorize there, and the code is exchanged at eu1.
+func TestRegionChoiceInRealChromium(t *testing.T) {
+	bctx := browsertest.Start(t)
+	sb, _ := startSandbox(t, sandbox.Options{LoginOrg: "customer", OrgSubdomain: "customsub"}) // consent pages
+	pub, err := sb.Publish("us1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := options(sb, pub)
+	opts.Timeout = 45 * time.Second
+	browserErr := make(chan error, 1)
+	var consentOn string
+	opts.OpenBrowser = func(u string) error {
+		go func() {
+			err := chromedp.Do(bctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.ID("region")),
+				chromedp.SetValue(chromedp.ID("region"), "eu1"), chromedp.Click(chromedp.ID("switch-region")),
+				chromedp.WaitVisible(chromedp.ID("authorize")))
+			if err == nil {
+				consentOn, err = chromedp.Run(bctx, chromedp.Text(chromedp.CSS("p small")))
+			}
+			if err == nil {
+				err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("authorize")), chromedp.WaitVisible(chromedp.ID("result")))
+			}
+			browserErr <- err
+		}()
+		return nil
+	}
+	res, err := authtest.Run(context.Background(), opts)
+	if berr := <-browserErr; berr != nil {
+		t.Fatalf("browser: %v (flow: %v)", berr, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(consentOn, "site eu1") || res.Site != "eu1" || res.Callback.OrgName != "Customer Org (eu1)" {
+		t.Fatalf("consent page %q, result site %s org %q", consentOn, res.Site, res.Callback.OrgName)
 	}
 }

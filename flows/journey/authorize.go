@@ -78,6 +78,9 @@ func (w *Workspace) Authorize(ctx context.Context, s AuthorizeSpec) (*authorize.
 	if err != nil {
 		return nil, err
 	}
+	if res.Site != s.Site {
+		report(StageNote, fmt.Sprintf("the org is on %s (its region was chosen on %s's page): the code was exchanged at %s's token endpoint and the authorization is recorded for %s", res.Site, pl.Title(), res.Site, res.Site))
+	}
 	// The token may say where its API lives (PagerDuty's ID token names the
 	// account's region): it is stored, and checked, there.
 	switch site, err := pl.SiteOfToken(res.Token, res.Site); {

@@ -3,6 +3,7 @@ package journey_test
 import (
 	"context"
 	"errors"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -277,5 +278,48 @@ func TestTheCaseAndIdentityFromTheBaseBranch(t *testing.T) {
 	os.WriteFile(manifest, b, 0o644)
 	if _, err := journey.PlanFix(filepath.Join(clone, "acme"), journey.FixManifest, "", "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"); !errors.Is(err, journey.ErrIdentityKept) {
 		t.Fatalf("fix manifest --app-uuid on an existing integration: %v", err)
+	}
+}
+
+// A region picked on Datadog's page: the tokens and the secret are kept
+// for the site the callback named, the person is told, and the redirect
+// URI is remembered where the client registered it.
+func TestAuthorizeRecordsTheChosenRegion(t *testing.T) {
+	sb := startSandbox(t, sandbox.Options{Sites: []string{"us1", "eu1"}, AutoApprove: true, LoginOrg: "customer", OrgSubdomain: "customsub"})
+	pub, err := sb.Publish("us1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, state := &secrets.Memory{}, t.TempDir()
+	w := &journey.Workspace{Provider: sb.Provider(), Store: store, StateDir: state, Integration: "acme", Kind: secrets.Published}
+	var notes []string
+	res, err := w.Authorize(context.Background(), journey.AuthorizeSpec{Site: "us1", ClientID: pub.ClientID, ClientSecret: pub.ClientSecret, KeepSecret: true,
+		RedirectURI: pub.RedirectURIs[0], Scopes: pub.Scopes, Timeout: 10 * time.Second,
+		OpenBrowser: func(authURL string) error {
+			u, _ := url.Parse(authURL)
+			go sandbox.Browse(u.Scheme + "://" + u.Host + "/oauth2/v1/authorize/region?" + url.Values{"region": {"eu1"}, "request": {u.RawQuery}}.Encode())
+			return nil
+		},
+		Report: func(stage journey.Stage, detail string) {
+			if stage == journey.StageNote {
+				notes = append(notes, detail)
+			}
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eu1 := secrets.Namespace{Integration: "acme", Site: "eu1", Kind: secrets.Published}
+	var tok secrets.TokenRecord
+	if res.Site != "eu1" || secrets.GetJSON(store, eu1.TokenKey(), &tok) != nil || tok.OrgName != "Customer Org (eu1)" {
+		t.Fatalf("site %s, token on eu1: %+v", res.Site, tok)
+	}
+	if v, _ := secrets.ClientSecret(store, eu1, pub.ClientID); v != pub.ClientSecret {
+		t.Fatal("the secret is not kept for eu1")
+	}
+	if len(notes) != 1 || !strings.Contains(notes[0], "the org is on eu1") {
+		t.Fatalf("notes %q", notes)
+	}
+	if w.RememberedRedirect("us1", pub.ClientID) != pub.RedirectURIs[0] {
+		t.Fatal("the redirect URI is not remembered for us1")
 	}
 }

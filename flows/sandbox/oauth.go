@@ -39,6 +39,7 @@ func (s *Server) siteHandler(site assets.Site) http.Handler {
 	mux.HandleFunc("GET /apps/test-authorization", func(w http.ResponseWriter, r *http.Request) { s.testAuthorization(w, r, site) })
 	mux.HandleFunc("GET /oauth2/v1/authorize", func(w http.ResponseWriter, r *http.Request) { s.authorize(w, r, site) })
 	mux.HandleFunc("POST /oauth2/v1/authorize/decision", func(w http.ResponseWriter, r *http.Request) { s.decision(w, r, site) })
+	mux.HandleFunc("GET /oauth2/v1/authorize/region", func(w http.ResponseWriter, r *http.Request) { s.switchRegion(w, r, site) })
 	mux.HandleFunc("POST /oauth2/v1/token", func(w http.ResponseWriter, r *http.Request) { s.tokenEndpoint(w, r, site) })
 	mux.HandleFunc("POST /oauth2/v1/revoke", func(w http.ResponseWriter, r *http.Request) { s.revoke(w, r, site) })
 	mux.HandleFunc("POST /api/v2/api_keys/marketplace", func(w http.ResponseWriter, r *http.Request) { s.createAPIKey(w, r, site) })
@@ -62,9 +63,19 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <p>It will be able to:</p><ul id="scopes">{{range .Scopes}}<li><code>{{.Name}}</code> — {{.Description}}</li>{{end}}</ul>
 <button type="submit" name="decision" value="authorize" id="authorize">Authorize</button>
 <button type="submit" name="decision" value="deny" id="deny">Deny</button>
+</form>
+<form method="get" action="/oauth2/v1/authorize/region">
+<input type="hidden" name="request" value="{{.Query}}">
+<p><label>Your organization is in another region? <select name="region" id="region">{{range .Regions}}<option value="{{.ID}}"{{if .Selected}} selected{{end}}>{{.ID}} ({{.Param}})</option>{{end}}</select></label>
+<button type="submit" id="switch-region">Continue there</button></p>
 </form>{{end}}
 {{if .Clients}}<ul>{{range .Clients}}<li>{{.Kind}} client <code>{{.ID}}</code> — scopes {{.Scopes}}</li>{{end}}</ul>{{end}}
 </body></html>`))
+
+type regionOption struct {
+	ID, Param string
+	Selected  bool
+}
 
 type orgOption struct {
 	ID, Name string
@@ -76,6 +87,8 @@ type pageData struct {
 	Consent                   bool
 	ClientName, Request       string
 	Orgs                      []orgOption
+	Regions                   []regionOption
+	Query                     string // the authorize request's, carried to another region
 	Scopes                    []assets.Scope
 	Clients                   []StateClient
 }
@@ -118,7 +131,9 @@ func (s *Server) testAuthorization(w http.ResponseWriter, r *http.Request, site 
 		return
 	}
 	q := u.Query()
-	q.Set("site", site.Param)
+	for k, v := range s.siteParams(site) {
+		q[k] = v
+	}
 	u.RawQuery = q.Encode()
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
@@ -182,7 +197,10 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.S
 		s.approve(w, r, site, reqID, loginOrg.ID)
 		return
 	}
-	d := pageData{Title: "Authorize " + c.Name, Consent: true, ClientName: c.Name, Request: reqID}
+	d := pageData{Title: "Authorize " + c.Name, Consent: true, ClientName: c.Name, Request: reqID, Query: r.URL.RawQuery}
+	for _, id := range s.order {
+		d.Regions = append(d.Regions, regionOption{ID: id, Param: s.sites[id].site.Param, Selected: id == site.ID})
+	}
 	s.mu.Lock()
 	for _, o := range s.orgs {
 		if o.Site == site.ID {
@@ -195,6 +213,23 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.S
 		d.Scopes = append(d.Scopes, entry)
 	}
 	s.page(w, http.StatusOK, site, d)
+}
+
+// switchRegion is the consent page's region choice: the same authorize
+// request, sent to the chosen site (Datadog's docs advise starting on US1
+// and letting the person pick their region there).
+func (s *Server) switchRegion(w http.ResponseWriter, r *http.Request, site assets.Site) {
+	target, ok := s.sites[r.URL.Query().Get("region")]
+	if !ok {
+		s.errorPage(w, site, "this sandbox does not run that region")
+		return
+	}
+	q, err := url.ParseQuery(r.URL.Query().Get("request"))
+	if err != nil || q.Get("client_id") == "" {
+		s.errorPage(w, site, "the authorization request to carry over is missing: start the authorization again")
+		return
+	}
+	http.Redirect(w, r, target.url+"/oauth2/v1/authorize?"+q.Encode(), http.StatusFound)
 }
 
 func (s *Server) decision(w http.ResponseWriter, r *http.Request, site assets.Site) {
@@ -252,7 +287,10 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, site assets.Sit
 	s.mu.Lock()
 	s.codes[code] = &authCode{clientID: c.ID, redirectURI: p.redirectURI, challenge: p.challenge, orgID: o.ID, site: site.ID, scopes: p.scopes, expires: s.opts.Now().Add(s.opts.CodeTTL)}
 	s.mu.Unlock()
-	params := url.Values{"code": {code}, "site": {site.Param}, "domain": {site.Param}, "dd_oid": {o.ID}, "dd_org_name": {o.Name}}
+	params := s.siteParams(site)
+	params.Set("code", code)
+	params.Set("dd_oid", o.ID)
+	params.Set("dd_org_name", o.Name)
 	if p.state != "" {
 		params.Set("state", p.state)
 	}

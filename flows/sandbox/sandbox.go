@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,6 +36,11 @@ type Options struct {
 	// LoginOrg is the org the emulated browser session is signed in to:
 	// "sandbox" (the partner's sandbox org, default) or "customer".
 	LoginOrg string
+	// OrgSubdomain gives every org a custom subdomain (e.g. "customsub"):
+	// the site parameter sent to the onboarding URL and the callback then
+	// names it (customsub.datadoghq.com), as Datadog's docs describe; the
+	// domain parameter stays the bare site domain.
+	OrgSubdomain string
 	// AccessTokenTTL defaults to one hour, like Datadog's.
 	AccessTokenTTL time.Duration
 	// CodeTTL is how long an authorization code may wait; default 60 s.
@@ -133,6 +139,19 @@ type Server struct {
 	pd      *pdState
 }
 
+var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+
+// siteParams are the parameters Datadog adds to the onboarding URL and the
+// callback: domain, the site's domain, and site, which also names the
+// org's subdomain when it has one.
+func (s *Server) siteParams(site assets.Site) url.Values {
+	v := url.Values{"domain": {site.Param}, "site": {site.Param}}
+	if s.opts.OrgSubdomain != "" {
+		v.Set("site", s.opts.OrgSubdomain+"."+site.Param)
+	}
+	return v
+}
+
 type siteServer struct {
 	site assets.Site
 	url  string
@@ -173,6 +192,9 @@ func Start(opts Options) (*Server, error) {
 	}
 	// A scope outside the spec's catalog is not refused: Datadog's authorize
 	// endpoint is what decides (a published client holds such scopes).
+	if opts.OrgSubdomain != "" && !subdomainRE.MatchString(opts.OrgSubdomain) {
+		return nil, fmt.Errorf("sandbox: --org-subdomain %q is not one DNS label (lowercase letters, digits, inner hyphens)", opts.OrgSubdomain)
+	}
 	switch opts.LoginOrg {
 	case "", "sandbox", "customer":
 	default:

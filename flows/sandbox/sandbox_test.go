@@ -449,3 +449,43 @@ func TestStartRejectsBadInput(t *testing.T) {
 	}
 	sb.Close()
 }
+
+// Test Authorization sends domain and site to the onboarding URL, site
+// naming the org's subdomain; a subdomain that is not one DNS label is
+// refused when the sandbox starts; the region form names a site it runs.
+func TestSiteParametersAndRegionChoice(t *testing.T) {
+	for _, bad := range []string{"Custom", "a.b", "-x", "x_y"} {
+		if sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, OrgSubdomain: bad}); err == nil {
+			sb.Close()
+			t.Errorf("subdomain %q was accepted", bad)
+		}
+	}
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1", "eu1"}, OrgSubdomain: "customsub"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	c, _ := sb.Client("eu1", "test")
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(c.TestAuthURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	onboarding, _ := url.Parse(resp.Header.Get("Location"))
+	if q := onboarding.Query(); q.Get("site") != "customsub.datadoghq.eu" || q.Get("domain") != "datadoghq.eu" {
+		t.Fatalf("onboarding URL %s", onboarding)
+	}
+	us1, _ := sb.Provider().Hosts("us1")
+	eu1, _ := sb.Provider().Hosts("eu1")
+	for region, want := range map[string]string{"eu1": eu1.AppURL + "/oauth2/v1/authorize?client_id=x", "mars": ""} {
+		resp, err := noFollow.Get(us1.AppURL + "/oauth2/v1/authorize/region?" + url.Values{"region": {region}, "request": {"client_id=x"}}.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Location"); got != want {
+			t.Errorf("region %s: redirected to %q, want %q", region, got, want)
+		}
+	}
+}

@@ -19,6 +19,7 @@ type SandboxOptions struct {
 	OnboardingURL string
 	Scopes        string
 	LoginOrg      string
+	OrgSubdomain  string
 	TokenTTL      time.Duration
 	RateLimit     int
 	RatePeriod    time.Duration
@@ -39,6 +40,7 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 	f.String(&o.OnboardingURL, "onboarding-url", sandbox.DefaultOnboardingURL, "onboarding URL of the seeded test clients")
 	f.String(&o.Scopes, "scopes", "api_keys_write,dashboards_read,monitors_read", "scopes of the seeded test clients")
 	f.String(&o.LoginOrg, "login-org", "sandbox", "org the emulated browser session is signed in to: sandbox or customer")
+	f.String(&o.OrgSubdomain, "org-subdomain", "", "a custom subdomain for every org: the callback's site parameter names it (e.g. customsub.datadoghq.com)")
 	f.Duration(&o.TokenTTL, "token-ttl", time.Hour, "access token lifetime")
 	f.IntVar(&o.RateLimit, "rate-limit", 0, "API requests allowed per credential and site in each --rate-period (0: no limit)")
 	f.Duration(&o.RatePeriod, "rate-period", 10*time.Second, "length of a rate-limit window")
@@ -56,7 +58,7 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 // RunSandbox serves the sandbox until ctx ends.
 func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 	sb, err := sandbox.Start(sandbox.Options{
-		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, AccessTokenTTL: o.TokenTTL,
+		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, OrgSubdomain: o.OrgSubdomain, AccessTokenTTL: o.TokenTTL,
 		RedirectURIs: splitList(o.RedirectURIs), OnboardingURL: o.OnboardingURL, Scopes: splitList(o.Scopes),
 		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes), GitHub: o.GitHub,
 		PagerDuty: o.PagerDuty, PagerDutyRegion: o.PDRegion, PagerDutyScopes: splitList(o.PDScopes),
