@@ -14,6 +14,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
 // The line steps of the Datadog journey after the credentials, and of an
@@ -254,9 +255,23 @@ func linePR(r *lineRun) error {
 		r.say("The pull request cannot be prepared: %v", err)
 		return nil
 	}
+	r.say("Into %s (from %s); from %s.", plan.BaseRepo, plan.Base, strings.TrimPrefix(plan.PushedTo, "(dry run) "))
+	if plan.Checkout != "" {
+		r.say("%s.", strings.ToUpper(plan.Checkout[:1])+plan.Checkout[1:])
+	}
 	r.say("Branch %s with %d file(s): %s. Every pushed commit was scanned for secrets.", plan.Branch, len(plan.Files), strings.Join(plan.Files, ", "))
 	for _, c := range plan.OtherCommits {
 		r.say("Not pushed: %s %s, a commit of your checked-out branch that is not on %s.", short(c.Hash), c.Subject, plan.Base)
+	}
+	if r.yes("Read the diff and the pull request body first", "y") {
+		r.say("The diff:")
+		for _, l := range strings.Split(strings.TrimRight(plan.Diff, "\n"), "\n") {
+			r.say("%s", termsafe.Text(l))
+		}
+		r.say("The pull request body:")
+		for _, l := range strings.Split(strings.TrimRight(plan.Body, "\n"), "\n") {
+			r.say("%s", termsafe.Text(l))
+		}
 	}
 	if !r.yes("Commit, push and open the pull request", "y") {
 		return nil

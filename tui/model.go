@@ -300,7 +300,7 @@ func (m Model) View() string {
 		return ""
 	}
 	side := m.sidebar()
-	mainWidth := max(30, m.width-lipgloss.Width(side)-1)
+	mainWidth := m.mainWidthBeside(side)
 	body := lipgloss.JoinHorizontal(lipgloss.Top, side, lipgloss.NewStyle().Width(mainWidth).Render(m.main(mainWidth)))
 	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · "+m.journey().title(m))
 	if m.deps.Demo {
@@ -308,6 +308,9 @@ func (m Model) View() string {
 	}
 	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.help.View(m.keyMap()))
 }
+
+// mainWidthBeside is the right pane's width beside the sidebar.
+func (m Model) mainWidthBeside(side string) int { return max(30, m.width-lipgloss.Width(side)-1) }
 
 func (m Model) main(w int) string {
 	if m.doctor.open {

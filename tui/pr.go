@@ -6,13 +6,17 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 )
 
 // PRFlows are the side effects of the pull request and publish steps.
@@ -50,6 +54,9 @@ type prState struct {
 	plan    *pullrequest.Result
 	done    *pullrequest.Result
 	err     error
+	// The plan's preview: the diff, or the body (tab), scrolled to offset.
+	showBody bool
+	offset   int
 }
 
 type publishState struct {
@@ -86,7 +93,9 @@ func prKeys(m Model, k KeyMap) KeyMap {
 	case m.pr.err != nil:
 		k.active = []key.Binding{k.Retry, k.Next, k.Back}
 	case m.pr.plan != nil && m.pr.done == nil:
-		k.active = []key.Binding{k.Confirm, k.Next, k.Back}
+		k.Tab.SetHelp("tab", "diff/body")
+		k.active = []key.Binding{k.Confirm, k.Tab, k.Scroll, k.Next, k.Back}
+		k.short = []key.Binding{k.Confirm, k.Tab, k.Scroll, k.Next}
 	default:
 		k.active = []key.Binding{k.Next, k.Back}
 	}
@@ -119,6 +128,11 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.goTo(stepPublish)
 	case key.Matches(msg, k.Confirm) && m.pr.plan != nil && m.pr.done == nil && m.pr.err == nil:
 		return m.openPR(false)
+	case key.Matches(msg, k.Tab) && m.pr.previewing():
+		m.pr.showBody, m.pr.offset = !m.pr.showBody, 0
+	case key.Matches(msg, k.Scroll) && m.pr.previewing():
+		vp, _ := m.prPreview(m.mainWidthBeside(m.sidebar())).Update(msg)
+		m.pr.offset = vp.YOffset
 	case key.Matches(msg, k.Rebase) && m.pr.rejected():
 		return m.openPR(true)
 	case key.Matches(msg, k.Retry) && m.pr.err != nil:
@@ -238,28 +252,72 @@ func (m Model) prView(w int) string {
 		p("%s", m.st.Code.Render(hardWrap(r.PullRequest.URL, w)))
 		p("Branch %s, commit %s, pushed to %s.", r.Branch, short(r.Commit), truncate(r.PushedTo, w-30))
 	case m.pr.plan != nil:
-		r := m.pr.plan
-		from := ""
-		if r.Base != "" {
-			from = " from " + r.Base
+		for _, l := range m.prPlanHeader(w) {
+			p("%s", l)
 		}
-		p("Branch %s%s, %d file(s):", r.Branch, from, len(r.Files))
-		for i, f := range r.Files {
-			if i == 6 {
-				p("  … %d more", len(r.Files)-6)
-				break
-			}
-			p("  %s", truncate(f, w-2))
+		vp := m.prPreview(w)
+		what, other := "diff", "body"
+		if m.pr.showBody {
+			what, other = "body", "diff"
 		}
-		if n := len(r.OtherCommits); n > 0 {
-			p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %d commit(s) of your checked-out branch are not on %s (%s…); the pull request leaves them out.", n, r.Base, r.OtherCommits[0].Subject), w)))
-		}
-		p("The body reports the sites authorized, the scope checks and the checks;")
-		p("each pushed commit was scanned for secrets.")
-		p("")
+		p("%s", m.st.Key.Render(fmt.Sprintf("── %s (tab: %s) · lines %d–%d of %d", what, other, vp.YOffset+1, min(vp.YOffset+vp.Height, vp.TotalLineCount()), vp.TotalLineCount())))
+		p("%s", vp.View())
 		p("Press y to commit, push and open the pull request.")
 	}
 	return b.text()
+}
+
+// previewing is true while the plan is shown, before y.
+func (s prState) previewing() bool { return s.plan != nil && s.done == nil && !s.running }
+
+// prPlanHeader says where the change goes before y: the base repository,
+// the fork and branch it is pushed from, what happens to the working tree,
+// and the commits left behind.
+func (m Model) prPlanHeader(w int) []string {
+	r := m.pr.plan
+	var b pane
+	p := b.line
+	into := r.BaseRepo
+	if r.Base != "" {
+		into += " (from " + r.Base + ")"
+	}
+	p("%s", hardWrapWords("Into: "+into, w))
+	p("%s", hardWrapWords("From: "+strings.TrimPrefix(r.PushedTo, "(dry run) "), w))
+	if r.Checkout != "" {
+		p("%s", hardWrapWords(strings.ToUpper(r.Checkout[:1])+r.Checkout[1:]+".", w))
+	}
+	p("%s", hardWrapWords(fmt.Sprintf("%d file(s), every pushed commit scanned for secrets.", len(r.Files)), w))
+	if n := len(r.OtherCommits); n > 0 {
+		p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %d commit(s) of your checked-out branch are not on %s (%s…); the pull request leaves them out.", n, r.Base, r.OtherCommits[0].Subject), w)))
+	}
+	return strings.Split(b.text(), "\n")
+}
+
+// prPreview is the plan's diff or body in a viewport as tall as the window
+// leaves, scrolled to where the person left it. The text is the
+// repository's: escape sequences are taken out before it is drawn.
+func (m Model) prPreview(w int) viewport.Model {
+	text := m.pr.plan.Diff
+	if m.pr.showBody {
+		text = m.pr.plan.Body
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Hardwrap(termsafe.Text(l), w, true)
+	}
+	// The window less: the title, the blank lines and the help around the
+	// pane, the step's title, the header, the preview's rule, the question.
+	h := max(3, m.height-4-1-len(m.prPlanHeader(w))-2)
+	vp := viewport.New(w, h)
+	vp.KeyMap = viewport.KeyMap{
+		Up:       key.NewBinding(key.WithKeys("up", "k")),
+		Down:     key.NewBinding(key.WithKeys("down", "j")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown")),
+	}
+	vp.SetContent(strings.Join(lines, "\n"))
+	vp.SetYOffset(m.pr.offset)
+	return vp
 }
 
 func short(h string) string {

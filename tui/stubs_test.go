@@ -74,8 +74,18 @@ func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true;
 func (s *stubFlows) SaveCase(c integration.Case) error { s.savedCase = c; return nil }
 
 func (s *stubFlows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
-	return &pullrequest.Result{Branch: "acme-oauth", Files: []string{"acme/README.md", "acme/manifest.json", "acme/assets/oauth_clients.json"}}, nil
+	return &pullrequest.Result{BaseRepo: "DataDog/integrations-extras", Branch: "acme-oauth", Base: "upstream/master",
+		PushedTo: "(dry run) your fork of DataDog/integrations-extras, branch acme-oauth",
+		Checkout: "your working tree will switch from master to branch acme-oauth (git checkout acme-oauth)",
+		Files:    []string{"acme/README.md", "acme/manifest.json", "acme/assets/oauth_clients.json"},
+		Diff:     stubDiff, Body: stubBody}, nil
 }
+
+// stubDiff and stubBody are a planned pull request's, longer than a 24-line
+// window leaves room for: the preview scrolls.
+var stubDiff = "--- a/acme/README.md\n+++ b/acme/README.md\n@@ -9,3 +9,10 @@\n ## Support\n \n support@acme.example\n+\n+## Uninstallation\n+\n+- Once you uninstall this integration, any previous authorizations are revoked.\n+- Additionally, ensure that all API keys associated with this integration have been disabled by searching for the integration name on the [API Keys management page](https://app.datadoghq.com/organization-settings/api-keys?filter=Acme).\n--- a/acme/manifest.json\n+++ b/acme/manifest.json\n@@ -6,6 +6,7 @@\n     \"support\": \"README.md#Support\",\n+    \"uninstallation\": \"README.md#Uninstallation\",\n     \"changelog\": \"CHANGELOG.md\",\n"
+
+var stubBody = "### What does this PR do?\n\nAdds OAuth to Acme.\n\n### Review checklist\n\n- [x] Test authorization on us1\n- [x] Scope checks: 2 passed\n"
 
 func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
 	if s.rejectPush && !rebase {

@@ -56,6 +56,8 @@ func keyMsg(k string) tea.KeyMsg {
 		msg = tea.KeyMsg{Type: tea.KeyTab}
 	case "down":
 		msg = tea.KeyMsg{Type: tea.KeyDown}
+	case "pgdown":
+		msg = tea.KeyMsg{Type: tea.KeyPgDown}
 	case "up":
 		msg = tea.KeyMsg{Type: tea.KeyUp}
 	case "ctrl+t":
@@ -130,7 +132,9 @@ func send(m tea.Model, msgs ...tea.Msg) tea.Model {
 // file (go test ./tui -update rewrites them).
 func TestScreens(t *testing.T) {
 	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
-	base := func() tea.Model { return New(testDeps(f), testStyles()) }
+	// Each screen from a fresh stub: one case's writes (a fix applied) must
+	// not show in another's screen.
+	base := func() tea.Model { return New(testDeps(&stubFlows{granted: f.granted}), testStyles()) }
 	creds := func() tea.Model {
 		return press(base(), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test")
 	}
@@ -181,6 +185,8 @@ func TestScreens(t *testing.T) {
 		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
 		{"checks-fixed", func() tea.Model { return pressDrain(checked(), "f", "y") }, "Fixes written."},
 		{"pr-plan", func() tea.Model { return pressDrain(checked(), "enter") }, "Press y to commit, push"},
+		{"pr-plan-scrolled", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "down") }, "lines 12–21 of 22"},
+		{"pr-plan-body", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "tab") }, "── body (tab: diff) · lines 1–8 of 8"},
 		{"pr-done", func() tea.Model { return pressDrain(checked(), "enter", "y") }, "✓ Pull request #7 created"},
 		{"publish", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter") }, "Press enter to publish."},
 		{"publish-done", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter") }, "written into manifest.json and pushed"},
@@ -326,7 +332,8 @@ func TestAccessibleMode(t *testing.T) {
 	}
 	text := out.String()
 	for _, want := range []string{"Please answer a number from 1 to 3.", "Case: OAuth added to an existing integration.", `"mars" is not a site id.`, "Step 4 of 9", fakeURL, "Pull request #7 created", "written into manifest.json and pushed", "Imported on us1", "Authorized on us1", "Scope checks: 2 passed, 0 failed, 2 manual", "Created the API key ending in abcd", "✓ API key",
-		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation", "Fixes written; checking again.", "0 errors, 0 warnings.", "✓ Every site", "✓ Every scope", "✓ README & manifest"} {
+		"error readme/uninstallation-level, README.md line 17", "+## Uninstallation",
+		"Into DataDog/integrations-extras (from upstream/master); from your fork of DataDog/integrations-extras, branch acme-oauth.", "Your working tree will switch from master to branch acme-oauth", "+    \"uninstallation\": \"README.md#Uninstallation\",", "Adds OAuth to Acme.", "Fixes written; checking again.", "0 errors, 0 warnings.", "✓ Every site", "✓ Every scope", "✓ README & manifest"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("accessible output lacks %q", want)
 		}

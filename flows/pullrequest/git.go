@@ -315,6 +315,11 @@ func Commit(o CommitOptions) (*CommitResult, error) {
 	sort.Strings(res.Folder)
 	res.Others = otherCommits(repo, ov, branchRef, baseHash, res.Hash)
 	if o.DryRun {
+		sw, err := planSwitch(repo, dir, branchRef, parentTree, owners != nil)
+		if err != nil {
+			return nil, err
+		}
+		res.Checkout = sw.planned(branchRef.Short())
 		return res, nil
 	}
 
@@ -439,26 +444,58 @@ func codeOwners(parent *object.Tree, dir, owners string) ([]byte, error) {
 	return []byte(out + prefix + " " + strings.Join(strings.Fields(owners), " ") + "\n"), nil
 }
 
-// checkout moves the working tree to the branch when the checked-out commit
-// differs from the branch's parent only inside the integration's folder (and
-// CODEOWNERS): then only the index entries of the folder change, as `git
-// checkout -b; git add` would leave them. Otherwise HEAD stays, and the
-// returned text says so.
-func checkout(repo *git.Repository, root, dir string, branchRef plumbing.ReferenceName, parentTree *object.Tree, files map[string]object.TreeEntry, owners []byte) (string, error) {
+// branchSwitch is what the commit does to the checked-out branch: HEAD
+// moves to the pull request's branch when the checked-out commit differs
+// from the branch's parent only inside the integration's folder (and
+// CODEOWNERS), and stays otherwise.
+type branchSwitch struct {
+	move, already bool
+	from          string // the checked-out branch, or "the detached HEAD"
+	dir           string // the integration's folder
+}
+
+func planSwitch(repo *git.Repository, dir string, branchRef plumbing.ReferenceName, parentTree *object.Tree, withOwners bool) (branchSwitch, error) {
 	head, err := repo.Reference(plumbing.HEAD, false)
+	if err != nil {
+		return branchSwitch{}, err
+	}
+	if head.Type() == plumbing.SymbolicReference && head.Target() == branchRef {
+		return branchSwitch{already: true, from: branchRef.Short()}, nil
+	}
+	s := branchSwitch{from: "the detached HEAD", dir: dir}
+	if head.Type() == plumbing.SymbolicReference {
+		s.from = head.Target().Short()
+	}
+	same, err := sameOutside(repo, dir, parentTree, withOwners)
+	s.move = err == nil && same
+	return s, nil
+}
+
+// planned is what a plan says the commit will do to the working tree.
+func (s branchSwitch) planned(branch string) string {
+	switch {
+	case s.already:
+		return "your working tree is on branch " + branch + " already"
+	case s.move:
+		return fmt.Sprintf("your working tree will switch from %s to branch %s (git checkout %s)", s.from, branch, branch)
+	default:
+		return fmt.Sprintf("your working tree will stay on %s, which differs from the base outside %s/; the pull request is on branch %s", s.from, s.dir, branch)
+	}
+}
+
+// checkout moves the working tree to the branch when planSwitch allows it:
+// then only the index entries of the folder change, as `git checkout -b;
+// git add` would leave them. Otherwise HEAD stays, and the returned text
+// says so.
+func checkout(repo *git.Repository, root, dir string, branchRef plumbing.ReferenceName, parentTree *object.Tree, files map[string]object.TreeEntry, owners []byte) (string, error) {
+	sw, err := planSwitch(repo, dir, branchRef, parentTree, owners != nil)
 	if err != nil {
 		return "", err
 	}
-	onBranch := head.Type() == plumbing.SymbolicReference && head.Target() == branchRef
-	if !onBranch {
-		where := "the detached HEAD"
-		if head.Type() == plumbing.SymbolicReference {
-			where = head.Target().Short()
-		}
-		same, err := sameOutside(repo, dir, parentTree, owners != nil)
-		if err != nil || !same {
-			return fmt.Sprintf("your working tree stays on %s, which differs from the base outside %s/; the pull request is on branch %s", where, dir, branchRef.Short()), nil
-		}
+	if !sw.move && !sw.already {
+		return fmt.Sprintf("your working tree stays on %s, which differs from the base outside %s/; the pull request is on branch %s", sw.from, dir, branchRef.Short()), nil
+	}
+	if sw.move {
 		if err := repo.Storer.SetReference(plumbing.NewSymbolicReference(plumbing.HEAD, branchRef)); err != nil {
 			return "", err
 		}

@@ -210,7 +210,13 @@ func TestUnpushedCommitsStayBehind(t *testing.T) {
 	gitCmd(t, root, "commit", "-q", "-m", "my notes")
 	editIntegration(t, root)
 
-	res, err := Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: object.Signature{Name: "a", Email: "a@b", When: time.Now()}})
+	opts := CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: object.Signature{Name: "a", Email: "a@b", When: time.Now()}, DryRun: true}
+	plan, err := Commit(opts)
+	if err != nil || plan.Checkout != "your working tree will stay on master, which differs from the base outside acme/; the pull request is on branch acme-oauth" {
+		t.Fatalf("planned: %v %q", err, plan.Checkout)
+	}
+	opts.DryRun = false
+	res, err := Commit(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,6 +52,8 @@ type Options struct {
 
 // Result of a run.
 type Result struct {
+	// BaseRepo is the repository the pull request is opened on.
+	BaseRepo    string       `json:"base_repo"`
 	Branch      string       `json:"branch"`
 	Base        string       `json:"base"`
 	Commit      string       `json:"commit"`
@@ -231,7 +233,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			}
 		}
 	}
-	res := &Result{Branch: branch, Base: plan.Base, Plan: plan.Plan(), OtherCommits: plan.Others}
+	res := &Result{BaseRepo: o.BaseRepo, Branch: branch, Base: plan.Base, Plan: plan.Plan(), OtherCommits: plan.Others, Checkout: plan.Checkout}
 	ev := o.Evidence
 	ev.Title, ev.Integration, ev.Findings, ev.ForceReason = tileTitle, rel, findings, o.ForceReason
 	var diff strings.Builder

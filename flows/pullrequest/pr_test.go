@@ -287,7 +287,8 @@ func TestDryRunChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(res.Diff, "+++ b/acme/README.md") || !strings.Contains(res.PushedTo, "dry run") || !strings.Contains(res.Body, "Adds OAuth to Acme") {
+	if !strings.Contains(res.Diff, "+++ b/acme/README.md") || !strings.Contains(res.PushedTo, "dry run") || !strings.Contains(res.Body, "Adds OAuth to Acme") ||
+		res.BaseRepo != "DataDog/integrations-extras" || res.Checkout != "your working tree will switch from master to branch acme-oauth (git checkout acme-oauth)" {
 		t.Fatalf("dry run: %+v", res)
 	}
 	if gitCmd(t, root, "rev-parse", "HEAD") != head || gitCmd(t, root, "branch", "--list", "acme-oauth") != "" || len(fake.requests) != 0 {

@@ -192,7 +192,10 @@ func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace
 // the commits that stay behind, the diff and the body.
 func printPlan(w io.Writer, res *pullrequest.Result) {
 	fmt.Fprint(w, res.Diff)
-	fmt.Fprintf(w, "\nBranch %s from %s, pushed to %s\n", res.Branch, res.Base, res.PushedTo)
+	fmt.Fprintf(w, "\nPull request on %s: branch %s from %s, pushed to %s\n", res.BaseRepo, res.Branch, res.Base, res.PushedTo)
+	if res.Checkout != "" {
+		fmt.Fprintln(w, strings.ToUpper(res.Checkout[:1])+res.Checkout[1:]+".")
+	}
 	fmt.Fprintf(w, "Commits to push (%d):\n", len(res.Commits))
 	for _, c := range res.Commits {
 		fmt.Fprintf(w, "  %s %s (%d files)\n", short(c.Hash), c.Subject, len(c.Files))
