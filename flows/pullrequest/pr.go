@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	udiff "github.com/aymanbagabas/go-udiff"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing/object"
@@ -17,6 +16,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/inputs"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/textdiff"
 )
 
 // Options of a pull request run.
@@ -243,7 +243,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if strings.HasSuffix(c.Path, "/README.md") && strings.Contains(string(c.After), readme.UninstallHeading) && !strings.Contains(string(c.Before), readme.UninstallHeading) {
 			ev.Uninstallation = true
 		}
-		diff.WriteString(udiff.Unified("a/"+c.Path, "b/"+c.Path, string(c.Before), string(c.After)))
+		diff.WriteString(textdiff.Unified("a/"+c.Path, "b/"+c.Path, string(c.Before), string(c.After)))
 	}
 	for _, c := range plan.Commits {
 		res.Commits = append(res.Commits, c.CommitInfo)

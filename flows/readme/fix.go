@@ -82,6 +82,12 @@ var ErrUnsafeEdit = errors.New("the uninstallation section cannot be placed safe
 // only adds lines, and a second run changes nothing.
 func FixReadme(src []byte, title string) ([]byte, bool, error) {
 	out, changed, err := fixReadme(src, title)
+	if errors.Is(err, ErrNoSetup) && Parse(src).Uninstall() >= 0 {
+		// No '## Setup' to put the section after (doppler's README has an
+		// H3 Setup): the section stays where its working anchor is, and
+		// gets the statements it lacks.
+		return completeInPlace(src, title)
+	}
 	if err != nil || !changed {
 		return out, changed, err
 	}
@@ -100,6 +106,20 @@ func FixReadme(src []byte, title string) ([]byte, bool, error) {
 	}
 	if why != "" {
 		return nil, false, fmt.Errorf("%w: %s; add '## Uninstallation' by hand right after '## Setup'", ErrUnsafeEdit, why)
+	}
+	return out, true, nil
+}
+
+// completeInPlace adds the missing statements to an uninstallation
+// section that is not moved, checked as FixReadme checks a move: every line
+// kept, and a second run changes nothing.
+func completeInPlace(src []byte, title string) ([]byte, bool, error) {
+	out, changed := completeSection(src, title)
+	if !changed {
+		return src, false, nil
+	}
+	if again, changed2 := completeSection(out, title); !linesKept(string(src), string(out)) || changed2 || string(again) != string(out) {
+		return nil, false, fmt.Errorf("%w: the statements could not be added safely; add them by hand", ErrUnsafeEdit)
 	}
 	return out, true, nil
 }

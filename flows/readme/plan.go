@@ -8,10 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	udiff "github.com/aymanbagabas/go-udiff"
-
 	"github.com/oauthwiz/oauthwiz/flows/atomic"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/textdiff"
 )
 
 // FileEdit is a planned change to one file.
@@ -23,7 +22,7 @@ type FileEdit struct {
 // Diff is the change as a unified diff.
 func (e *FileEdit) Diff() string {
 	name := filepath.Base(e.Path)
-	return udiff.Unified("a/"+name, "b/"+name, string(e.Before), string(e.After))
+	return textdiff.Unified("a/"+name, "b/"+name, string(e.Before), string(e.After))
 }
 
 // ErrNotEditable means a file is one oauthwiz must not replace.

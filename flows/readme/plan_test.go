@@ -99,3 +99,62 @@ func TestFixRefusesLinksAndReadOnlyFiles(t *testing.T) {
 		})
 	}
 }
+
+// The previews are minimal, as git diff shows them: on doppler's README
+// (an H3 Uninstallation section under Data Collected) and the generated
+// one, no line is shown deleted and added again, and the unchanged rest of
+// the file is not in the diff.
+func TestDiffsAreMinimal(t *testing.T) {
+	for _, dir := range []string{"testdata/doppler", "../../checks/testdata/h3-uninstallation"} {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			work := filepath.Join(t.TempDir(), filepath.Base(dir))
+			if err := os.CopyFS(work, os.DirFS(dir)); err != nil {
+				t.Fatal(err)
+			}
+			edit, err := PlanReadme(work, TileTitle(work))
+			if err != nil {
+				t.Fatal(err)
+			}
+			diff := edit.Diff()
+			removed, added, context := map[string]bool{}, 0, 0
+			for _, l := range strings.Split(diff, "\n") {
+				switch {
+				case strings.HasPrefix(l, "---"), strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "@@"):
+				case strings.HasPrefix(l, "-"):
+					removed[l[1:]] = true
+				case strings.HasPrefix(l, "+"):
+					added++
+					if removed[l[1:]] && strings.TrimSpace(l[1:]) != "" {
+						t.Errorf("%q is shown deleted and added again:\n%s", l[1:], diff)
+					}
+				case strings.HasPrefix(l, " "):
+					context++
+				}
+			}
+			before := strings.Count(string(edit.Before), "\n")
+			if added == 0 || len(removed)+added+context >= before {
+				t.Fatalf("the diff is not minimal (%d removed, %d added, %d context of %d lines):\n%s", len(removed), added, context, before, diff)
+			}
+		})
+	}
+}
+
+// doppler's README has an H3 Setup (no '## Setup' to move the section
+// after) and an H3 Uninstallation whose anchor works: the fix completes
+// the section where it is instead of refusing.
+func TestFixCompletesASectionThatCannotMove(t *testing.T) {
+	before, err := os.ReadFile("testdata/doppler/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, changed, err := FixReadme(before, "Doppler")
+	if err != nil || !changed {
+		t.Fatalf("changed=%v err=%v", changed, err)
+	}
+	if !strings.Contains(string(after), "### Uninstallation\n\n- Go to your") || !strings.Contains(string(after), RevokeSentence("Doppler")) || !linesKept(string(before), string(after)) {
+		t.Fatalf("after:\n%s", after)
+	}
+	if _, again, err := FixReadme(after, "Doppler"); again || err != nil {
+		t.Fatalf("a second run changes it again: %v %v", again, err)
+	}
+}
