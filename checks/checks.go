@@ -110,6 +110,9 @@ type Options struct {
 	// is new there, or no clone to compare with): its identity must not
 	// change.
 	Base *BaseManifest
+	// BaseFor gives each integration of a tree its Base (when Base is nil):
+	// a whole checkout's identities are compared with the base branch.
+	BaseFor func(dir string) *BaseManifest
 
 	// allowlist is the repository's, read once by Path for every
 	// integration of a tree (nil: Integration reads it itself).
@@ -196,6 +199,9 @@ func Integration(dir string, opts Options) ([]Finding, error) {
 		}
 	}
 	c := &checker{name: name, appID: name, root: root, rel: rel, dir: dir, opts: opts}
+	if c.opts.Base == nil && c.opts.BaseFor != nil {
+		c.opts.Base = c.opts.BaseFor(dir)
+	}
 	if c.opts.allowlist == nil { // one integration: its entries are reported here
 		allow, bad := secrets.LoadAllowlist(root)
 		c.opts.allowlist = &allow

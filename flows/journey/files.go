@@ -59,8 +59,22 @@ func PlanFix(dir string, target FixTarget, title, appUUID string) (*readme.FileE
 }
 
 // CheckTree runs the checks on one integration or a whole checkout, in
-// parallel over a checkout's integrations (a CI's use).
+// parallel over a checkout's integrations (a CI's use). In a clone, each
+// integration the base branch has keeps its identity (app_uuid, app_id,
+// the integration's id and source type name): the repository is opened
+// once for all of them.
 func CheckTree(path string, opts checks.Options) (checks.Report, error) {
+	if opts.Base == nil && opts.BaseFor == nil {
+		if base, err := pullrequest.OpenBase(path, ""); err == nil {
+			opts.BaseFor = func(dir string) *checks.BaseManifest {
+				b, ok, err := base.File(dir, "manifest.json")
+				if err != nil || !ok {
+					return nil // new on the base branch: nothing to keep
+				}
+				return &checks.BaseManifest{Src: b, Branch: base.Branch}
+			}
+		}
+	}
 	return checks.Path(path, opts)
 }
 

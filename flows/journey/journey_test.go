@@ -3,6 +3,7 @@ package journey_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
@@ -210,7 +211,7 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 }
 
 // gitRun runs git in dir (the test is skipped without git).
-func gitRun(t *testing.T, dir string, args ...string) {
+func gitRun(t testing.TB, dir string, args ...string) {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("git is not installed: apt-get install git")
@@ -321,5 +322,75 @@ func TestAuthorizeRecordsTheChosenRegion(t *testing.T) {
 	}
 	if w.RememberedRedirect("us1", pub.ClientID) != pub.RedirectURIs[0] {
 		t.Fatal("the redirect URI is not remembered for us1")
+	}
+}
+
+// A whole checkout, as a CI checks it: doppler's real files on the base
+// branch and a new integration beside them. Changing doppler's
+// source_type_name is reported for doppler alone; the new one has nothing
+// to keep.
+func TestWholeCheckoutKeepsIdentities(t *testing.T) {
+	upstream := t.TempDir()
+	gitRun(t, upstream, "init", "-q", "-b", "master")
+	if err := os.CopyFS(filepath.Join(upstream, "doppler"), os.DirFS("../../tui/testdata/doppler")); err != nil {
+		t.Fatal(err)
+	}
+	gitRun(t, upstream, "add", "-A")
+	gitRun(t, upstream, "commit", "-q", "-m", "doppler")
+	clone := filepath.Join(t.TempDir(), "integrations-extras")
+	gitRun(t, filepath.Dir(clone), "clone", "-q", upstream, clone)
+	if err := integration.WriteScratch(filepath.Join(clone, "beta"), "beta", integration.OAuthClient{Name: "Beta", RedirectURIs: []string{"https://b/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://b/on"}); err != nil {
+		t.Fatal(err)
+	}
+	manifest := filepath.Join(clone, "doppler", "manifest.json")
+	b, _ := os.ReadFile(manifest)
+	os.WriteFile(manifest, []byte(strings.Replace(string(b), `"source_type_name": "doppler"`, `"source_type_name": "doppler-oauth"`, 1)), 0o644)
+	rep, err := journey.CheckTree(clone, checks.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range rep.Findings {
+		if f.Rule == "manifest/identity-changed" {
+			got = append(got, f.Integration+": "+f.Message)
+		}
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "doppler: assets.integration.source_type_name is \"doppler\" on origin/master") {
+		t.Fatalf("identity findings %q", got)
+	}
+}
+
+// BenchmarkCheckTreeInAClone: a checkout of 300 integrations whose base
+// branch has them all; with the base, every manifest is also read from
+// git and its identity compared.
+func BenchmarkCheckTreeInAClone(b *testing.B) {
+	upstream := b.TempDir()
+	gitRun(b, upstream, "init", "-q", "-b", "master")
+	for i := 0; i < 300; i++ {
+		name := fmt.Sprintf("partner_%03d", i)
+		if err := integration.WriteScratch(filepath.Join(upstream, name), name, integration.OAuthClient{Name: name, RedirectURIs: []string{"https://p.example/cb"}, Scopes: []string{"dashboards_read"}, OnboardingURL: "https://p.example/on"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	gitRun(b, upstream, "add", "-A")
+	gitRun(b, upstream, "commit", "-q", "-m", "partners")
+	clone := filepath.Join(b.TempDir(), "integrations-extras")
+	gitRun(b, filepath.Dir(clone), "clone", "-q", upstream, clone)
+	for _, bc := range []struct {
+		name string
+		opts checks.Options
+	}{
+		{"with-base", checks.Options{}},
+		{"without-base", checks.Options{BaseFor: func(string) *checks.BaseManifest { return nil }}},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				rep, err := journey.CheckTree(clone, bc.opts)
+				if err != nil || rep.Summary.Integrations != 300 {
+					b.Fatal(err, rep.Summary)
+				}
+			}
+		})
 	}
 }
