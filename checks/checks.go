@@ -58,6 +58,7 @@ type Rule struct {
 var Rules = []Rule{
 	{"readme/overview-missing", Error, "README has a ## Overview section (ddev validate readmes)", false},
 	{"readme/setup-missing", Error, "README has a ## Setup section", false},
+	{"readme/setup-level", Warning, "the Setup heading is an H2 (ddev validate readmes; H3 ones were merged: a warning)", false},
 	{"readme/uninstallation-missing", Error, "an OAuth integration's README has an uninstallation section", true},
 	{"readme/uninstallation-level", Warning, "the uninstallation heading is an H2 (H3 sections were merged too: a warning)", true},
 	{"readme/uninstallation-placement", Warning, "## Uninstallation is the section right after ## Setup", true},
@@ -78,7 +79,7 @@ var Rules = []Rule{
 	{"oauth/clients-invalid", Error, "assets/oauth_clients.json has redirect_uris, scopes, onboarding_url and client_role", false},
 	{"oauth/redirect-uri-invalid", Error, "redirect URIs are absolute URIs with a host, valid characters and no fragment", false},
 	{"oauth/redirect-uri-insecure", Error, "redirect URIs are https (loopback excepted)", false},
-	{"oauth/onboarding-url-insecure", Error, "the onboarding URL is https", false},
+	{"oauth/onboarding-url-insecure", Warning, "the onboarding URL is https (a warning: Datadog merged an http one, fauna's)", false},
 	{"oauth/scope-unknown", Warning, "every scope is in the catalog of Datadog's spec (a warning: published clients hold scopes the spec lacks)", false},
 	{"secrets/found", Error, "no client secret, token or API key in the integration's files", false},
 	{"secrets/allowlist-entry", Warning, "every entry of .oauthwiz-allowlist (at the repository's root) gives a reason; one without is not honoured", false},
@@ -292,7 +293,13 @@ func (c *checker) readmeRules(d *readme.Doc, isOAuth bool) {
 	}
 	c.imageRules(d)
 	setup := d.H2("setup")
-	if setup < 0 {
+	switch h := d.Any("setup"); {
+	case setup >= 0:
+	case h >= 0:
+		// doppler's '### Setup' was merged, and the tile's configuration
+		// anchor resolves to it: ddev's readme validation wants an H2.
+		c.add("readme/setup-level", "README.md", d.Headings[h].Line, fmt.Sprintf("'%s %s' is an H%d; ddev validate readmes asks for a '## Setup' H2 (Datadog merged H3 ones, e.g. doppler, so this is a warning)", strings.Repeat("#", d.Headings[h].Level), d.Headings[h].Text, d.Headings[h].Level), "make it '## Setup'")
+	default:
 		c.add("readme/setup-missing", "README.md", 0, "README.md has no '## Setup' section", "add a '## Setup' H2 that explains how to connect the integration")
 	}
 	u := d.Uninstall()
@@ -530,7 +537,7 @@ func (c *checker) oauthRules(rel string) {
 		}
 	}
 	if client.OnboardingURL != "" && !secureURL(client.OnboardingURL, false) {
-		c.add("oauth/onboarding-url-insecure", rel, lineOfText(b, client.OnboardingURL), "onboarding URL "+client.OnboardingURL+" is not https", "serve the onboarding page over https")
+		c.add("oauth/onboarding-url-insecure", rel, lineOfText(b, client.OnboardingURL), "onboarding URL "+client.OnboardingURL+" is not https: the person signs in there (Datadog merged such a URL, so this is a warning)", "serve the onboarding page over https and register that URL")
 	}
 	for _, s := range client.Scopes {
 		if _, ok := assets.LookupScope(s); !ok {

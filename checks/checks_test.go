@@ -470,3 +470,28 @@ func TestAllowlistEntryReportedOnceOverATree(t *testing.T) {
 		t.Fatalf("%d allowlist findings, summary %+v", n, rep.Summary)
 	}
 }
+
+// Integrations Datadog merged (checks/testdata/extras) are errors only
+// where the uninstallation section or its manifest reference is missing or
+// broken: isdown's manifest has no tile.uninstallation. Everything else
+// they do that Datadog accepted is a warning.
+func TestMergedIntegrationsErrOnlyOnUninstallation(t *testing.T) {
+	rep, err := Path("testdata/extras", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uninstallation := map[string]bool{"readme/uninstallation-missing": true, "manifest/uninstallation-missing": true, "manifest/uninstallation-anchor": true}
+	var errs []string
+	for _, f := range rep.Findings {
+		if f.Severity != Error {
+			continue
+		}
+		errs = append(errs, f.Integration+" "+f.Rule)
+		if !uninstallation[f.Rule] {
+			t.Errorf("%s: %s is an error: %s", f.Integration, f.Rule, f.Message)
+		}
+	}
+	if strings.Join(errs, ",") != "isdown manifest/uninstallation-missing" || rep.Summary.Integrations != 4 {
+		t.Fatalf("errors %q over %d integrations", errs, rep.Summary.Integrations)
+	}
+}

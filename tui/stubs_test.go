@@ -26,7 +26,7 @@ type stubFlows struct {
 	// authSite is the site the authorization ends on (the region chosen
 	// on Datadog's page); "" is the site asked.
 	authSite string
-	fixed   bool
+	fixed    bool
 
 	imported, euAuthorized, scopesRan bool
 	savedCase                         integration.Case

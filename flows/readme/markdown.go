@@ -275,6 +275,16 @@ func (d *Doc) H2(slug string) int {
 	return -1
 }
 
+// Any returns the first heading of any level with that slug, or -1.
+func (d *Doc) Any(slug string) int {
+	for i, h := range d.Headings {
+		if h.Slug() == slug {
+			return i
+		}
+	}
+	return -1
+}
+
 // Uninstall returns the first heading that starts an uninstall section (any
 // level, any wording that begins with "uninstall"), or -1.
 func (d *Doc) Uninstall() int {
