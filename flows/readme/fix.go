@@ -82,7 +82,7 @@ var ErrUnsafeEdit = errors.New("the uninstallation section cannot be placed safe
 // only adds lines, and a second run changes nothing.
 func FixReadme(src []byte, title string) ([]byte, bool, error) {
 	out, changed, err := fixReadme(src, title)
-	if errors.Is(err, ErrNoSetup) && Parse(src).Uninstall() >= 0 {
+	if u := Parse(src).Uninstall(); errors.Is(err, ErrNoSetup) && u >= 0 && Parse(src).Headings[u].Level >= 2 {
 		// No '## Setup' to put the section after (doppler's README has an
 		// H3 Setup): the section stays where its working anchor is, and
 		// gets the statements it lacks.

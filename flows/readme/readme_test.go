@@ -165,8 +165,10 @@ func TestFixReadmeBadInput(t *testing.T) {
 }
 
 // FuzzFixReadme checks the editor's invariants on any README: the result
-// parses with the section as the H2 right after Setup, nothing of the
-// original is lost when a section is inserted, and a second run changes nothing.
+// parses with the section as the H2 right after Setup (or, without a
+// '## Setup', the existing section completed where it is, every line kept),
+// nothing of the original is lost when a section is inserted, and a second
+// run changes nothing.
 func FuzzFixReadme(f *testing.F) {
 	f.Add(head + setup + support + refs)
 	f.Add(head + "## Setup\n\nx\n\n### Uninstallation\n\ny\n")
@@ -183,7 +185,14 @@ func FuzzFixReadme(f *testing.F) {
 		d := Parse(out)
 		s := d.H2("setup")
 		u := d.Uninstall()
-		if s < 0 || u < 0 || d.Headings[u].Level != 2 || d.NextH2After(s, -1) != u {
+		if src := Parse([]byte(in)); src.H2("setup") < 0 {
+			// No '## Setup' to move it after: an existing section (an H2 or
+			// deeper, never the title) is completed where it is.
+			if u < 0 || src.Uninstall() < 0 || d.Headings[u].Level < 2 || d.Headings[u].Text != src.Headings[src.Uninstall()].Text ||
+				!isSubsequence(strings.SplitAfter(in, "\n"), strings.SplitAfter(string(out), "\n")) {
+				t.Fatalf("completed in place wrongly:\n%q\n->\n%q", in, out)
+			}
+		} else if s < 0 || u < 0 || d.Headings[u].Level != 2 || d.NextH2After(s, -1) != u {
 			t.Fatalf("the section is not the H2 after Setup:\n%q\n->\n%q", in, out)
 		}
 		if revokes, keys := Says(d.Body(u)); !revokes || !keys {
