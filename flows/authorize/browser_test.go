@@ -2,6 +2,7 @@ package authorize_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -60,10 +61,20 @@ func TestRegionChoiceInRealChromium(t *testing.T) {
 	opts.OpenBrowser = func(u string) error {
 		go func() {
 			err := chromedp.Do(bctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.ID("region")),
-				chromedp.SetValue(chromedp.ID("region"), "eu1"), chromedp.Click(chromedp.ID("switch-region")),
-				chromedp.WaitVisible(chromedp.ID("authorize")))
+				chromedp.SetValue(chromedp.ID("region"), "eu1"), chromedp.Click(chromedp.ID("switch-region")))
+			// us1's page has an Authorize button too: wait for eu1's page
+			// (reads fail while the page is replaced; they are tried again).
+			for deadline := time.Now().Add(20 * time.Second); err == nil && !strings.Contains(consentOn, "site eu1"); time.Sleep(50 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					err = fmt.Errorf("the browser never reached eu1's consent page (last seen: %q)", consentOn)
+					break
+				}
+				if text, terr := chromedp.Run(bctx, chromedp.Text(chromedp.CSS("p small"))); terr == nil {
+					consentOn = text
+				}
+			}
 			if err == nil {
-				consentOn, err = chromedp.Run(bctx, chromedp.Text(chromedp.CSS("p small")))
+				err = chromedp.Do(bctx, chromedp.WaitVisible(chromedp.ID("authorize")))
 			}
 			if err == nil {
 				err = chromedp.Do(bctx, chromedp.Click(chromedp.ID("authorize")), chromedp.WaitVisible(chromedp.ID("result")))
