@@ -221,7 +221,27 @@ func (m Model) keyMap() KeyMap {
 	if m.doctor.open {
 		return m.doctorKeys(m.keys)
 	}
-	return screens[m.step].Keys(m, m.keys)
+	k := screens[m.step].Keys(m, m.keys)
+	if what := m.demoHelp(); what != "" {
+		// The demo's Enter does the primary action: the bar says which.
+		k.Next.SetHelp("enter", what)
+		k.active = append([]key.Binding{k.Next}, withoutKey(k.active, k.Next)...)
+		if k.short != nil {
+			k.short = append([]key.Binding{k.Next}, withoutKey(k.short, k.Next)...)
+		}
+	}
+	return k
+}
+
+// withoutKey is bs without the bindings sharing b's keys.
+func withoutKey(bs []key.Binding, b key.Binding) []key.Binding {
+	var out []key.Binding
+	for _, x := range bs {
+		if !slices.Equal(x.Keys(), b.Keys()) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // Update implements tea.Model.
@@ -270,7 +290,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.help.ShowAll = m.showHelp
 			return m, nil
 		}
-		return screens[m.step].Update(m, msg)
+		return screens[m.step].Update(m, m.demoEnter(msg))
 	}
 	if m.doctor.open {
 		var cmd tea.Cmd

@@ -38,6 +38,9 @@ type screen struct {
 	Typing func(m Model) bool                                 // a text input takes the keys: ? is typed, not help
 	Line   func(r *lineRun) error                             // the step as line prompts (accessible mode)
 	Init   func(m Model) (tea.Model, tea.Cmd)                 // on entering the step going forward (its Init)
+	// Primary is, in the demo, the key Enter stands for now and what the
+	// help bar calls it ("" when Enter continues as usual); see demo.go.
+	Primary func(m *Model) (key, what string)
 }
 
 func always(Model) bool { return true }
@@ -66,10 +69,10 @@ func init() {
 		stepCredentials:    {Item: 1, Init: enterCredentialsStep, Line: lineCredentials, Keys: credentialsKeys, Update: updateCredentials, View: credentialsView, Typing: always},
 		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }, Typing: func(m Model) bool { return m.auth.running && m.auth.paste.open }},
 		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }},
-		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }},
-		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }},
-		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }},
-		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }},
+		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }, Primary: sitesPrimary},
+		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }, Primary: checksPrimary},
+		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }, Primary: prPrimary},
+		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }, Primary: publishPrimary},
 		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView},
 		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: always},
 		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }},

@@ -102,49 +102,29 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// TestDemoInRealTerminal walks the demo with Enter alone in tmux, from launch
-// to the summary, and checks the exit code and the terminal afterwards.
+// TestDemoInRealTerminal walks the demo with Enter alone in tmux at 80×24,
+// as a pairing session would, from launch to the summary: each Enter does
+// the screen's next action (import on eu1, authorize there, check every
+// scope, preview and write the fixes, push and open the pull request,
+// publish and write app_uuid). It checks the exit code and the terminal
+// afterwards.
 func TestDemoInRealTerminal(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
 	s := startTmux(t, bin+" demo --no-browser")
 	s.waitFor("Which case is this?")
-	s.keys("Enter")
-	s.waitFor("The site to test on first")
-	s.keys("Enter")
-	s.waitFor("Client secret")
-	s.keys("Enter")
-	s.waitFor("Authorized on us1 as Partner Sandbox (us1)")
 	s.keys("?")
 	s.waitFor("esc   back/cancel") // the full help, in columns
-	s.keys("?", "Enter")
-	s.waitFor("valid: GET /api/v1/validate accepted it")
-	s.keys("Enter")
-	s.waitFor("Every site and every scope")
-	s.keys("i")
-	s.waitFor("Imported on eu1")
-	s.keys("a")
-	s.waitFor("Authorized on eu1")
-	s.keys("s")
-	s.waitFor("0 failed")
-	s.keys("Enter")
-	s.waitFor("✗ manifest.json") // the scratch integration lacks the uninstallation edits
-	s.keys("f")
-	s.waitFor("press y to write")
-	s.keys("y")
-	s.waitFor("Fixes written.")
-	s.keys("Enter")
-	s.waitFor("Press y to commit")
-	s.keys("y")
-	s.waitFor("Pull request #1 created")
-	s.keys("Enter")
-	s.waitFor("Press enter to publish")
-	s.keys("Enter")
-	s.waitFor("Press y to write it into manifest.json") // the app_uuid edit, as 'oauthwiz publish' asks
-	s.keys("y")
-	s.waitFor("re-test on eu1")
-	s.keys("Enter")
-	s.waitFor("Summary")
+	s.keys("?")
+	for _, want := range []string{
+		"The site to test on first", "Client secret", "Authorized on us1 as Partner Sandbox (us1)",
+		"valid: GET /api/v1/validate accepted it", "enter import on eu1", "Imported on eu1", "Authorized on eu1", "0 failed",
+		"✗ manifest.json", "+## Uninstallation", "Fixes written.", "Press y to commit", "Pull request #1 created",
+		"Press enter to publish", "Press y to write it into manifest.json", "re-test on eu1", "Summary",
+	} {
+		s.keys("Enter")
+		s.waitFor(want)
+	}
 	s.keys("Enter")
 	sc := s.waitFor("EXIT=0")
 	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "✓ Pull request", "✓ Publish", "✓ Re-test published", "0 test object(s) left"} {

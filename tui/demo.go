@@ -1,0 +1,103 @@
+package tui
+
+import tea "github.com/charmbracelet/bubbletea"
+
+// In the demo (pairing, a conference talk), Enter alone walks the whole
+// journey: on each screen it performs the screen's next primary action —
+// import on the second site, authorize there, check every scope, preview
+// and write the fixes, push and open the pull request, publish and write
+// app_uuid — and only continues once there is none. Each screen says what
+// that is through its Primary function: the key Enter stands for now, and
+// the words the help bar shows ("" when Enter continues as usual).
+
+// demoEnter turns Enter into the screen's primary action in the demo.
+func (m *Model) demoEnter(msg tea.KeyMsg) tea.KeyMsg {
+	primary := screens[m.step].Primary
+	if !m.deps.Demo || primary == nil || msg.Type != tea.KeyEnter || msg.Paste || m.typing() {
+		return msg
+	}
+	if k, _ := primary(m); k != "" {
+		return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	}
+	return msg
+}
+
+// demoHelp is what Enter does now in the demo, for the help bar ("" when
+// it continues as usual).
+func (m Model) demoHelp() string {
+	primary := screens[m.step].Primary
+	if !m.deps.Demo || primary == nil {
+		return ""
+	}
+	_, what := primary(&m) // a copy: the help bar moves no cursor
+	return what
+}
+
+// secondSite is the site the every-site step proposes: EU1, or US1 when
+// EU1 was the first.
+func (m Model) secondSite() string {
+	if m.site == "eu1" {
+		return "us1"
+	}
+	return "eu1"
+}
+
+// sitesPrimary: import the app on the second site, authorize there, then
+// check every scope on both.
+func sitesPrimary(m *Model) (string, string) {
+	s := &m.every
+	if s.busy != "" || s.err != nil && len(s.rows) == 0 {
+		return "", ""
+	}
+	for i, r := range s.rows {
+		if r.Site != m.secondSite() {
+			continue
+		}
+		switch {
+		case !r.Imported && !r.Authorized:
+			s.cursor = i
+			return "i", "import on " + r.Site
+		case !r.Authorized:
+			s.cursor = i
+			return "a", "authorize on " + r.Site
+		}
+	}
+	if _, ran := s.scopesPassed(); !ran && (s.run == nil || s.run.report == nil) && len(s.authorized()) > 0 {
+		return "s", "check every scope"
+	}
+	return "", ""
+}
+
+// checksPrimary: show the fixes, then write them.
+func checksPrimary(m *Model) (string, string) {
+	c := &m.check
+	switch {
+	case c.running || c.planning:
+		return "", ""
+	case c.plan != nil:
+		return "y", "write the fixes"
+	case c.fixable():
+		return "f", "show the fixes"
+	}
+	return "", ""
+}
+
+// prPrimary: push and open the pull request shown (or put it on top of
+// the fork's branch once a push was refused).
+func prPrimary(m *Model) (string, string) {
+	switch p := m.pr; {
+	case p.rejected():
+		return "b", "rebase & push"
+	case p.previewing() && p.err == nil:
+		return "y", "push & open PR"
+	}
+	return "", ""
+}
+
+// publishPrimary: write the published app_uuid when asked.
+func publishPrimary(m *Model) (string, string) {
+	if m.publish.edit != nil {
+		return "y", "write app_uuid"
+	}
+	return "", ""
+}
