@@ -69,7 +69,7 @@ func (s *tmuxSession) keys(keys ...string) {
 }
 
 // buildBinary builds oauthwiz once for the package's tests.
-func buildBinary(t *testing.T) string {
+func buildBinary(t testing.TB) string {
 	t.Helper()
 	built.once.Do(func() {
 		dir, err := os.MkdirTemp("", "oauthwiz-bin-")
