@@ -8,8 +8,9 @@ type KeyMap struct {
 	// Paste opens the authorize screen's paste-back input; SubmitPaste
 	// hands what was pasted to the waiting authorization.
 	Paste, SubmitPaste key.Binding
-	// Scroll moves a preview (the pull request's diff and body).
-	Scroll key.Binding
+	// Scroll moves a preview (the pull request's diff and body); PaneUp
+	// and PaneDown scroll a pane taller than the window.
+	Scroll, PaneUp, PaneDown key.Binding
 	// Move shows up/down as one entry in the help; Recheck is r on the checklist.
 	Move, Recheck key.Binding
 	// The every-site step's actions.
@@ -34,6 +35,8 @@ func DefaultKeyMap() KeyMap {
 		Tab:           key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Open:          key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
+		PaneUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
+		PaneDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Scroll:        key.NewBinding(key.WithKeys("up", "down", "k", "j", "pgup", "pgdown"), key.WithHelp("↑/↓/pgdn", "scroll")),
 		Paste:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "paste the address")),
 		SubmitPaste:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "check the pasted address")),

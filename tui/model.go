@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
@@ -38,6 +39,7 @@ type Model struct {
 	Common
 	step     step
 	showHelp bool
+	scroll   paneScroll // the pane's offset when it is taller than the window
 
 	// Each screen's own state.
 	caseList listState
@@ -290,6 +292,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.help.ShowAll = m.showHelp
 			return m, nil
 		}
+		if scrolled, ok := m.scrollPane(msg); ok {
+			return scrolled, nil
+		}
 		return screens[m.step].Update(m, m.demoEnter(msg))
 	}
 	if m.doctor.open {
@@ -319,18 +324,29 @@ func (m Model) View() string {
 	if m.Cancelled {
 		return ""
 	}
-	side := m.sidebar()
-	mainWidth := m.mainWidthBeside(side)
-	body := lipgloss.JoinHorizontal(lipgloss.Top, side, lipgloss.NewStyle().Width(mainWidth).Render(m.main(mainWidth)))
+	l := m.layout()
+	pane := m.clip(m.pane(l), l)
 	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · "+m.journey().title(m))
 	if m.deps.Demo {
-		title += m.st.Warn.Render("  [demo: embedded sandbox]")
+		title += m.st.Warn.Render("  [demo]")
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.help.View(m.keyMap()))
+	if m.width > 0 {
+		title = ansi.Truncate(title, m.width, "…")
+	}
+	if l.compact {
+		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", m.helpView())
+	}
+	body := lipgloss.JoinHorizontal(lipgloss.Top, m.sidebar(), pane)
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.helpView())
 }
 
 // mainWidthBeside is the right pane's width beside the sidebar.
 func (m Model) mainWidthBeside(side string) int { return max(30, m.width-lipgloss.Width(side)-1) }
+
+// pane is the right pane as drawn: lines wider than it wrap.
+func (m Model) pane(l layout) string {
+	return lipgloss.NewStyle().Width(l.width).Render(m.main(l.width))
+}
 
 func (m Model) main(w int) string {
 	if m.doctor.open {

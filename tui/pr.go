@@ -305,9 +305,12 @@ func (m Model) prPreview(w int) viewport.Model {
 	for i, l := range lines {
 		lines[i] = ansi.Hardwrap(termsafe.Text(l), w, true)
 	}
-	// The window less: the title, the blank lines and the help around the
-	// pane, the step's title, the header, the preview's rule, the question.
-	h := max(3, m.height-4-1-len(m.prPlanHeader(w))-2)
+	// The pane less: the step's title, the header, the preview's rule and
+	// the question.
+	h := 8
+	if l := m.layout(); l.height > 0 {
+		h = max(3, l.height-1-len(m.prPlanHeader(w))-2)
+	}
 	vp := viewport.New(w, h)
 	vp.KeyMap = viewport.KeyMap{
 		Up:       key.NewBinding(key.WithKeys("up", "k")),

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/oauthwiz/oauthwiz/flows/apikey"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
@@ -15,7 +16,7 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 	deps := testDeps(f)
 	deps.Resume = &Resume{Case: integration.CaseExisting, Site: "eu1", ClientID: "abc",
 		Authorized: &Authorized{Site: "eu1", Org: "Partner Sandbox (eu1)", Granted: []string{"api_keys_write"}, Expiry: fixedNow.Add(time.Hour)}}
-	m := New(deps, testStyles())
+	m := wide(New(deps, testStyles()))
 	if m.step != stepAPIKey || m.site != "eu1" || m.caseChosen != integration.CaseExisting {
 		t.Fatalf("step %d site %s case %s", m.step, m.site, m.caseChosen)
 	}
@@ -28,7 +29,7 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 		t.Fatalf("enter on the resumed step: step %d, key %+v", created.step, created.key.result)
 	}
 	deps.Resume.APIKey = &apikey.Result{Site: "eu1", Last4: "wxyz", Valid: true}
-	m = New(deps, testStyles())
+	m = wide(New(deps, testStyles()))
 	if m.step != stepSites {
 		t.Fatalf("with a key: step %d", m.step)
 	}
@@ -41,7 +42,7 @@ func TestResumeOpensAtTheFirstStepNotDone(t *testing.T) {
 	deps.Resume.Scopes = &scopes.Report{RunID: "r", Results: []scopes.Result{{Site: "eu1", Scope: "dashboards_read", Probe: "read", Status: scopes.Pass}}}
 	deps.Resume.PullRequestURL = "https://github.com/DataDog/integrations-extras/pull/42"
 	deps.Resume.AppUUID, deps.Resume.Retested = "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", []string{"eu1"}
-	m = New(deps, testStyles())
+	m = wide(New(deps, testStyles()))
 	if m.step != stepChecks {
 		t.Fatalf("with scope evidence: step %d", m.step)
 	}
@@ -84,3 +85,6 @@ func TestSidebarMarksWhatTheCaseLeavesOut(t *testing.T) {
 		})
 	}
 }
+
+// wide is a model in a window wide enough for the sidebar.
+func wide(m Model) Model { return send(m, tea.WindowSizeMsg{Width: 120, Height: 40}).(Model) }

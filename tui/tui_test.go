@@ -185,11 +185,11 @@ func TestScreens(t *testing.T) {
 		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
 		{"checks-fixed", func() tea.Model { return pressDrain(checked(), "f", "y") }, "Fixes written."},
 		{"pr-plan", func() tea.Model { return pressDrain(checked(), "enter") }, "Press y to commit, push"},
-		{"pr-plan-scrolled", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "down") }, "lines 12–21 of 22"},
-		{"pr-plan-body", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "tab") }, "── body (tab: diff) · lines 1–8 of 8"},
+		{"pr-plan-scrolled", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "down") }, "── diff (tab: body) · lines "},
+		{"pr-plan-body", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "tab") }, "── body (tab: diff) · lines 1–"},
 		{"pr-done", func() tea.Model { return pressDrain(checked(), "enter", "y") }, "✓ Pull request #7 created"},
 		{"publish", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter") }, "Press enter to publish."},
-		{"publish-done", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter") }, "written into manifest.json and pushed"},
+		{"publish-done", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter") }, "re-test on us1"},
 		{"summary", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter", "enter") }, "Summary"},
 		{"help", func() tea.Model { return press(base(), "?") }, "ctrl+c"},
 		{"pr-rejected", func() tea.Model {
@@ -282,21 +282,40 @@ func TestDoctorSendsBackToTheStepItNames(t *testing.T) {
 // checkScreen draws a model at 80×24 and checks what a user sees: the text
 // wanted, no line wider than the window, the secret never in clear, and the
 // whole screen as its golden file.
+// screenSizes are the windows every screen is drawn at: a small split
+// pane, the classic terminal, a large one.
+var screenSizes = []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}}
+
+// checkScreen draws a screen at each size and compares it with its golden
+// file: no line is wider than the window, the header and the step's title
+// are always in view, the secret never shows, and want is on the screen
+// (at 60×20 it may be scrolled out of view: the pane says so).
 func checkScreen(t *testing.T, m tea.Model, want, secret string) {
 	t.Helper()
-	view := send(m, tea.WindowSizeMsg{Width: 80, Height: 24}).View()
-	if !strings.Contains(view, want) {
-		t.Fatalf("screen lacks %q:\n%s", want, view)
+	for _, size := range screenSizes {
+		t.Run(fmt.Sprintf("%dx%d", size.w, size.h), func(t *testing.T) {
+			view := send(m, tea.WindowSizeMsg{Width: size.w, Height: size.h}).View()
+			lines := strings.Split(view, "\n")
+			if !strings.Contains(view, want) && (size.w > 60 || !strings.Contains(view, "below (pgup/pgdn)")) {
+				t.Fatalf("screen lacks %q:\n%s", want, view)
+			}
+			if len(lines) > size.h {
+				t.Errorf("%d lines for a %d-line window:\n%s", len(lines), size.h, view)
+			}
+			if !strings.HasPrefix(lines[0], "oauthwiz") {
+				t.Errorf("the header is not the first line:\n%s", view)
+			}
+			for i, line := range lines {
+				if w := lipgloss.Width(line); w > size.w {
+					t.Errorf("line %d is %d columns wide (max %d): %q", i+1, w, size.w, line)
+				}
+			}
+			if strings.Contains(view, secret) {
+				t.Fatal("the secret is shown in clear")
+			}
+			golden.RequireEqual(t, []byte(view))
+		})
 	}
-	for i, line := range strings.Split(view, "\n") {
-		if w := lipgloss.Width(line); w > 80 {
-			t.Errorf("line %d is %d columns wide (max 80): %q", i+1, w, line)
-		}
-	}
-	if strings.Contains(view, secret) {
-		t.Fatal("the secret is shown in clear")
-	}
-	golden.RequireEqual(t, []byte(view))
 }
 
 func TestSecretInputTakesLongPastes(t *testing.T) {
@@ -401,5 +420,24 @@ func TestRegionChosenOnDatadogsPageMovesTheJourney(t *testing.T) {
 	Accessible{Deps: testDeps(f), In: strings.NewReader("1\nus1\nabc-123\ns3cr3t\n"), Out: &out}.Run(context.Background())
 	if !strings.Contains(out.String(), "the journey goes on with eu1 (started on us1)") || !strings.Contains(out.String(), "API key ending in abcd for Partner Sandbox") {
 		t.Fatalf("accessible:\n%s", out.String())
+	}
+}
+
+// A pane taller than the window scrolls with pgup/pgdn under the step's
+// title, which stays in view with the header; keys the screen takes (the
+// PR preview's own scrolling) are left to it.
+func TestPaneScrollsUnderItsTitle(t *testing.T) {
+	m := send(press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t"), tea.WindowSizeMsg{Width: 60, Height: 20})
+	top := m.View()
+	if !strings.Contains(top, "below (pgup/pgdn)") || strings.Contains(top, "above") {
+		t.Fatalf("the pane does not say it has more:\n%s", top)
+	}
+	down := send(m, tea.KeyMsg{Type: tea.KeyPgDown})
+	view := down.View()
+	if !strings.Contains(view, "above") || !strings.Contains(view, "3. Client credentials") || !strings.HasPrefix(view, "oauthwiz") || !strings.Contains(view, "Redirect URI (for this test)") {
+		t.Fatalf("after pgdn:\n%s", view)
+	}
+	if back := send(down, tea.KeyMsg{Type: tea.KeyPgUp}).View(); back != top {
+		t.Fatalf("pgup does not go back to the top:\n%s", back)
 	}
 }

@@ -1,0 +1,134 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// compactBelow is the width under which the sidebar gives way to a
+// one-line step indicator: the pane keeps the width a URL needs.
+const compactBelow = 90
+
+// layout is how a frame is cut up for the window.
+type layout struct {
+	compact bool
+	width   int // the right pane's
+	height  int // lines the pane may take (0: no limit)
+}
+
+func (m Model) layout() layout {
+	l := layout{compact: m.width > 0 && m.width < compactBelow}
+	if l.compact {
+		l.width = max(20, m.width)
+	} else {
+		l.width = m.mainWidthBeside(m.sidebar())
+	}
+	if m.height > 0 {
+		// The header, a blank line, (the step line,) a blank line, the help.
+		used := 3 + lipgloss.Height(m.helpView())
+		if l.compact {
+			used++
+		}
+		l.height = max(3, m.height-used)
+	}
+	return l
+}
+
+// helpView is the help bar cut to the window: bubbles' help adds the
+// item that does not fit when its ellipsis would not fit either.
+func (m Model) helpView() string {
+	v := m.help.View(m.keyMap())
+	if m.width <= 0 {
+		return v
+	}
+	lines := strings.Split(v, "\n")
+	for i, l := range lines {
+		lines[i] = ansi.Truncate(l, m.width, "…")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// stepLine is the compact layout's step indicator: the sidebar's row of
+// the step (numbers are the pane titles' to give), and how far the
+// journey is.
+func (m Model) stepLine() string {
+	labels, rows := m.journey().labels(m), m.journey().rows(m)
+	label := "Summary"
+	if i := screens[m.step].Item; m.step != stepSummary && i < len(labels) {
+		label = labels[i]
+	}
+	done := 0
+	for _, r := range rows {
+		if r.done {
+			done++
+		}
+	}
+	return m.st.Current.Render("▸ "+label) + m.st.Subtle.Render(fmt.Sprintf(" · %d of %d steps done", done, len(labels)))
+}
+
+// clip keeps the pane's first line (the step's title) and shows as much of
+// the rest as fits from the scroll offset, with a line saying what is
+// hidden and how to see it.
+func (m Model) clip(pane string, l layout) string {
+	if l.height == 0 {
+		return pane
+	}
+	lines := strings.Split(pane, "\n")
+	if len(lines) <= l.height {
+		return pane
+	}
+	head, body := lines[0], lines[1:]
+	room := l.height - 2 // the title and the indicator
+	off := min(max(0, m.scroll.offset(m.step)), len(body)-room)
+	shown := body[off : off+room]
+	var more []string
+	if off > 0 {
+		more = append(more, fmt.Sprintf("↑ %d above", off))
+	}
+	if below := len(body) - off - room; below > 0 {
+		more = append(more, fmt.Sprintf("↓ %d below", below))
+	}
+	indicator := m.st.Subtle.Render(strings.Join(more, " · ") + " (pgup/pgdn)")
+	return strings.Join(append(append([]string{head}, shown...), indicator), "\n")
+}
+
+// paneScroll is the pane's scroll offset, per step (a step entered again
+// starts at its top).
+type paneScroll struct {
+	step step
+	off  int
+}
+
+func (s paneScroll) offset(at step) int {
+	if s.step != at {
+		return 0
+	}
+	return s.off
+}
+
+// scrollPane moves the pane on pgup/pgdn when it overflows; false when the
+// key is not for it (the screen takes it).
+func (m Model) scrollPane(msg tea.KeyMsg) (Model, bool) {
+	if !key.Matches(msg, m.keys.PaneUp, m.keys.PaneDown) || m.step == stepPR && m.pr.previewing() {
+		return m, false // the pull request's preview scrolls itself
+	}
+	l := m.layout()
+	n := strings.Count(m.pane(l), "\n") + 1
+	if l.height == 0 || n <= l.height {
+		return m, false
+	}
+	room := l.height - 2
+	off := m.scroll.offset(m.step)
+	if key.Matches(msg, m.keys.PaneDown) {
+		off = min(off+room, n-1-room)
+	} else {
+		off = max(0, off-room)
+	}
+	m.scroll = paneScroll{step: m.step, off: off}
+	return m, true
+}
