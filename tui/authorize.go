@@ -62,13 +62,6 @@ func (k KeyMap) authKey(msg tea.KeyMsg, a authState) authAction {
 
 func tick() tea.Cmd { return tea.Tick(time.Second, func(t time.Time) tea.Msg { return tickMsg(t) }) }
 
-func openCmd(d Deps, u string) tea.Cmd {
-	if d.OpenBrowser == nil {
-		return nil
-	}
-	return func() tea.Msg { _ = d.OpenBrowser(u); return nil }
-}
-
 type authState struct {
 	running bool
 	url     string

@@ -44,10 +44,13 @@ type Deps struct {
 	Kind        secrets.Kind
 	// OpenBrowser opens a URL again (o); nil: the user copies it.
 	OpenBrowser func(string) error
-	Flows       Flows
-	Now         func() time.Time
-	Version     string
-	Demo        bool
+	// Copy puts a value on the clipboard (c): OSC52 on the UI's output
+	// when nil in Run; nil elsewhere says there is no clipboard.
+	Copy    func(string) error
+	Flows   Flows
+	Now     func() time.Time
+	Version string
+	Demo    bool
 	// RedirectURI overrides the client file's loopback redirect URI.
 	RedirectURI string
 	Timeout     time.Duration

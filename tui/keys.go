@@ -11,6 +11,8 @@ type KeyMap struct {
 	// Scroll moves a preview (the pull request's diff and body); PaneUp
 	// and PaneDown scroll a pane taller than the window.
 	Scroll, PaneUp, PaneDown key.Binding
+	// Copy copies the value in focus (the URL to open, the PR link).
+	Copy key.Binding
 	// Move shows up/down as one entry in the help; Recheck is r on the checklist.
 	Move, Recheck key.Binding
 	// The every-site step's actions.
@@ -35,6 +37,7 @@ func DefaultKeyMap() KeyMap {
 		Tab:           key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Open:          key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
+		Copy:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		PaneUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
 		PaneDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
 		Scroll:        key.NewBinding(key.WithKeys("up", "down", "k", "j", "pgup", "pgdown"), key.WithHelp("↑/↓/pgdn", "scroll")),

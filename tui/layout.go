@@ -31,6 +31,9 @@ func (m Model) layout() layout {
 	if m.height > 0 {
 		// The header, a blank line, (the step line,) a blank line, the help.
 		used := 3 + lipgloss.Height(m.helpView())
+		if m.flash != "" {
+			used += lipgloss.Height(m.flashView())
+		}
 		if l.compact {
 			used++
 		}
@@ -51,6 +54,23 @@ func (m Model) helpView() string {
 		lines[i] = ansi.Truncate(l, m.width, "…")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// flashView is what the last key did, above the help bar.
+func (m Model) flashView() string {
+	w := m.width
+	if w <= 0 {
+		w = 80
+	}
+	return m.st.Warn.Render(hardWrapWords(m.flash, w))
+}
+
+// footer is the flash line (if any) and the help bar.
+func (m Model) footer() string {
+	if m.flash == "" {
+		return m.helpView()
+	}
+	return m.flashView() + "\n" + m.helpView()
 }
 
 // stepLine is the compact layout's step indicator: the sidebar's row of

@@ -40,6 +40,7 @@ type Model struct {
 	step     step
 	showHelp bool
 	scroll   paneScroll // the pane's offset when it is taller than the window
+	flash    string     // what the last key did (copied, not opened), until the next key
 
 	// Each screen's own state.
 	caseList listState
@@ -224,6 +225,12 @@ func (m Model) keyMap() KeyMap {
 		return m.doctorKeys(m.keys)
 	}
 	k := screens[m.step].Keys(m, m.keys)
+	if _, v := m.copyValue(); v != "" && !m.typing() {
+		k.active = append([]key.Binding{k.Copy}, k.active...)
+		if k.short != nil {
+			k.short = append([]key.Binding{k.Copy}, k.short...)
+		}
+	}
 	if what := m.demoHelp(); what != "" {
 		// The demo's Enter does the primary action: the bar says which.
 		k.Next.SetHelp("enter", what)
@@ -275,6 +282,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateSitesMsg(msg)
 	case prPlanMsg, prDoneMsg, publishURLMsg, publishEditMsg, publishDoneMsg:
 		return m.updatePRMsg(msg)
+	case flashMsg:
+		m.flash = msg.text
+		return m, nil
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.Quit) {
 			m.tasks.cancel() // every running task cleans up; Run waits for them
@@ -292,8 +302,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.help.ShowAll = m.showHelp
 			return m, nil
 		}
+		m.flash = ""
 		if scrolled, ok := m.scrollPane(msg); ok {
 			return scrolled, nil
+		}
+		if copied, cmd, ok := m.copyKey(msg); ok {
+			return copied, cmd
 		}
 		return screens[m.step].Update(m, m.demoEnter(msg))
 	}
@@ -334,10 +348,10 @@ func (m Model) View() string {
 		title = ansi.Truncate(title, m.width, "…")
 	}
 	if l.compact {
-		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", m.helpView())
+		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", m.footer())
 	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, m.sidebar(), pane)
-	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.helpView())
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.footer())
 }
 
 // mainWidthBeside is the right pane's width beside the sidebar.

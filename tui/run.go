@@ -21,6 +21,9 @@ const cleanupLimit = 30 * time.Second
 // final model. bubbletea restores the terminal on return, also after a panic
 // in the model, which it recovers and reports as an error.
 func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, error) {
+	if deps.Copy == nil {
+		deps.Copy = OSC52(out)
+	}
 	m := New(deps, NewStyles(RendererFor(out)))
 	m.tasks = newTasks(ctx)
 	// Signals are the caller's (SIGINT and SIGTERM cancel ctx): bubbletea's

@@ -441,3 +441,51 @@ func TestPaneScrollsUnderItsTitle(t *testing.T) {
 		t.Fatalf("pgup does not go back to the top:\n%s", back)
 	}
 }
+
+// c copies the value in focus and o opens it; both say what happened,
+// and o without a browser offers c instead of failing silently.
+func TestCopyAndOpenSayWhatHappened(t *testing.T) {
+	authorizing := func(d Deps) tea.Model {
+		return send(press(New(d, testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter"), authURLMsg{fakeURL}, tea.WindowSizeMsg{Width: 80, Height: 24})
+	}
+	var copied string
+	tests := []struct {
+		name string
+		deps func(d Deps) Deps
+		key  string
+		want string
+	}{
+		{"copied", func(d Deps) Deps { d.Copy = func(s string) error { copied = s; return nil }; return d }, "c", "Copied the authorize URL"},
+		{"no clipboard", func(d Deps) Deps { return d }, "c", "no clipboard oauthwiz can reach"},
+		{"clipboard refused", func(d Deps) Deps { d.Copy = func(string) error { return errors.New("write: broken pipe") }; return d }, "c", "Could not copy the authorize URL: write: broken pipe"},
+		{"no browser", func(d Deps) Deps { return d }, "o", "No browser can be opened from here: press c to copy the URL"},
+		{"browser failed", func(d Deps) Deps {
+			d.OpenBrowser = func(string) error { return errors.New("xdg-open not found") }
+			return d
+		}, "o", "The browser did not open (xdg-open not found): press c to copy the URL."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := pressDrain(authorizing(tt.deps(testDeps(&stubFlows{}))), tt.key)
+			if view := m.View(); !strings.Contains(strings.ReplaceAll(view, "\n", " "), tt.want) {
+				t.Fatalf("after %s:\n%s", tt.key, view)
+			}
+			if after := pressDrain(m, "p").View(); strings.Contains(after, tt.want) {
+				t.Fatal("the report stays after the next key")
+			}
+		})
+	}
+	if copied != fakeURL {
+		t.Fatalf("copied %q", copied)
+	}
+}
+
+func TestOSC52(t *testing.T) {
+	var out bytes.Buffer
+	if err := OSC52(&out)("https://app.datadoghq.com/oauth2/v1/authorize?x=1"); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "\x1b]52;c;aHR0cHM6Ly9hcHAuZGF0YWRvZ2hxLmNvbS9vYXV0aDIvdjEvYXV0aG9yaXplP3g9MQ==\a" {
+		t.Fatalf("OSC 52: %q", got)
+	}
+}

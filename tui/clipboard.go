@@ -1,0 +1,79 @@
+package tui
+
+import (
+	"encoding/base64"
+	"fmt"
+	"io"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// OSC52 copies text to the terminal's clipboard with the OSC 52 escape
+// sequence, written to the UI's output: it works over SSH and in most
+// terminals (tmux needs 'set -g set-clipboard on').
+func OSC52(out io.Writer) func(string) error {
+	return func(s string) error {
+		_, err := fmt.Fprintf(out, "\x1b]52;c;%s\a", base64.StdEncoding.EncodeToString([]byte(s)))
+		return err
+	}
+}
+
+// flashMsg is a one-line report of a key's effect (copied, not opened).
+type flashMsg struct{ text string }
+
+// copyValue is the value in focus on the screen, what a person copies
+// ("" when there is none): the URL to open, the redirect URI to register,
+// the pull request link to paste into the publishing form.
+func (m Model) copyValue() (what, value string) {
+	switch {
+	case m.step == stepAuthorize && m.auth.running && m.auth.url != "":
+		return "the authorize URL", m.auth.url
+	case m.step == stepAppAuthorize && m.app.auth.running && m.app.auth.url != "":
+		return "the authorize URL", m.app.auth.url
+	case m.step == stepSites && m.every.busy != "" && m.every.url != "":
+		return "the authorize URL", m.every.url
+	case m.step == stepPublish && m.publish.running && m.publish.url != "":
+		return "the authorize URL", m.publish.url
+	case (m.step == stepPR || m.step == stepPublish) && m.pr.done != nil && m.pr.done.PullRequest != nil:
+		return "the pull request link", m.pr.done.PullRequest.URL
+	}
+	return "", ""
+}
+
+// copyKey copies the value in focus; false when c is not for it (a text
+// input has the keys, or nothing is in focus).
+func (m Model) copyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+	if !key.Matches(msg, m.keys.Copy) || m.typing() {
+		return m, nil, false
+	}
+	what, value := m.copyValue()
+	if value == "" {
+		return m, nil, false
+	}
+	copyTo := m.deps.Copy
+	return m, func() tea.Msg {
+		if copyTo == nil {
+			return flashMsg{"This terminal has no clipboard oauthwiz can reach: select " + what + " with the mouse."}
+		}
+		if err := copyTo(value); err != nil {
+			return flashMsg{"Could not copy " + what + ": " + err.Error()}
+		}
+		return flashMsg{"Copied " + what + " (OSC 52; in tmux, set-clipboard must be on)."}
+	}, true
+}
+
+// openCmd opens a URL in the browser, and says so when it cannot: the
+// person copies it instead (c).
+func openCmd(d Deps, u string) tea.Cmd {
+	open := d.OpenBrowser
+	return func() tea.Msg {
+		if open == nil {
+			return flashMsg{"No browser can be opened from here: press c to copy the URL, or select it."}
+		}
+		if err := open(u); err != nil {
+			return flashMsg{"The browser did not open (" + err.Error() + "): press c to copy the URL."}
+		}
+		return flashMsg{"Opened the URL in your browser."}
+	}
+}
