@@ -13,6 +13,8 @@ type KeyMap struct {
 	Scroll, PaneUp, PaneDown key.Binding
 	// Copy copies the value in focus (the URL to open, the PR link).
 	Copy key.Binding
+	// QuitKey is q: it quits like ctrl+c where no text input has the keys.
+	QuitKey key.Binding
 	// Move shows up/down as one entry in the help; Recheck is r on the checklist.
 	Move, Recheck key.Binding
 	// The every-site step's actions.
@@ -37,6 +39,7 @@ func DefaultKeyMap() KeyMap {
 		Tab:           key.NewBinding(key.WithKeys("tab", "shift+tab"), key.WithHelp("tab", "next field")),
 		Retry:         key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "retry")),
 		Open:          key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open browser")),
+		QuitKey:       key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit (outside a text field)")),
 		Copy:          key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		PaneUp:        key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "scroll up")),
 		PaneDown:      key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "scroll down")),
@@ -73,5 +76,5 @@ func (k KeyMap) ShortHelp() []key.Binding {
 
 // FullHelp implements help.KeyMap.
 func (k KeyMap) FullHelp() [][]key.Binding {
-	return [][]key.Binding{k.active, {k.Doctor, k.Help, k.Quit}}
+	return [][]key.Binding{k.active, {k.Doctor, k.Help, k.Quit, k.QuitKey}}
 }

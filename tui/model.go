@@ -286,7 +286,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.flash = msg.text
 		return m, nil
 	case tea.KeyMsg:
-		if key.Matches(msg, m.keys.Quit) {
+		if key.Matches(msg, m.keys.Quit) || key.Matches(msg, m.keys.QuitKey) && !m.typing() && !m.doctor.open {
 			m.tasks.cancel() // every running task cleans up; Run waits for them
 			m.Cancelled = true
 			return m, tea.Quit

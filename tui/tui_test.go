@@ -489,3 +489,19 @@ func TestOSC52(t *testing.T) {
 		t.Fatalf("OSC 52: %q", got)
 	}
 }
+
+// q quits like ctrl+c where no text field has the keys; in one, it is a
+// letter. esc stopping a step is said in words.
+func TestQQuitsOutsideTextFields(t *testing.T) {
+	if m := press(New(testDeps(&stubFlows{}), testStyles()), "q").(Model); !m.Cancelled {
+		t.Fatal("q on the first screen did not quit")
+	}
+	m := press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "q").(Model)
+	if m.Cancelled || m.creds.clientID.Value() != "q" {
+		t.Fatalf("q in the client ID field: cancelled=%v value=%q", m.Cancelled, m.creds.clientID.Value())
+	}
+	stopped := send(press(m, "tab", "s3cr3t", "enter"), errMsg{stepAuthorize, fmt.Errorf("waiting: %w", context.Canceled)}).View()
+	if strings.Contains(stopped, "context canceled") || !strings.Contains(stopped, "Stopped, as you asked") {
+		t.Fatalf("esc while waiting:\n%s", stopped)
+	}
+}

@@ -38,11 +38,13 @@ func (m Model) errorView(b *pane, err error, w int) {
 
 // errorViewWith shows an error with a platform's troubleshooting catalog.
 func (m Model) errorViewWith(b *pane, err error, w int, diagnose func(string) []assets.Trouble) {
-	fmt.Fprintln(b, m.st.Error.Render("✗ ")+hardWrapWords(err.Error(), w-2))
 	if errors.Is(err, context.Canceled) {
-		fmt.Fprintln(b, "Cancelled. Press r to try again or esc to go back.")
+		// esc stopped it: said in words, not as Go's "context canceled".
+		fmt.Fprintln(b, m.st.Warn.Render(hardWrapWords("Stopped, as you asked: nothing more was sent, and what the step had created was cleaned up.", w)))
+		fmt.Fprintln(b, "Press r to start it again, or esc to go back.")
 		return
 	}
+	fmt.Fprintln(b, m.st.Error.Render("✗ ")+hardWrapWords(err.Error(), w-2))
 	for i, t := range diagnose(err.Error()) {
 		if i == 1 {
 			break
