@@ -204,10 +204,14 @@ func (f *File) Where() string { return f.Path + " (mode 0600)" }
 type Fallback struct {
 	Primary, Secondary Store
 	Warn               func(string)
-	warned             sync.Once
-	degraded           bool
-	why                error // the keyring's first failure
-	mu                 sync.Mutex
+	// Told is a file that remembers the warning given (empty: none): the
+	// same unusable keyring is not announced again on every command; a
+	// different reason is.
+	Told     string
+	warned   sync.Once
+	degraded bool
+	why      error // the keyring's first failure
+	mu       sync.Mutex
 }
 
 func (f *Fallback) fallBack(err error) {
@@ -224,7 +228,20 @@ func (f *Fallback) fallBack(err error) {
 			f.Warn(fmt.Sprintf("warning: %v; for this run, secrets go to %s instead. Unlock the keyring and run again to keep them there, or set OAUTHWIZ_KEYRING=file to use the file without waiting", err, f.Secondary.Where()))
 			return
 		}
-		f.Warn(fmt.Sprintf("warning: the OS keyring is not usable (%v); secrets go to %s instead", err, f.Secondary.Where()))
+		msg := fmt.Sprintf("warning: the OS keyring is not usable (%v); secrets go to %s instead", err, f.Secondary.Where())
+		if f.Told != "" {
+			if told, rerr := os.ReadFile(f.Told); rerr == nil && string(told) == msg {
+				return // said on an earlier run, for the same reason
+			}
+			// Remembered only once said: a file that cannot be written
+			// means the warning comes again next time, which is harmless.
+			defer func() {
+				if os.MkdirAll(filepath.Dir(f.Told), 0o700) == nil {
+					_ = atomic.WriteFile(f.Told, []byte(msg), 0o600)
+				}
+			}()
+		}
+		f.Warn(msg + " (said once; again if the reason changes)")
 	})
 }
 
@@ -352,5 +369,6 @@ func Default(getenv func(string) string, warn func(string), wait func(time.Durat
 	if getenv("OAUTHWIZ_KEYRING") == "file" {
 		return file
 	}
-	return &Fallback{Primary: Keyring{Service: "oauthwiz", Wait: wait}, Secondary: file, Warn: warn}
+	return &Fallback{Primary: Keyring{Service: "oauthwiz", Wait: wait}, Secondary: file, Warn: warn,
+		Told: filepath.Join(StateDir(getenv), "keyring-warning")}
 }

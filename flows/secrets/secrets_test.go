@@ -228,3 +228,34 @@ func TestKnownFollowsClientIDs(t *testing.T) {
 		t.Fatalf("known = %q", got)
 	}
 }
+
+// The unusable keyring is announced once, not on every command: a later
+// run with the same reason is quiet; another reason is said again.
+func TestKeyringWarningOnceAcrossRuns(t *testing.T) {
+	dir := t.TempDir()
+	told := filepath.Join(dir, "state", "keyring-warning")
+	run := func(primary Store) []string {
+		var warnings []string
+		fb := &Fallback{Primary: primary, Secondary: &File{Path: filepath.Join(dir, "s.json")}, Warn: func(s string) { warnings = append(warnings, s) }, Told: told}
+		if err := fb.Set("k", "v"); err != nil {
+			t.Fatal(err)
+		}
+		return warnings
+	}
+	if w := run(brokenStore{}); len(w) != 1 || !strings.Contains(w[0], "said once") {
+		t.Fatalf("first run: %q", w)
+	}
+	if w := run(brokenStore{}); len(w) != 0 {
+		t.Fatalf("second run warned again: %q", w)
+	}
+	if w := run(otherBrokenStore{}); len(w) != 1 {
+		t.Fatalf("a new reason was not said: %q", w)
+	}
+}
+
+// otherBrokenStore fails for another reason than brokenStore.
+type otherBrokenStore struct{ brokenStore }
+
+func (otherBrokenStore) Set(string, string) error {
+	return errors.New("the keyring is locked by another reason")
+}
