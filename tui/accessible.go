@@ -14,6 +14,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // Accessible runs the same journey as plain line-by-line prompts, for screen
@@ -219,7 +220,7 @@ func (a Accessible) sayFindings(findings []checks.Finding) {
 		}
 		fmt.Fprintf(a.Out, "%s %s, %s: %s Fix: %s\n", f.Severity, f.Rule, loc, f.Message, f.Fix)
 	}
-	fmt.Fprintf(a.Out, "%d error%s, %d warning%s.\n", errs, plural(errs), warns, plural(warns))
+	fmt.Fprintf(a.Out, "%s, %s.\n", words.Count(errs, "error"), words.Count(warns, "warning"))
 }
 
 func orDefault(s, def string) string {

@@ -15,6 +15,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/termsafe"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // The line steps of the Datadog journey after the credentials, and of an
@@ -259,7 +260,7 @@ func linePR(r *lineRun) error {
 	if plan.Checkout != "" {
 		r.say("%s.", strings.ToUpper(plan.Checkout[:1])+plan.Checkout[1:])
 	}
-	r.say("Branch %s with %d file(s): %s. Every pushed commit was scanned for secrets.", plan.Branch, len(plan.Files), strings.Join(plan.Files, ", "))
+	r.say("Branch %s with %s: %s. Every pushed commit was scanned for secrets.", plan.Branch, words.Count(len(plan.Files), "file"), strings.Join(plan.Files, ", "))
 	for _, c := range plan.OtherCommits {
 		r.say("Not pushed: %s %s, a commit of your checked-out branch that is not on %s.", short(c.Hash), c.Subject, plan.Base)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // Messages of the checklist step.
@@ -286,9 +287,9 @@ func (m Model) rowStatus(row checkRow) (string, string) {
 	errs, warns, _ := m.check.family(row.family)
 	switch {
 	case errs > 0:
-		return m.st.Error.Render("✗"), fmt.Sprintf("%d error%s", errs, plural(errs))
+		return m.st.Error.Render("✗"), words.Count(errs, "error")
 	case warns > 0:
-		return m.st.Warn.Render("!"), fmt.Sprintf("%d warning%s", warns, plural(warns))
+		return m.st.Warn.Render("!"), words.Count(warns, "warning")
 	}
 	return m.st.Done.Render("✓"), "passed"
 }
@@ -303,11 +304,4 @@ func (m Model) hasEvidence(row checkRow) bool {
 		return ok
 	}
 	return false
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

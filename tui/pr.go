@@ -17,6 +17,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
 	"github.com/oauthwiz/oauthwiz/flows/termsafe"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // PRFlows are the side effects of the pull request and publish steps.
@@ -286,9 +287,9 @@ func (m Model) prPlanHeader(w int) []string {
 	if r.Checkout != "" {
 		p("%s", hardWrapWords(strings.ToUpper(r.Checkout[:1])+r.Checkout[1:]+".", w))
 	}
-	p("%s", hardWrapWords(fmt.Sprintf("%d file(s), every pushed commit scanned for secrets.", len(r.Files)), w))
+	p("%s", hardWrapWords(words.Count(len(r.Files), "file")+", every pushed commit scanned for secrets.", w))
 	if n := len(r.OtherCommits); n > 0 {
-		p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %d commit(s) of your checked-out branch are not on %s (%s…); the pull request leaves them out.", n, r.Base, r.OtherCommits[0].Subject), w)))
+		p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %s of your checked-out branch %s not on %s (%s…); the pull request leaves them out.", words.Count(n, "commit"), isAre(n), r.Base, r.OtherCommits[0].Subject), w)))
 	}
 	return strings.Split(b.text(), "\n")
 }
@@ -321,6 +322,14 @@ func (m Model) prPreview(w int) viewport.Model {
 	vp.SetContent(strings.Join(lines, "\n"))
 	vp.SetYOffset(m.pr.offset)
 	return vp
+}
+
+// isAre agrees the verb with a count.
+func isAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
 }
 
 func short(h string) string {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // ErrCancelled is returned when the user quits with Ctrl+C.
@@ -34,7 +35,7 @@ func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, er
 	// Running tasks are cancelled and given time to clean up (a scope check
 	// deletes what it created) before the process ends.
 	if n := m.tasks.running(); n > 0 {
-		fmt.Fprintf(out, "Stopping %d running step(s) and cleaning up…\n", n)
+		fmt.Fprintf(out, "Stopping %s and cleaning up…\n", words.Count(n, "running step"))
 	}
 	if !m.tasks.stop(cleanupLimit) {
 		fmt.Fprintf(out, "Gave up waiting after %s: 'oauthwiz scopes check' sweeps what a stopped run left behind.\n", cleanupLimit)

@@ -354,11 +354,42 @@ func (m Model) sitesView(w int) string {
 		rep := s.run.report
 		p("%s", hardWrapWords(fmt.Sprintf("Scope checks (run %s): %s", rep.RunID, rep.Summary()), w))
 		m.failuresView(&b, w)
+		m.scopeTable(&b, rep.Results, w)
 	}
 	if s.note != "" {
 		p("%s", m.st.Warn.Render(hardWrapWords(s.note, w)))
 	}
 	return b.text()
+}
+
+// scopeTable lists every probe's result: what was sent where, what came
+// back, and the request id to give Datadog's support (the pane scrolls
+// when it is long).
+func (m Model) scopeTable(b *pane, results []scopes.Result, w int) {
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintln(b)
+	fmt.Fprintln(b, m.st.Subtle.Render(truncate(fmt.Sprintf("%-4s %-6s %-22s %-8s %-4s %s", "", "site", "scope", "probe", "HTTP", "endpoint · request id"), w)))
+	for _, r := range results {
+		mark := map[string]string{scopes.Pass: "✓", scopes.Fail: "✗", scopes.Manual: "manual"}[r.Status]
+		if mark == "" {
+			mark = r.Status
+		}
+		status := "-"
+		if r.HTTPStatus > 0 {
+			status = fmt.Sprint(r.HTTPStatus)
+		}
+		where := r.Endpoint
+		if r.RequestID != "" {
+			where += " · " + r.RequestID
+		}
+		line := truncate(fmt.Sprintf("%-4s %-6s %-22s %-8s %-4s %s", mark, r.Site, truncate(r.Scope, 22), r.Probe, status, where), w)
+		if r.Status == scopes.Fail {
+			line = m.st.Error.Render(line)
+		}
+		fmt.Fprintln(b, line)
+	}
 }
 
 func (m Model) failuresView(b *pane, w int) {

@@ -127,7 +127,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 	}
 	s.keys("Enter")
 	sc := s.waitFor("EXIT=0")
-	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "✓ Pull request", "✓ Publish", "✓ Re-test published", "0 test object(s) left"} {
+	for _, want := range []string{"✓ API key", "✓ Every site", "✓ Every scope", "✓ README & manifest", "✓ Pull request", "✓ Publish", "✓ Re-test published", "0 test objects left"} {
 		if !strings.Contains(sc, want) {
 			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // StepID names a step of the journey.
@@ -142,7 +143,7 @@ func (f Facts) status(id StepID) (done, skipped bool, evidence string) {
 		}
 	case StepScopes:
 		if f.Scopes != nil && f.Scopes.Ran && f.Scopes.Fail == 0 {
-			return true, false, plural(f.Scopes.Pass, "probe") + " passed"
+			return true, false, words.Count(f.Scopes.Pass, "probe") + " passed"
 		}
 	case StepChecks:
 		if f.ChecksRan && PublicationReady(f.Checks) {
@@ -186,13 +187,6 @@ func PRNumber(url string) int {
 		n, _ = strconv.Atoi(url[i+1:])
 	}
 	return n
-}
-
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
 }
 
 // shorten keeps the first n-1 runes of s and an ellipsis when s is longer

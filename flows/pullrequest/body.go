@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/oauthwiz/oauthwiz/flows/session"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // Evidence is what the wizard knows and the pull request body reports —
@@ -206,7 +207,7 @@ func checksNote(ev Evidence) string {
 		return "`oauthwiz check`: every pre-submission check passed."
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "`oauthwiz check`: %d error(s), %d warning(s).\n", errs, warns)
+	fmt.Fprintf(&b, "`oauthwiz check`: %s, %s.\n", words.Count(errs, "error"), words.Count(warns, "warning"))
 	for _, f := range ev.Findings {
 		fmt.Fprintf(&b, "- %s `%s` %s:%d — %s\n", f.Severity, f.Rule, f.File, f.Line, f.Message)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // Statuses of a result. "manual" means oauthwiz cannot judge it.
@@ -106,7 +107,7 @@ func (r Report) Summary() string {
 	for _, x := range r.Results {
 		counts[x.Status]++
 	}
-	line := fmt.Sprintf("%d passed, %d failed, %d manual, %d skipped; %d object(s) left behind", counts[Pass], counts[Fail], counts[Manual], counts[Skipped], len(r.Leftovers))
+	line := fmt.Sprintf("%d passed, %d failed, %d manual, %d skipped; %s left behind", counts[Pass], counts[Fail], counts[Manual], counts[Skipped], words.Count(len(r.Leftovers), "object"))
 	if len(r.Swept) > 0 {
 		line += fmt.Sprintf("; %d left by an earlier run deleted", len(r.Swept))
 	}

@@ -254,7 +254,7 @@ func TestNextRunSweepsWhatAKilledRunLeft(t *testing.T) {
 	if objs := sb.State().Objects; len(objs) != 0 {
 		t.Fatalf("objects left: %+v", objs)
 	}
-	if !strings.HasSuffix(second.Summary(), fmt.Sprintf("; 0 object(s) left behind; %d left by an earlier run deleted.", writes)) {
+	if !strings.HasSuffix(second.Summary(), fmt.Sprintf("; 0 objects left behind; %d left by an earlier run deleted.", writes)) {
 		t.Fatalf("summary: %s", second.Summary())
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // CheckOptions is `oauthwiz check`.
@@ -113,14 +114,7 @@ func printReport(sys *IO, rep checks.Report) {
 		}
 	}
 	s := rep.Summary
-	fmt.Fprintf(sys.Out, "Checked %d integration%s: %d error%s, %d warning%s.\n", s.Integrations, plural(s.Integrations), s.Errors, plural(s.Errors), s.Warnings, plural(s.Warnings))
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
+	fmt.Fprintf(sys.Out, "Checked %s: %s, %s.\n", words.Count(s.Integrations, "integration"), words.Count(s.Errors, "error"), words.Count(s.Warnings, "warning"))
 }
 
 // FixOptions is `oauthwiz fix readme|manifest`.

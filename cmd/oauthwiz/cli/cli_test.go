@@ -466,7 +466,7 @@ func TestDemoAccessibleCompletesWithEnterAlone(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
 		}
 	}
-	if !strings.Contains(out.String(), "0 test object(s) left, 1 pull request(s)") {
+	if !strings.Contains(out.String(), "0 test objects left, 1 pull request.") {
 		t.Errorf("stdout: %s", out.String())
 	}
 }

@@ -185,7 +185,7 @@ func TestDemoPagerDutyAccessible(t *testing.T) {
 			t.Errorf("demo output lacks %q:\n%s", want, errb.String())
 		}
 	}
-	if !strings.Contains(out.String(), "0 test object(s) left") {
+	if !strings.Contains(out.String(), "0 test objects left") {
 		t.Errorf("stdout: %s", out.String())
 	}
 	if err := cli.RunDemo(context.Background(), sys, cli.DemoOptions{Provider: "opsgenie", Accessible: true}); err == nil || !strings.Contains(err.Error(), "use datadog or pagerduty") {

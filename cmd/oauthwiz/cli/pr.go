@@ -13,6 +13,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // PROptions is `oauthwiz pr`.
@@ -209,7 +210,7 @@ func warnOthers(w io.Writer, res *pullrequest.Result) {
 	if len(res.OtherCommits) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Not pushed: your checked-out branch has %d commit(s) that are not on %s; the pull request branch leaves them out:\n", len(res.OtherCommits), res.Base)
+	fmt.Fprintf(w, "Not pushed: your checked-out branch has %s that %s not on %s; the pull request branch leaves them out:\n", words.Count(len(res.OtherCommits), "commit"), map[bool]string{true: "is", false: "are"}[len(res.OtherCommits) == 1], res.Base)
 	for _, c := range res.OtherCommits {
 		fmt.Fprintf(w, "  %s %s (%s)\n", short(c.Hash), c.Subject, strings.Join(c.Files, ", "))
 	}

@@ -162,7 +162,7 @@ func TestPRRefusalSaysWhy(t *testing.T) {
 
 	os.Remove(filepath.Join(dir, "config.yaml"))
 	code, stdout, stderr = runCLI(t, "", false, store, "pr", dir, "--dry-run")
-	if code != 0 || !strings.Contains(stdout, "Not pushed: your checked-out branch has 1 commit(s) that are not on origin/master") || !strings.Contains(stdout, "my local notes (notes.txt)") {
+	if code != 0 || !strings.Contains(stdout, "Not pushed: your checked-out branch has 1 commit that is not on origin/master") || !strings.Contains(stdout, "my local notes (notes.txt)") {
 		t.Fatalf("dry run: %d\n%s\n%s", code, stdout, stderr)
 	}
 	code, _, stderr = runCLI(t, "", false, store, "pr", dir, "--yes", "--github-api-url", gh.URL)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
 
@@ -243,6 +244,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 		return err
 	}
 	st := sb.State()
-	fmt.Fprintf(sys.Out, "Sandbox after the demo: %d tokens issued, %d API key(s), %d test object(s) left, %d pull request(s).\n", len(st.Tokens), len(st.APIKeys), len(st.Objects), len(sb.PullRequests("DataDog/integrations-extras")))
+	fmt.Fprintf(sys.Out, "Sandbox after the demo: %s issued, %s, %s left, %s.\n", words.Count(len(st.Tokens), "token"), words.Count(len(st.APIKeys), "API key"),
+		words.Count(len(st.Objects), "test object"), words.Count(len(sb.PullRequests("DataDog/integrations-extras")), "pull request"))
 	return nil
 }
