@@ -370,7 +370,7 @@ func (m Model) scopeTable(b *pane, results []scopes.Result, w int) {
 		return
 	}
 	fmt.Fprintln(b)
-	fmt.Fprintln(b, m.st.Subtle.Render(truncate(fmt.Sprintf("%-4s %-6s %-22s %-8s %-4s %s", "", "site", "scope", "probe", "HTTP", "endpoint · request id"), w)))
+	fmt.Fprintln(b, m.st.Subtle.Render(truncate(fmt.Sprintf("%-6s %-6s %-22s %-8s %-4s %s", "", "site", "scope", "probe", "HTTP", "endpoint · request id"), w)))
 	for _, r := range results {
 		mark := map[string]string{scopes.Pass: "✓", scopes.Fail: "✗", scopes.Manual: "manual"}[r.Status]
 		if mark == "" {
@@ -384,7 +384,7 @@ func (m Model) scopeTable(b *pane, results []scopes.Result, w int) {
 		if r.RequestID != "" {
 			where += " · " + r.RequestID
 		}
-		line := truncate(fmt.Sprintf("%-4s %-6s %-22s %-8s %-4s %s", mark, r.Site, truncate(r.Scope, 22), r.Probe, status, where), w)
+		line := truncate(fmt.Sprintf("%-6s %-6s %-22s %-8s %-4s %s", mark, r.Site, truncate(r.Scope, 22), r.Probe, status, where), w)
 		if r.Status == scopes.Fail {
 			line = m.st.Error.Render(line)
 		}
