@@ -84,7 +84,7 @@ func (a Accessible) Run(ctx context.Context) error {
 	sc := bufio.NewScanner(a.In)
 	sc.Buffer(make([]byte, 64*1024), 64*1024)
 	r := &lineRun{a: a, ctx: ctx, d: d, m: New(d, Styles{}), sc: sc}
-	if err := r.walk(datadogSteps); errors.Is(err, errToApp) {
+	if err := r.walk(datadogSteps[r.resumeAt():]); errors.Is(err, errToApp) {
 		return r.walk(appSteps)
 	} else if err != nil {
 		return err
@@ -95,6 +95,32 @@ func (a Accessible) Run(ctx context.Context) error {
 	r.say("Checklist:")
 	fmt.Fprint(a.Out, r.m.Summary())
 	return nil
+}
+
+// resumeAt is where an earlier run left the journey (the index in
+// datadogSteps), as the full-screen wizard resumes: the steps before it are
+// said to be done, and not asked again.
+func (r *lineRun) resumeAt() int {
+	m := &r.m
+	if m.step == stepIntegration || m.inApp() {
+		return 0
+	}
+	r.caseIdx = m.caseList.cursor + 1
+	at := 0
+	for i, s := range datadogSteps {
+		if s == m.step {
+			at = i
+		}
+	}
+	done := "the case (" + integration.Cases[m.caseList.cursor].Title + ")"
+	if a := m.auth.result; a != nil {
+		done += fmt.Sprintf(", the test authorization on %s as %s", a.Site, a.Org)
+	}
+	if k := m.key.result; k != nil {
+		done += ", the API key …" + k.Last4
+	}
+	r.say("Resuming where the last run stopped. Done: %s. (Run with --restart to start over.)", done)
+	return at
 }
 
 // walk runs the line step of each screen of a journey.

@@ -518,3 +518,21 @@ func TestScopeTableListsEveryProbe(t *testing.T) {
 		}
 	}
 }
+
+// Accessible mode resumes where an earlier run stopped, as the full-screen
+// wizard does: the steps done are said, not asked again.
+func TestAccessibleModeResumes(t *testing.T) {
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
+	d := testDeps(f)
+	d.Resume = &Resume{Case: integration.CaseNew, Site: "us1", ClientID: "abc-123",
+		Authorized: &Authorized{Site: "us1", Org: "Partner Sandbox", Granted: []string{"api_keys_write", "dashboards_read"}}}
+	var out bytes.Buffer
+	if err := (Accessible{Deps: d, In: strings.NewReader(""), Out: &out}).Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	text := out.String()
+	if !strings.Contains(text, "Resuming where the last run stopped. Done: the case (A new integration), the test authorization on us1 as Partner Sandbox.") ||
+		strings.Contains(text, "Step 1 of 9") || strings.Contains(text, "Step 4 of 9") || !strings.Contains(text, "Step 5 of 9") {
+		t.Fatalf("accessible resume:\n%s", text)
+	}
+}
