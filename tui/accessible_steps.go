@@ -32,7 +32,7 @@ func lineAuthorize(r *lineRun) error {
 	onURL := func(u string) {
 		r.say("Open this URL in a browser signed in to your sandbox org, and click Authorize:")
 		r.say("%s", u)
-		r.say("Waiting up to %s…", d.Timeout)
+		r.say("Waiting up to %s (minutes:seconds)…", fmtDuration(d.Timeout))
 	}
 	var res Authorized
 	var err error

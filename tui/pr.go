@@ -372,7 +372,8 @@ func (m Model) publishView(w int) string {
 			p("  re-test on %s: %s", s, truncate(r.Retests[s], w-18))
 		}
 		if m.pr.done != nil {
-			p("Paste the pull request link into the publishing form.")
+			p("Paste the pull request link into the publishing form (c copies it):")
+			p("%s", m.st.Code.Render(hardWrap(m.pr.done.PullRequest.URL, w)))
 		}
 	default:
 		p("%s", hardWrapWords("In the Developer Platform's Publishing tab, publish the app: Datadog shows the published client ID, its secret and the app_uuid once. A new integration carries that app_uuid in manifest.json; then the published client is authorized again, from an org that is not your sandbox org.", w))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 func truncate(s string, n int) string {
@@ -61,13 +62,7 @@ func hardWrapWords(s string, w int) string {
 	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
 }
 
-func fmtDuration(d time.Duration) string {
-	if d < 0 {
-		d = 0
-	}
-	d = d.Round(time.Second)
-	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
-}
+func fmtDuration(d time.Duration) string { return words.Minutes(d) }
 
 // pane is a screen's right-hand text, written line by line.
 type pane struct{ strings.Builder }

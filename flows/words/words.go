@@ -3,9 +3,18 @@
 package words
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
+
+// Minutes is a wait as a countdown shows it, minutes:seconds ("5:00");
+// a negative one is 0:00.
+func Minutes(d time.Duration) string {
+	d = max(0, d).Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
 
 // Count is n and the noun, plural unless n is 1.
 func Count(n int, noun string) string {

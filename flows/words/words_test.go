@@ -1,6 +1,9 @@
 package words
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestCount(t *testing.T) {
 	for _, tt := range []struct {
@@ -14,6 +17,14 @@ func TestCount(t *testing.T) {
 	} {
 		if got := Count(tt.n, tt.noun); got != tt.want {
 			t.Errorf("Count(%d, %q) = %q, want %q", tt.n, tt.noun, got, tt.want)
+		}
+	}
+}
+
+func TestMinutes(t *testing.T) {
+	for d, want := range map[time.Duration]string{5 * time.Minute: "5:00", 90 * time.Second: "1:30", -time.Second: "0:00", 1500 * time.Millisecond: "0:02"} {
+		if got := Minutes(d); got != want {
+			t.Errorf("Minutes(%s) = %q, want %q", d, got, want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
@@ -408,7 +409,7 @@ func authorizeReport(sys *IO, o AuthorizeOptions, signIn string) func(journey.St
 				fmt.Fprintln(sys.Err, "If your service there is live, it may exchange the code first: the exchange here then fails with invalid_grant. A test-only loopback redirect URI on the test client (--redirect-uri http://127.0.0.1:8765/oauth/callback) avoids it.")
 				return
 			}
-			fmt.Fprintf(sys.Err, "Waiting up to %s for the callback on %s …\n", timeout, detail)
+			fmt.Fprintf(sys.Err, "Waiting up to %s (minutes:seconds) for the callback on %s …\n", words.Minutes(timeout), detail)
 			if o.Paste {
 				fmt.Fprintln(sys.Err, "Or paste the final URL from the browser's address bar here and press Enter:")
 			}

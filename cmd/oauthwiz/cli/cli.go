@@ -46,6 +46,10 @@ type IO struct {
 	// Interactive reports whether a person can answer prompts (stdin and
 	// stderr are terminals).
 	Interactive bool
+	// ErrTerminal reports whether stderr is a terminal: progress is
+	// redrawn in place there, and written as plain lines elsewhere (a CI
+	// log has no use for carriage returns).
+	ErrTerminal bool
 	Getenv      func(string) string
 	Store       func(warn func(string)) secrets.Store
 	HTTPClient  *http.Client
@@ -85,7 +89,7 @@ func (sys *IO) lines() *bufio.Reader {
 func System(version string) *IO {
 	interactive := term.IsTerminal(int(os.Stdin.Fd())) && term.IsTerminal(int(os.Stderr.Fd()))
 	sys := &IO{
-		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive,
+		In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Interactive: interactive, ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:         os.Getenv,
 		HTTPClient:     &http.Client{Timeout: 30 * time.Second},
 		OpenBrowser:    openBrowser,

@@ -251,9 +251,13 @@ func TestScopesCheckOnTwoSites(t *testing.T) {
 	if code != 1 || len(doc.Leftovers) != 0 {
 		t.Fatalf("exit %d, leftovers %v", code, doc.Leftovers)
 	}
-	_, human, _ := h.run("", "scopes", "check", "--site", "us1")
+	_, human, progress := h.run("", "scopes", "check", "--site", "us1")
 	if !strings.Contains(human, "What it means") && !strings.Contains(human, "what it means") || !strings.Contains(human, "1 failed") {
 		t.Fatalf("human output:\n%s", human)
+	}
+	// Not a terminal: one plain line per probe, no carriage return.
+	if strings.Contains(progress, "\r") || !strings.Contains(progress, "us1 dashboards_read read: pass GET /api/v1/dashboard") {
+		t.Fatalf("progress on a log:\n%q", progress)
 	}
 	st, err := session.Load(h.state, filepath.Base(h.dir))
 	if err != nil || st.ScopeChecks == nil || len(st.ScopeChecks.Results) == 0 {

@@ -13,6 +13,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // ScopesOptions is `oauthwiz scopes check`.
@@ -99,10 +100,14 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	done := 0
 	rep, err := jw.CheckScopes(ctx, journey.ScopesRequest{Platform: pl, Sites: sites, Scopes: splitList(o.Scopes), Concurrency: o.Concurrency, Timeout: o.Timeout,
 		Progress: func(site, s string) { fmt.Fprintln(sys.Err, site+": "+s) },
-		OnResult: func(scopes.Result) {
+		OnResult: func(r scopes.Result) {
 			done++
-			if !o.JSON {
-				fmt.Fprintf(sys.Err, "\r%d probes done", done)
+			switch {
+			case o.JSON:
+			case sys.ErrTerminal:
+				fmt.Fprintf(sys.Err, "\r%s done", words.Count(done, "probe"))
+			default:
+				fmt.Fprintf(sys.Err, "%s %s %s: %s %s\n", r.Site, r.Scope, r.Probe, r.Status, r.Endpoint)
 			}
 		}})
 	var siteErr *journey.SiteError
@@ -115,8 +120,8 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	case err != nil:
 		return &RemoteError{Err: err}
 	}
-	if !o.JSON {
-		fmt.Fprint(sys.Err, "\r")
+	if !o.JSON && sys.ErrTerminal && done > 0 {
+		fmt.Fprintln(sys.Err)
 	}
 	if o.JSON {
 		if err := json.NewEncoder(sys.Out).Encode(ScopesJSON{RunID: rep.RunID, Results: rep.Results, Leftovers: rep.Leftovers, Swept: rep.Swept, Notes: rep.Notes}); err != nil {
