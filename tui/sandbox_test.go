@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -261,7 +260,7 @@ func startSandbox(t *testing.T, opts sandbox.Options) *sandbox.Server {
 // typed into the redirect field; in the wizard and in accessible mode.
 func TestWizardOnARealIntegration(t *testing.T) {
 	const served = "https://dashboard.doppler.com/notification_services/datadog/callback"
-	loopback := "http://" + freeAddr(t) + "/oauth/callback"
+	loopback := fmt.Sprintf("http://127.0.0.1:%d/oauth/callback", sandbox.FreeLoopbackPort())
 	for _, tc := range []struct {
 		name       string
 		registered []string
@@ -421,15 +420,4 @@ func (w *watchedBuffer) waitFor(t *testing.T, s string) {
 		}
 	}
 	t.Fatalf("the output never showed %q:\n%s", s, w.String())
-}
-
-// freeAddr is a loopback address with a port nothing listens on now.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

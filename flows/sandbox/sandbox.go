@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
@@ -528,17 +529,32 @@ func (s *Server) controlHandler() http.Handler {
 // the sandbox accepts only a registered URI, port included, so each sandbox
 // (a test, a demo) registers a port of its own.
 func onFreePort(uri string) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return uri
-	}
-	defer ln.Close()
 	u, err := url.Parse(uri)
 	if err != nil {
 		return uri
 	}
-	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(ln.Addr().(*net.TCPAddr).Port))
+	u.Host = net.JoinHostPort(u.Hostname(), strconv.Itoa(FreeLoopbackPort()))
 	return u.String()
+}
+
+// FreeLoopbackPort is a port nothing listens on now, picked below Linux's
+// ephemeral range (32768–60999): a redirect URI registered on one is bound
+// much later, and a port the kernel hands out for ":0" may by then be an
+// outgoing connection's ("address already in use" in a busy test run).
+func FreeLoopbackPort() int {
+	for range 100 {
+		p := 20000 + mrand.IntN(12000)
+		if ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p))); err == nil {
+			ln.Close()
+			return p
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 8765
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
 }
 
 // redirectAllowed: a registered redirect URI, byte for byte. Datadog's

@@ -1,16 +1,12 @@
 package cli_test
 
 import (
-	"net"
 	"strconv"
 	"testing"
+
+	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
 
-func freePort(t *testing.T) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
+// freePort is a loopback port nothing listens on (see
+// sandbox.FreeLoopbackPort: outside the ephemeral range).
+func freePort(testing.TB) string { return strconv.Itoa(sandbox.FreeLoopbackPort()) }
