@@ -55,7 +55,7 @@ func appAuthorizeView(m Model, w int) string {
 		if a.auth.url != "" {
 			p("Open this URL in a browser signed in to %s", pl.SignInHint("test"))
 			p("(press o to open it again):")
-			p("%s", m.st.Code.Render(hardWrap(a.auth.url, w)))
+			m.longValue(&b, a.auth.url, w)
 		}
 	case a.auth.err != nil:
 		m.errorViewWith(&b, a.auth.err, w, pl.Diagnose)

@@ -186,7 +186,7 @@ func authorizeView(m Model, w int) string {
 		if m.auth.url != "" {
 			p("Open this URL in a browser signed in to your")
 			p("sandbox org (press o to open it again):")
-			p("%s", m.st.Code.Render(hardWrap(m.auth.url, w)))
+			m.longValue(&b, m.auth.url, w)
 		}
 		m.pasteView(&b, w)
 	case m.auth.err != nil:

@@ -36,10 +36,35 @@ func (m Model) layout() layout {
 		}
 		if l.compact {
 			used++
+		} else if _, v := m.copyValue(); v != "" && m.width > 0 {
+			used += 1 + lipgloss.Height(hardWrap(v, m.width)) // the value under the panes
 		}
 		l.height = max(3, m.height-used)
 	}
 	return l
+}
+
+// longValue shows a value a person copies (a URL): in the pane, or — beside
+// the sidebar, where wrapping would put the sidebar between its pieces —
+// in full under both panes, with a pointer to it here.
+func (m Model) longValue(b *pane, v string, w int) {
+	if m.valuesBelow {
+		b.line("%s", m.st.Subtle.Render(hardWrapWords("↓ in full under the panes (c copies it)", w)))
+		return
+	}
+	b.line("%s", m.st.Code.Render(hardWrap(v, w)))
+}
+
+// below is the value in focus at the window's full width, under the
+// sidebar and the pane ("" when the pane shows it).
+func (m Model) below() string {
+	if !m.valuesBelow {
+		return ""
+	}
+	if _, v := m.copyValue(); v != "" {
+		return m.st.Code.Render(hardWrap(v, m.width))
+	}
+	return ""
 }
 
 // helpView is the help bar cut to the window: bubbles' help adds the

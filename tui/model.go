@@ -41,6 +41,9 @@ type Model struct {
 	showHelp bool
 	scroll   paneScroll // the pane's offset when it is taller than the window
 	flash    string     // what the last key did (copied, not opened), until the next key
+	// valuesBelow is set while a frame with the sidebar is drawn: the
+	// value to copy goes under both panes (see longValue).
+	valuesBelow bool
 
 	// Each screen's own state.
 	caseList listState
@@ -339,6 +342,7 @@ func (m Model) View() string {
 		return ""
 	}
 	l := m.layout()
+	m.valuesBelow = !l.compact && m.width > 0
 	pane := m.clip(m.pane(l), l)
 	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · "+m.journey().title(m))
 	if m.deps.Demo {
@@ -351,6 +355,9 @@ func (m Model) View() string {
 		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", m.footer())
 	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, m.sidebar(), pane)
+	if below := m.below(); below != "" {
+		body += "\n\n" + below
+	}
 	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.footer())
 }
 

@@ -250,7 +250,7 @@ func (m Model) prView(w int) string {
 	case m.pr.done != nil:
 		r := m.pr.done
 		p(m.st.Done.Render("✓ Pull request #%d %s"), r.PullRequest.Number, r.PullRequest.Action)
-		p("%s", m.st.Code.Render(hardWrap(r.PullRequest.URL, w)))
+		m.longValue(&b, r.PullRequest.URL, w)
 		p("Branch %s, commit %s, pushed to %s.", r.Branch, short(r.Commit), truncate(r.PushedTo, w-30))
 	case m.pr.plan != nil:
 		for _, l := range m.prPlanHeader(w) {
@@ -352,7 +352,7 @@ func (m Model) publishView(w int) string {
 		p("%s Publishing, writing app_uuid, re-testing the published client…", m.spinner.View())
 		if m.publish.url != "" {
 			p("Sign in to an org that is NOT your sandbox org and authorize:")
-			p("%s", m.st.Code.Render(hardWrap(m.publish.url, w)))
+			m.longValue(&b, m.publish.url, w)
 		}
 	case errors.Is(m.publish.err, devplatform.ErrManual):
 		p("%s", hardWrapWords("Publish the app in the Developer Platform's Publishing tab, then run 'oauthwiz publish --site "+m.site+"' to record the published client and app_uuid (shown once), write app_uuid into manifest.json, push it to the pull request and re-test.", w))
@@ -373,7 +373,7 @@ func (m Model) publishView(w int) string {
 		}
 		if m.pr.done != nil {
 			p("Paste the pull request link into the publishing form (c copies it):")
-			p("%s", m.st.Code.Render(hardWrap(m.pr.done.PullRequest.URL, w)))
+			m.longValue(&b, m.pr.done.PullRequest.URL, w)
 		}
 	default:
 		p("%s", hardWrapWords("In the Developer Platform's Publishing tab, publish the app: Datadog shows the published client ID, its secret and the app_uuid once. A new integration carries that app_uuid in manifest.json; then the published client is authorized again, from an org that is not your sandbox org.", w))

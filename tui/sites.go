@@ -346,7 +346,7 @@ func (m Model) sitesView(w int) string {
 	case s.busy != "":
 		p("%s %s… (esc cancels)", m.spinner.View(), s.busy)
 		if s.url != "" {
-			p("%s", m.st.Code.Render(hardWrap(s.url, w)))
+			m.longValue(&b, s.url, w)
 		}
 	case s.err != nil:
 		m.errorView(&b, s.err, w)
