@@ -311,7 +311,14 @@ func (m Model) sitesView(w int) string {
 	p := b.line
 	s := m.every
 	p(m.st.Title.Render("6. Every site and every scope"))
-	p("%s", hardWrapWords("A test client works only on its own site: import the app manifest on another site (EU1 first), authorize there, then check every scope.", w))
+	// What is happening, or what just happened, comes first: in a small
+	// window the matrix below scrolls, the news does not.
+	status := m.sitesStatus(w)
+	if status == "" {
+		p("%s", hardWrapWords("A test client works only on its own site: import the app manifest on another site (EU1 first), authorize there, then check every scope.", w))
+	} else {
+		p("%s", status)
+	}
 	p(m.st.Subtle.Render(fmt.Sprintf(" %-8s %-8s %-5s %-5s %-4s %s", "site", "manifest", "creds", "auth", "key", "scopes")))
 	for i, r := range s.rows {
 		manifest := yes(r.Imported)
@@ -337,6 +344,18 @@ func (m Model) sitesView(w int) string {
 		}
 	}
 	p(m.st.Subtle.Render("* OAuth is not documented on this site"))
+	if s.busy == "" && s.err == nil && s.run != nil && s.run.report != nil {
+		m.scopeTable(&b, s.run.report.Results, w)
+	}
+	return b.text()
+}
+
+// sitesStatus is what the every-site step is doing or just did ("" when
+// nothing has happened yet).
+func (m Model) sitesStatus(w int) string {
+	var b pane
+	p := b.line
+	s := m.every
 	switch {
 	case s.busy != "" && s.run != nil && s.run.report == nil:
 		bar := progress.New(progress.WithWidth(max(10, w-16)), progress.WithoutPercentage(), progress.WithSolidFill("12"))
@@ -354,7 +373,6 @@ func (m Model) sitesView(w int) string {
 		rep := s.run.report
 		p("%s", hardWrapWords(fmt.Sprintf("Scope checks (run %s): %s", rep.RunID, rep.Summary()), w))
 		m.failuresView(&b, w)
-		m.scopeTable(&b, rep.Results, w)
 	}
 	if s.note != "" {
 		p("%s", m.st.Warn.Render(hardWrapWords(s.note, w)))

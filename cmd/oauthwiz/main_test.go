@@ -29,13 +29,18 @@ func needTmux(t *testing.T) {
 
 func startTmux(t *testing.T, command string) *tmuxSession {
 	t.Helper()
+	return startTmuxSized(t, command, 80, 24)
+}
+
+func startTmuxSized(t *testing.T, command string, width, height int) *tmuxSession {
+	t.Helper()
 	needTmux(t)
 	name := strings.ReplaceAll(t.Name(), "/", "-")
 	// A server per test: a new session on a shared server can reach it
 	// while it exits after the previous test killed its last session
 	// ("server exited unexpectedly").
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("oauthwiz-test-%d-%s", os.Getpid(), name), name: name}
-	s.tmux("new-session", "-d", "-s", s.name, "-x", "80", "-y", "24", "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
+	s.tmux("new-session", "-d", "-s", s.name, "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), "env TERM=xterm-256color "+command+"; echo EXIT=$?; sleep 30")
 	t.Cleanup(func() { exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
 	return s
 }
@@ -132,6 +137,29 @@ func TestDemoInRealTerminal(t *testing.T) {
 			t.Errorf("after exit the terminal lacks %q:\n%s", want, sc)
 		}
 	}
+}
+
+// TestDemoInSmallTerminal walks the demo with Enter alone at 60×20: every
+// screen keeps the header on its first line and the step line under it.
+func TestDemoInSmallTerminal(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	s := startTmuxSized(t, bin+" demo --no-browser", 60, 20)
+	s.waitFor("Which case is this?")
+	for _, want := range []string{
+		"The site to test on first", "Client credentials", "Authorized on us1", "Created the key", "import on eu1", "Imported on eu1",
+		"Authorized on eu1", "0 failed", "README & manifest", "write the fixes", "Fixes written.", "push & open PR",
+		"Pull request #1 created", "Press enter to publish", "write app_uuid", "re-test on eu1", "Summary",
+	} {
+		s.keys("Enter")
+		sc := s.waitFor(want)
+		lines := strings.Split(sc, "\n")
+		if !strings.HasPrefix(lines[0], "oauthwiz") || !strings.HasPrefix(lines[1], "▸ ") {
+			t.Fatalf("waiting for %q, the header is gone:\n%s", want, sc)
+		}
+	}
+	s.keys("Enter")
+	s.waitFor("EXIT=0")
 }
 
 // TestPagerDutyDemoInRealTerminal walks the PagerDuty path of the demo.
