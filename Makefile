@@ -7,7 +7,7 @@ FUZZTIME ?= 3000x
 # Fuzz targets: package:Target
 FUZZ := ./flows/appmanifest:FuzzClients ./flows/readme:FuzzFixReadme ./flows/integration:FuzzFixManifest ./flows/authorize:FuzzParseCallback ./flows/integration:FuzzParseClients ./flows/datadog:FuzzParseMarketplaceKey ./assets:FuzzDiagnose ./flows/authorize:FuzzTokenResponse ./flows/session:FuzzParse ./flows/pagerduty:FuzzRegionOfIDToken ./flows/termsafe:FuzzText ./flows/integration:FuzzCheckRedirectURI ./assets:FuzzUnfilled ./flows/textdiff:FuzzEdits
 
-.PHONY: build test vet race fuzz demo bench install clean assets specgen
+.PHONY: build test vet race fuzz demo bench install clean assets specgen pictures
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/oauthwiz ./cmd/oauthwiz
@@ -36,6 +36,17 @@ fuzz:
 		pkg=$${t%%:*}; name=$${t##*:}; \
 		echo "fuzz $$pkg $$name ($(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
+
+# The README's pictures: screens drawn in 256 colours by the tests, then by
+# freeze (run from the module proxy, never a dependency of the binary).
+FREEZE := github.com/charmbracelet/freeze@v0.2.2
+pictures:
+	$(GO) test ./tui -run '^TestPictures$$' -count=1 -pictures $(CURDIR)/assets/pictures
+	# freeze's capture of a command's output now and then misses it: try again.
+	cd assets/pictures && for f in *.ans; do \
+		for try in 1 2 3; do $(GO) run $(FREEZE) -x "cat $$f" --window --font.family monospace -o "$${f%.ans}.svg" && break; \
+			[ $$try = 3 ] && exit 1; done; \
 	done
 
 demo:
