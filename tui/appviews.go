@@ -62,7 +62,7 @@ func appAuthorizeView(m Model, w int) string {
 	case a.auth.result != nil:
 		r := a.auth.result
 		p(m.st.Done.Render("✓ Authorized: the account is in %s %s"), pl.SiteNoun(), r.Site)
-		p("  API host:       %s", truncate(r.APIBase, w-18))
+		p("%s", field("  API host:       ", r.APIBase, w))
 		p("  scopes granted: %s", hardWrapWords(strings.Join(r.Granted, " "), w-18))
 		if len(r.Missing) > 0 {
 			p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("  Dropped by %s (not refused): %s. Check their spelling and the app's scopes.", pl.Title(), strings.Join(r.Missing, " ")), w)))
@@ -116,7 +116,7 @@ func appSummaryView(m Model, w int) string {
 	pl := m.deps.App.Platform
 	p(m.st.Title.Render("5. Summary (" + pl.Title() + ")"))
 	r := a.auth.result
-	p("App %s authorized; account in %s %s.", truncate(strings.TrimSpace(a.clientID.Value()), 24), pl.SiteNoun(), r.Site)
+	p("%s", hardWrapWords(fmt.Sprintf("App %s authorized; account in %s %s.", strings.TrimSpace(a.clientID.Value()), pl.SiteNoun(), r.Site), w))
 	if len(r.Missing) > 0 {
 		p("%s", m.st.Warn.Render("Dropped scopes: "+strings.Join(r.Missing, " ")))
 	}

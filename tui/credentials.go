@@ -164,14 +164,14 @@ func credentialsView(m Model, w int) string {
 	if c := m.deps.Info.Client; c != nil {
 		p("  name          %s", c.Name)
 		for i, u := range c.RedirectURIs {
-			label := "  redirect URIs"
+			label := "  redirect URIs "
 			if i > 0 {
-				label = "               "
+				label = "                "
 			}
-			p("%s %s", label, truncate(u, w-16))
+			p("%s", field(label, u, w))
 		}
-		p("  onboarding    %s", truncate(c.OnboardingURL, w-16))
-		p("  scopes        %s", truncate(strings.Join(c.Scopes, " "), w-16))
+		p("%s", field("  onboarding    ", c.OnboardingURL, w))
+		p("%s", field("  scopes        ", strings.Join(c.Scopes, " "), w))
 	}
 	p("")
 	label := func(i int, s string) string {

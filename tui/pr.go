@@ -251,7 +251,8 @@ func (m Model) prView(w int) string {
 		r := m.pr.done
 		p(m.st.Done.Render("✓ Pull request #%d %s"), r.PullRequest.Number, r.PullRequest.Action)
 		m.longValue(&b, r.PullRequest.URL, w)
-		p("Branch %s, commit %s, pushed to %s.", r.Branch, short(r.Commit), truncate(r.PushedTo, w-30))
+		p("Branch %s, commit %s, pushed to:", r.Branch, short(r.Commit))
+		p("%s", field("  ", r.PushedTo, w))
 	case m.pr.plan != nil:
 		for _, l := range m.prPlanHeader(w) {
 			p("%s", l)
@@ -361,7 +362,7 @@ func (m Model) publishView(w int) string {
 		p("Press r to try again.")
 	case m.publish.done != nil:
 		r := m.publish.done
-		p(m.st.Done.Render("✓ Published client %s"), truncate(r.ClientID, w-20))
+		p("%s", m.st.Done.Render(field("✓ Published client ", r.ClientID, w)))
 		if r.Written {
 			p("  app_uuid %s written into manifest.json and pushed", r.AppUUID)
 		} else if r.Note != "" {

@@ -163,6 +163,15 @@ func TestScreens(t *testing.T) {
 			return press(New(d, testStyles()), "enter", "enter")
 		}, "http://127.0.0.1:8765/oauth/callback"},
 		{"authorizing", authorizing, "5:00 left"},
+		{"credentials-long-values", func() tea.Model {
+			d := testDeps(f)
+			c := *d.Info.Client
+			// Long values a person copies: wrapped whole, never cut with "…".
+			c.RedirectURIs = []string{"https://integrations.partner-service.example.com/datadog/oauth2/callback/end-of-uri"}
+			c.OnboardingURL = "https://integrations.partner-service.example.com/datadog/onboarding/end-of-onboarding"
+			d.Info.Client = &c
+			return press(New(d, testStyles()), "enter", "enter")
+		}, "redirect URIs https://integrations"},
 		{"credentials-paste-back", func() tea.Model {
 			return press(creds(), "tab", "ctrl+u", "https://acme.example/oauth/callback")
 		}, "Paste-back: you paste the address"},
@@ -534,5 +543,40 @@ func TestAccessibleModeResumes(t *testing.T) {
 	if !strings.Contains(text, "Resuming where the last run stopped. Done: the case (A new integration), the test authorization on us1 as Partner Sandbox.") ||
 		strings.Contains(text, "Step 1 of 9") || strings.Contains(text, "Step 4 of 9") || !strings.Contains(text, "Step 5 of 9") {
 		t.Fatalf("accessible resume:\n%s", text)
+	}
+}
+
+// A value a person copies is wrapped whole under its label, never cut:
+// joined again, the lines give it back at every size.
+func TestLongValuesAreWrappedNotCut(t *testing.T) {
+	const uri = "https://integrations.partner-service.example.com/datadog/oauth2/callback/end-of-uri"
+	d := testDeps(&stubFlows{})
+	c := *d.Info.Client
+	c.RedirectURIs = []string{uri}
+	d.Info.Client = &c
+	m := press(New(d, testStyles()), "enter", "enter")
+	for _, size := range screenSizes {
+		view := send(m, tea.WindowSizeMsg{Width: size.w, Height: 60}).View()
+		var got strings.Builder
+		in := false
+		for _, line := range strings.Split(view, "\n") {
+			if _, pane, ok := strings.Cut(line, "│ "); ok {
+				line = pane // beside the sidebar: the pane's part
+			} else if len(line) > 28 && strings.TrimSpace(line[:28]) == "" {
+				line = line[28:] // under the sidebar's last row
+			}
+			switch {
+			case strings.Contains(line, "redirect URIs "):
+				in = true
+				got.WriteString(strings.TrimSpace(line[strings.Index(line, "redirect URIs ")+len("redirect URIs "):]))
+			case in && strings.Contains(line, "onboarding"):
+				in = false
+			case in:
+				got.WriteString(strings.TrimSpace(line))
+			}
+		}
+		if got.String() != uri {
+			t.Errorf("%dx%d: the redirect URI reads %q", size.w, size.h, got.String())
+		}
 	}
 }

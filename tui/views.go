@@ -58,6 +58,21 @@ func (m Model) errorViewWith(b *pane, err error, w int, diagnose func(string) []
 	fmt.Fprintln(b, m.st.Faint.Render(hardWrapWords("Another message on the page or in a log? ctrl+t opens the doctor.", w)))
 }
 
+// field is "label value" with the value whole — wrapped under itself,
+// never cut: it is what a person copies (a URI, an ID, scopes).
+func field(label, value string, w int) string {
+	pad := len([]rune(label))
+	lines := strings.Split(hardWrap(value, max(10, w-pad)), "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = label + lines[i]
+		} else {
+			lines[i] = strings.Repeat(" ", pad) + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func hardWrapWords(s string, w int) string {
 	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
 }
