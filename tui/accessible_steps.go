@@ -277,11 +277,11 @@ func linePR(r *lineRun) error {
 	if !r.yes("Commit, push and open the pull request", "y") {
 		return nil
 	}
-	res, err := d.Flows.OpenPR(r.ctx, plan, false)
+	res, err := d.Flows.OpenPR(r.ctx, plan, false, func(s string) { r.say("%s", s) })
 	if errors.Is(err, pullrequest.ErrPushRejected) {
 		r.say("Your fork's %s has commits this branch lacks.", plan.Branch)
 		if r.yes("Put your change on top of them and push", "n") {
-			res, err = d.Flows.OpenPR(r.ctx, plan, true)
+			res, err = d.Flows.OpenPR(r.ctx, plan, true, func(s string) { r.say("%s", s) })
 		}
 	}
 	if err != nil {

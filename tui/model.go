@@ -283,7 +283,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.updateCheckMsg(msg)
 	case matrixMsg, importedMsg, siteAuthURLMsg, siteAuthorizedMsg, scopeResultMsg, scopesDoneMsg:
 		return m.updateSitesMsg(msg)
-	case prPlanMsg, prDoneMsg, publishURLMsg, publishEditMsg, publishDoneMsg:
+	case prPlanMsg, prStageMsg, prDoneMsg, publishURLMsg, publishEditMsg, publishDoneMsg:
 		return m.updatePRMsg(msg)
 	case flashMsg:
 		m.flash = msg.text

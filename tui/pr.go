@@ -28,7 +28,8 @@ type PRFlows interface {
 	// and pushes in one go (the app_uuid commit after publishing).
 	// rebase puts the change on top of a fork's branch that has commits
 	// this one lacks (asked once a push was rejected for it).
-	OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error)
+	// progress hears each stage of the run (commit, push, pull request).
+	OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool, progress func(string)) (*pullrequest.Result, error)
 	Publish(ctx context.Context, req PublishRequest, onURL func(string)) (PublishResult, error)
 }
 
@@ -52,6 +53,8 @@ type (
 
 type prState struct {
 	running bool
+	stage   string      // what the push is doing now
+	stages  chan string // from the running push
 	plan    *pullrequest.Result
 	done    *pullrequest.Result
 	err     error
@@ -146,12 +149,33 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // openPR pushes the plan shown; rebase answers yes to putting the change on
 // top of the fork's branch.
 func (m Model) openPR(rebase bool) (tea.Model, tea.Cmd) {
-	m.pr.running, m.pr.err = true, nil
+	m.pr.running, m.pr.err, m.pr.stage = true, nil, ""
+	stages := make(chan string, 16)
+	m.pr.stages = stages
 	flows, plan := m.deps.Flows, m.pr.plan
 	return m, tea.Batch(m.spinner.Tick, m.tasks.run(func(ctx context.Context) tea.Msg {
-		res, err := flows.OpenPR(ctx, plan, rebase)
+		defer close(stages)
+		res, err := flows.OpenPR(ctx, plan, rebase, func(s string) {
+			select {
+			case stages <- s:
+			default: // the screen shows the latest; a burst may skip some
+			}
+		})
 		return prDoneMsg{res, err}
-	}))
+	}), waitStage(stages))
+}
+
+// prStageMsg is a stage of the running push, for the screen.
+type prStageMsg struct{ stage string }
+
+func waitStage(ch chan string) tea.Cmd {
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return prStageMsg{s}
+	}
 }
 
 // rejected is a push the fork refused because its branch moved on: the
@@ -241,6 +265,9 @@ func (m Model) prView(w int) string {
 		p("%s Preparing the branch, the commit and the body…", m.spinner.View())
 	case m.pr.running:
 		p("%s Committing, pushing to your fork and opening the pull request…", m.spinner.View())
+		if m.pr.stage != "" {
+			p("%s", m.st.Subtle.Render(hardWrapWords(m.pr.stage, w)))
+		}
 	case m.pr.rejected():
 		m.errorView(&b, m.pr.err, w)
 		p("%s", hardWrapWords("Your fork's "+m.pr.plan.Branch+" has commits this branch lacks. Press b to put your change on top of them and push, r to plan again, enter to go on without it.", w))
@@ -389,6 +416,9 @@ func (m Model) updatePRMsg(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case prPlanMsg:
 		m.pr.running, m.pr.plan, m.pr.err = false, msg.res, msg.err
+	case prStageMsg:
+		m.pr.stage = msg.stage
+		return m, waitStage(m.pr.stages)
 	case prDoneMsg:
 		m.pr.running, m.pr.err = false, msg.err
 		if msg.err == nil {

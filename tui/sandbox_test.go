@@ -162,7 +162,7 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "late.txt"), []byte("written after the plan was shown\n"), 0o644)
-	if _, err := f.OpenPR(context.Background(), plan, false); !errors.Is(err, pullrequest.ErrPlanChanged) {
+	if _, err := f.OpenPR(context.Background(), plan, false, nil); !errors.Is(err, pullrequest.ErrPlanChanged) {
 		t.Fatalf("got %v", err)
 	}
 	if prs := sb.PullRequests("DataDog/integrations-extras"); len(prs) != 0 {

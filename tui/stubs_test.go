@@ -87,7 +87,7 @@ var stubDiff = "--- a/acme/README.md\n+++ b/acme/README.md\n@@ -9,3 +9,10 @@\n #
 
 var stubBody = "### What does this PR do?\n\nAdds OAuth to Acme.\n\n### Review checklist\n\n- [x] Test authorization on us1\n- [x] Scope checks: 2 passed\n"
 
-func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
+func (s *stubFlows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool, progress func(string)) (*pullrequest.Result, error) {
 	if s.rejectPush && !rebase {
 		return nil, fmt.Errorf("pushing to https://github.com/partner/integrations-extras.git: %w", pullrequest.ErrPushRejected)
 	}

@@ -395,7 +395,7 @@ func (f Flows) PlanPR(ctx context.Context) (*pullrequest.Result, error) {
 }
 
 // OpenPR implements PRFlows.
-func (f Flows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool) (*pullrequest.Result, error) {
+func (f Flows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool, progress func(string)) (*pullrequest.Result, error) {
 	if f.GitHubToken == "" {
 		return nil, errors.New("no GitHub token: quit, set GH_TOKEN (a token with the repo or public_repo scope) and come back, or run 'oauthwiz pr'")
 	}
@@ -404,7 +404,7 @@ func (f Flows) OpenPR(ctx context.Context, plan *pullrequest.Result, rebase bool
 	if err != nil {
 		return nil, err
 	}
-	r.GitHub, r.Auth = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL)
+	r.GitHub, r.Auth, r.Progress = gh, pullrequest.NewGitAuth(f.GitHubToken, f.GitHubURL), progress
 	return f.workspace().OpenPR(ctx, r, plan)
 }
 

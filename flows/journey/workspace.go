@@ -224,6 +224,8 @@ type PRRequest struct {
 	Author                              *object.Signature
 	// Rebase is asked when the fork's branch has commits this one lacks.
 	Rebase func(branch string) bool
+	// Progress hears the run's stages (commit, push, pull request).
+	Progress func(stage string)
 }
 
 // PROptions composes a pull request run: the same for 'oauthwiz pr', the
@@ -233,7 +235,7 @@ func (w *Workspace) PROptions(r PRRequest) pullrequest.Options {
 	o := pullrequest.Options{
 		IntegrationDir: w.Info.Dir, BaseRepo: r.BaseRepo, BaseBranch: r.BaseBranch, Branch: r.Branch, Title: r.Title,
 		Draft: r.Draft, NoPush: r.NoPush, ForceReason: r.ForceReason, ForkRemote: r.ForkRemote, CodeOwners: r.CodeOwners,
-		GitHub: r.GitHub, Auth: r.Auth, Author: r.Author, Rebase: r.Rebase, Getenv: w.Getenv,
+		GitHub: r.GitHub, Auth: r.Auth, Author: r.Author, Rebase: r.Rebase, Getenv: w.Getenv, Progress: r.Progress,
 		KnownSecrets: w.KnownSecrets(),
 		Gate:         w.Gate(),
 	}

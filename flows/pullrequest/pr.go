@@ -48,6 +48,9 @@ type Options struct {
 	Rebase func(branch string) bool
 	// Getenv is the environment as the caller has it (see CommitOptions).
 	Getenv func(string) string
+	// Progress hears each stage of a real run (commit, push, pull request)
+	// and the fork's own progress lines while it takes the push.
+	Progress func(stage string)
 }
 
 // Result of a run.
@@ -257,7 +260,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		return res, nil
 	}
+	progress := func(format string, args ...any) {
+		if o.Progress != nil {
+			o.Progress(fmt.Sprintf(format, args...))
+		}
+	}
 	copts.BaseBranch, copts.DryRun, copts.Planned = base, false, plan.Plan()
+	progress("Committing %s on branch %s…", rel, branch)
 	done, err := Commit(copts)
 	if err != nil {
 		return nil, err
@@ -284,9 +293,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		}
 		target = fork.GetCloneURL()
 	}
+	progress("Pushing %s to %s…", pushSize(done.Commits), redact(target))
+	remote := lineWriter(func(l string) { progress("%s", l) })
 	// A fork that GitHub is still copying refuses pushes for a moment.
 	for attempt := 0; ; attempt++ {
-		err = Push(ctx, root, target, branch, o.Auth)
+		err = PushWithProgress(ctx, root, target, branch, o.Auth, remote)
 		if err == nil || errors.Is(err, ErrPushRejected) || attempt == 3 || !strings.Contains(err.Error(), "not found") {
 			break
 		}
@@ -312,6 +323,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return res, err
 		}
 	}
+	progress("Opening the pull request on %s…", o.BaseRepo)
 	keepTitle := o.Title == ""
 	res.PullRequest, res.Body, err = o.GitHub.OpenOrUpdate(ctx, owner, repo, login, branch, base, title, res.Body, o.Draft, keepTitle)
 	return res, err

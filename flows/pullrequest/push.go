@@ -20,6 +20,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/oauthwiz/oauthwiz/flows/inputs"
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // ErrPushRejected means the fork's branch has commits the local one lacks.
@@ -136,6 +138,12 @@ func isLoopback(host string) bool {
 
 // Push pushes a branch to a URL (the fork) through an in-memory remote.
 func Push(ctx context.Context, root, url, branch string, auth GitAuth) error {
+	return PushWithProgress(ctx, root, url, branch, auth, nil)
+}
+
+// PushWithProgress is Push, with the remote's progress lines (GitHub's
+// "remote: …" sideband) written to progress.
+func PushWithProgress(ctx context.Context, root, url, branch string, auth GitAuth, progress io.Writer) error {
 	repo, err := git.PlainOpen(root)
 	if err != nil {
 		return err
@@ -146,7 +154,7 @@ func Push(ctx context.Context, root, url, branch string, auth GitAuth) error {
 	}
 	rem := git.NewRemote(repo.Storer, &config.RemoteConfig{Name: "oauthwiz-fork", URLs: []string{url}})
 	spec := config.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch)
-	err = rem.PushContext(ctx, &git.PushOptions{RemoteName: "oauthwiz-fork", RefSpecs: []config.RefSpec{spec}, Auth: method})
+	err = rem.PushContext(ctx, &git.PushOptions{RemoteName: "oauthwiz-fork", RefSpecs: []config.RefSpec{spec}, Auth: method, Progress: progress})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):
 		return nil
@@ -163,6 +171,43 @@ func Push(ctx context.Context, root, url, branch string, auth GitAuth) error {
 		return fmt.Errorf("the fork refused the push: %s: %w", why, err)
 	}
 	return fmt.Errorf("%w: pushing %s to %s: %w", ErrPushFailed, branch, redact(url), err)
+}
+
+// pushSize says what a push carries: commits, files and bytes of their
+// new content.
+func pushSize(commits []PushedCommit) string {
+	files, bytes := map[string]bool{}, 0
+	for _, c := range commits {
+		for _, ch := range c.Changes {
+			files[ch.Path] = true
+			bytes += len(ch.After)
+		}
+	}
+	return fmt.Sprintf("%s (%s, %s)", words.Count(len(commits), "commit"), words.Count(len(files), "file"), sizeOf(bytes))
+}
+
+// sizeOf is a byte count as people read it.
+func sizeOf(n int) string {
+	switch {
+	case n < 1024:
+		return words.Count(n, "byte")
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+}
+
+// lineWriter hands each complete line written to it (a sideband's "\r"
+// redraws count as line ends) to f, made safe for a terminal.
+type lineWriter func(string)
+
+func (f lineWriter) Write(b []byte) (int, error) {
+	for _, l := range strings.FieldsFunc(string(b), func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if l = strings.TrimSpace(termsafe.Text(l)); l != "" {
+			f(l)
+		}
+	}
+	return len(b), nil
 }
 
 func redact(u string) string {

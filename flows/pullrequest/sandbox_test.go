@@ -36,10 +36,19 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	os.WriteFile(filepath.Join(acme, "assets", "oauth_clients.json"), []byte(`{"integration": {"redirect_uris": ["https://acme.example/cb"], "scopes": ["api_keys_write"], "onboarding_url": "https://acme.example/on", "client_role": "integration"}}`), 0o644)
 	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
 	gh.Wait = func(context.Context, time.Duration) error { return nil }
+	var stages []string
 	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()), Gate: checksGate,
-		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}})
+		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()},
+		Progress: func(s string) { stages = append(stages, s) }})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// Each stage is said as it starts, with what the push carries.
+	said := strings.Join(stages, "\n")
+	for _, want := range []string{"Committing acme on branch acme-oauth…", "Pushing 1 commit (4 files, ", "to " + sb.GitHubURL() + "/" + sandbox.GitHubLogin + "/integrations-extras", "Opening the pull request on DataDog/integrations-extras…"} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the stages lack %q:\n%s", want, said)
+		}
 	}
 	prs := sb.PullRequests("DataDog/integrations-extras")
 	if res.PullRequest == nil || res.PullRequest.Action != "created" || len(prs) != 1 || prs[0].Head != sandbox.GitHubLogin+":acme-oauth" || !strings.Contains(prs[0].Body, "Adds OAuth to Acme") {

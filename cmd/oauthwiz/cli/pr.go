@@ -120,6 +120,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		}
 		req.Auth = gitAuth(sys, token, o.GitHubAPIURL)
 	}
+	req.Progress = func(stage string) { fmt.Fprintln(sys.Err, stage) }
 	res, err := jw.OpenPR(ctx, req, plan) // exactly what was shown, or nothing
 	var unsaved *journey.RecordError
 	switch {
