@@ -43,16 +43,16 @@ func (m Model) copyValue() (what, value string) {
 
 // copyKey copies the value in focus; false when c is not for it (a text
 // input has the keys, or nothing is in focus).
-func (m Model) copyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+func (m Model) copyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if !key.Matches(msg, m.keys.Copy) || m.typing() {
-		return m, nil, false
+		return nil, false
 	}
 	what, value := m.copyValue()
 	if value == "" {
-		return m, nil, false
+		return nil, false
 	}
 	copyTo := m.deps.Copy
-	return m, func() tea.Msg {
+	return func() tea.Msg {
 		if copyTo == nil {
 			return flashMsg{"This terminal has no clipboard oauthwiz can reach: select " + what + " with the mouse."}
 		}

@@ -10,16 +10,23 @@ import tea "github.com/charmbracelet/bubbletea"
 // that is through its Primary function: the key Enter stands for now, and
 // the words the help bar shows ("" when Enter continues as usual).
 
-// demoEnter turns Enter into the screen's primary action in the demo.
-func (m *Model) demoEnter(msg tea.KeyMsg) tea.KeyMsg {
+// demoEnter turns Enter into the screen's primary action in the demo (the
+// model comes back with what that moved, a list's cursor).
+func (m Model) demoEnter(msg tea.KeyMsg) (Model, tea.KeyMsg) {
 	primary := screens[m.step].Primary
 	if !m.deps.Demo || primary == nil || msg.Type != tea.KeyEnter || msg.Paste || m.typing() {
-		return msg
+		return m, msg
 	}
-	if k, _ := primary(m); k != "" {
-		return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+	return demoEnterOf(m, primary, msg)
+}
+
+// demoEnterOf is apart so that the model is addressed (and copied to the
+// heap) only in the demo: every key of the wizard passes demoEnter.
+func demoEnterOf(m Model, primary func(*Model) (string, string), msg tea.KeyMsg) (Model, tea.KeyMsg) {
+	if k, _ := primary(&m); k != "" {
+		return m, tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 	}
-	return msg
+	return m, msg
 }
 
 // demoHelp is what Enter does now in the demo, for the help bar ("" when
@@ -29,7 +36,13 @@ func (m Model) demoHelp() string {
 	if !m.deps.Demo || primary == nil {
 		return ""
 	}
-	_, what := primary(&m) // a copy: the help bar moves no cursor
+	return demoHelpOf(m, primary)
+}
+
+// demoHelpOf asks a copy of the model (the help bar moves no cursor); apart
+// so that the copy is made only in the demo.
+func demoHelpOf(m Model, primary func(*Model) (string, string)) string {
+	_, what := primary(&m)
 	return what
 }
 

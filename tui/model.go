@@ -309,10 +309,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if scrolled, ok := m.scrollPane(msg); ok {
 			return scrolled, nil
 		}
-		if copied, cmd, ok := m.copyKey(msg); ok {
-			return copied, cmd
+		if cmd, ok := m.copyKey(msg); ok {
+			return m, cmd
 		}
-		return screens[m.step].Update(m, m.demoEnter(msg))
+		m, msg = m.demoEnter(msg)
+		return screens[m.step].Update(m, msg)
 	}
 	if m.doctor.open {
 		var cmd tea.Cmd
