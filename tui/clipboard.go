@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/atotto/clipboard"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 )
@@ -16,6 +17,25 @@ func OSC52(out io.Writer) func(string) error {
 	return func(s string) error {
 		_, err := fmt.Fprintf(out, "\x1b]52;c;%s\a", base64.StdEncoding.EncodeToString([]byte(s)))
 		return err
+	}
+}
+
+// Clipboard copies with OSC 52 on out and, where the machine has one (a
+// local session with xclip, xsel, wl-copy or pbcopy), to the system
+// clipboard as well: OSC 52 reaches the person's terminal over SSH, the
+// library covers terminals that ignore OSC 52. An error only when both
+// failed.
+func Clipboard(out io.Writer) func(string) error {
+	osc := OSC52(out)
+	return func(s string) error {
+		err := osc(s)
+		if clipboard.Unsupported {
+			return err
+		}
+		if lerr := clipboard.WriteAll(s); lerr != nil && err != nil {
+			return fmt.Errorf("%v; the system clipboard: %v", err, lerr)
+		}
+		return nil
 	}
 }
 
@@ -59,7 +79,7 @@ func (m Model) copyKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 		if err := copyTo(value); err != nil {
 			return flashMsg{"Could not copy " + what + ": " + err.Error()}
 		}
-		return flashMsg{"Copied " + what + " (OSC 52; in tmux, set-clipboard must be on)."}
+		return flashMsg{"Copied " + what + " (to the terminal with OSC 52 — in tmux, set-clipboard must be on — and to the system clipboard where there is one)."}
 	}, true
 }
 

@@ -44,8 +44,8 @@ type Deps struct {
 	Kind        secrets.Kind
 	// OpenBrowser opens a URL again (o); nil: the user copies it.
 	OpenBrowser func(string) error
-	// Copy puts a value on the clipboard (c): OSC52 on the UI's output
-	// when nil in Run; nil elsewhere says there is no clipboard.
+	// Copy puts a value on the clipboard (c): Clipboard on the UI's
+	// output when nil in Run; nil elsewhere says there is no clipboard.
 	Copy    func(string) error
 	Flows   Flows
 	Now     func() time.Time

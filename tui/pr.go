@@ -100,6 +100,9 @@ func prKeys(m Model, k KeyMap) KeyMap {
 		k.Tab.SetHelp("tab", "diff/body")
 		k.active = []key.Binding{k.Confirm, k.Tab, k.Scroll, k.Next, k.Back}
 		k.short = []key.Binding{k.Confirm, k.Tab, k.Scroll, k.Next}
+	case m.pr.done != nil && m.pr.done.PullRequest != nil:
+		k.Open.SetHelp("o", "open the pull request")
+		k.active = []key.Binding{k.Open, k.Next, k.Back}
 	default:
 		k.active = []key.Binding{k.Next, k.Back}
 	}
@@ -139,6 +142,8 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.pr.offset = vp.YOffset
 	case key.Matches(msg, k.Rebase) && m.pr.rejected():
 		return m.openPR(true)
+	case key.Matches(msg, k.Open) && m.pr.done != nil && m.pr.done.PullRequest != nil:
+		return m, openCmd(m.deps, m.pr.done.PullRequest.URL)
 	case key.Matches(msg, k.Retry) && m.pr.err != nil:
 		m.pr = prState{}
 		return m.goTo(stepPR)

@@ -23,7 +23,7 @@ const cleanupLimit = 30 * time.Second
 // in the model, which it recovers and reports as an error.
 func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, error) {
 	if deps.Copy == nil {
-		deps.Copy = OSC52(out)
+		deps.Copy = Clipboard(out)
 	}
 	m := New(deps, NewStyles(RendererFor(out)))
 	m.tasks = newTasks(ctx)

@@ -580,3 +580,15 @@ func TestLongValuesAreWrappedNotCut(t *testing.T) {
 		}
 	}
 }
+
+// o opens the pull request once it is open.
+func TestOOpensThePullRequest(t *testing.T) {
+	var opened string
+	d := testDeps(&stubFlows{granted: []string{"api_keys_write", "dashboards_read"}})
+	d.OpenBrowser = func(u string) error { opened = u; return nil }
+	m := pressDrain(New(d, testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter", "enter", "enter", "enter", "enter", "y")
+	pressDrain(m, "o")
+	if !strings.Contains(opened, "/pull/7") {
+		t.Fatalf("opened %q", opened)
+	}
+}
