@@ -1,6 +1,10 @@
 package tui
 
-import tea "github.com/charmbracelet/bubbletea"
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // In the demo (pairing, a conference talk), Enter alone walks the whole
 // journey: on each screen it performs the screen's next primary action —
@@ -9,6 +13,34 @@ import tea "github.com/charmbracelet/bubbletea"
 // app_uuid — and only continues once there is none. Each screen says what
 // that is through its Primary function: the key Enter stands for now, and
 // the words the help bar shows ("" when Enter continues as usual).
+
+// autoEnterMsg is the demo's own Enter (--auto).
+type autoEnterMsg struct{}
+
+// autoEnter schedules the next Enter of a demo that plays itself.
+func (m Model) autoEnter() tea.Cmd {
+	if !m.deps.Demo || m.deps.AutoEnter <= 0 {
+		return nil
+	}
+	return tea.Tick(m.deps.AutoEnter, func(time.Time) tea.Msg { return autoEnterMsg{} })
+}
+
+// onAutoEnter presses Enter when nothing runs (a running step is waited
+// for), and schedules the next one until the journey ends.
+func (m Model) onAutoEnter() (tea.Model, tea.Cmd) {
+	if m.Finished || m.Cancelled {
+		return m, nil
+	}
+	if m.busy() && m.demoHelp() == "" { // a question a running step asks is answered
+		return m, m.autoEnter()
+	}
+	next, cmd := m.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	nm := next.(Model)
+	if nm.Finished || nm.Cancelled {
+		return nm, cmd
+	}
+	return nm, tea.Batch(cmd, nm.autoEnter())
+}
 
 // demoEnter turns Enter into the screen's primary action in the demo (the
 // model comes back with what that moved, a list's cursor).

@@ -51,6 +51,9 @@ type Deps struct {
 	Now     func() time.Time
 	Version string
 	Demo    bool
+	// AutoEnter, in the demo, presses Enter by itself at this pace when no
+	// step is running (0: never).
+	AutoEnter time.Duration
 	// RedirectURI overrides the client file's loopback redirect URI.
 	RedirectURI string
 	Timeout     time.Duration

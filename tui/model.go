@@ -158,12 +158,12 @@ func (m Model) firstStepItems() int {
 func (m Model) Init() tea.Cmd {
 	switch m.step {
 	case stepSites:
-		return m.loadMatrix()
+		return tea.Batch(m.loadMatrix(), m.autoEnter())
 	case stepChecks:
 		_, check := m.startChecks()
-		return tea.Batch(m.loadMatrix(), check)
+		return tea.Batch(m.loadMatrix(), check, m.autoEnter())
 	}
-	return nil
+	return m.autoEnter()
 }
 
 // resume opens the wizard at the first step an earlier run did not finish.
@@ -288,6 +288,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case flashMsg:
 		m.flash = msg.text
 		return m, nil
+	case autoEnterMsg:
+		return m.onAutoEnter()
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.Quit) || key.Matches(msg, m.keys.QuitKey) && !m.typing() && !m.doctor.open {
 			m.tasks.cancel() // every running task cleans up; Run waits for them

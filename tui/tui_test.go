@@ -592,3 +592,26 @@ func TestOOpensThePullRequest(t *testing.T) {
 		t.Fatalf("opened %q", opened)
 	}
 }
+
+// demo --auto: nobody at the keyboard, the journey plays itself to the end
+// (each screen's next action, waiting for what runs, answering app_uuid).
+func TestDemoPlaysItself(t *testing.T) {
+	edit := &readme.FileEdit{Path: "/work/integrations-extras/acme/manifest.json",
+		Before: []byte("{\n  \"app_uuid\": \"0193a8e2-6f0c-7c3e-9d1a-2b4c6d8e0f12\"\n}\n"),
+		After:  []byte("{\n  \"app_uuid\": \"5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c\"\n}\n")}
+	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}, appUUIDEdit: edit}
+	d := testDeps(&knownStub{stubFlows: f})
+	d.Demo, d.AutoEnter = true, 5*time.Millisecond
+	tm := teatest.NewTestModel(t, New(d, testStyles()), teatest.WithInitialTermSize(80, 24))
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+	if !fm.Finished || fm.pr.done == nil || fm.publish.done == nil || !f.fixed || !f.imported || !f.scopesRan {
+		t.Fatalf("finished=%v pr=%v publish=%v fixed=%v imported=%v scopes=%v", fm.Finished, fm.pr.done, fm.publish.done, f.fixed, f.imported, f.scopesRan)
+	}
+}
+
+// knownStub prefills the credentials, as the demo's stand-in does.
+type knownStub struct{ *stubFlows }
+
+func (k *knownStub) Known(string) journey.KnownClient {
+	return journey.KnownClient{ClientID: "abc-123", ClientSecret: "s3cr3t-value-for-the-test"}
+}

@@ -162,6 +162,19 @@ func TestDemoInSmallTerminal(t *testing.T) {
 	s.waitFor("EXIT=0")
 }
 
+// TestDemoPlaysItselfInRealTerminal: demo --auto, nobody at the keyboard.
+func TestDemoPlaysItselfInRealTerminal(t *testing.T) {
+	needTmux(t)
+	bin := buildBinary(t)
+	s := startTmux(t, bin+" demo --no-browser --auto 50ms")
+	sc := s.waitFor("EXIT=0")
+	for _, want := range []string{"✓ Pull request", "✓ Re-test published", "0 test objects left"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("after the demo played itself the terminal lacks %q:\n%s", want, sc)
+		}
+	}
+}
+
 // TestPagerDutyDemoInRealTerminal walks the PagerDuty path of the demo.
 func TestPagerDutyDemoInRealTerminal(t *testing.T) {
 	needTmux(t)

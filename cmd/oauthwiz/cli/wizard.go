@@ -172,6 +172,9 @@ type DemoOptions struct {
 	Accessible bool
 	NoBrowser  bool
 	Timeout    time.Duration
+	// Auto presses Enter by itself at this pace (0: the person does): a
+	// talk's walk-through with nobody at the keyboard.
+	Auto time.Duration
 }
 
 func runDemoCmd(ctx context.Context, sys *IO, args []string) error {
@@ -181,8 +184,12 @@ func runDemoCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Bool(&o.Accessible, "accessible", accessibleFromEnv(sys), "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.Bool(&o.NoBrowser, "no-browser", false, "do not open a browser: the sandbox approves by itself")
 	f.Duration(&o.Timeout, "timeout", 2*time.Minute, "how long to wait for the consent page")
+	f.Duration(&o.Auto, "auto", 0, "press Enter by itself every DURATION (e.g. 2s), once each step is idle: the journey plays itself")
 	if err := f.parse(args); err != nil {
 		return err
+	}
+	if o.Auto < 0 {
+		return usagef("--auto %s: give a pace such as 2s", o.Auto)
 	}
 	return RunDemo(ctx, sys, o)
 }
@@ -232,7 +239,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	dp := devplatform.StandIn{Provider: p, Discovery: &d}
 	deps := tui.Deps{
 		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, OpenBrowser: open, Now: sys.Now,
-		Version: sys.Version, Demo: true, Timeout: o.Timeout, RedirectURI: d.RedirectURI(),
+		Version: sys.Version, Demo: true, AutoEnter: o.Auto, Timeout: o.Timeout, RedirectURI: d.RedirectURI(),
 		Flows: journey.Flows{Getenv: sys.Getenv, Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
 			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
