@@ -174,12 +174,18 @@ func (m Model) openPR(rebase bool) (tea.Model, tea.Cmd) {
 type prStageMsg struct{ stage string }
 
 func waitStage(ch chan string) tea.Cmd {
+	return nextLine(ch, func(s string) tea.Msg { return prStageMsg{s} })
+}
+
+// nextLine waits for a task's next line (a stage, a URL to open) and hands
+// it to the screen; a closed channel (the task ended) gives no message.
+func nextLine(ch chan string, wrap func(string) tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		s, ok := <-ch
 		if !ok {
 			return nil
 		}
-		return prStageMsg{s}
+		return wrap(s)
 	}
 }
 
@@ -252,13 +258,7 @@ func (m Model) updatePublish(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 }
 
 func waitPublishURL(ch chan string) tea.Cmd {
-	return func() tea.Msg {
-		u, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return publishURLMsg{u}
-	}
+	return nextLine(ch, func(u string) tea.Msg { return publishURLMsg{u} })
 }
 
 func (m Model) prView(w int) string {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -373,7 +371,7 @@ func (r *dopplerRun) walkWizard(t *testing.T, typed string) {
 // once the API key is made.
 func (r *dopplerRun) walkAccessible(t *testing.T, typed string) {
 	in, answers := io.Pipe()
-	out := &watchedBuffer{}
+	out := &lockedBuffer{}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	errc := make(chan error, 1)
@@ -394,30 +392,8 @@ func (r *dopplerRun) walkAccessible(t *testing.T, typed string) {
 	}
 }
 
-// watchedBuffer is output written by one goroutine and watched by another.
-type watchedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (w *watchedBuffer) Write(b []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(b)
-}
-
-func (w *watchedBuffer) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
-}
-
-func (w *watchedBuffer) waitFor(t *testing.T, s string) {
+// waitFor waits until the output shows s (the test fails after 10 s).
+func (l *lockedBuffer) waitFor(t *testing.T, s string) {
 	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if strings.Contains(w.String(), s) {
-			return
-		}
-	}
-	t.Fatalf("the output never showed %q:\n%s", s, w.String())
+	waitUntil(t, func() bool { return strings.Contains(l.String(), s) }, l)
 }
