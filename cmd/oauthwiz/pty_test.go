@@ -20,10 +20,19 @@ import (
 // gone in v2): a terminal that answers neither that nor the cursor report
 // stalls there for termenv's 5 s timeout.
 func silentPty(tb testing.TB, bin string) (out []byte, firstFrame time.Duration) {
+	return onPty(tb, bin, false)
+}
+
+// onPty runs the binary on a pseudo-terminal; answerDSR makes the terminal
+// answer the cursor-position report alone (as the Linux console and mosh
+// do, and not OSC 11), with stdout on the terminal too.
+func onPty(tb testing.TB, bin string, answerDSR bool) (out []byte, firstFrame time.Duration) {
 	tb.Helper()
 	cmd := exec.Command(bin, "demo", "--no-browser")
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "OAUTHWIZ_STATE_DIR="+tb.TempDir())
-	cmd.Stdout = io.Discard
+	if !answerDSR {
+		cmd.Stdout = io.Discard
+	}
 	start := time.Now()
 	f, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 24, Cols: 80})
 	if err != nil {
@@ -43,6 +52,9 @@ func silentPty(tb testing.TB, bin string) (out []byte, firstFrame time.Duration)
 			tb.Fatalf("the first screen never came (%v); the terminal got:\n%q", err, buf.String())
 		}
 		buf.Write(chunk[:n])
+		if answerDSR && bytes.Contains(chunk[:n], []byte("\x1b[6n")) {
+			f.Write([]byte("\x1b[24;1R"))
+		}
 	}
 	return buf.Bytes(), time.Since(start)
 }
@@ -60,6 +72,19 @@ func TestNoTerminalQueryAtStartUp(t *testing.T) {
 			t.Errorf("the wizard sent a %s query at start-up: %q", name, out)
 		}
 	}
+}
+
+// BenchmarkFirstFrameOnAConsolePty: stdout on a terminal that answers the
+// cursor-position report but not OSC 11 (the Linux console, mosh):
+// bubbletea v1's init query ends at once.
+func BenchmarkFirstFrameOnAConsolePty(b *testing.B) {
+	bin := buildBinary(b)
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		_, d := onPty(b, bin, true)
+		total += d
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/first-frame")
 }
 
 // BenchmarkFirstFrameOnASilentPty: from exec to the first screen on a
