@@ -156,10 +156,16 @@ func (s paneScroll) offset(at step) int {
 	return s.off
 }
 
-// scrollPane moves the pane on pgup/pgdn when it overflows; false when the
-// key is not for it (the screen takes it).
+// arrowsScroll are the steps without a list or a text field: there the
+// arrow keys (and j/k) scroll a tall pane a line at a time.
+var arrowsScroll = map[step]bool{stepAuthorize: true, stepAPIKey: true, stepPR: true, stepPublish: true, stepSummary: true,
+	stepAppAuthorize: true, stepAppScopes: true, stepAppSummary: true}
+
+// scrollPane moves the pane on pgup/pgdn (and the arrows where the screen
+// has no list) when it overflows; false when the key is not for it.
 func (m Model) scrollPane(msg tea.KeyMsg) (Model, bool) {
-	if !key.Matches(msg, m.keys.PaneUp, m.keys.PaneDown) || m.step == stepPR && m.pr.previewing() {
+	byLine := arrowsScroll[m.step] && !m.typing() && key.Matches(msg, m.keys.Up, m.keys.Down)
+	if !byLine && !key.Matches(msg, m.keys.PaneUp, m.keys.PaneDown) || m.step == stepPR && m.pr.previewing() {
 		return m, false // the pull request's preview scrolls itself
 	}
 	l := m.layout()
@@ -168,11 +174,15 @@ func (m Model) scrollPane(msg tea.KeyMsg) (Model, bool) {
 		return m, false
 	}
 	room := l.height - 2
+	step := room
+	if byLine {
+		step = 1
+	}
 	off := m.scroll.offset(m.step)
-	if key.Matches(msg, m.keys.PaneDown) {
-		off = min(off+room, n-1-room)
+	if key.Matches(msg, m.keys.PaneDown, m.keys.Down) {
+		off = min(off+step, n-1-room)
 	} else {
-		off = max(0, off-room)
+		off = max(0, off-step)
 	}
 	m.scroll = paneScroll{step: m.step, off: off}
 	return m, true

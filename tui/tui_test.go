@@ -449,6 +449,11 @@ func TestPaneScrollsUnderItsTitle(t *testing.T) {
 	if back := send(down, tea.KeyMsg{Type: tea.KeyPgUp}).View(); back != top {
 		t.Fatalf("pgup does not go back to the top:\n%s", back)
 	}
+	// Where the screen has no list, the arrows scroll a line at a time.
+	auth := send(press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter"), authURLMsg{fakeURL}, tea.WindowSizeMsg{Width: 60, Height: 14})
+	if view := send(auth, tea.KeyMsg{Type: tea.KeyDown}).View(); !strings.Contains(view, "↑ 1 above") || !strings.Contains(view, "4. Test authorization") {
+		t.Fatalf("↓ on the authorize screen:\n%s", view)
+	}
 }
 
 // c copies the value in focus and o opens it; both say what happened,
