@@ -168,22 +168,52 @@ func (m Model) scrollPane(msg tea.KeyMsg) (Model, bool) {
 	if !byLine && !key.Matches(msg, m.keys.PaneUp, m.keys.PaneDown) || m.step == stepPR && m.pr.previewing() {
 		return m, false // the pull request's preview scrolls itself
 	}
+	room := max(1, m.layout().height-2)
+	step := room
+	if byLine {
+		step = 1
+	}
+	if !key.Matches(msg, m.keys.PaneDown, m.keys.Down) {
+		step = -step
+	}
+	return m.scrollBy(step)
+}
+
+// scrollBy moves a pane taller than the window by delta lines; false when
+// it fits (there is nothing to scroll).
+func (m Model) scrollBy(delta int) (Model, bool) {
 	l := m.layout()
 	n := strings.Count(m.pane(l), "\n") + 1
 	if l.height == 0 || n <= l.height {
 		return m, false
 	}
 	room := l.height - 2
-	step := room
-	if byLine {
-		step = 1
-	}
-	off := m.scroll.offset(m.step)
-	if key.Matches(msg, m.keys.PaneDown, m.keys.Down) {
-		off = min(off+step, n-1-room)
-	} else {
-		off = max(0, off-step)
-	}
+	off := min(max(0, m.scroll.offset(m.step)+delta), n-1-room)
 	m.scroll = paneScroll{step: m.step, off: off}
 	return m, true
+}
+
+// wheel scrolls with the mouse wheel: the PR preview, else the pane.
+func (m Model) wheel(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	if msg.Action != tea.MouseActionPress || msg.Button != tea.MouseButtonWheelUp && msg.Button != tea.MouseButtonWheelDown {
+		return m, nil
+	}
+	up := msg.Button == tea.MouseButtonWheelUp
+	if m.step == stepPR && m.pr.previewing() {
+		k := tea.KeyMsg{Type: tea.KeyDown}
+		if up {
+			k.Type = tea.KeyUp
+		}
+		for range 3 {
+			vp, _ := m.prPreview(m.layout().width).Update(k)
+			m.pr.offset = vp.YOffset
+		}
+		return m, nil
+	}
+	delta := 3
+	if up {
+		delta = -3
+	}
+	scrolled, _ := m.scrollBy(delta)
+	return scrolled, nil
 }

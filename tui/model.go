@@ -290,6 +290,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case autoEnterMsg:
 		return m.onAutoEnter()
+	case tea.MouseMsg:
+		return m.wheel(msg)
 	case tea.KeyMsg:
 		if key.Matches(msg, m.keys.Quit) || key.Matches(msg, m.keys.QuitKey) && !m.typing() && !m.doctor.open {
 			m.tasks.cancel() // every running task cleans up; Run waits for them

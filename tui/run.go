@@ -29,7 +29,9 @@ func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, er
 	m.tasks = newTasks(ctx)
 	// Signals are the caller's (SIGINT and SIGTERM cancel ctx): bubbletea's
 	// own handler would end a SIGTERM as a plain quit, without the cleanup.
-	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithContext(ctx), tea.WithoutSignalHandler())
+	// Mouse reporting brings the wheel to the panes; selecting text then
+	// takes Shift in most terminals (c copies the value in focus).
+	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithoutSignalHandler())
 	final, err := p.Run()
 	fm, _ := final.(Model)
 	// Running tasks are cancelled and given time to clean up (a scope check

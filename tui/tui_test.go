@@ -449,6 +449,11 @@ func TestPaneScrollsUnderItsTitle(t *testing.T) {
 	if back := send(down, tea.KeyMsg{Type: tea.KeyPgUp}).View(); back != top {
 		t.Fatalf("pgup does not go back to the top:\n%s", back)
 	}
+	// The mouse wheel scrolls too, three lines a notch.
+	wheel := tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress}
+	if view := send(m, wheel).View(); !strings.Contains(view, "↑ 3 above") {
+		t.Fatalf("after a wheel notch:\n%s", view)
+	}
 	// Where the screen has no list, the arrows scroll a line at a time.
 	auth := send(press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter"), authURLMsg{fakeURL}, tea.WindowSizeMsg{Width: 60, Height: 14})
 	if view := send(auth, tea.KeyMsg{Type: tea.KeyDown}).View(); !strings.Contains(view, "↑ 1 above") || !strings.Contains(view, "4. Test authorization") {
