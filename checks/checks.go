@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,6 +112,9 @@ type Options struct {
 	// is new there, or no clone to compare with): its identity must not
 	// change.
 	Base *BaseManifest
+	// Only, when set, limits a tree to these integration folders (by name):
+	// a pull request's, with --changed-since.
+	Only []string
 	// BaseFor gives each integration of a tree its Base (when Base is nil):
 	// a whole checkout's identities are compared with the base branch.
 	BaseFor func(dir string) *BaseManifest
@@ -666,11 +670,17 @@ func Path(path string, opts Options) (Report, error) {
 			return Report{}, err
 		}
 		for _, e := range entries {
+			if opts.Only != nil && !slices.Contains(opts.Only, e.Name()) {
+				continue
+			}
 			if e.IsDir() && !strings.HasPrefix(e.Name(), ".") {
 				if _, err := os.Stat(filepath.Join(path, e.Name(), "manifest.json")); err == nil {
 					dirs = append(dirs, filepath.Join(path, e.Name()))
 				}
 			}
+		}
+		if len(dirs) == 0 && opts.Only != nil {
+			return Report{Findings: []Finding{}}, nil // nothing of the checkout changed
 		}
 		if len(dirs) == 0 {
 			return Report{}, fmt.Errorf("%s: no manifest.json there nor in its subfolders: give an integration folder or an integrations-extras checkout", path)

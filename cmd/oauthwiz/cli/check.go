@@ -11,14 +11,21 @@ import (
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
+	"github.com/oauthwiz/oauthwiz/flows/pullrequest"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // CheckOptions is `oauthwiz check`.
 type CheckOptions struct {
-	Path          string
-	JSON          bool
+	Path string
+	JSON bool
+	// Format is text, json or github ("" : github under GitHub Actions,
+	// json with JSON, text otherwise).
+	Format string
+	// ChangedSince limits a checkout to the integrations changed since
+	// this ref (default under GitHub Actions: the pull request's base).
+	ChangedSince  string
 	AppUUID       string
 	Case          string
 	StoredSecrets bool
@@ -26,8 +33,10 @@ type CheckOptions struct {
 
 func runCheckCmd(ctx context.Context, sys *IO, args []string) error {
 	var o CheckOptions
-	f := newFlags(sys, "check", "check [PATH] [--json] [--app-uuid UUID] [--case new|existing|ui-extension]")
-	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout")
+	f := newFlags(sys, "check", "check [PATH] [--format text|json|github] [--changed-since REF] [--app-uuid UUID] [--case new|existing|ui-extension]")
+	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout (--format json)")
+	f.String(&o.Format, "format", "", "text, json or github (workflow annotations and a job summary; the default under GitHub Actions)")
+	f.String(&o.ChangedSince, "changed-since", "", "check only the integrations whose folders changed since REF (a branch, tag or commit; under GitHub Actions the pull request's base by default)")
 	f.String(&o.AppUUID, "app-uuid", "", "the published app_uuid a new integration must carry")
 	f.String(&o.Case, "case", "new", "publication case: new, existing or ui-extension (app_uuid is compared only for new)")
 	f.Bool(&o.StoredSecrets, "stored-secrets", false, "also look for the secrets stored in the keyring for every integration of a tree (always done for one integration)")
@@ -50,7 +59,23 @@ func RunCheck(sys *IO, o CheckOptions) error {
 	if err != nil {
 		return &UsageError{Msg: err.Error(), Err: err}
 	}
+	format, err := checkFormat(sys, o)
+	if err != nil {
+		return err
+	}
 	opts := checks.Options{AppUUID: o.AppUUID, Case: c}
+	if since := changedSince(sys, o); since != "" {
+		root, err := pullrequest.FindRoot(o.Path)
+		if err != nil {
+			return usagef("--changed-since: %v", err)
+		}
+		changed, err := pullrequest.ChangedFolders(root, since)
+		if err != nil {
+			return usagef("--changed-since %s: %v", since, err)
+		}
+		opts.Only = append([]string{}, changed...)
+		fmt.Fprintf(sys.Err, "Checking the integrations changed since %s: %s.\n", since, orNone(changed))
+	}
 	var store secrets.Store
 	if sys.Store != nil {
 		store = sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
@@ -77,11 +102,17 @@ func RunCheck(sys *IO, o CheckOptions) error {
 	if err != nil {
 		return usagef("check: %v", err)
 	}
-	if o.JSON {
+	switch format {
+	case "json":
 		if err := json.NewEncoder(sys.Out).Encode(rep); err != nil {
 			return err
 		}
-	} else {
+	case "github":
+		printAnnotations(sys.Out, rep)
+		if err := writeJobSummary(sys, rep); err != nil {
+			fmt.Fprintln(sys.Err, "warning: the job summary could not be written:", err)
+		}
+	default:
 		printReport(sys, rep)
 	}
 	if rep.Summary.Errors > 0 {
