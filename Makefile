@@ -7,7 +7,7 @@ FUZZTIME ?= 3000x
 # Fuzz targets: package:Target
 FUZZ := ./flows/appmanifest:FuzzClients ./flows/readme:FuzzFixReadme ./flows/integration:FuzzFixManifest ./flows/authorize:FuzzParseCallback ./flows/integration:FuzzParseClients ./flows/datadog:FuzzParseMarketplaceKey ./assets:FuzzDiagnose ./flows/authorize:FuzzTokenResponse ./flows/session:FuzzParse ./flows/pagerduty:FuzzRegionOfIDToken ./flows/termsafe:FuzzText ./flows/integration:FuzzCheckRedirectURI ./assets:FuzzUnfilled ./flows/textdiff:FuzzEdits
 
-.PHONY: build test vet race fuzz demo bench install clean assets specgen pictures
+.PHONY: build test vet race fuzz demo bench install clean assets specgen pictures dist
 
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o bin/oauthwiz ./cmd/oauthwiz
@@ -49,6 +49,22 @@ pictures:
 			[ $$try = 3 ] && exit 1; done; \
 	done
 
+# Archives for linux, darwin and windows on amd64 and arm64, with their
+# SHA256SUMS: built (in CI too), never published from here.
+DIST_TARGETS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+dist:
+	rm -rf dist && mkdir -p dist
+	@for t in $(DIST_TARGETS); do \
+		os=$${t%/*}; arch=$${t#*/}; name=oauthwiz_$(VERSION)_$${os}_$${arch}; ext=; \
+		[ $$os = windows ] && ext=.exe; \
+		echo "dist $$name"; \
+		mkdir -p dist/$$name && \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o dist/$$name/oauthwiz$$ext ./cmd/oauthwiz && \
+		cp README.md dist/$$name/ && \
+		tar -C dist -czf dist/$$name.tar.gz $$name && rm -rf dist/$$name || exit 1; \
+	done
+	cd dist && sha256sum *.tar.gz > SHA256SUMS && cat SHA256SUMS
+
 demo:
 	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/oauthwiz demo
 
@@ -59,4 +75,4 @@ install:
 	$(GO) install -ldflags "$(LDFLAGS)" ./cmd/oauthwiz
 
 clean:
-	rm -rf bin
+	rm -rf bin dist

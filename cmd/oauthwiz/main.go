@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
@@ -18,7 +19,8 @@ func main() {
 	// SIGTERM (kill, a closing terminal multiplexer, CI) gets what Ctrl+C
 	// gets: running steps are cancelled, clean up, and the exit is 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := cli.Main(ctx, os.Args[1:], cli.System(version))
+	info, ok := debug.ReadBuildInfo()
+	err := cli.Main(ctx, os.Args[1:], cli.System(cli.Version(version, info, ok)))
 	stop()
 	if err != nil && !cli.Silent(err) {
 		fmt.Fprintln(os.Stderr, "oauthwiz:", err)
