@@ -33,9 +33,9 @@ type CheckOptions struct {
 
 func runCheckCmd(ctx context.Context, sys *IO, args []string) error {
 	var o CheckOptions
-	f := newFlags(sys, "check", "check [PATH] [--format text|json|github] [--changed-since REF] [--app-uuid UUID] [--case new|existing|ui-extension]")
+	f := newFlags(sys, "check", "check [PATH] [--format text|json|github|sarif] [--changed-since REF] [--app-uuid UUID] [--case new|existing|ui-extension]")
 	f.Bool(&o.JSON, "json", false, "print one JSON document on stdout (--format json)")
-	f.String(&o.Format, "format", "", "text, json or github (workflow annotations and a job summary; the default under GitHub Actions)")
+	f.String(&o.Format, "format", "", "text, json, github (workflow annotations and a job summary; the default under GitHub Actions) or sarif (SARIF 2.1.0, for code scanning)")
 	f.String(&o.ChangedSince, "changed-since", "", "check only the integrations whose folders changed since REF (a branch, tag or commit; under GitHub Actions the pull request's base by default)")
 	f.String(&o.AppUUID, "app-uuid", "", "the published app_uuid a new integration must carry")
 	f.String(&o.Case, "case", "new", "publication case: new, existing or ui-extension (app_uuid is compared only for new)")
@@ -105,6 +105,10 @@ func RunCheck(sys *IO, o CheckOptions) error {
 	switch format {
 	case "json":
 		if err := json.NewEncoder(sys.Out).Encode(rep); err != nil {
+			return err
+		}
+	case "sarif":
+		if err := writeSARIF(sys.Out, rep, sys.Version); err != nil {
 			return err
 		}
 	case "github":

@@ -8,6 +8,7 @@ import (
 
 	"github.com/oauthwiz/oauthwiz/checks"
 	"github.com/oauthwiz/oauthwiz/flows/words"
+	"github.com/owenrumney/go-sarif/v2/sarif"
 )
 
 // checkFormat is the output format asked for: --format, else json with
@@ -20,13 +21,13 @@ func checkFormat(sys *IO, o CheckOptions) (string, error) {
 		return "github", nil
 	case f == "":
 		return "text", nil
-	case f == "text" || f == "json" || f == "github":
+	case f == "text" || f == "json" || f == "github" || f == "sarif":
 		if o.JSON && f != "json" {
 			return "", usagef("--json and --format %s ask for two formats: keep one", f)
 		}
 		return f, nil
 	}
-	return "", usagef("--format %q: use text, json or github", o.Format)
+	return "", usagef("--format %q: use text, json, github or sarif", o.Format)
 }
 
 // changedSince is the ref to compare with: the flag, else the pull
@@ -116,4 +117,40 @@ func writeJobSummary(sys *IO, rep checks.Report) error {
 // cell keeps a table cell on one line and its pipes literal.
 func cell(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ", "\r", " ").Replace(s)
+}
+
+// writeSARIF writes the report as SARIF 2.1.0 — one rule per rule id (its
+// summary, default level and whether oauthwiz fixes it), one result per
+// finding at its path from the repository's root — for code scanning.
+func writeSARIF(w io.Writer, rep checks.Report, version string) error {
+	doc, err := sarif.New(sarif.Version210, true)
+	if err != nil {
+		return err
+	}
+	run := sarif.NewRunWithInformationURI("oauthwiz", "https://github.com/oauthwiz/oauthwiz")
+	run.Tool.Driver.WithVersion(version)
+	for _, r := range checks.Rules {
+		help := "Fix by hand as the finding says."
+		if r.Fixable {
+			help = "'oauthwiz fix readme' or 'oauthwiz fix manifest' repairs it."
+		}
+		run.AddRule(r.ID).WithDescription(r.Summary).WithTextHelp(help).
+			WithDefaultConfiguration(sarif.NewReportingConfiguration().WithLevel(sarifLevel(r.Severity)))
+	}
+	for _, f := range rep.Findings {
+		region := sarif.NewRegion().WithStartLine(max(1, f.Line))
+		where := sarif.NewPhysicalLocation().WithArtifactLocation(sarif.NewSimpleArtifactLocation(f.Path)).WithRegion(region)
+		run.CreateResultForRule(f.Rule).WithLevel(sarifLevel(f.Severity)).
+			WithMessage(sarif.NewTextMessage(f.Message + " Fix: " + f.Fix)).
+			AddLocation(sarif.NewLocationWithPhysicalLocation(where))
+	}
+	doc.AddRun(run)
+	return doc.PrettyWrite(w)
+}
+
+func sarifLevel(severity string) string {
+	if severity == checks.Error {
+		return "error"
+	}
+	return "warning"
 }
