@@ -83,6 +83,7 @@ var Rules = []Rule{
 	{"oauth/onboarding-url-insecure", Warning, "the onboarding URL is https (a warning: Datadog merged an http one, fauna's)", false},
 	{"oauth/scope-unknown", Warning, "every scope is in the catalog of Datadog's spec (a warning: published clients hold scopes the spec lacks)", false},
 	{"secrets/found", Error, "no client secret, token or API key in the integration's files", false},
+	{"repo/codeowners-missing", Warning, "the integration has its line in .github/CODEOWNERS ('oauthwiz pr' adds it; a warning until then)", false},
 	{"secrets/allowlist-entry", Warning, "every entry of .oauthwiz-allowlist (at the repository's root) gives a reason; one without is not honoured", false},
 	{"secrets/test-fixture", Warning, "a secret-shaped value in tests/, test/, testdata/ or fixtures/ is a dummy (a warning, never blocking)", false},
 }
@@ -122,6 +123,9 @@ type Options struct {
 	// allowlist is the repository's, read once by Path for every
 	// integration of a tree (nil: Integration reads it itself).
 	allowlist *secrets.Allowlist
+	// codeOwners is the repository's CODEOWNERS, read once by Path.
+	codeOwners     codeOwners
+	codeOwnersRead bool
 }
 
 // BaseManifest is manifest.json on the base branch.
@@ -212,7 +216,11 @@ func Integration(dir string, opts Options) ([]Finding, error) {
 		c.opts.allowlist = &allow
 		c.out = append(c.out, allowlistFindings(root, bad, name)...)
 	}
+	if !c.opts.codeOwnersRead {
+		c.opts.codeOwners, c.opts.codeOwnersRead = loadCodeOwners(root), true
+	}
 	c.run()
+	c.codeOwnersRules()
 	sortFindings(c.out)
 	return c.out, nil
 }
@@ -691,6 +699,7 @@ func Path(path string, opts Options) (Report, error) {
 	root := repoRoot(dirs[0])
 	allow, bad := secrets.LoadAllowlist(root)
 	opts.allowlist = &allow
+	opts.codeOwners, opts.codeOwnersRead = loadCodeOwners(root), true
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

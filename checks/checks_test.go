@@ -495,3 +495,33 @@ func TestMergedIntegrationsErrOnlyOnUninstallation(t *testing.T) {
 		t.Fatalf("errors %q over %d integrations", errs, rep.Summary.Integrations)
 	}
 }
+
+// An integration without its line in the repository's CODEOWNERS is a
+// warning; a repository without CODEOWNERS is not judged.
+func TestCodeOwnersLine(t *testing.T) {
+	root := t.TempDir()
+	os.MkdirAll(filepath.Join(root, ".git"), 0o755)
+	writeIntegration(t, root, "acme", clean())
+	writeIntegration(t, root, "beta", with(clean(), replace("manifest.json", `"app_id": "acme"`, `"app_id": "beta"`)))
+	rules := func() []string {
+		rep, err := Path(root, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, f := range rep.Findings {
+			if f.Rule == "repo/codeowners-missing" {
+				got = append(got, f.Integration+" "+f.Severity+" "+f.Path)
+			}
+		}
+		return got
+	}
+	if got := rules(); len(got) != 0 {
+		t.Fatalf("without CODEOWNERS: %q", got)
+	}
+	os.MkdirAll(filepath.Join(root, ".github"), 0o755)
+	os.WriteFile(filepath.Join(root, ".github", "CODEOWNERS"), []byte("# owners\n/acme/ @acme/integrations\n"), 0o644)
+	if got := rules(); strings.Join(got, ",") != "beta warning .github/CODEOWNERS" {
+		t.Fatalf("with CODEOWNERS: %q", got)
+	}
+}

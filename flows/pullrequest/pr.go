@@ -360,10 +360,17 @@ func pushedOnly(findings []Finding, rel string, plan *CommitResult) []Finding {
 	for _, p := range plan.Folder {
 		inTree[p] = true
 	}
+	addsOwners := false
+	for _, c := range plan.Changes {
+		addsOwners = addsOwners || c.Path == CodeOwnersPath
+	}
 	out := findings[:0:0]
 	for _, f := range findings {
 		if f.Rule == "secrets/found" && !inTree[rel+"/"+f.File] {
 			continue
+		}
+		if f.Rule == "repo/codeowners-missing" && addsOwners {
+			continue // this very commit adds the line
 		}
 		out = append(out, f)
 	}

@@ -163,7 +163,11 @@ func TestPullRequestCreatedThenUpdated(t *testing.T) {
 	gh, _ := NewGitHub(nil, fake.srv.URL, "gh-canary-token-123456")
 	waits := 0
 	gh.Wait = func(context.Context, time.Duration) error { waits++; return nil }
-	res, err := Run(context.Background(), prOptions(root, gh))
+	// A new integration: its CODEOWNERS line goes with it, as the journey
+	// asks (the checks would otherwise warn that it has none).
+	o := prOptions(root, gh)
+	o.CodeOwners = "@acme/integrations"
+	res, err := Run(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +203,7 @@ func TestPullRequestCreatedThenUpdated(t *testing.T) {
 
 	// A second change: the same PR is updated, not a second one opened.
 	os.WriteFile(filepath.Join(root, "acme", "CHANGELOG.md"), []byte("# CHANGELOG\n\n## 1.0.0\n"), 0o644)
-	o := prOptions(root, gh)
+	o = prOptions(root, gh)
 	o.Branch = "acme-oauth"
 	res2, err := Run(context.Background(), o)
 	if err != nil {
