@@ -1,7 +1,10 @@
 package pullrequest
 
 import (
+	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +12,7 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -83,5 +87,47 @@ func BenchmarkChangedFolders(b *testing.B) {
 		if err != nil || len(got) != 1 {
 			b.Fatal(got, err)
 		}
+	}
+}
+
+// A fork that refuses the token (401, 403) is said so; a push cut off on a
+// URL that happens to hold "403" (a port, a path) is not taken for that.
+func TestPushRefusalIsReadFromTheStatus(t *testing.T) {
+	root := t.TempDir()
+	repo, err := git.PlainInit(root, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(root, "f"), []byte("x\n"), 0o644)
+	wt, _ := repo.Worktree()
+	wt.AddGlob(".")
+	h, err := wt.Commit("c", &git.CommitOptions{Author: &object.Signature{Name: "t", Email: "t@example.com", When: time.Now()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo.Storer.SetReference(plumbing.NewHashReference("refs/heads/acme-oauth", h))
+	for _, tt := range []struct {
+		name    string
+		handler http.HandlerFunc
+		refused bool
+	}{
+		{"401", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusUnauthorized) }, true},
+		{"403", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) }, true},
+		{"reset", func(w http.ResponseWriter, r *http.Request) {
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			err := Push(context.Background(), root, srv.URL+"/p403/integrations-extras.git", "acme-oauth", GitAuth{})
+			if err == nil {
+				t.Fatal("the push went through")
+			}
+			if refused := strings.Contains(err.Error(), "the fork refused the push"); refused != tt.refused {
+				t.Fatalf("refused=%v: %v", refused, err)
+			}
+		})
 	}
 }

@@ -162,7 +162,9 @@ func PushWithProgress(ctx context.Context, root, url, branch string, auth GitAut
 		return inputs.Errorf(inputs.Branch, ErrPushRejected, fmt.Sprintf("%v: %s on the fork has commits this branch lacks; rebase on it ('git pull --rebase <fork> %s') or push to another branch", ErrPushRejected, branch, branch))
 	case strings.Contains(err.Error(), "protected branch") || strings.Contains(err.Error(), "GH006"):
 		return inputs.Errorf(inputs.Branch, ErrPushRejected, fmt.Sprintf("%v: %s is a protected branch on the fork: push to another branch", ErrPushRejected, branch))
-	case strings.Contains(err.Error(), "authentication required") || strings.Contains(err.Error(), "403"):
+	// By the transport's typed errors: a "403" in the text may be the port
+	// of the fork's URL (a push reset on 127.0.0.1:38403 read as refused).
+	case errors.Is(err, transport.ErrAuthenticationRequired) || errors.Is(err, transport.ErrAuthorizationFailed) || strings.Contains(err.Error(), "authentication required"):
 		why := "the token needs the repo (or public_repo) scope and write access to " + redact(url)
 		if method == nil && auth.Token != "" {
 			why = "the GitHub token was held back for " + redact(url) + " (it goes only to " + strings.Join(auth.Hosts, ", ") + " over https): push to your fork on that host, or name your GitHub Enterprise API URL"
