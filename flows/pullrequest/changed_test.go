@@ -121,7 +121,7 @@ func TestPushRefusalIsReadFromTheStatus(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
-			err := Push(context.Background(), root, srv.URL+"/p403/integrations-extras.git", "acme-oauth", GitAuth{})
+			err := Push(context.Background(), root, srv.URL+"/p403/integrations-extras.git", "acme-oauth", GitAuth{}, nil)
 			if err == nil {
 				t.Fatal("the push went through")
 			}

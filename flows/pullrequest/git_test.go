@@ -381,13 +381,13 @@ func TestPushToABareFork(t *testing.T) {
 	if _, err := Commit(CommitOptions{Root: root, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: object.Signature{Name: "a", Email: "a@b", When: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Push(context.Background(), root, fork, "acme-oauth", GitAuth{}); err != nil {
+	if err := Push(context.Background(), root, fork, "acme-oauth", GitAuth{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, want := gitCmd(t, fork, "rev-parse", "refs/heads/acme-oauth"), gitCmd(t, root, "rev-parse", "HEAD"); got != want {
 		t.Fatalf("fork has %s, want %s", got, want)
 	}
-	if err := Push(context.Background(), root, fork, "acme-oauth", GitAuth{}); err != nil {
+	if err := Push(context.Background(), root, fork, "acme-oauth", GitAuth{}, nil); err != nil {
 		t.Fatalf("pushing again: %v", err)
 	}
 	// Someone else pushed to the fork's branch: rejected, explained.
@@ -399,7 +399,7 @@ func TestPushToABareFork(t *testing.T) {
 	gitCmd(t, other, "push", "-q", "origin", "acme-oauth")
 	os.WriteFile(filepath.Join(root, "acme", "README.md"), []byte("# Acme v2\n"), 0o644)
 	gitCmd(t, root, "commit", "-q", "-am", "v2")
-	if err := Push(context.Background(), root, fork, "acme-oauth", GitAuth{}); !errors.Is(err, ErrPushRejected) {
+	if err := Push(context.Background(), root, fork, "acme-oauth", GitAuth{}, nil); !errors.Is(err, ErrPushRejected) {
 		t.Fatalf("diverged push: %v", err)
 	}
 }
@@ -437,7 +437,7 @@ func TestShallowCloneCommitPush(t *testing.T) {
 	if _, err := Commit(CommitOptions{Root: clone, Dir: "acme", Branch: "acme-oauth", Message: "m", Author: object.Signature{Name: "a", Email: "a@b", When: time.Now()}}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Push(context.Background(), clone, fork, "acme-oauth", GitAuth{}); err != nil {
+	if err := Push(context.Background(), clone, fork, "acme-oauth", GitAuth{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if gitCmd(t, fork, "rev-parse", "acme-oauth") != gitCmd(t, clone, "rev-parse", "HEAD") {

@@ -297,7 +297,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	remote := lineWriter(func(l string) { progress("%s", l) })
 	// A fork that GitHub is still copying refuses pushes for a moment.
 	for attempt := 0; ; attempt++ {
-		err = PushWithProgress(ctx, root, target, branch, o.Auth, remote)
+		err = Push(ctx, root, target, branch, o.Auth, remote)
 		if err == nil || errors.Is(err, ErrPushRejected) || attempt == 3 || !strings.Contains(err.Error(), "not found") {
 			break
 		}

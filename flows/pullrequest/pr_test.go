@@ -389,7 +389,7 @@ func TestCodeOwnersAndForkRemoteByName(t *testing.T) {
 	if _, err := RemoteURL(root, "nope"); err == nil || !strings.Contains(err.Error(), "git remote -v") {
 		t.Fatalf("unknown remote: %v", err)
 	}
-	if err := Push(context.Background(), root, url, "acme-oauth", GitAuth{}); err != nil {
+	if err := Push(context.Background(), root, url, "acme-oauth", GitAuth{}, nil); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -136,14 +136,10 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// Push pushes a branch to a URL (the fork) through an in-memory remote.
-func Push(ctx context.Context, root, url, branch string, auth GitAuth) error {
-	return PushWithProgress(ctx, root, url, branch, auth, nil)
-}
-
-// PushWithProgress is Push, with the remote's progress lines (GitHub's
-// "remote: …" sideband) written to progress.
-func PushWithProgress(ctx context.Context, root, url, branch string, auth GitAuth, progress io.Writer) error {
+// Push pushes a branch to a URL (the fork) through an in-memory remote;
+// the remote's progress lines (GitHub's "remote: …" sideband) go to
+// progress (nil: nowhere).
+func Push(ctx context.Context, root, url, branch string, auth GitAuth, progress io.Writer) error {
 	repo, err := git.PlainOpen(root)
 	if err != nil {
 		return err

@@ -53,7 +53,7 @@ func TestTokenGoesOnlyToItsHostAfterAChallenge(t *testing.T) {
 	t.Run("the issuing host, after its challenge", func(t *testing.T) {
 		g := newGitServer(t, true)
 		auth := GitAuth{Token: "gh-canary", Hosts: []string{strings.TrimPrefix(g.srv.URL, "http://")}}
-		Push(context.Background(), root, g.srv.URL+"/partner/integrations-extras.git", "master", auth)
+		Push(context.Background(), root, g.srv.URL+"/partner/integrations-extras.git", "master", auth, nil)
 		if len(g.auths) < 2 || g.auths[0] != "" || !g.sawToken("gh-canary") {
 			t.Fatalf("requests' Authorization headers: %q", g.auths)
 		}
@@ -62,7 +62,7 @@ func TestTokenGoesOnlyToItsHostAfterAChallenge(t *testing.T) {
 		g := newGitServer(t, true)
 		var notes []string
 		auth := GitAuth{Token: "gh-canary", Hosts: []string{"github.com"}, Notice: func(s string) { notes = append(notes, s) }}
-		err := Push(context.Background(), root, g.srv.URL+"/evil/repo.git", "master", auth)
+		err := Push(context.Background(), root, g.srv.URL+"/evil/repo.git", "master", auth, nil)
 		if g.sawToken("gh-canary") || err == nil || !strings.Contains(err.Error(), "held back") || len(notes) != 1 {
 			t.Fatalf("headers %q, err %v, notes %v", g.auths, err, notes)
 		}
@@ -70,7 +70,7 @@ func TestTokenGoesOnlyToItsHostAfterAChallenge(t *testing.T) {
 	t.Run("no challenge, no token", func(t *testing.T) {
 		g := newGitServer(t, false)
 		auth := GitAuth{Token: "gh-canary", Hosts: []string{strings.TrimPrefix(g.srv.URL, "http://")}}
-		Push(context.Background(), root, g.srv.URL+"/partner/integrations-extras.git", "master", auth)
+		Push(context.Background(), root, g.srv.URL+"/partner/integrations-extras.git", "master", auth, nil)
 		if g.sawToken("gh-canary") {
 			t.Fatalf("sent without being asked: %q", g.auths)
 		}
