@@ -205,7 +205,7 @@ const rootUsage = `oauthwiz — publish a Datadog OAuth client, tested on every 
 
 Usage:
   oauthwiz                      the wizard, on the integration in the current folder
-  oauthwiz demo                 the wizard against the embedded sandbox (no account, no network)
+  oauthwiz demo                 the wizard against the embedded sandbox (no account, no network; --auto 2s plays it)
   oauthwiz sandbox              run the sandbox alone; prints its sites and clients as JSON
   oauthwiz authorize            test authorization on one site (PKCE, loopback redirect)
   oauthwiz apikey create        create the marketplace API key, stored once, validated

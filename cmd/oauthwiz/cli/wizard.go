@@ -179,7 +179,7 @@ type DemoOptions struct {
 
 func runDemoCmd(ctx context.Context, sys *IO, args []string) error {
 	var o DemoOptions
-	f := newFlags(sys, "demo", "demo [--accessible] [--no-browser]")
+	f := newFlags(sys, "demo", "demo [--accessible] [--no-browser] [--auto DURATION] [--provider datadog|pagerduty]")
 	f.String(&o.Provider, "provider", "datadog", "platform preselected in the first step: datadog or pagerduty (the PagerDuty stand-in's app)")
 	f.Bool(&o.Accessible, "accessible", accessibleFromEnv(sys), "plain line-by-line prompts (also ACCESSIBLE=1 or TERM=dumb)")
 	f.Bool(&o.NoBrowser, "no-browser", false, "do not open a browser: the sandbox approves by itself")
