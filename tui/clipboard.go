@@ -46,19 +46,43 @@ type flashMsg struct{ text string }
 // ("" when there is none): the URL to open, the redirect URI to register,
 // the pull request link to paste into the publishing form.
 func (m Model) copyValue() (what, value string) {
-	switch {
-	case m.step == stepAuthorize && m.auth.running && m.auth.url != "":
-		return "the authorize URL", m.auth.url
-	case m.step == stepAppAuthorize && m.app.auth.running && m.app.auth.url != "":
-		return "the authorize URL", m.app.auth.url
-	case m.step == stepSites && m.every.busy != "" && m.every.url != "":
-		return "the authorize URL", m.every.url
-	case m.step == stepPublish && m.publish.running && m.publish.url != "":
-		return "the authorize URL", m.publish.url
-	case (m.step == stepPR || m.step == stepPublish) && m.pr.done != nil && m.pr.done.PullRequest != nil:
-		return "the pull request link", m.pr.done.PullRequest.URL
+	if c := screens[m.step].Copy; c != nil {
+		return c(m)
 	}
 	return "", ""
+}
+
+// The screens' values in focus (their Copy column).
+
+func authorizeURLWhile(running bool, url string) (string, string) {
+	if running && url != "" {
+		return "the authorize URL", url
+	}
+	return "", ""
+}
+
+func copyAuthorize(m Model) (string, string) { return authorizeURLWhile(m.auth.running, m.auth.url) }
+
+func copyAppAuthorize(m Model) (string, string) {
+	return authorizeURLWhile(m.app.auth.running, m.app.auth.url)
+}
+
+func copySites(m Model) (string, string) { return authorizeURLWhile(m.every.busy != "", m.every.url) }
+
+func copyPR(m Model) (string, string) {
+	if p := m.pr.done; p != nil && p.PullRequest != nil {
+		return "the pull request link", p.PullRequest.URL
+	}
+	return "", ""
+}
+
+// copyPublish: the re-test's authorize URL while it waits, else the pull
+// request link to paste into the publishing form.
+func copyPublish(m Model) (string, string) {
+	if what, v := authorizeURLWhile(m.publish.running, m.publish.url); v != "" {
+		return what, v
+	}
+	return copyPR(m)
 }
 
 // copyKey copies the value in focus; false when c is not for it (a text

@@ -21,8 +21,12 @@ type layout struct {
 	height  int // lines the pane may take (0: no limit)
 }
 
+// valuesBelow: with the sidebar, the value to copy is drawn under both
+// panes (see longValue).
+func (m Model) valuesBelow() bool { return m.width >= compactBelow }
+
 func (m Model) layout() layout {
-	l := layout{compact: m.width > 0 && m.width < compactBelow}
+	l := layout{compact: m.width > 0 && !m.valuesBelow()}
 	if l.compact {
 		l.width = max(20, m.width)
 	} else {
@@ -48,7 +52,7 @@ func (m Model) layout() layout {
 // the sidebar, where wrapping would put the sidebar between its pieces —
 // in full under both panes, with a pointer to it here.
 func (m Model) longValue(b *pane, v string, w int) {
-	if m.valuesBelow {
+	if m.valuesBelow() {
 		b.line("%s", m.st.Subtle.Render(hardWrapWords("↓ in full under the panes (c copies it)", w)))
 		return
 	}
@@ -58,7 +62,7 @@ func (m Model) longValue(b *pane, v string, w int) {
 // below is the value in focus at the window's full width, under the
 // sidebar and the pane ("" when the pane shows it).
 func (m Model) below() string {
-	if !m.valuesBelow {
+	if !m.valuesBelow() {
 		return ""
 	}
 	if _, v := m.copyValue(); v != "" {
@@ -156,15 +160,10 @@ func (s paneScroll) offset(at step) int {
 	return s.off
 }
 
-// arrowsScroll are the steps without a list or a text field: there the
-// arrow keys (and j/k) scroll a tall pane a line at a time.
-var arrowsScroll = map[step]bool{stepAuthorize: true, stepAPIKey: true, stepPR: true, stepPublish: true, stepSummary: true,
-	stepAppAuthorize: true, stepAppScopes: true, stepAppSummary: true}
-
 // scrollPane moves the pane on pgup/pgdn (and the arrows where the screen
 // has no list) when it overflows; false when the key is not for it.
 func (m Model) scrollPane(msg tea.KeyMsg) (Model, bool) {
-	byLine := arrowsScroll[m.step] && !m.typing() && key.Matches(msg, m.keys.Up, m.keys.Down)
+	byLine := screens[m.step].ArrowsScroll && !m.typing() && key.Matches(msg, m.keys.Up, m.keys.Down)
 	if !byLine && !key.Matches(msg, m.keys.PaneUp, m.keys.PaneDown) || m.step == stepPR && m.pr.previewing() {
 		return m, false // the pull request's preview scrolls itself
 	}

@@ -41,9 +41,6 @@ type Model struct {
 	showHelp bool
 	scroll   paneScroll // the pane's offset when it is taller than the window
 	flash    string     // what the last key did (copied, not opened), until the next key
-	// valuesBelow is set while a frame with the sidebar is drawn: the
-	// value to copy goes under both panes (see longValue).
-	valuesBelow bool
 
 	// Each screen's own state.
 	caseList listState
@@ -347,7 +344,6 @@ func (m Model) View() string {
 		return ""
 	}
 	l := m.layout()
-	m.valuesBelow = !l.compact && m.width > 0
 	pane := m.clip(m.pane(l), l)
 	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · "+m.journey().title(m))
 	if m.deps.Demo {

@@ -41,6 +41,12 @@ type screen struct {
 	// Primary is, in the demo, the key Enter stands for now and what the
 	// help bar calls it ("" when Enter continues as usual); see demo.go.
 	Primary func(m *Model) (key, what string)
+	// Copy is the value in focus that c copies (and that is drawn under
+	// the panes beside the sidebar): what it is, and the value ("": none).
+	Copy func(m Model) (what, value string)
+	// ArrowsScroll: the screen has no list nor text field, so the arrows
+	// (and k/j) scroll a pane taller than the window.
+	ArrowsScroll bool
 }
 
 func always(Model) bool { return true }
@@ -67,17 +73,17 @@ func init() {
 		stepIntegration:    {Item: 0, Line: lineIntegration, Keys: integrationKeys, Update: updateIntegration, View: integrationView},
 		stepSite:           {Item: 1, Line: lineSite, Keys: integrationKeys, Update: updateSite, View: siteView},
 		stepCredentials:    {Item: 1, Init: enterCredentialsStep, Line: lineCredentials, Keys: credentialsKeys, Update: updateCredentials, View: credentialsView, Typing: always},
-		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }, Typing: func(m Model) bool { return m.auth.running && m.auth.paste.open }},
-		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }},
-		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }, Primary: sitesPrimary},
+		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }, Typing: func(m Model) bool { return m.auth.running && m.auth.paste.open }, Copy: copyAuthorize, ArrowsScroll: true},
+		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }, ArrowsScroll: true},
+		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }, Primary: sitesPrimary, Copy: copySites},
 		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }, Primary: checksPrimary},
-		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }, Primary: prPrimary},
-		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }, Primary: publishPrimary},
-		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView},
+		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }, Primary: prPrimary, Copy: copyPR, ArrowsScroll: true},
+		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }, Primary: publishPrimary, Copy: copyPublish, ArrowsScroll: true},
+		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView, ArrowsScroll: true},
 		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: always},
-		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }},
-		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }},
-		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView},
+		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }, Copy: copyAppAuthorize, ArrowsScroll: true},
+		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }, ArrowsScroll: true},
+		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView, ArrowsScroll: true},
 	}
 }
 
