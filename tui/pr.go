@@ -322,7 +322,7 @@ func (m Model) prPlanHeader(w int) []string {
 	}
 	p("%s", hardWrapWords(words.Count(len(r.Files), "file")+", every pushed commit scanned for secrets.", w))
 	if n := len(r.OtherCommits); n > 0 {
-		p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %s of your checked-out branch %s not on %s (%s…); the pull request leaves them out.", words.Count(n, "commit"), isAre(n), r.Base, r.OtherCommits[0].Subject), w)))
+		p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("Not pushed: %s of your checked-out branch %s not on %s (%s…); the pull request leaves them out.", words.Count(n, "commit"), words.IsAre(n), r.Base, r.OtherCommits[0].Subject), w)))
 	}
 	return strings.Split(b.text(), "\n")
 }
@@ -355,14 +355,6 @@ func (m Model) prPreview(w int) viewport.Model {
 	vp.SetContent(strings.Join(lines, "\n"))
 	vp.SetYOffset(m.pr.offset)
 	return vp
-}
-
-// isAre agrees the verb with a count.
-func isAre(n int) string {
-	if n == 1 {
-		return "is"
-	}
-	return "are"
 }
 
 func short(h string) string {

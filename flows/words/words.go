@@ -21,6 +21,14 @@ func Count(n int, noun string) string {
 	return strconv.Itoa(n) + " " + Noun(n, noun)
 }
 
+// IsAre is the verb agreeing with n of something.
+func IsAre(n int) string {
+	if n == 1 {
+		return "is"
+	}
+	return "are"
+}
+
 // Noun is the noun as n of it is said: "entry" gives "entries", "pass"
 // gives "passes", "key" gives "keys".
 func Noun(n int, noun string) string {

@@ -21,6 +21,12 @@ func TestCount(t *testing.T) {
 	}
 }
 
+func TestIsAre(t *testing.T) {
+	if IsAre(1) != "is" || IsAre(0) != "are" || IsAre(2) != "are" {
+		t.Fatal("IsAre")
+	}
+}
+
 func TestMinutes(t *testing.T) {
 	for d, want := range map[time.Duration]string{5 * time.Minute: "5:00", 90 * time.Second: "1:30", -time.Second: "0:00", 1500 * time.Millisecond: "0:02"} {
 		if got := Minutes(d); got != want {

@@ -211,7 +211,7 @@ func warnOthers(w io.Writer, res *pullrequest.Result) {
 	if len(res.OtherCommits) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "Not pushed: your checked-out branch has %s that %s not on %s; the pull request branch leaves them out:\n", words.Count(len(res.OtherCommits), "commit"), map[bool]string{true: "is", false: "are"}[len(res.OtherCommits) == 1], res.Base)
+	fmt.Fprintf(w, "Not pushed: your checked-out branch has %s that %s not on %s; the pull request branch leaves them out:\n", words.Count(len(res.OtherCommits), "commit"), words.IsAre(len(res.OtherCommits)), res.Base)
 	for _, c := range res.OtherCommits {
 		fmt.Fprintf(w, "  %s %s (%s)\n", short(c.Hash), c.Subject, strings.Join(c.Files, ", "))
 	}
