@@ -26,18 +26,25 @@ type layout struct {
 func (m Model) valuesBelow() bool { return m.width >= compactBelow }
 
 func (m Model) layout() layout {
-	l := layout{compact: m.width > 0 && !m.valuesBelow()}
+	l, _, _ := m.frame()
+	return l
+}
+
+// frame cuts the window up and draws what that takes once for a View:
+// the sidebar ("" when folded) and the footer.
+func (m Model) frame() (l layout, side, footer string) {
+	l.compact = m.width > 0 && !m.valuesBelow()
 	if l.compact {
 		l.width = max(20, m.width)
 	} else {
-		l.width = m.mainWidthBeside(m.sidebar())
+		side = m.sidebar()
+		l.width = m.mainWidthBeside(side)
 	}
+	footer = m.footer()
 	if m.height > 0 {
-		// The header, a blank line, (the step line,) a blank line, the help.
-		used := 3 + lipgloss.Height(m.helpView())
-		if m.flash != "" {
-			used += lipgloss.Height(m.flashView())
-		}
+		// The header, a blank line, (the step line,) a blank line, the
+		// footer (the help, and what the last key did).
+		used := 3 + lipgloss.Height(footer)
 		if l.compact {
 			used++
 		} else if _, v := m.copyValue(); v != "" && m.width > 0 {
@@ -45,7 +52,7 @@ func (m Model) layout() layout {
 		}
 		l.height = max(3, m.height-used)
 	}
-	return l
+	return l, side, footer
 }
 
 // longValue shows a value a person copies (a URL): in the pane, or — beside

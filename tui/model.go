@@ -343,7 +343,7 @@ func (m Model) View() string {
 	if m.Cancelled {
 		return ""
 	}
-	l := m.layout()
+	l, side, footer := m.frame()
 	pane := m.clip(m.pane(l), l)
 	title := m.st.Title.Render("oauthwiz") + m.st.Subtle.Render(" · "+m.journey().title(m))
 	if m.deps.Demo {
@@ -353,13 +353,13 @@ func (m Model) View() string {
 		title = ansi.Truncate(title, m.width, "…")
 	}
 	if l.compact {
-		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", m.footer())
+		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", footer)
 	}
-	body := lipgloss.JoinHorizontal(lipgloss.Top, m.sidebar(), pane)
+	body := lipgloss.JoinHorizontal(lipgloss.Top, side, pane)
 	if below := m.below(); below != "" {
 		body += "\n\n" + below
 	}
-	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", m.footer())
+	return lipgloss.JoinVertical(lipgloss.Left, title, "", body, "", footer)
 }
 
 // mainWidthBeside is the right pane's width beside the sidebar.
