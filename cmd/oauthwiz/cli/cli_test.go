@@ -23,11 +23,13 @@ import (
 
 // browserWriter is stderr for the command under test: it keeps what was
 // written and, like a person reading the terminal, opens the URL it is told
-// to open.
+// to open. With paste set (a paste-back run), the browser stops at the
+// partner's address (never fetched) and pastes it there.
 type browserWriter struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-	t   *testing.T
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	t     *testing.T
+	paste io.Writer
 }
 
 func (w *browserWriter) Write(p []byte) (int, error) {
@@ -37,14 +39,27 @@ func (w *browserWriter) Write(p []byte) (int, error) {
 	for _, line := range strings.Split(string(p), "\n") {
 		line = strings.TrimSpace(line)
 		if strings.HasPrefix(line, "http://127.0.0.1") && (strings.Contains(line, "/oauth2/v1/authorize?") || strings.Contains(line, "/oauth/authorize?") || strings.Contains(line, "/apps/test-authorization?")) {
-			go func() {
-				if err := sandbox.Browse(line); err != nil {
-					w.t.Errorf("browser: %v", err)
-				}
-			}()
+			go w.open(line)
 		}
 	}
 	return len(p), nil
+}
+
+func (w *browserWriter) open(u string) {
+	if w.paste == nil {
+		if err := sandbox.Browse(u); err != nil {
+			w.t.Errorf("browser: %v", err)
+		}
+		return
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noFollow.Get(u)
+	if err != nil {
+		w.t.Errorf("browser: %v", err)
+		return
+	}
+	resp.Body.Close()
+	fmt.Fprintln(w.paste, resp.Header.Get("Location"))
 }
 
 func (w *browserWriter) String() string { w.mu.Lock(); defer w.mu.Unlock(); return w.buf.String() }
@@ -520,38 +535,6 @@ func TestRejectedStoredSecretIsNamed(t *testing.T) {
 	}
 }
 
-// pasteBrowser is stderr for a paste-back run: it opens the authorize URL
-// the command prints, stops at the partner's address (never fetched), and
-// pastes it on the command's standard input.
-type pasteBrowser struct {
-	mu    sync.Mutex
-	buf   bytes.Buffer
-	paste io.Writer
-	t     *testing.T
-}
-
-func (p *pasteBrowser) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.buf.Write(b)
-	for _, line := range strings.Split(string(b), "\n") {
-		line = strings.TrimSpace(line)
-		if strings.HasPrefix(line, "http://127.0.0.1") && strings.Contains(line, "/oauth2/v1/authorize?") {
-			go func() {
-				noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-				resp, err := noFollow.Get(line)
-				if err != nil {
-					p.t.Errorf("browser: %v", err)
-					return
-				}
-				resp.Body.Close()
-				fmt.Fprintln(p.paste, resp.Header.Get("Location"))
-			}()
-		}
-	}
-	return len(b), nil
-}
-
 // Paste-back from the command line: the client registers only its https
 // redirect URI; the address the browser lands on is pasted, and the code
 // exchanged here.
@@ -560,7 +543,7 @@ func TestAuthorizePasteBack(t *testing.T) {
 	h := newHarness(t, sandbox.Options{RedirectURIs: []string{"https://acme.example/oauth/callback"}})
 	in, paste := io.Pipe()
 	defer paste.Close()
-	errw := &pasteBrowser{paste: paste, t: t}
+	errw := &browserWriter{paste: paste, t: t}
 	var out bytes.Buffer
 	sys := &cli.IO{In: in, Out: &out, Err: errw,
 		Getenv:     func(k string) string { return h.env[k] },
