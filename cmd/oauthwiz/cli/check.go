@@ -71,6 +71,10 @@ func RunCheck(sys *IO, o CheckOptions) error {
 		}
 		changed, err := pullrequest.ChangedFolders(root, since)
 		if err != nil {
+			if sys.Getenv("GITHUB_ACTIONS") == "true" {
+				// The usual cause in a workflow: a shallow checkout.
+				return usagef("--changed-since %s: %v (in a workflow, check out with 'fetch-depth: 0' so the base branch is there)", since, err)
+			}
 			return usagef("--changed-since %s: %v", since, err)
 		}
 		opts.Only = append([]string{}, changed...)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	gogit "github.com/go-git/go-git/v5"
 	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 	"github.com/oauthwiz/oauthwiz/flows/session"
@@ -202,5 +203,23 @@ func TestCheckPrintsTheAllowlistUnderTheRepository(t *testing.T) {
 	_, stdout, _ := runCLI(t, "", false, &secrets.Memory{}, "check", filepath.Dir(dir))
 	if !strings.Contains(stdout, "(the repository)\n  warning secrets/allowlist-entry            .oauthwiz-allowlist:1") {
 		t.Fatalf("output:\n%s", stdout)
+	}
+}
+
+// A base the clone lacks (a workflow's shallow checkout) is named, with
+// what to change in the workflow.
+func TestChangedSinceWithoutTheBase(t *testing.T) {
+	t.Parallel()
+	dir := integrationDir(t)
+	if _, err := gogit.PlainInit(filepath.Dir(dir), false); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"GITHUB_ACTIONS": "true", "GITHUB_BASE_REF": "master", "OAUTHWIZ_STATE_DIR": t.TempDir()}
+	var out, errb bytes.Buffer
+	sys := &cli.IO{In: strings.NewReader(""), Out: &out, Err: &errb, Getenv: func(k string) string { return env[k] }, Now: time.Now,
+		Store: func(func(string)) secrets.Store { return &secrets.Memory{} }}
+	err := cli.Main(context.Background(), []string{"check", filepath.Dir(dir)}, sys)
+	if cli.ExitCode(err) != 2 || !strings.Contains(err.Error(), "fetch-depth: 0") || !strings.Contains(err.Error(), `"master"`) {
+		t.Fatalf("exit %d: %v", cli.ExitCode(err), err)
 	}
 }
