@@ -124,7 +124,7 @@ func TestDemoInRealTerminal(t *testing.T) {
 	for _, want := range []string{
 		"The site to test on first", "Client secret", "Authorized on us1 as Partner Sandbox (us1)",
 		"valid: GET /api/v1/validate accepted it", "enter import on eu1", "Imported on eu1", "Authorized on eu1", "0 failed",
-		"✗ manifest.json", "+## Uninstallation", "Fixes written.", "Press y to commit", "Pull request #1 created",
+		"✗ manifest.json", "+## Uninstallation", "✓ manifest.json", "Press y to commit", "Pull request #1 created",
 		"Press enter to publish", "Press y to write it into manifest.json", "re-test on eu1", "Summary",
 	} {
 		s.keys("Enter")
@@ -148,9 +148,11 @@ func TestDemoInSmallTerminal(t *testing.T) {
 	s.waitFor("Which case is this?")
 	for _, want := range []string{
 		"The site to test on first", "Client credentials", "Authorized on us1", "Created the key", "import on eu1", "Imported on eu1",
-		"Authorized on eu1", "0 failed", "README & manifest", "write the fixes", "Fixes written.", "push & open PR",
+		"Authorized on eu1", "0 failed", "✗ manifest.json", "write the fixes", "✓ manifest.json", "push & open PR",
 		"Pull request #1 created", "Press enter to publish", "write app_uuid", "re-test on eu1", "Summary",
 	} {
+		// Each want shows only once its step is idle (the checks run
+		// again after the fixes): an Enter pressed while one runs is lost.
 		s.keys("Enter")
 		sc := s.waitFor(want)
 		lines := strings.Split(sc, "\n")
