@@ -358,7 +358,7 @@ func (m Model) sitesStatus(w int) string {
 	s := m.every
 	switch {
 	case s.busy != "" && s.run != nil && s.run.report == nil:
-		bar := progress.New(progress.WithWidth(max(10, w-16)), progress.WithoutPercentage(), progress.WithSolidFill("12"))
+		bar := progress.New(progress.WithWidth(max(10, w-16)), progress.WithoutPercentage(), progress.WithSolidFill("12"), progress.WithColorProfile(m.st.Profile))
 		frac := float64(s.run.done) / float64(max(1, s.run.total))
 		p("%s %s %d/%d", m.spinner.View(), bar.ViewAs(min(1, frac)), s.run.done, s.run.total)
 		m.failuresView(&b, w)

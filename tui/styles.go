@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 )
 
 // Styles are built once from a renderer bound to the UI's output (stderr),
@@ -21,6 +22,9 @@ import (
 type Styles struct {
 	Title, Subtle, Faint, Done, Current, Error, Warn, Key, Box, Sidebar, Selected, Code lipgloss.Style
 	Help                                                                                help.Styles
+	// Profile is the output's colour profile, for bubbles that colour with
+	// termenv directly (the progress bar) instead of lipgloss styles.
+	Profile termenv.Profile
 }
 
 // NewStyles builds the styles for an output.
@@ -28,6 +32,7 @@ func NewStyles(r *lipgloss.Renderer) Styles {
 	key := r.NewStyle().Foreground(lipgloss.Color("7"))
 	desc := r.NewStyle().Foreground(lipgloss.Color("8"))
 	return Styles{
+		Profile: r.ColorProfile(),
 		// bubbles' default help styles are adaptive colours on the default
 		// (stdout) renderer, which would query the terminal: replace them.
 		Help:     help.Styles{ShortKey: key, ShortDesc: desc, ShortSeparator: desc, Ellipsis: desc, FullKey: key, FullDesc: desc, FullSeparator: desc},

@@ -11,11 +11,13 @@ import (
 	"syscall"
 
 	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/cli"
+	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/quietinit"
 )
 
 var version = "dev"
 
 func main() {
+	quietinit.Restore() // TERM was "dumb" while packages initialized
 	// SIGTERM (kill, a closing terminal multiplexer, CI) gets what Ctrl+C
 	// gets: running steps are cancelled, clean up, and the exit is 130.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
