@@ -137,8 +137,9 @@ func isLoopback(host string) bool {
 }
 
 // Push pushes a branch to a URL (the fork) through an in-memory remote;
-// the remote's progress lines (GitHub's "remote: …" sideband) go to
-// progress (nil: nowhere).
+// how much of the pack has been sent (over http and https) and the remote's
+// progress lines (GitHub's "remote: …" sideband) go to progress (nil:
+// nowhere).
 func Push(ctx context.Context, root, url, branch string, auth GitAuth, progress io.Writer) error {
 	repo, err := git.PlainOpen(root)
 	if err != nil {
@@ -150,6 +151,9 @@ func Push(ctx context.Context, root, url, branch string, auth GitAuth, progress 
 	}
 	rem := git.NewRemote(repo.Storer, &config.RemoteConfig{Name: "oauthwiz-fork", URLs: []string{url}})
 	spec := config.RefSpec("refs/heads/" + branch + ":refs/heads/" + branch)
+	if progress != nil {
+		ctx = withSendReport(ctx, progress)
+	}
 	err = rem.PushContext(ctx, &git.PushOptions{RemoteName: "oauthwiz-fork", RefSpecs: []config.RefSpec{spec}, Auth: method, Progress: progress})
 	switch {
 	case err == nil, errors.Is(err, git.NoErrAlreadyUpToDate):

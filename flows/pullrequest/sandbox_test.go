@@ -43,9 +43,10 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Each stage is said as it starts, with what the push carries.
+	// Each stage is said as it starts, with what the push carries and how
+	// much of its pack has gone.
 	said := strings.Join(stages, "\n")
-	for _, want := range []string{"Committing acme on branch acme-oauth…", "Pushing 1 commit (4 files, ", "to " + sb.GitHubURL() + "/" + sandbox.GitHubLogin + "/integrations-extras", "Opening the pull request on DataDog/integrations-extras…"} {
+	for _, want := range []string{"Committing acme on branch acme-oauth…", "Pushing 1 commit (4 files, ", "to " + sb.GitHubURL() + "/" + sandbox.GitHubLogin + "/integrations-extras", " objects, ", "\nSent ", "Opening the pull request on DataDog/integrations-extras…"} {
 		if !strings.Contains(said, want) {
 			t.Errorf("the stages lack %q:\n%s", want, said)
 		}
