@@ -41,6 +41,9 @@ type ScopesRequest struct {
 	Timeout     time.Duration
 	OnResult    func(scopes.Result)
 	Progress    func(site, text string)
+	// Planned hears how many probes the run will make, once the sites'
+	// tokens are known and before the first probe.
+	Planned func(probes int)
 }
 
 // SiteError is a step that failed on one site (not authorized there, a
@@ -77,6 +80,13 @@ func (w *Workspace) CheckScopes(ctx context.Context, r ScopesRequest) (scopes.Re
 		targets = append(targets, t)
 	}
 	cat := pl.Probes()
+	if r.Planned != nil {
+		probes := 0
+		for _, t := range targets {
+			probes += scopes.Expected(&cat, t, nil)
+		}
+		r.Planned(probes)
+	}
 	rep := scopes.Run(ctx, scopes.Options{Catalog: &cat, Targets: targets, HTTPClient: w.HTTPClient, Concurrency: r.Concurrency, Timeout: r.Timeout,
 		RunID: w.runID(), Now: w.Now, OnResult: r.OnResult})
 	ev := &session.ScopeEvidence{RunID: rep.RunID, At: w.now().UTC()}

@@ -74,6 +74,8 @@ type harness struct {
 	// terminal is a terminal whose answers are the run's stdin.
 	prompt   *fakePrompter
 	terminal bool
+	// errTerminal: stderr is a terminal (progress redrawn in place)
+	errTerminal bool
 }
 
 // fakePrompter answers prompts from a list, in order, and keeps what it was
@@ -135,6 +137,7 @@ func (h *harness) run(stdin string, args ...string) (code int, stdout, stderr st
 	if h.terminal {
 		sys.Interactive = true
 	}
+	sys.ErrTerminal = h.errTerminal
 	if args[0] == "authorize" || args[0] == "apikey" || args[0] == "scopes" {
 		args = append(args, "--dir", h.dir)
 	}
@@ -273,6 +276,22 @@ func TestScopesCheckOnTwoSites(t *testing.T) {
 	// Not a terminal: one plain line per probe, no carriage return.
 	if strings.Contains(progress, "\r") || !strings.Contains(progress, "us1 dashboards_read read: pass GET /api/v1/dashboard") {
 		t.Fatalf("progress on a log:\n%q", progress)
+	}
+	// A terminal: one bar redrawn in place, full at the end, counting the
+	// probes the run made.
+	h.errTerminal = true
+	_, _, bar := h.run("", "scopes", "check", "--site", "us1")
+	h.errTerminal = false
+	us1 := 0
+	for _, r := range doc.Results {
+		if r.Site == "us1" {
+			us1++
+		}
+	}
+	draws := strings.Split(bar, "\r")
+	last, _, _ := strings.Cut(draws[len(draws)-1], "\n")
+	if want := fmt.Sprintf("[%s] %d of %d probes", strings.Repeat("█", 20), us1, us1); last != want || len(draws) != us1+1 || !strings.HasSuffix(draws[1], fmt.Sprintf("░] 1 of %d probes", us1)) {
+		t.Fatalf("progress on a terminal ends %q, want %q after %d draws:\n%q", last, want, us1, bar)
 	}
 	st, err := session.Load(h.state, filepath.Base(h.dir))
 	if err != nil || st.ScopeChecks == nil || len(st.ScopeChecks.Results) == 0 {

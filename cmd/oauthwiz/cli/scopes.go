@@ -97,15 +97,16 @@ func RunScopes(ctx context.Context, sys *IO, o ScopesOptions) error {
 	}
 	jw := ws.journey(sys)
 	jw.Kind = kind
-	done := 0
+	done, planned := 0, 0
 	rep, err := jw.CheckScopes(ctx, journey.ScopesRequest{Platform: pl, Sites: sites, Scopes: splitList(o.Scopes), Concurrency: o.Concurrency, Timeout: o.Timeout,
 		Progress: func(site, s string) { fmt.Fprintln(sys.Err, site+": "+s) },
+		Planned:  func(n int) { planned = n },
 		OnResult: func(r scopes.Result) {
 			done++
 			switch {
 			case o.JSON:
 			case sys.ErrTerminal:
-				fmt.Fprintf(sys.Err, "\r%s done", words.Count(done, "probe"))
+				fmt.Fprint(sys.Err, "\r"+probeBar(done, planned))
 			default:
 				fmt.Fprintf(sys.Err, "%s %s %s: %s %s\n", r.Site, r.Scope, r.Probe, r.Status, r.Endpoint)
 			}
@@ -217,4 +218,15 @@ func RunScopesList(sys *IO, asJSON bool) error {
 	}
 	fmt.Fprintf(sys.Out, "%d scopes (Datadog's spec), %d with a probe; the others are checked by hand.\n", len(out), probed)
 	return nil
+}
+
+// probeBar is a terminal's one-line progress of a scope-check run, redrawn
+// in place: "[██████░░░░░░░░░░░░░░] 12 of 40 probes".
+func probeBar(done, planned int) string {
+	if planned < done {
+		planned = done // a run may probe more than planned (a retried write)
+	}
+	const width = 20
+	full := width * done / max(1, planned)
+	return "[" + strings.Repeat("█", full) + strings.Repeat("░", width-full) + "] " + fmt.Sprintf("%d of %s", done, words.Count(planned, "probe"))
 }
