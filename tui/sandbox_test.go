@@ -106,6 +106,11 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	if pass, ok := fm.every.scopesPassed(); !ok || pass < 6 || len(fm.every.authorized()) != 2 {
 		t.Fatalf("every site: %+v", fm.every.run)
 	}
+	// The bar's total was planned from the tokens before the run: the run
+	// made exactly that many probes.
+	if r := fm.every.run; r.total != r.done || r.total != len(r.report.Results) {
+		t.Fatalf("the progress bar planned %d probes; %d came, the report has %d", r.total, r.done, len(r.report.Results))
+	}
 	if len(sb.State().Objects) != 0 {
 		t.Fatalf("objects left: %+v", sb.State().Objects)
 	}

@@ -283,7 +283,7 @@ func (m Model) startScopeCheck() (tea.Model, tea.Cmd) {
 	total := 0
 	for _, r := range s.rows {
 		if r.Authorized {
-			total += len(m.scopes()) + 2
+			total += r.Probes
 		}
 	}
 	s.cancel, s.busy = cancel, "checking every scope on "+strings.Join(sites, ", ")

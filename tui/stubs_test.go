@@ -126,6 +126,9 @@ func (s *stubFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 		if s.scopesRan && r.Authorized {
 			r.ScopesPass = 5
 		}
+		if r.Authorized {
+			r.Probes = 2 // as many as CheckScopes below reports per site
+		}
 		rows = append(rows, r)
 	}
 	return rows, nil

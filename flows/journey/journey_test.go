@@ -154,10 +154,19 @@ func TestCheckScopesRecordsTheEvidence(t *testing.T) {
 	if !errors.As(err, &siteErr) || siteErr.Site != "eu1" || !errors.Is(err, authorize.ErrNotAuthorized) {
 		t.Fatalf("eu1 has no token: %v", err)
 	}
-	var results int
-	rep, err := w.CheckScopes(context.Background(), journey.ScopesRequest{Sites: []string{"us1"}, OnResult: func(scopes.Result) { results++ }})
+	// How many probes a run makes is known before it (the progress bars'
+	// totals): a read, a write and its cleanup, and the refusal probe.
+	rows, err := f.SiteMatrix(context.Background())
+	if err != nil || rows[0].Site != "us1" || rows[0].Probes != 4 {
+		t.Fatalf("the site matrix plans %+v (%v), want 4 probes on us1", rows, err)
+	}
+	var results, planned int
+	rep, err := w.CheckScopes(context.Background(), journey.ScopesRequest{Sites: []string{"us1"}, OnResult: func(scopes.Result) { results++ }, Planned: func(n int) { planned = n }})
 	if err != nil || rep.Failed() || results != len(rep.Results) || len(rep.Leftovers) != 0 {
 		t.Fatalf("us1: %v %+v", err, rep)
+	}
+	if planned != 4 || len(rep.Results) != 4 {
+		t.Fatalf("planned %d probes, made %d: %+v", planned, len(rep.Results), rep.Results)
 	}
 	if ev := w.State().ScopeChecks; ev == nil || ev.RunID != rep.RunID || len(ev.Results) != len(rep.Results) {
 		t.Fatalf("evidence %+v", ev)

@@ -279,6 +279,7 @@ type SiteRow struct {
 	APIKey      bool
 	ScopesPass  int
 	ScopesFail  int
+	Probes      int // how many probes a scope check makes here with the stored token
 }
 
 func (f Flows) state() session.State {
@@ -310,6 +311,7 @@ func (f Flows) clientFor(site string) string {
 // SiteMatrix implements SiteFlows.
 func (f Flows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 	st := f.state()
+	cat := platform.Datadog{Provider: f.Provider}.Probes()
 	var rows []SiteRow
 	for _, s := range assets.Sites() {
 		ns := f.ns(s.ID)
@@ -321,6 +323,7 @@ func (f Flows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {
 		var tok secrets.TokenRecord
 		if secrets.GetJSON(f.Store, ns.TokenKey(), &tok) == nil {
 			row.Authorized, row.Org = true, tok.OrgName
+			row.Probes = scopes.Expected(&cat, scopes.Target{Granted: tok.ScopesGranted, Requested: tok.ScopesRequested}, nil)
 			if _, err := f.Store.Get(ns.APIKeyKey(tok.OrgID)); err == nil {
 				row.APIKey = true
 			}
