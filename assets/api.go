@@ -11,8 +11,19 @@ import (
 // from what the pinned specs give.
 type API struct {
 	Source     APISource      `json:"source"`
+	Servers    *APIServers    `json:"servers,omitempty"`
 	Scopes     []Scope        `json:"scopes"`
 	Operations []APIOperation `json:"operations"`
+}
+
+// APIServers is what a spec's regional server entry says of the API's hosts:
+// "https://{subdomain}.{site}", the site variable's values and the
+// subdomain's default. Datadog's published list of its sites, for checks
+// and stand-ins that must not take the product's own table.
+type APIServers struct {
+	URL       string   `json:"url"`
+	Sites     []string `json:"sites"`
+	Subdomain string   `json:"subdomain"`
 }
 
 // APISource says where the data came from.

@@ -76,6 +76,9 @@ func Generate(version, dir string) (*assets.API, error) {
 		if err := addSpec(api, scopes, v, doc); err != nil {
 			return nil, fmt.Errorf("%s: %w", specFiles[v], err)
 		}
+		if err := addServers(api, doc); err != nil {
+			return nil, fmt.Errorf("%s: %w", specFiles[v], err)
+		}
 	}
 	for _, p := range private {
 		s := p.scope
@@ -88,6 +91,35 @@ func Generate(version, dir string) (*assets.API, error) {
 	sort.Slice(api.Scopes, func(i, j int) bool { return api.Scopes[i].Name < api.Scopes[j].Name })
 	sortOperations(api.Operations)
 	return api, nil
+}
+
+// regionalServer is the server entry whose site variable lists Datadog's
+// sites.
+const regionalServer = "https://{subdomain}.{site}"
+
+// addServers adds the sites a spec's regional server lists (both specs list
+// them; a site named twice, as uk1 is in v2.67.0, once) and the API
+// subdomain.
+func addServers(api *assets.API, doc *openapi3.T) error {
+	for _, srv := range doc.Servers {
+		site, sub := srv.Variables["site"], srv.Variables["subdomain"]
+		if srv.URL != regionalServer || site == nil || sub == nil || len(site.Enum) == 0 {
+			continue
+		}
+		if api.Servers == nil {
+			api.Servers = &assets.APIServers{URL: srv.URL, Subdomain: sub.Default}
+		}
+		if sub.Default != api.Servers.Subdomain {
+			return fmt.Errorf("servers: the API subdomain is %q here, %q in the other spec", sub.Default, api.Servers.Subdomain)
+		}
+		for _, s := range site.Enum {
+			if !slices.Contains(api.Servers.Sites, s) {
+				api.Servers.Sites = append(api.Servers.Sites, s)
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("servers: no %s entry listing the sites", regionalServer)
 }
 
 func addSpec(api *assets.API, scopes map[string]*assets.Scope, version string, doc *openapi3.T) error {
@@ -386,7 +418,15 @@ func Encode(api *assets.API) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(&b, "{\n\"source\": %s,\n\"scopes\": [\n", src)
+	fmt.Fprintf(&b, "{\n\"source\": %s,\n", src)
+	if api.Servers != nil {
+		srv, err := json.Marshal(api.Servers)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "\"servers\": %s,\n", srv)
+	}
+	b.WriteString("\"scopes\": [\n")
 	if err := writeLines(&b, api.Scopes); err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ var (
 
 // accessToken checks the access token, answering the way Datadog does: 401
 // without credentials, 403 for a bad or expired token.
-func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, site assets.Site) *token {
+func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, site datadogSite) *token {
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		writeJSON(w, http.StatusUnauthorized, unauthorized)
@@ -33,7 +33,7 @@ func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, site assets
 }
 
 // bearer is accessToken for an endpoint that needs one scope: 403 without it.
-func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site, scope string) *token {
+func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site datadogSite, scope string) *token {
 	t := s.accessToken(w, r, site)
 	if t != nil && (!slices.Contains(t.Scopes, scope) || slices.Contains(s.opts.RefuseScopes, scope)) {
 		writeJSON(w, http.StatusForbidden, forbidden)
@@ -42,7 +42,7 @@ func (s *Server) bearer(w http.ResponseWriter, r *http.Request, site assets.Site
 	return t
 }
 
-func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	t := s.bearer(w, r, site, "api_keys_write")
 	if t == nil {
 		return
@@ -69,7 +69,7 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site asset
 	}})
 }
 
-func (s *Server) validate(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) validate(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	if s.validKey(r.Header.Get("DD-API-KEY"), site.ID) {
 		writeJSON(w, http.StatusOK, map[string]bool{"valid": true})
 		return

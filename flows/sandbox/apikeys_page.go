@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-
-	"github.com/oauthwiz/oauthwiz/assets"
 )
 
 // The API Keys page (Organization Settings → API Keys), where Datadog's docs
@@ -28,7 +26,7 @@ var apiKeysTmpl = template.Must(template.New("keys").Parse(`<!doctype html>
 
 type apiKeyRow struct{ ID, Name, Last4, Org, Created string }
 
-func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	filter := r.URL.Query().Get("filter")
 	s.mu.Lock()
 	var rows []apiKeyRow
@@ -47,7 +45,7 @@ func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, site assets
 	apiKeysTmpl.Execute(w, map[string]any{"Site": site.ID, "Filter": filter, "Keys": rows, "Done": r.URL.Query().Get("done")})
 }
 
-func (s *Server) revokeAPIKeyPage(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) revokeAPIKeyPage(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	id, filter := r.PostFormValue("id"), r.PostFormValue("filter")
 	s.mu.Lock()
 	done := "No such key: it was revoked already."

@@ -4,7 +4,6 @@ import (
 	"io"
 	"net/http"
 
-	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/appmanifest"
 )
 
@@ -17,7 +16,7 @@ type ImportedClient struct {
 }
 
 // exportManifest is Export App Manifest: an app document holding the client.
-func (s *Server) exportManifest(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) exportManifest(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	s.mu.Lock()
 	c := s.findClient(r.URL.Query().Get("client_id"), site.ID)
 	s.mu.Unlock()
@@ -36,7 +35,7 @@ func (s *Server) exportManifest(w http.ResponseWriter, r *http.Request, site ass
 
 // importManifest is the import in a sandbox org of another site: a new test
 // client with new credentials, owned by that site's sandbox org.
-func (s *Server) importManifest(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) importManifest(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string][]string{"errors": {"the manifest could not be read"}})
@@ -66,7 +65,7 @@ type PublishedApp struct {
 }
 
 // publishApp is the Publishing tab: publishing (again) issues new credentials.
-func (s *Server) publishApp(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) publishApp(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	c, err := s.publish(site.ID, r.URL.Query().Get("client_id"))
 	if err != nil {
 		writeJSON(w, http.StatusNotFound, map[string][]string{"errors": {err.Error()}})

@@ -28,7 +28,7 @@ const (
 
 var challengeRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)
 
-func (s *Server) siteHandler(site assets.Site) http.Handler {
+func (s *Server) siteHandler(site datadogSite) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /apps", func(w http.ResponseWriter, r *http.Request) { s.appsPage(w, site) })
 	mux.HandleFunc("GET /organization-settings/api-keys", func(w http.ResponseWriter, r *http.Request) { s.apiKeysPage(w, r, site) })
@@ -93,7 +93,7 @@ type pageData struct {
 	Clients                   []StateClient
 }
 
-func (s *Server) page(w http.ResponseWriter, status int, site assets.Site, d pageData) {
+func (s *Server) page(w http.ResponseWriter, status int, site datadogSite, d pageData) {
 	d.Site, d.Param = site.ID, site.Param
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
@@ -101,11 +101,11 @@ func (s *Server) page(w http.ResponseWriter, status int, site assets.Site, d pag
 	pageTmpl.Execute(w, d)
 }
 
-func (s *Server) errorPage(w http.ResponseWriter, site assets.Site, msg string) {
+func (s *Server) errorPage(w http.ResponseWriter, site datadogSite, msg string) {
 	s.page(w, http.StatusBadRequest, site, pageData{Title: "Authorization error", Error: msg})
 }
 
-func (s *Server) appsPage(w http.ResponseWriter, site assets.Site) {
+func (s *Server) appsPage(w http.ResponseWriter, site datadogSite) {
 	var cs []StateClient
 	for _, c := range s.State().Clients {
 		if c.Site == site.ID {
@@ -117,7 +117,7 @@ func (s *Server) appsPage(w http.ResponseWriter, site assets.Site) {
 
 // testAuthorization is the Developer Platform's Test Authorization link: it
 // sends the browser to the client's onboarding URL with the site parameter.
-func (s *Server) testAuthorization(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) testAuthorization(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	s.mu.Lock()
 	c := s.findClient(r.URL.Query().Get("client_id"), site.ID)
 	s.mu.Unlock()
@@ -148,7 +148,7 @@ func redirectWith(w http.ResponseWriter, r *http.Request, redirectURI string, pa
 	http.Redirect(w, r, u.String(), http.StatusFound)
 }
 
-func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	c := s.findClient(q.Get("client_id"), site.ID)
@@ -218,7 +218,7 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site assets.S
 // switchRegion is the consent page's region choice: the same authorize
 // request, sent to the chosen site (Datadog's docs advise starting on US1
 // and letting the person pick their region there).
-func (s *Server) switchRegion(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) switchRegion(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	target, ok := s.sites[r.URL.Query().Get("region")]
 	if !ok {
 		s.errorPage(w, site, "this sandbox does not run that region")
@@ -232,7 +232,7 @@ func (s *Server) switchRegion(w http.ResponseWriter, r *http.Request, site asset
 	http.Redirect(w, r, target.url+"/oauth2/v1/authorize?"+q.Encode(), http.StatusFound)
 }
 
-func (s *Server) decision(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) decision(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, site, "the consent form could not be read")
 		return
@@ -259,7 +259,7 @@ func (s *Server) decision(w http.ResponseWriter, r *http.Request, site assets.Si
 
 // approve issues a code for a pending request on behalf of an org, enforcing
 // that a test client is authorized only from its own sandbox org.
-func (s *Server) approve(w http.ResponseWriter, r *http.Request, site assets.Site, reqID, orgID string) {
+func (s *Server) approve(w http.ResponseWriter, r *http.Request, site datadogSite, reqID, orgID string) {
 	s.mu.Lock()
 	p := s.pending[reqID]
 	delete(s.pending, reqID)
@@ -356,7 +356,7 @@ func readTokenForm(r *http.Request) (url.Values, bool) {
 }
 
 // clientAuth finds the confidential client from HTTP Basic or the body.
-func (s *Server) clientAuth(r *http.Request, form url.Values, site assets.Site) (*client, string) {
+func (s *Server) clientAuth(r *http.Request, form url.Values, site datadogSite) (*client, string) {
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		id, _ = url.QueryUnescape(id)
@@ -379,7 +379,7 @@ func (s *Server) clientAuth(r *http.Request, form url.Values, site assets.Site) 
 	return c, ""
 }
 
-func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	form, ok := readTokenForm(r)
 	if !ok {
 		oauthError(w, http.StatusBadRequest, "invalid_grant", errCodeOrVerifier)
@@ -400,7 +400,7 @@ func (s *Server) tokenEndpoint(w http.ResponseWriter, r *http.Request, site asse
 	}
 }
 
-func (s *Server) exchangeCode(w http.ResponseWriter, form url.Values, c *client, site assets.Site) {
+func (s *Server) exchangeCode(w http.ResponseWriter, form url.Values, c *client, site datadogSite) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ac := s.codes[form.Get("code")]
@@ -470,7 +470,7 @@ func (s *Server) tokenResponse(w http.ResponseWriter, access, refresh *token) {
 	})
 }
 
-func (s *Server) revoke(w http.ResponseWriter, r *http.Request, site assets.Site) {
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request, site datadogSite) {
 	form, ok := readTokenForm(r)
 	if !ok {
 		oauthError(w, http.StatusBadRequest, "invalid_request", "the body must be form-encoded or JSON")

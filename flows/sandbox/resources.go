@@ -8,8 +8,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/oauthwiz/oauthwiz/assets"
 )
 
 // Fault makes matching requests misbehave, for tests.
@@ -130,7 +128,7 @@ func injectFault(w http.ResponseWriter, r *http.Request, f *Fault) bool {
 
 // apiMiddleware applies faults, the rate limit and the request id to every
 // API call, the way Datadog's edge would.
-func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler {
+func (s *Server) apiMiddleware(site datadogSite, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f := s.matchFault(r); f != nil && injectFault(w, r, f) {
 			return
@@ -150,7 +148,7 @@ func (s *Server) apiMiddleware(site assets.Site, next http.Handler) http.Handler
 
 // takeRate counts the request in its clock-aligned window (per site and credential)
 // and sets the X-RateLimit headers; false means the limit is exhausted.
-func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Request) bool {
+func (s *Server) takeRate(w http.ResponseWriter, site datadogSite, r *http.Request) bool {
 	limit, period := s.opts.RateLimit, s.opts.RatePeriod
 	s.api.mu.Lock()
 	defer s.api.mu.Unlock()
@@ -188,7 +186,7 @@ func (s *Server) takeRate(w http.ResponseWriter, site assets.Site, r *http.Reque
 // registerDatadogAPI serves Datadog's API from its spec (datadogAPI) and the
 // metrics intake that the API key sends a point to (POST /api/v2/series,
 // authenticated with DD-API-KEY, not a scope).
-func (s *Server) registerDatadogAPI(mux *http.ServeMux, site assets.Site) {
+func (s *Server) registerDatadogAPI(mux *http.ServeMux, site datadogSite) {
 	mux.Handle("/api/", s.datadogAPI(site))
 	mux.HandleFunc("POST /api/v2/series", func(w http.ResponseWriter, r *http.Request) {
 		if !s.validKey(r.Header.Get("DD-API-KEY"), site.ID) {

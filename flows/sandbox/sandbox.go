@@ -145,7 +145,7 @@ var subdomainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
 // siteParams are the parameters Datadog adds to the onboarding URL and the
 // callback: domain, the site's domain, and site, which also names the
 // org's subdomain when it has one.
-func (s *Server) siteParams(site assets.Site) url.Values {
+func (s *Server) siteParams(site datadogSite) url.Values {
 	v := url.Values{"domain": {site.Param}, "site": {site.Param}}
 	if s.opts.OrgSubdomain != "" {
 		v.Set("site", s.opts.OrgSubdomain+"."+site.Param)
@@ -154,7 +154,7 @@ func (s *Server) siteParams(site assets.Site) url.Values {
 }
 
 type siteServer struct {
-	site assets.Site
+	site datadogSite
 	url  string
 }
 
@@ -201,19 +201,22 @@ func Start(opts Options) (*Server, error) {
 	default:
 		return nil, fmt.Errorf("sandbox: --login-org must be sandbox or customer, not %q", opts.LoginOrg)
 	}
+	if _, err := datadogSites(); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
 	ids := opts.Sites
 	if len(ids) == 0 {
-		ids = assets.SiteIDs()
+		ids = siteIDs()
 	}
 	s := &Server{opts: opts, sites: map[string]*siteServer{}, pending: map[string]*pendingRequest{}, codes: map[string]*authCode{}, tokens: map[string]*token{},
 		api: apiState{objects: map[string]*object{}, windows: map[string]*rateWindow{}}}
 	s.SetFaults(opts.Faults)
 	s.appUUID = uuidLike()
 	for _, id := range ids {
-		site, ok := assets.SiteByID(id)
+		site, ok := siteByID(id)
 		if !ok {
 			s.Close()
-			return nil, fmt.Errorf("sandbox: unknown site %q (known: %s)", id, strings.Join(assets.SiteIDs(), ", "))
+			return nil, fmt.Errorf("sandbox: unknown site %q (known: %s)", id, strings.Join(siteIDs(), ", "))
 		}
 		if _, dup := s.sites[site.ID]; dup {
 			continue

@@ -52,7 +52,7 @@ type specAPI struct {
 var transportHeaders = map[string]bool{"accept": true, "content-type": true}
 
 // datadogAPI is Datadog's API on one site.
-func (s *Server) datadogAPI(site assets.Site) *specAPI {
+func (s *Server) datadogAPI(site datadogSite) *specAPI {
 	api := assets.DatadogAPI()
 	return &specAPI{s: s, api: &api, semantics: assets.DatadogSemantics(), site: site.ID,
 		auth: func(w http.ResponseWriter, r *http.Request) *token { return s.accessToken(w, r, site) },

@@ -1,0 +1,79 @@
+package sandbox
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// The stand-in's sites come from its own model of Datadog (datadog_sites.json,
+// written from Datadog's pages), not from the product's assets/sites.json: a
+// product table that named a wrong site parameter would otherwise agree with
+// its stand-in by construction. The stand-in needs a site's name (its id)
+// and its site parameter; the rest of the file is there to be compared.
+
+//go:embed datadog_sites.json
+var datadogSitesJSON []byte
+
+// datadogSite is one Datadog site as the stand-in knows it.
+type datadogSite struct {
+	ID     string // the docs' name in lower case: us1, eu1, us1-fed
+	Param  string // the site parameter: the bare domain
+	AppURL string
+	Source string // which of the file's sources says so
+}
+
+type datadogSitesFile struct {
+	Sources map[string]string `json:"sources"`
+	Sites   []struct {
+		Name          string `json:"name"`
+		SiteURL       string `json:"site_url"`
+		SiteParameter string `json:"site_parameter"`
+		Source        string `json:"source"`
+	} `json:"sites"`
+}
+
+var datadogSites = sync.OnceValues(func() ([]datadogSite, error) {
+	return parseDatadogSites(datadogSitesJSON)
+})
+
+func parseDatadogSites(b []byte) ([]datadogSite, error) {
+	var f datadogSitesFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("datadog_sites.json: %w", err)
+	}
+	var out []datadogSite
+	for i, s := range f.Sites {
+		if s.Name == "" || s.SiteParameter == "" || !strings.HasPrefix(s.SiteURL, "https://") {
+			return nil, fmt.Errorf("datadog_sites.json: sites[%d] needs a name, a site parameter and an https site URL", i)
+		}
+		if _, ok := f.Sources[s.Source]; !ok {
+			return nil, fmt.Errorf("datadog_sites.json: sites[%d] (%s) names source %q, which the file does not describe", i, s.Name, s.Source)
+		}
+		out = append(out, datadogSite{ID: strings.ToLower(s.Name), Param: s.SiteParameter, AppURL: s.SiteURL, Source: s.Source})
+	}
+	return out, nil
+}
+
+// siteIDs are the ids of every site the stand-in can emulate.
+func siteIDs() []string {
+	sites, _ := datadogSites()
+	ids := make([]string, len(sites))
+	for i, s := range sites {
+		ids[i] = s.ID
+	}
+	return ids
+}
+
+// siteByID finds a site the stand-in can emulate.
+func siteByID(id string) (datadogSite, bool) {
+	sites, _ := datadogSites()
+	for _, s := range sites {
+		if s.ID == id {
+			return s, true
+		}
+	}
+	return datadogSite{}, false
+}

@@ -1,0 +1,81 @@
+package sandbox
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/oauthwiz/oauthwiz/assets"
+)
+
+// Three sources of Datadog's sites, each checked against the others: the
+// stand-in's model (Datadog's pages), the site list of Datadog's OpenAPI
+// specs, and the product's own table. A product site with a wrong site
+// parameter or host fails here instead of agreeing with its stand-in.
+func TestSiteModelsAgree(t *testing.T) {
+	model, err := datadogSites()
+	if err != nil {
+		t.Fatal(err)
+	}
+	servers := assets.DatadogAPI().Servers
+	if servers == nil || servers.URL != "https://{subdomain}.{site}" || len(servers.Sites) == 0 {
+		t.Fatalf("assets/datadog_api.json has no server list from the specs: %+v", servers)
+	}
+	params := map[string]datadogSite{}
+	for _, s := range model {
+		params[s.Param] = s
+		if !slices.Contains(servers.Sites, s.Param) {
+			t.Errorf("the stand-in's %s (%s) is not a site of the specs' servers %v", s.ID, s.Param, servers.Sites)
+		}
+	}
+	for _, p := range servers.Sites {
+		if _, ok := params[p]; !ok {
+			t.Errorf("the specs list site %s; the stand-in's model does not", p)
+		}
+	}
+	product := assets.Sites()
+	if len(product) != len(model) {
+		t.Errorf("the product knows %d sites, the stand-in %d", len(product), len(model))
+	}
+	for _, p := range product {
+		s, ok := siteByID(p.ID)
+		if !ok {
+			t.Errorf("product site %s: Datadog's pages name no such site", p.ID)
+			continue
+		}
+		u, _ := url.Parse(s.AppURL)
+		for _, c := range []struct{ what, product, datadog string }{
+			{"site parameter", p.Param, s.Param},
+			{"app host", p.AppHost, u.Host},
+			{"API host (" + servers.URL + ")", p.APIHost, strings.NewReplacer("https://", "", "{subdomain}", servers.Subdomain, "{site}", s.Param).Replace(servers.URL)},
+		} {
+			if c.product != c.datadog {
+				t.Errorf("%s: the product's %s is %q, Datadog's %q", p.ID, c.what, c.product, c.datadog)
+			}
+		}
+	}
+}
+
+func TestParseDatadogSites(t *testing.T) {
+	for _, tt := range []struct{ name, file, err string }{
+		{"good", `{"sources": {"docs": "x"}, "sites": [{"name": "EU1", "site_url": "https://app.datadoghq.eu", "site_parameter": "datadoghq.eu", "source": "docs"}]}`, ""},
+		{"not JSON", `{`, "datadog_sites.json"},
+		{"no parameter", `{"sources": {"docs": "x"}, "sites": [{"name": "EU1", "site_url": "https://app.datadoghq.eu", "source": "docs"}]}`, "sites[0] needs"},
+		{"plain http", `{"sources": {"docs": "x"}, "sites": [{"name": "EU1", "site_url": "http://app.datadoghq.eu", "site_parameter": "datadoghq.eu", "source": "docs"}]}`, "https site URL"},
+		{"unsourced", `{"sources": {}, "sites": [{"name": "EU1", "site_url": "https://app.datadoghq.eu", "site_parameter": "datadoghq.eu", "source": "docs"}]}`, `names source "docs"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sites, err := parseDatadogSites([]byte(tt.file))
+			if tt.err == "" {
+				if err != nil || len(sites) != 1 || sites[0].ID != "eu1" || sites[0].Param != "datadoghq.eu" {
+					t.Fatalf("%+v %v", sites, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("error %v, want one saying %q", err, tt.err)
+			}
+		})
+	}
+}
