@@ -22,6 +22,7 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/integration"
 	"github.com/oauthwiz/oauthwiz/flows/journey"
 	"github.com/oauthwiz/oauthwiz/flows/readme"
+	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 )
 
@@ -189,6 +190,12 @@ func TestScreens(t *testing.T) {
 		{"sites-done", func() tea.Model {
 			return pressDrain(New(testDeps(&stubFlows{granted: f.granted}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter", "enter", "enter", "i", "a", "s")
 		}, "2 passed, 0 failed"},
+		{"sites-checking", func() tea.Model {
+			// The run is started, not run: one failed probe has come of the
+			// four the two sites' tokens plan.
+			m, _ := pressDrain(everySite(), "i", "a").Update(keyMsg("s"))
+			return send(m, scopeResultMsg{scopes.Result{Site: "us1", Scope: "dashboards_read", Probe: "read", Status: scopes.Fail, HTTPStatus: 403, Endpoint: "GET /api/v1/dashboard", RequestID: "req-7f3a"}})
+		}, "1/4"},
 		{"checks", checked, "✗ README"},
 		{"checks-manual", func() tea.Model { return press(checked(), "down", "down", "down", "down", "down", "down", " ") }, "ticked (manual)"},
 		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
