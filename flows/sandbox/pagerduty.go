@@ -44,15 +44,19 @@ func (s *Server) startPagerDuty() error {
 	if o.PagerDutyRegion == "" {
 		o.PagerDutyRegion = "us"
 	}
-	region := ""
-	for _, r := range assets.PagerDuty().Regions {
-		if r.ID == o.PagerDutyRegion {
-			region = r.ID
+	facts, err := pagerDutyFacts()
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	home, ok := pagerDutyRegionByID(o.PagerDutyRegion)
+	if !ok {
+		var known []string
+		for _, r := range facts.Regions {
+			known = append(known, r.ID)
 		}
+		return fmt.Errorf("sandbox: unknown PagerDuty region %q (known: %s)", o.PagerDutyRegion, strings.Join(known, ", "))
 	}
-	if region == "" {
-		return fmt.Errorf("sandbox: unknown PagerDuty region %q", o.PagerDutyRegion)
-	}
+	region := home.ID
 	scopes := o.PagerDutyScopes
 	if len(scopes) == 0 {
 		scopes = DefaultPagerDutyScopes
@@ -73,7 +77,7 @@ func (s *Server) startPagerDuty() error {
 		return err
 	}
 	pd.identityURL = id
-	for _, r := range assets.PagerDuty().Regions {
+	for _, r := range facts.Regions {
 		u, err := s.serve(s.pdAPIHandler(r.ID))
 		if err != nil {
 			return err
@@ -216,7 +220,8 @@ func (s *Server) pdApprove(w http.ResponseWriter, r *http.Request, reqID string)
 	code := randomHex(20)
 	ttl := s.opts.PagerDutyCodeTTL
 	if ttl == 0 {
-		ttl, _ = time.ParseDuration(assets.PagerDuty().CodeLifetime)
+		facts, _ := pagerDutyFacts()
+		ttl = facts.CodeLifetime
 	}
 	s.mu.Lock()
 	pd.codes[code] = &authCode{clientID: p.clientID, redirectURI: p.redirectURI, challenge: p.challenge, orgID: pd.account.ID, site: pd.account.Site, scopes: p.scopes, expires: s.opts.Now().Add(ttl)}
@@ -302,12 +307,8 @@ func (s *Server) pdIssue(w http.ResponseWriter, orgID string, scopes []string) {
 
 // pdIDToken is an ID token whose audience is the account's API host.
 func (s *Server) pdIDToken(orgID string) string {
-	host := ""
-	for _, r := range assets.PagerDuty().Regions {
-		if r.ID == s.pd.region {
-			host = r.APIHost
-		}
-	}
+	home, _ := pagerDutyRegionByID(s.pd.region)
+	host := home.APIHost
 	enc := func(v any) string { b, _ := json.Marshal(v); return base64.RawURLEncoding.EncodeToString(b) }
 	now := s.opts.Now()
 	head := enc(map[string]string{"alg": "HS256", "typ": "JWT"})

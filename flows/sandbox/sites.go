@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 )
 
-// The stand-in's sites come from its own model of Datadog (datadog_sites.json,
+// The stand-ins' sites and regions come from its own model of Datadog (datadog_sites.json,
 // written from Datadog's pages), not from the product's assets/sites.json: a
 // product table that named a wrong site parameter would otherwise agree with
 // its stand-in by construction. The stand-in needs a site's name (its id)
@@ -76,4 +77,72 @@ func siteByID(id string) (datadogSite, bool) {
 		}
 	}
 	return datadogSite{}, false
+}
+
+//go:embed pagerduty_model.json
+var pagerDutyModelJSON []byte
+
+// pagerDutyRegion is one PagerDuty service region as the stand-in knows it.
+type pagerDutyRegion struct {
+	ID      string // the pages' name in lower case: us, eu
+	APIHost string
+}
+
+// pagerDutyModel is what the PagerDuty stand-in takes from PagerDuty's pages.
+type pagerDutyModel struct {
+	Regions      []pagerDutyRegion
+	CodeLifetime time.Duration
+}
+
+var pagerDutyFacts = sync.OnceValues(func() (pagerDutyModel, error) {
+	return parsePagerDutyModel(pagerDutyModelJSON)
+})
+
+func parsePagerDutyModel(b []byte) (pagerDutyModel, error) {
+	var f struct {
+		Sources map[string]string `json:"sources"`
+		Regions []struct {
+			Name   string `json:"name"`
+			APIURL string `json:"api_url"`
+			Source string `json:"source"`
+		} `json:"regions"`
+		CodeLifetime struct {
+			Value  string `json:"value"`
+			Source string `json:"source"`
+		} `json:"code_lifetime"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return pagerDutyModel{}, fmt.Errorf("pagerduty_model.json: %w", err)
+	}
+	var m pagerDutyModel
+	for i, r := range f.Regions {
+		host, ok := strings.CutPrefix(r.APIURL, "https://")
+		if r.Name == "" || !ok || host == "" || strings.Contains(host, "/") {
+			return m, fmt.Errorf("pagerduty_model.json: regions[%d] needs a name and an https API URL (a host, no path)", i)
+		}
+		if _, ok := f.Sources[r.Source]; !ok {
+			return m, fmt.Errorf("pagerduty_model.json: regions[%d] (%s) names source %q, which the file does not describe", i, r.Name, r.Source)
+		}
+		m.Regions = append(m.Regions, pagerDutyRegion{ID: strings.ToLower(r.Name), APIHost: host})
+	}
+	d, err := time.ParseDuration(f.CodeLifetime.Value)
+	if err != nil || d <= 0 {
+		return m, fmt.Errorf("pagerduty_model.json: code_lifetime %q is not a duration", f.CodeLifetime.Value)
+	}
+	if _, ok := f.Sources[f.CodeLifetime.Source]; !ok {
+		return m, fmt.Errorf("pagerduty_model.json: code_lifetime names source %q, which the file does not describe", f.CodeLifetime.Source)
+	}
+	m.CodeLifetime = d
+	return m, nil
+}
+
+// pagerDutyRegionByID finds a region the stand-in can emulate.
+func pagerDutyRegionByID(id string) (pagerDutyRegion, bool) {
+	m, _ := pagerDutyFacts()
+	for _, r := range m.Regions {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return pagerDutyRegion{}, false
 }

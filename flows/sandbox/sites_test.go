@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 )
@@ -70,6 +71,56 @@ func TestParseDatadogSites(t *testing.T) {
 			if tt.err == "" {
 				if err != nil || len(sites) != 1 || sites[0].ID != "eu1" || sites[0].Param != "datadoghq.eu" {
 					t.Fatalf("%+v %v", sites, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.err) {
+				t.Fatalf("error %v, want one saying %q", err, tt.err)
+			}
+		})
+	}
+}
+
+// The same for PagerDuty: the stand-in's regions and code lifetime
+// (PagerDuty's pages) against the product's assets/pagerduty.json.
+func TestPagerDutyModelsAgree(t *testing.T) {
+	model, err := pagerDutyFacts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	product := assets.PagerDuty()
+	if len(product.Regions) != len(model.Regions) {
+		t.Errorf("the product knows %d PagerDuty regions, the stand-in %d", len(product.Regions), len(model.Regions))
+	}
+	for _, p := range product.Regions {
+		r, ok := pagerDutyRegionByID(p.ID)
+		switch {
+		case !ok:
+			t.Errorf("product region %s: PagerDuty's pages name no such region", p.ID)
+		case r.APIHost != p.APIHost:
+			t.Errorf("%s: the product's API host is %q, PagerDuty's %q", p.ID, p.APIHost, r.APIHost)
+		}
+	}
+	if d, err := time.ParseDuration(product.CodeLifetime); err != nil || d != model.CodeLifetime {
+		t.Errorf("the product's code lifetime is %q, PagerDuty's %s", product.CodeLifetime, model.CodeLifetime)
+	}
+}
+
+func TestParsePagerDutyModel(t *testing.T) {
+	const sources = `"sources": {"pages": "x"}`
+	for _, tt := range []struct{ name, file, err string }{
+		{"good", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com", "source": "pages"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, ""},
+		{"not JSON", `[`, "pagerduty_model.json"},
+		{"a path in the URL", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com/v2", "source": "pages"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, "no path"},
+		{"unsourced region", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com", "source": "blog"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, `names source "blog"`},
+		{"no lifetime", `{` + sources + `, "regions": []}`, "code_lifetime"},
+		{"unsourced lifetime", `{` + sources + `, "regions": [], "code_lifetime": {"value": "30s", "source": "blog"}}`, `names source "blog"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := parsePagerDutyModel([]byte(tt.file))
+			if tt.err == "" {
+				if err != nil || len(m.Regions) != 1 || m.Regions[0] != (pagerDutyRegion{ID: "eu", APIHost: "api.eu.pagerduty.com"}) || m.CodeLifetime != 30*time.Second {
+					t.Fatalf("%+v %v", m, err)
 				}
 				return
 			}
