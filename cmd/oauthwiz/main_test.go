@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/oauthwiz/oauthwiz/cmd/oauthwiz/quietinit"
 )
 
 // tmuxSession runs the real binary in a real terminal (tmux, 80×24).
@@ -100,6 +102,9 @@ var built struct {
 }
 
 func TestMain(m *testing.M) {
+	// This test binary holds package main, so quietinit hid TERM while it
+	// initialized; main, which gives it back, does not run here.
+	quietinit.Restore()
 	code := m.Run()
 	if built.dir != "" {
 		os.RemoveAll(built.dir)
