@@ -95,7 +95,7 @@ func (m Model) startChecks() (tea.Model, tea.Cmd) {
 
 func checksKeys(m Model, k KeyMap) KeyMap {
 	if m.check.plan != nil {
-		k.active = []key.Binding{k.Write, k.Cancel}
+		k.active = []key.Binding{k.Write, k.Cancel, k.Scroll}
 	} else {
 		k.active = []key.Binding{k.Move, k.Fix, k.Toggle, k.Recheck, k.Next, k.Back}
 		k.short = []key.Binding{k.Fix, k.Toggle, k.Next, k.Back}
@@ -188,23 +188,12 @@ func (m Model) checklistView(w int) string {
 	}
 	if c.plan != nil {
 		p("Preview (press y to write, n to cancel):")
-		var diff []string
+		// The whole diff, long lines wrapped: the pane scrolls (arrows,
+		// pgup/pgdn, the wheel) with the title kept in view.
 		for _, e := range c.plan {
-			diff = append(diff, strings.Split(strings.TrimRight(e.Diff(), "\n"), "\n")...)
-		}
-		limit := max(4, m.height-12)
-		if len(diff) > limit {
-			diff = append(diff[:limit], fmt.Sprintf("… %d more lines ('oauthwiz fix readme --dry-run' shows all)", len(diff)-limit))
-		}
-		for _, l := range diff {
-			style := m.st.Subtle
-			switch {
-			case strings.HasPrefix(l, "+"):
-				style = m.st.Done
-			case strings.HasPrefix(l, "-"):
-				style = m.st.Error
+			for _, l := range m.diffView(e.Diff(), w) {
+				p("%s", l)
 			}
-			p("%s", style.Render(truncate(l, w)))
 		}
 		return b.String()
 	}

@@ -170,7 +170,8 @@ func (s paneScroll) offset(at step) int {
 // scrollPane moves the pane on pgup/pgdn (and the arrows where the screen
 // has no list) when it overflows; false when the key is not for it.
 func (m Model) scrollPane(msg tea.KeyMsg) (Model, bool) {
-	byLine := screens[m.step].ArrowsScroll && !m.typing() && key.Matches(msg, m.keys.Up, m.keys.Down)
+	arrows := screens[m.step].ArrowsScroll
+	byLine := arrows != nil && arrows(m) && !m.typing() && key.Matches(msg, m.keys.Up, m.keys.Down)
 	if !byLine && !key.Matches(msg, m.keys.PaneUp, m.keys.PaneDown) || m.step == stepPR && m.pr.previewing() {
 		return m, false // the pull request's preview scrolls itself
 	}

@@ -335,9 +335,13 @@ func (m Model) prPreview(w int) viewport.Model {
 	if m.pr.showBody {
 		text = m.pr.plan.Body
 	}
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	for i, l := range lines {
-		lines[i] = ansi.Hardwrap(termsafe.Text(l), w, true)
+	var lines []string
+	if m.pr.showBody {
+		for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+			lines = append(lines, ansi.Hardwrap(termsafe.Text(l), w, true))
+		}
+	} else {
+		lines = m.diffView(text, w)
 	}
 	// The pane less: the step's title, the header, the preview's rule and
 	// the question.

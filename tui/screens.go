@@ -44,9 +44,9 @@ type screen struct {
 	// Copy is the value in focus that c copies (and that is drawn under
 	// the panes beside the sidebar): what it is, and the value ("": none).
 	Copy func(m Model) (what, value string)
-	// ArrowsScroll: the screen has no list nor text field, so the arrows
-	// (and k/j) scroll a pane taller than the window.
-	ArrowsScroll bool
+	// ArrowsScroll: the screen shows no list nor text field now, so the
+	// arrows (and k/j) scroll a pane taller than the window (nil: never).
+	ArrowsScroll func(m Model) bool
 }
 
 func always(Model) bool { return true }
@@ -73,17 +73,17 @@ func init() {
 		stepIntegration:    {Item: 0, Line: lineIntegration, Keys: integrationKeys, Update: updateIntegration, View: integrationView},
 		stepSite:           {Item: 1, Line: lineSite, Keys: integrationKeys, Update: updateSite, View: siteView},
 		stepCredentials:    {Item: 1, Init: enterCredentialsStep, Line: lineCredentials, Keys: credentialsKeys, Update: updateCredentials, View: credentialsView, Typing: always},
-		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }, Typing: func(m Model) bool { return m.auth.running && m.auth.paste.open }, Copy: copyAuthorize, ArrowsScroll: true},
-		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }, ArrowsScroll: true},
+		stepAuthorize:      {Item: 2, Init: Model.startAuthorize, Line: lineAuthorize, Keys: authorizeKeys, Update: updateAuthorize, View: authorizeView, Busy: func(m Model) bool { return m.auth.running }, Typing: func(m Model) bool { return m.auth.running && m.auth.paste.open }, Copy: copyAuthorize, ArrowsScroll: always},
+		stepAPIKey:         {Item: 3, Init: Model.startAPIKey, Line: lineAPIKey, Keys: apiKeyKeys, Update: updateAPIKey, View: apiKeyView, Busy: func(m Model) bool { return m.key.running }, ArrowsScroll: always},
 		stepSites:          {Item: 4, Init: Model.startSites, Line: lineSites, Keys: sitesKeys, Update: Model.updateSites, View: Model.sitesView, Busy: func(m Model) bool { return m.every.busy != "" }, Primary: sitesPrimary, Copy: copySites},
-		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }, Primary: checksPrimary},
-		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }, Primary: prPrimary, Copy: copyPR, ArrowsScroll: true},
-		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }, Primary: publishPrimary, Copy: copyPublish, ArrowsScroll: true},
-		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView, ArrowsScroll: true},
+		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }, Primary: checksPrimary, ArrowsScroll: func(m Model) bool { return m.check.plan != nil }},
+		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }, Primary: prPrimary, Copy: copyPR, ArrowsScroll: always},
+		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }, Primary: publishPrimary, Copy: copyPublish, ArrowsScroll: always},
+		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView, ArrowsScroll: always},
 		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: always},
-		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }, Copy: copyAppAuthorize, ArrowsScroll: true},
-		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }, ArrowsScroll: true},
-		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView, ArrowsScroll: true},
+		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }, Copy: copyAppAuthorize, ArrowsScroll: always},
+		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }, ArrowsScroll: always},
+		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView, ArrowsScroll: always},
 	}
 }
 

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -64,9 +65,19 @@ func (s *stubFlows) Check(ctx context.Context, dir string) ([]checks.Finding, er
 }
 
 func (s *stubFlows) PlanFixes(dir string) ([]*readme.FileEdit, error) {
-	return []*readme.FileEdit{{Path: "/work/integrations-extras/acme/README.md",
-		Before: []byte("## Setup\n\nConnect.\n\n### Uninstallation\n\nRemove it.\n"),
-		After:  []byte("## Setup\n\nConnect.\n\n## Uninstallation\n\nRemove it.\n")}}, nil
+	// The shape of a real fix: a section with lines longer than a narrow
+	// window, and the manifest's key; the diff is taller than 24 lines.
+	const before = "## Overview\n\nAcme sends its incidents to Datadog.\n\n## Setup\n\nClick Connect Accounts on the tile.\n\n## Support\n\nNeed help? Contact support@acme.example.\n"
+	after := strings.Replace(before, "## Support", "## Uninstallation\n\n"+
+		"Uninstalling Acme revokes every authorization that was previously granted to it by your organization.\n\n"+
+		"Then make sure that every API key tied to Acme is disabled: search for Acme on the [API Keys page][1].\n\n## Support", 1) +
+		"\n[1]: https://app.datadoghq.com/organization-settings/api-keys?filter=Acme\n"
+	return []*readme.FileEdit{
+		{Path: "/work/integrations-extras/acme/README.md", Before: []byte(before), After: []byte(after)},
+		{Path: "/work/integrations-extras/acme/manifest.json",
+			Before: []byte("{\n  \"tile\": {\n    \"title\": \"Acme\",\n    \"support\": \"README.md#Support\"\n  }\n}\n"),
+			After:  []byte("{\n  \"tile\": {\n    \"title\": \"Acme\",\n    \"support\": \"README.md#Support\",\n    \"uninstallation\": \"README.md#Uninstallation\"\n  }\n}\n")},
+	}, nil
 }
 
 func (s *stubFlows) ApplyFixes(edits []*readme.FileEdit) error { s.fixed = true; return nil }

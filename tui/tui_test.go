@@ -199,6 +199,7 @@ func TestScreens(t *testing.T) {
 		{"checks", checked, "✗ README"},
 		{"checks-manual", func() tea.Model { return press(checked(), "down", "down", "down", "down", "down", "down", " ") }, "ticked (manual)"},
 		{"checks-preview", func() tea.Model { return pressDrain(checked(), "f") }, "+## Uninstallation"},
+		{"checks-preview-scrolled", func() tea.Model { return pressDrain(checked(), "f", "pgdown", "pgdown", "down") }, `"uninstallation": "README.md#Uninstallation"`},
 		{"checks-fixed", func() tea.Model { return pressDrain(checked(), "f", "y") }, "Fixes written."},
 		{"pr-plan", func() tea.Model { return pressDrain(checked(), "enter") }, "Press y to commit, push"},
 		{"pr-plan-scrolled", func() tea.Model { return pressDrain(checked(), "enter", "pgdown", "down") }, "── diff (tab: body) · lines "},

@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/oauthwiz/oauthwiz/assets"
+	"github.com/oauthwiz/oauthwiz/flows/termsafe"
 	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
@@ -31,6 +33,40 @@ func hardWrap(s string, w int) string {
 		s = s[w:]
 	}
 	return strings.Join(append(parts, s), "\n")
+}
+
+// diffView draws a unified diff's lines for a pane w columns wide: each
+// made safe for the terminal, coloured by its mark (added, removed) and
+// wrapped whole, its continuations marked "↪" in the mark column, so that a
+// wrapped added line does not read as unchanged context.
+func (m Model) diffView(diff string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimRight(diff, "\n"), "\n") {
+		l = termsafe.Text(l)
+		style := m.st.Subtle
+		switch {
+		case strings.HasPrefix(l, "+"):
+			style = m.st.Done
+		case strings.HasPrefix(l, "-"):
+			style = m.st.Error
+		}
+		if w > 2 && ansi.StringWidth(l) > w {
+			mark, rest := l[:1], l[1:]
+			parts := strings.Split(ansi.Hardwrap(rest, w-1, true), "\n")
+			for i := range parts {
+				if i == 0 {
+					parts[i] = mark + parts[i]
+				} else {
+					parts[i] = "↪" + parts[i]
+				}
+			}
+			l = strings.Join(parts, "\n")
+		}
+		for _, part := range strings.Split(l, "\n") {
+			out = append(out, style.Render(part))
+		}
+	}
+	return out
 }
 
 func (m Model) errorView(b *pane, err error, w int) {
