@@ -392,9 +392,9 @@ func (m Model) publishView(w int) string {
 		r := m.publish.done
 		p("%s", m.st.Done.Render(field("✓ Published client ", r.ClientID, w)))
 		if r.Written {
-			p("  app_uuid %s written into manifest.json and pushed", r.AppUUID)
+			p("%s", hanging("  ", "app_uuid "+r.AppUUID+" written into manifest.json and pushed", w, nil))
 		} else if r.Note != "" {
-			p("%s", hardWrapWords("  app_uuid "+r.Note+".", w))
+			p("%s", hanging("  ", "app_uuid "+r.Note+".", w, nil))
 		}
 		sites := slices.Sorted(maps.Keys(r.Retests))
 		for _, s := range sites {

@@ -150,7 +150,7 @@ func summaryView(m Model, w int) string {
 		if !done {
 			mark, ev = "·", "not done yet"
 		}
-		p("%s %-20s %s", mark, name, m.st.Subtle.Render(ev))
+		p("%s", hanging(fmt.Sprintf("%s %-20s ", mark, name), ev, w, m.st.Subtle.Render))
 	}
 	p("")
 	p("Secrets are kept in %s.", truncate(m.deps.Store.Where(), w-24))

@@ -72,7 +72,7 @@ func TestSidebarMarksWhatTheCaseLeavesOut(t *testing.T) {
 		done PublishResult
 		want string
 	}{
-		{"new integration", PublishResult{AppUUID: "0f3c0d1e-2a4b-4c6d", Written: true}, "app_uuid 0f3c0d1e-2a4…"},
+		{"new integration", PublishResult{AppUUID: "0f3c0d1e-2a4b-4c6d", Written: true}, "app_uuid 0f3c0d1e-2a4b-4c6d"},
 		{"existing integration", PublishResult{AppUUID: "0f3c0d1e-2a4b-4c6d", Note: "left alone: an existing integration keeps its app_uuid"}, "app_uuid kept: not new"},
 	}
 	for _, tt := range tests {

@@ -109,6 +109,56 @@ func field(label, value string, w int) string {
 	return strings.Join(lines, "\n")
 }
 
+// wrapWords fills lines of at most w columns with text's words, breaking
+// only at spaces (x/ansi's wrappers also break after hyphens, which splits
+// an app_uuid); a word wider than a line is cut into lines of w.
+func wrapWords(text string, w int) []string {
+	w = max(2, w)
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(text) {
+		for ansi.StringWidth(word) > w {
+			if cur != "" {
+				lines, cur = append(lines, cur), ""
+			}
+			head := ansi.Truncate(word, w, "")
+			if head == "" { // a character wider than the line
+				head = string([]rune(word)[:1])
+			}
+			lines, word = append(lines, head), strings.TrimPrefix(word, head)
+		}
+		switch {
+		case word == "":
+		case cur == "":
+			cur = word
+		case ansi.StringWidth(cur)+1+ansi.StringWidth(word) <= w:
+			cur += " " + word
+		default:
+			lines, cur = append(lines, cur), word
+		}
+	}
+	return append(lines, cur)
+}
+
+// hanging writes text after label, word-wrapped to w columns (a word
+// longer than a line is broken), its continuation lines indented to where
+// the text starts; render, when not nil, colours the text's lines.
+func hanging(label, text string, w int, render func(...string) string) string {
+	pad := ansi.StringWidth(label)
+	lines := wrapWords(text, max(10, w-pad))
+	for i, l := range lines {
+		if render != nil {
+			l = render(l)
+		}
+		if i == 0 {
+			lines[i] = label + l
+		} else {
+			lines[i] = strings.Repeat(" ", pad) + l
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func hardWrapWords(s string, w int) string {
 	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
 }

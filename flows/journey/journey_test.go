@@ -49,7 +49,7 @@ func TestProgressIsTheOneDefinitionOfDone(t *testing.T) {
 		{"README error", journey.Facts{ChecksRan: true, Checks: []checks.Finding{readmeErr}}, journey.StepChecks, false, false, ""},
 		{"only another family's error", journey.Facts{ChecksRan: true, Checks: []checks.Finding{oauthErr}}, journey.StepChecks, true, false, "checks pass"},
 		{"pull request", journey.Facts{PullRequest: &journey.PullRequest{Number: 7, Action: "created"}}, journey.StepPR, true, false, "#7 created"},
-		{"published, new", journey.Facts{Published: &journey.Publication{AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"}}, journey.StepPublish, true, false, "app_uuid 5b1e5b6e-0d4…"},
+		{"published, new", journey.Facts{Published: &journey.Publication{AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"}}, journey.StepPublish, true, false, "app_uuid 5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c"},
 		{"published, kept", journey.Facts{Published: &journey.Publication{AppUUID: "x", Kept: true}}, journey.StepPublish, true, false, "app_uuid kept: not new"},
 		{"re-tested", journey.Facts{Retested: []string{"eu1", "ap1"}}, journey.StepRetest, true, false, "ap1, eu1"},
 	}

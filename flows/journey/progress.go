@@ -159,7 +159,7 @@ func (f Facts) status(id StepID) (done, skipped bool, evidence string) {
 		case p.Kept:
 			return true, false, "app_uuid kept: not new"
 		default:
-			return true, false, "app_uuid " + shorten(p.AppUUID, 13)
+			return true, false, "app_uuid " + p.AppUUID
 		}
 	case StepRetest:
 		if len(f.Retested) > 0 {
@@ -187,14 +187,4 @@ func PRNumber(url string) int {
 		n, _ = strconv.Atoi(url[i+1:])
 	}
 	return n
-}
-
-// shorten keeps the first n-1 runes of s and an ellipsis when s is longer
-// than n: enough of an id to recognise it.
-func shorten(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
