@@ -85,6 +85,23 @@ func (m Model) helpView() string {
 	if m.width <= 0 {
 		return v
 	}
+	if !m.help.ShowAll && ansi.StringWidth(v) > 0 {
+		// When the bar is too narrow for every key, '? help' stays at its
+		// end (the keys cut are in the full help), instead of being the
+		// first to go.
+		unlimited := m.help
+		unlimited.Width = 0
+		k := m.keyMap()
+		// Not while typing: '?' is a character then, and Help is off.
+		if all := unlimited.View(k); ansi.StringWidth(all) > m.width && k.Help.Enabled() {
+			keys := k.ShortHelp()
+			keys = keys[:len(keys)-2] // without Help and Quit, ShortHelp's last two
+			tail := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator) + unlimited.ShortHelpView([]key.Binding{k.Help})
+			head := m.help
+			head.Width = max(1, m.width-ansi.StringWidth(tail))
+			v = ansi.Truncate(head.ShortHelpView(keys), head.Width, "…") + tail
+		}
+	}
 	lines := strings.Split(v, "\n")
 	for i, l := range lines {
 		lines[i] = ansi.Truncate(l, m.width, "…")

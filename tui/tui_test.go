@@ -330,6 +330,11 @@ func checkScreen(t *testing.T, m tea.Model, want, secret string) {
 			if strings.Contains(view, secret) {
 				t.Fatal("the secret is shown in clear")
 			}
+			// Help is one key away on every screen, and the bar says so
+			// (but while typing, when '?' is a character).
+			if mm, ok := m.(Model); ok && !mm.typing() && !mm.showHelp && !strings.Contains(lines[len(lines)-1], "? help") {
+				t.Errorf("the help bar does not offer '? help': %q", lines[len(lines)-1])
+			}
 			golden.RequireEqual(t, []byte(view))
 		})
 	}
