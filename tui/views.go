@@ -96,18 +96,7 @@ func (m Model) errorViewWith(b *pane, err error, w int, diagnose func(string) []
 
 // field is "label value" with the value whole — wrapped under itself,
 // never cut: it is what a person copies (a URI, an ID, scopes).
-func field(label, value string, w int) string {
-	pad := len([]rune(label))
-	lines := strings.Split(hardWrap(value, max(10, w-pad)), "\n")
-	for i := range lines {
-		if i == 0 {
-			lines[i] = label + lines[i]
-		} else {
-			lines[i] = strings.Repeat(" ", pad) + lines[i]
-		}
-	}
-	return strings.Join(lines, "\n")
-}
+func field(label, value string, w int) string { return hanging(label, value, w, nil) }
 
 // wrapWords fills lines of at most w columns with text's words, breaking
 // only at spaces (x/ansi's wrappers also break after hyphens, which splits

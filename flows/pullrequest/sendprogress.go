@@ -88,19 +88,23 @@ func (r *sendReport) add(n int) {
 		return
 	}
 	r.sent += int64(n)
-	what := "the pack"
-	if r.objects >= 0 {
-		what = words.Count(r.objects, "object")
-	}
 	if r.sent >= r.total {
 		r.finished = true
-		fmt.Fprintf(r.w, "Sent %s, %s\n", what, sizeOf(int(r.total)))
+		fmt.Fprintf(r.w, "Sent %s, %s\n", r.what(), sizeOf(int(r.total)))
 		return
 	}
 	if tenth := r.sent * 10 / r.total; tenth > r.lastTenth {
 		r.lastTenth = tenth
-		fmt.Fprintf(r.w, "Sending %s: %s of %s (%d%%)\n", what, sizeOf(int(r.sent)), sizeOf(int(r.total)), r.sent*100/r.total)
+		fmt.Fprintf(r.w, "Sending %s: %s of %s (%d%%)\n", r.what(), sizeOf(int(r.sent)), sizeOf(int(r.total)), r.sent*100/r.total)
 	}
+}
+
+// what names what is sent: its objects, when the header said.
+func (r *sendReport) what() string {
+	if r.objects < 0 {
+		return "the pack"
+	}
+	return words.Count(r.objects, "object")
 }
 
 // packObjectCount reads the number of objects from a receive-pack request:
