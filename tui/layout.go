@@ -230,10 +230,11 @@ func (m Model) wheel(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		if up {
 			k.Type = tea.KeyUp
 		}
+		vp := m.prPreviewIn(m.layout().width)
 		for range 3 {
-			vp, _ := m.prPreview(m.layout().width).Update(k)
-			m.pr.offset = vp.YOffset
+			vp, _ = vp.Update(k)
 		}
+		m.pr.offset = vp.YOffset
 		return m, nil
 	}
 	delta := 3

@@ -138,7 +138,7 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Tab) && m.pr.previewing():
 		m.pr.showBody, m.pr.offset = !m.pr.showBody, 0
 	case key.Matches(msg, k.Scroll) && m.pr.previewing():
-		vp, _ := m.prPreview(m.mainWidthBeside(m.sidebar())).Update(msg)
+		vp, _ := m.prPreviewIn(m.mainWidthBeside(m.sidebar())).Update(msg)
 		m.pr.offset = vp.YOffset
 	case key.Matches(msg, k.Rebase) && m.pr.rejected():
 		return m.openPR(true)
@@ -286,10 +286,11 @@ func (m Model) prView(w int) string {
 		p("Branch %s, commit %s, pushed to:", r.Branch, short(r.Commit))
 		p("%s", field("  ", r.PushedTo, w))
 	case m.pr.plan != nil:
-		for _, l := range m.prPlanHeader(w) {
+		header := m.prPlanHeader(w)
+		for _, l := range header {
 			p("%s", l)
 		}
-		vp := m.prPreview(w)
+		vp := m.prPreview(w, len(header))
 		what, other := "diff", "body"
 		if m.pr.showBody {
 			what, other = "body", "diff"
@@ -330,7 +331,12 @@ func (m Model) prPlanHeader(w int) []string {
 // prPreview is the plan's diff or body in a viewport as tall as the window
 // leaves, scrolled to where the person left it. The text is the
 // repository's: escape sequences are taken out before it is drawn.
-func (m Model) prPreview(w int) viewport.Model {
+// prPreviewIn is the preview of a pane w wide, under its header.
+func (m Model) prPreviewIn(w int) viewport.Model { return m.prPreview(w, len(m.prPlanHeader(w))) }
+
+// prPreview is the diff or body viewport of a pane w wide under a header
+// of headerLines lines.
+func (m Model) prPreview(w, headerLines int) viewport.Model {
 	text := m.pr.plan.Diff
 	if m.pr.showBody {
 		text = m.pr.plan.Body
@@ -347,7 +353,7 @@ func (m Model) prPreview(w int) viewport.Model {
 	// the question.
 	h := 8
 	if l := m.layout(); l.height > 0 {
-		h = max(3, l.height-1-len(m.prPlanHeader(w))-2)
+		h = max(3, l.height-1-headerLines-2)
 	}
 	vp := viewport.New(w, h)
 	vp.KeyMap = viewport.KeyMap{
