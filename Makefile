@@ -5,7 +5,7 @@ LDFLAGS := -X main.version=$(VERSION)
 FUZZTIME ?= 3000x
 
 # Fuzz targets: package:Target
-FUZZ := ./flows/appmanifest:FuzzClients ./flows/readme:FuzzFixReadme ./flows/integration:FuzzFixManifest ./flows/authorize:FuzzParseCallback ./flows/integration:FuzzParseClients ./flows/datadog:FuzzParseMarketplaceKey ./assets:FuzzDiagnose ./flows/authorize:FuzzTokenResponse ./flows/session:FuzzParse ./flows/pagerduty:FuzzRegionOfIDToken ./flows/termsafe:FuzzText ./flows/integration:FuzzCheckRedirectURI ./assets:FuzzUnfilled ./flows/textdiff:FuzzEdits ./flows/pullrequest:FuzzPackObjectCount
+FUZZ := ./flows/appmanifest:FuzzClients ./flows/readme:FuzzFixReadme ./flows/integration:FuzzFixManifest ./flows/authorize:FuzzParseCallback ./flows/integration:FuzzParseClients ./flows/datadog:FuzzParseMarketplaceKey ./assets:FuzzDiagnose ./flows/authorize:FuzzTokenResponse ./flows/session:FuzzParse ./flows/pagerduty:FuzzRegionOfIDToken ./flows/termsafe:FuzzText ./flows/integration:FuzzCheckRedirectURI ./assets:FuzzUnfilled ./flows/textdiff:FuzzEdits ./flows/pullrequest:FuzzPackObjectCount ./tui:FuzzWrapWords
 
 .PHONY: build test vet race fuzz demo bench install clean assets specgen pictures dist
 

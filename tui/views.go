@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -110,11 +111,8 @@ func wrapWords(text string, w int) []string {
 			if cur != "" {
 				lines, cur = append(lines, cur), ""
 			}
-			head := ansi.Truncate(word, w, "")
-			if head == "" { // a character wider than the line
-				head = string([]rune(word)[:1])
-			}
-			lines, word = append(lines, head), strings.TrimPrefix(word, head)
+			head, rest := cutWidth(word, w)
+			lines, word = append(lines, head), rest
 		}
 		switch {
 		case word == "":
@@ -127,6 +125,22 @@ func wrapWords(text string, w int) []string {
 		}
 	}
 	return append(lines, cur)
+}
+
+// cutWidth splits s after as many characters as fit in w columns, at
+// least one (a character wider than the line goes alone).
+func cutWidth(s string, w int) (head, rest string) {
+	end, width := 0, 0
+	for end < len(s) {
+		r, size := utf8.DecodeRuneInString(s[end:])
+		rw := ansi.StringWidth(string(r))
+		if end > 0 && width+rw > w {
+			break
+		}
+		width += rw
+		end += size
+	}
+	return s[:end], s[end:]
 }
 
 // hanging writes text after label, word-wrapped to w columns (a word

@@ -2,7 +2,11 @@ package tui
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func TestWrapWords(t *testing.T) {
@@ -23,4 +27,30 @@ func TestWrapWords(t *testing.T) {
 			t.Errorf("wrapWords(%q, %d) = %q, want %q", tt.text, tt.w, got, tt.want)
 		}
 	}
+}
+
+// wrapWords keeps every character of the text's words, in order, and no
+// line is wider than w.
+func FuzzWrapWords(f *testing.F) {
+	f.Add("app_uuid 5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c written into manifest.json", 20)
+	f.Add("日本語 テキスト", 3)
+	f.Fuzz(func(t *testing.T, text string, w int) {
+		if w < 2 || w > 200 {
+			return
+		}
+		lines := wrapWords(text, w) // ends, whatever the bytes
+		if !utf8.ValidString(text) {
+			return // widths of invalid bytes depend on their neighbours
+		}
+		for _, l := range lines {
+			if ansi.StringWidth(l) > w && utf8.RuneCountInString(l) > 1 {
+				t.Fatalf("line %q is wider than %d", l, w)
+			}
+		}
+		got := strings.ReplaceAll(strings.Join(lines, ""), " ", "")
+		want := strings.Join(strings.Fields(text), "")
+		if got != want {
+			t.Fatalf("wrapWords(%q, %d) = %q: the words' characters changed", text, w, lines)
+		}
+	})
 }
