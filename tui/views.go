@@ -23,17 +23,19 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// hardWrap breaks a long token such as a URL into lines of width w.
+// hardWrap breaks a long token such as a URL into lines of w columns,
+// by characters (never inside one) and by their width.
 func hardWrap(s string, w int) string {
-	if w <= 0 || len(s) <= w {
+	if w <= 0 || ansi.StringWidth(s) <= w {
 		return s
 	}
 	var parts []string
-	for len(s) > w {
-		parts = append(parts, s[:w])
-		s = s[w:]
+	for s != "" {
+		var head string
+		head, s = cutWidth(s, w)
+		parts = append(parts, head)
 	}
-	return strings.Join(append(parts, s), "\n")
+	return strings.Join(parts, "\n")
 }
 
 // diffView draws a unified diff's lines for a pane w columns wide: each

@@ -54,3 +54,26 @@ func FuzzWrapWords(f *testing.F) {
 		}
 	})
 }
+
+// A value wrapped for copying keeps every character whole (a byte-wise
+// cut split ü or 日 into invalid UTF-8) and each line within the width.
+func TestHardWrapKeepsCharacters(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		w     int
+	}{
+		{"https://exämple.com/datadog/ünïcode/callback", 10},
+		{"https://例え.jp/コールバック/パス", 7},
+		{"https://acme.example/oauth/callback", 12},
+	} {
+		got := hardWrap(tt.value, tt.w)
+		if strings.ReplaceAll(got, "\n", "") != tt.value || !utf8.ValidString(got) {
+			t.Errorf("hardWrap(%q, %d) = %q: not the value, cut whole", tt.value, tt.w, got)
+		}
+		for _, l := range strings.Split(got, "\n") {
+			if ansi.StringWidth(l) > tt.w {
+				t.Errorf("hardWrap(%q, %d): line %q is wider", tt.value, tt.w, l)
+			}
+		}
+	}
+}
