@@ -85,9 +85,9 @@ func (m Model) helpView() string {
 	if m.width <= 0 {
 		return v
 	}
-	// bubbles ends a bar it had to cut with its ellipsis (or, where the
-	// ellipsis would not fit either, overflows).
-	if !m.help.ShowAll && (strings.HasSuffix(strings.TrimRight(v, " "), m.help.Ellipsis) || ansi.StringWidth(v) > m.width) {
+	// bubbles ends a bar it had to cut with its (styled) ellipsis (or,
+	// where the ellipsis would not fit either, overflows).
+	if !m.help.ShowAll && (strings.HasSuffix(strings.TrimRight(ansi.Strip(v), " "), m.help.Ellipsis) || ansi.StringWidth(v) > m.width) {
 		// When the bar is too narrow for every key, '? help' stays at its
 		// end (the keys cut are in the full help), instead of being the
 		// first to go.

@@ -13,6 +13,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
@@ -637,4 +638,22 @@ type knownStub struct{ *stubFlows }
 
 func (k *knownStub) Known(string) journey.KnownClient {
 	return journey.KnownClient{ClientID: "abc-123", ClientSecret: "s3cr3t-value-for-the-test"}
+}
+
+// In colour, as a real terminal draws it, a help bar too narrow for every
+// key still ends with '? help' (the ellipsis bubbles draws is styled).
+func TestHelpBarInColour(t *testing.T) {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	for _, size := range screenSizes {
+		m := send(New(testDeps(&stubFlows{}), NewStyles(r)), tea.WindowSizeMsg{Width: size.w, Height: size.h})
+		lines := strings.Split(m.View(), "\n")
+		last := strings.TrimRight(ansi.Strip(lines[len(lines)-1]), " ")
+		if !strings.HasSuffix(last, "? help") && !strings.HasSuffix(last, "ctrl+c quit") {
+			t.Errorf("%dx%d: the help bar ends %q", size.w, size.h, last)
+		}
+		if w := ansi.StringWidth(lines[len(lines)-1]); w > size.w {
+			t.Errorf("%dx%d: the help bar is %d columns wide", size.w, size.h, w)
+		}
+	}
 }
