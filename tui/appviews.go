@@ -63,7 +63,7 @@ func appAuthorizeView(m Model, w int) string {
 		r := a.auth.result
 		p(m.st.Done.Render("✓ Authorized: the account is in %s %s"), pl.SiteNoun(), r.Site)
 		p("%s", field("  API host:       ", r.APIBase, w))
-		p("  scopes granted: %s", hardWrapWords(strings.Join(r.Granted, " "), w-18))
+		p("%s", field("  scopes granted: ", strings.Join(r.Granted, " "), w))
 		if len(r.Missing) > 0 {
 			p("%s", m.st.Warn.Render(hardWrapWords(fmt.Sprintf("  Dropped by %s (not refused): %s. Check their spelling and the app's scopes.", pl.Title(), strings.Join(r.Missing, " ")), w)))
 		}
@@ -89,22 +89,20 @@ func appScopesView(m Model, w int) string {
 	case a.run != nil && a.run.report != nil:
 		rep := a.run.report
 		p("%s", hardWrapWords(fmt.Sprintf("Scope checks (run %s): %s", rep.RunID, rep.Summary()), w))
-		var passed []string
+		// Why each probe that did not pass did not, then every probe in
+		// the table the Datadog step shows.
 		for _, r := range rep.Results {
 			switch r.Status {
 			case scopes.Pass:
-				passed = append(passed, r.Scope+" "+r.Probe)
 				continue
 			case scopes.Fail:
 				p("%s %s %s %s", m.st.Error.Render("✗"), r.Scope, r.Probe, m.st.Subtle.Render(r.Endpoint))
 			default:
 				p("%s %s %s %s", m.st.Warn.Render("?"), r.Scope, r.Probe, m.st.Subtle.Render(r.Endpoint))
 			}
-			p("%s", hardWrapWords("  "+r.Detail, w))
+			p("%s", hanging("  ", r.Detail, w, nil))
 		}
-		if len(passed) > 0 {
-			p("%s", m.st.Done.Render(hardWrapWords("✓ "+strings.Join(passed, ", "), w)))
-		}
+		m.scopeTable(&b, rep.Results, w)
 	}
 	return b.text()
 }
