@@ -310,7 +310,7 @@ func (m Model) appStatus(i int) (mark, evidence string, current, done bool) {
 		return "✓", m.deps.App.Platform.Title(), false, true
 	case 1:
 		if m.step > stepAppCredentials {
-			return "✓", truncate(strings.TrimSpace(a.clientID.Value()), 20), false, true
+			return "✓", strings.TrimSpace(a.clientID.Value()), false, true // the sidebar cuts it
 		}
 		return "▸", "", true, false
 	case 2:
@@ -321,13 +321,21 @@ func (m Model) appStatus(i int) (mark, evidence string, current, done bool) {
 			return "▸", "", true, false
 		}
 	case 3:
-		if a.run != nil && a.run.report != nil && !a.run.report.Failed() {
-			return "✓", fmt.Sprintf("%d probes passed", countStatus(a.run.report, scopes.Pass)), false, true
+		if a.run != nil && a.run.report != nil {
+			if !a.run.report.Failed() {
+				return "✓", fmt.Sprintf("%d probes passed", countStatus(a.run.report, scopes.Pass)), false, true
+			}
+			if m.step != stepAppScopes {
+				return "✗", fmt.Sprintf("%d passed, %d failed", countStatus(a.run.report, scopes.Pass), countStatus(a.run.report, scopes.Fail)), false, false
+			}
 		}
 		if m.step == stepAppScopes {
 			return "▸", "", true, false
 		}
 	case 4:
+		if m.Finished {
+			return "✓", "", false, true
+		}
 		if m.step == stepAppSummary {
 			return "▸", "", true, false
 		}

@@ -139,6 +139,11 @@ func TestAppAgainstSandbox(t *testing.T) {
 	if n := len(sb.State().Objects); n != 0 {
 		t.Fatalf("%d objects left", n)
 	}
+	// What is printed on stdout at the end is this journey's checklist,
+	// not Datadog's.
+	if sum := fm.Summary(); !strings.Contains(sum, "5 passed") || strings.Contains(sum, "Integration & case") || strings.Contains(sum, "not done") {
+		t.Fatalf("summary:\n%s", sum)
+	}
 	var rec secrets.TokenRecord
 	if err := secrets.GetJSON(store, secrets.Namespace{Integration: "pd-app", Site: "eu", Kind: "test"}.TokenKey(), &rec); err != nil {
 		t.Fatalf("the token is not stored under the region: %v", err)

@@ -51,10 +51,11 @@ func Run(ctx context.Context, deps Deps, in io.Reader, out io.Writer) (Model, er
 // Summary is the plain-text checklist printed on stdout after the wizard.
 func (m Model) Summary() string {
 	var b strings.Builder
-	rows := m.stepRows()
-	for i, name := range journeyLabels() {
+	j := m.journey() // Datadog's, or the app's (PagerDuty) journey
+	rows := j.rows(m)
+	for i, name := range j.labels(m) {
 		mark, ev, done := rows[i].mark, rows[i].evidence, rows[i].done
-		if !done {
+		if !done && ev == "" {
 			mark, ev = "·", "not done"
 		}
 		fmt.Fprintf(&b, "%s %-20s %s\n", mark, name, ev)
