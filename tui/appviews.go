@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/x/ansi"
 	"github.com/oauthwiz/oauthwiz/flows/authorize"
 	"github.com/oauthwiz/oauthwiz/flows/scopes"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
+	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
 // The views of an app's journey (PagerDuty).
@@ -25,16 +27,19 @@ func appCredentialsView(m Model, w int) string {
 		}
 		return "  " + s
 	}
-	a.clientID.Width, a.secret.Width, a.scopesF.Width = w-6, w-6, w-6
 	p("%s", label(0, "Client ID"))
-	p("  %s", a.clientID.View())
+	p("  %s", inputView(a.clientID, w-6))
 	p("%s", label(1, "Client secret"))
-	p("  %s", a.secret.View())
+	p("  %s", inputView(a.secret, w-6))
 	if v := a.secret.Value(); v != "" {
 		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
 	}
 	p("%s", label(2, "Scopes to request (space separated)"))
-	p("  %s", a.scopesF.View())
+	p("  %s", inputView(a.scopesF, w-6))
+	if list := strings.Fields(a.scopesF.Value()); ansi.StringWidth(a.scopesF.Value()) > w-6 {
+		// The field shows a window of a long list: the whole list, to read.
+		p("%s", hanging("  ", words.Count(len(list), "scope")+": "+strings.Join(list, " "), w, m.st.Subtle.Render))
+	}
 	if a.inputErr != "" {
 		p("%s", m.st.Error.Render(hardWrapWords(a.inputErr, w)))
 	}

@@ -180,17 +180,15 @@ func credentialsView(m Model, w int) string {
 		}
 		return "  " + s
 	}
-	m.creds.clientID.Width, m.creds.secret.Width = w-6, w-6
 	p("%s", label(0, "Client ID"))
-	p("  %s", m.creds.clientID.View())
+	p("  %s", inputView(m.creds.clientID, w-6))
 	p("%s", label(1, "Client secret"))
-	p("  %s", m.creds.secret.View())
+	p("  %s", inputView(m.creds.secret, w-6))
 	if v := m.creds.secret.Value(); v != "" {
 		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
 	}
-	m.creds.redirect.Width = w - 6
 	p("%s", label(2, "Redirect URI (for this test)"))
-	p("  %s", m.creds.redirect.View())
+	p("  %s", inputView(m.creds.redirect, w-6))
 	switch r := m.redirect(); {
 	case r.PasteBack:
 		p("%s", m.st.Subtle.Render(hardWrapWords("Paste-back: you paste the address the browser lands on. A live service there may exchange the code first (here: invalid_grant; its log: the callback); a test-only loopback URI avoids it.", w)))

@@ -63,6 +63,9 @@ func TestAppScreens(t *testing.T) {
 	}{
 		{"app-first-step", base, "▸ Another platform: PagerDuty"},
 		{"app-credentials", creds, "Scopes to request"},
+		{"app-credentials-long-scopes", func() tea.Model {
+			return press(creds(), "tab", " escalation_policies.read incidents.read schedules.read schedules.write users.read users.write")
+		}, "9 scopes: services.read teams.write"},
 		{"app-credentials-missing", func() tea.Model { return press(base(), "enter", "enter") }, "Enter the client ID"},
 		{"app-authorized", authorized, "Dropped by PagerDuty (not refused):"},
 		{"app-scopes", checked, "Token missing required scopes: the call needs"},
