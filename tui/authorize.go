@@ -197,7 +197,7 @@ func authorizeView(m Model, w int) string {
 		if m.auth.startedOn != "" {
 			p("%s", hardWrapWords("Region chosen on Datadog's page (started on "+m.auth.startedOn+"): the journey goes on with "+r.Site+".", w))
 		}
-		p("  scopes granted: %s", strings.Join(r.Granted, " "))
+		p("%s", field("  scopes granted: ", strings.Join(r.Granted, " "), w))
 		if len(r.Missing) > 0 {
 			p(m.st.Warn.Render("  scopes missing: %s"), strings.Join(r.Missing, " "))
 		}

@@ -158,8 +158,7 @@ func credentialsView(m Model, w int) string {
 	p := b.line
 	p(m.st.Title.Render("3. Client credentials (" + m.site + ")"))
 	if u, err := m.deps.Provider.DeveloperPlatformURL(m.site); err == nil {
-		p("In %s: your app → OAuth & Permissions →", hardWrap(u, w))
-		p("New Confidential OAuth Client. Enter:")
+		p("%s", hanging("", "In "+u+": your app → OAuth & Permissions → New Confidential OAuth Client. Enter:", w, nil))
 	}
 	if c := m.deps.Info.Client; c != nil {
 		p("  name          %s", c.Name)

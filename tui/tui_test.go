@@ -465,7 +465,7 @@ func TestPaneScrollsUnderItsTitle(t *testing.T) {
 	}
 	// The mouse wheel scrolls too, three lines a notch.
 	wheel := tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress}
-	if view := send(m, wheel).View(); !strings.Contains(view, "↑ 3 above") {
+	if view := send(m, tea.WindowSizeMsg{Width: 60, Height: 16}, wheel).View(); !strings.Contains(view, "↑ 3 above") {
 		t.Fatalf("after a wheel notch:\n%s", view)
 	}
 	// Where the screen has no list, the arrows scroll a line at a time.
