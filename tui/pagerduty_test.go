@@ -176,4 +176,8 @@ func TestAccessibleAppPath(t *testing.T) {
 	if strings.Contains(text, "s3cr3t") || len(f.seen) != 1 || f.seen[0].ClientSecret != "s3cr3t" {
 		t.Fatalf("secret handling: %+v\n%s", f.seen, text)
 	}
+	// Datadog's checklist has no place at the end of this journey.
+	if strings.Contains(text, "Integration & case") {
+		t.Fatalf("Datadog's checklist after the PagerDuty path:\n%s", text)
+	}
 }
