@@ -85,7 +85,14 @@ func (a Accessible) Run(ctx context.Context) error {
 	sc.Buffer(make([]byte, 64*1024), 64*1024)
 	r := &lineRun{a: a, ctx: ctx, d: d, m: New(d, Styles{}), sc: sc}
 	if err := r.walk(datadogSteps[r.resumeAt():]); errors.Is(err, errToApp) {
-		return r.walk(appSteps)
+		if err := r.walk(appSteps); err != nil {
+			return err
+		}
+		r.m.step, r.m.Finished = stepAppSummary, true
+		r.say("")
+		r.say("Checklist:")
+		fmt.Fprint(a.Out, r.m.Summary())
+		return nil
 	} else if err != nil {
 		return err
 	}

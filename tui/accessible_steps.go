@@ -403,6 +403,7 @@ func lineAppScopes(r *lineRun) error {
 		r.say("%s %s %s: %s", x.Status, x.Scope, x.Probe, orDefault(x.Detail, x.Endpoint))
 	}
 	r.say("Scope checks: %s", rep.Summary())
+	r.m.app.run = &scopeRun{total: len(rep.Results), done: len(rep.Results), report: &rep} // for the checklist
 	r.say("Refresh the token later with: oauthwiz authorize --provider %s --site %s --refresh", pl.Name(), res.Site)
 	return nil
 }
