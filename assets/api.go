@@ -191,16 +191,20 @@ func (a *API) Has(method, specPath string) bool {
 	return false
 }
 
-// Semantics are what Datadog's API does that its spec does not say
-// (datadog_semantics.json), each with its source, for the sandbox.
+// Sourced is a fact and where it comes from.
+type Sourced struct {
+	Value, Source string
+}
+
+// Semantics are what an API does that its spec does not say, each with its
+// source: the shape of the stand-ins' own models (flows/sandbox), kept here
+// beside the API it completes.
 type Semantics struct {
 	// APIKeyName is the name Datadog gives the key POST
 	// /api/v2/api_keys/marketplace creates.
-	APIKeyName struct {
-		Value, Source string
-	} `json:"api_key_name"`
-	Cancel []CancelRule `json:"cancel"`
-	Seeded []struct {
+	APIKeyName Sourced      `json:"api_key_name"`
+	Cancel     []CancelRule `json:"cancel"`
+	Seeded     []struct {
 		Collection string           `json:"collection"`
 		Items      []map[string]any `json:"items"`
 		Source     string           `json:"source"`

@@ -18,7 +18,7 @@ import (
 	"time"
 )
 
-//go:embed sites.json scopes.json troubleshooting.json datadog_api.json datadog_semantics.json
+//go:embed sites.json scopes.json troubleshooting.json datadog_api.json datadog.json
 var files embed.FS
 
 // Site is one Datadog site of the sites table.
@@ -57,7 +57,7 @@ var (
 	loadOnce  sync.Once
 	sites     []Site
 	api       API
-	semantics Semantics
+	datadog   DatadogFacts
 	scopes    []Scope
 	troubles  []Trouble
 	troubleRE []*regexp.Regexp
@@ -72,7 +72,7 @@ func load() {
 		for _, f := range []struct {
 			name string
 			into any
-		}{{"sites.json", &sites}, {"datadog_api.json", &api}, {"datadog_semantics.json", &semantics}, {"scopes.json", &described}, {"troubleshooting.json", &troubles}} {
+		}{{"sites.json", &sites}, {"datadog_api.json", &api}, {"datadog.json", &datadog}, {"scopes.json", &described}, {"troubleshooting.json", &troubles}} {
 			b, err := files.ReadFile(f.name)
 			if err == nil {
 				err = json.Unmarshal(b, f.into)
@@ -157,8 +157,16 @@ func ScopeCatalog() []Scope { load(); return append([]Scope(nil), scopes...) }
 // DatadogAPI is the generated description of Datadog's API (see API).
 func DatadogAPI() API { load(); return api }
 
-// DatadogSemantics is what Datadog's API does beyond its spec (see Semantics).
-func DatadogSemantics() Semantics { load(); return semantics }
+// DatadogFacts are what oauthwiz knows of Datadog beyond its sites, scopes
+// and API spec (datadog.json), each with its source.
+type DatadogFacts struct {
+	// APIKeyName is the name Datadog gives the marketplace API key: the
+	// key to revoke when it is lost.
+	APIKeyName Sourced `json:"api_key_name"`
+}
+
+// Datadog returns the facts of datadog.json.
+func Datadog() DatadogFacts { load(); return datadog }
 
 // Operation finds the operation of Datadog's API a request is for (nil: the
 // spec has none), with the values of its path placeholders. A literal

@@ -32,9 +32,6 @@ type PagerDutyFacts struct {
 	ImplicitScopes      []string          `json:"implicit_scopes"`
 	Troubles            []Trouble         `json:"troubles"`
 	Probes              ProbeCatalog      `json:"probes"`
-	// Semantics are what PagerDuty's API does beyond its spec, for the
-	// sandbox.
-	Semantics Semantics `json:"semantics"`
 	// Scopes are the catalog: what PagerDuty's spec requires of its
 	// operations (pagerduty_api.json) and the implicit scopes.
 	Scopes []string `json:"-"`

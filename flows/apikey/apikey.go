@@ -111,7 +111,7 @@ func Create(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		var ae *datadog.APIError
 		if errors.As(err, &ae) && ae.Status == http.StatusConflict {
-			keyName := assets.DatadogSemantics().APIKeyName.Value
+			keyName := assets.Datadog().APIKeyName.Value
 			page, _ := o.Provider.APIKeysPageURL(o.NS.Site, keyName)
 			why := "it is not stored here (lost API key)"
 			if interrupted == nil {

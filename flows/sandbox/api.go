@@ -4,8 +4,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-
-	"github.com/oauthwiz/oauthwiz/assets"
 )
 
 var (
@@ -59,7 +57,8 @@ func (s *Server) createAPIKey(w http.ResponseWriter, r *http.Request, site datad
 	}
 	// Datadog names the key this way (its OAuth docs: find the key named
 	// so to revoke a lost one).
-	name := assets.DatadogSemantics().APIKeyName.Value
+	sem, _ := datadogSemantics()
+	name := sem.APIKeyName.Value
 	k := &apiKey{ID: uuidLike(), Key: randomHex(16), Name: name, OrgID: t.OrgID, ClientID: t.ClientID, Site: site.ID, Created: s.opts.Now().UTC()}
 	s.apiKeys = append(s.apiKeys, k)
 	ts := k.Created.Format("2006-01-02T15:04:05Z")

@@ -87,7 +87,7 @@ func (s *Server) startPagerDuty() error {
 	// What every account has from the start: the writes that need a
 	// service, a user (and its email, for From) or an escalation policy
 	// find one.
-	s.seedAccount("pagerduty:"+region, pd.account.ID, assets.PagerDuty().Semantics)
+	s.seedAccount("pagerduty:"+region, pd.account.ID, facts.Semantics)
 	return nil
 }
 
@@ -344,7 +344,8 @@ func pdError(w http.ResponseWriter, status int, body map[string]any) {
 func (s *Server) pdAPIHandler(region string) http.Handler {
 	site := "pagerduty:" + region
 	facts := assets.PagerDuty()
-	api := &specAPI{s: s, api: &facts.API, semantics: facts.Semantics, site: site,
+	model, _ := pagerDutyFacts()
+	api := &specAPI{s: s, api: &facts.API, semantics: model.Semantics, site: site,
 		auth: func(w http.ResponseWriter, r *http.Request) *token {
 			value, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 			s.mu.Lock()

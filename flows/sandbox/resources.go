@@ -34,7 +34,7 @@ type object struct {
 	// that shape. Empty: the item as it is.
 	Shape string
 	// Canceled is when a delete canceled the object instead (a downtime):
-	// it stays listed for a while (assets.Semantics).
+	// it stays listed for a while (datadog_semantics.json).
 	Canceled time.Time
 }
 

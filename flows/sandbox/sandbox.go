@@ -23,7 +23,6 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
 	"github.com/oauthwiz/oauthwiz/flows/secrets"
 
-	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/datadog"
 )
 
@@ -204,6 +203,9 @@ func Start(opts Options) (*Server, error) {
 	if _, err := datadogSites(); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
+	if _, err := datadogSemantics(); err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
 	ids := opts.Sites
 	if len(ids) == 0 {
 		ids = siteIDs()
@@ -231,8 +233,9 @@ func Start(opts Options) (*Server, error) {
 		sandboxOrg := &org{ID: uuidLike(), Name: "Partner Sandbox (" + site.ID + ")", Site: site.ID, Kind: "partner-sandbox"}
 		customer := &org{ID: uuidLike(), Name: "Customer Org (" + site.ID + ")", Site: site.ID, Kind: "customer"}
 		s.orgs = append(s.orgs, sandboxOrg, customer)
-		s.seedAccount(site.ID, sandboxOrg.ID, assets.DatadogSemantics())
-		s.seedAccount(site.ID, customer.ID, assets.DatadogSemantics())
+		sem, _ := datadogSemantics()
+		s.seedAccount(site.ID, sandboxOrg.ID, sem)
+		s.seedAccount(site.ID, customer.ID, sem)
 		s.clients = append(s.clients, &client{
 			ID: uuidLike(), Secret: "ddsbx_secret_" + randomHex(20), Name: "oauthwiz sandbox integration",
 			Site: site.ID, Kind: "test", OwnerOrg: sandboxOrg.ID,

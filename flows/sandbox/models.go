@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/oauthwiz/oauthwiz/assets"
 )
 
 // The stand-ins' sites and regions come from its own model of Datadog (datadog_sites.json,
@@ -17,6 +19,22 @@ import (
 
 //go:embed datadog_sites.json
 var datadogSitesJSON []byte
+
+//go:embed datadog_semantics.json
+var datadogSemanticsJSON []byte
+
+// datadogSemantics is the stand-in's model of what Datadog's API does
+// beyond its spec (datadog_semantics.json).
+var datadogSemantics = sync.OnceValues(func() (assets.Semantics, error) {
+	var sem assets.Semantics
+	if err := json.Unmarshal(datadogSemanticsJSON, &sem); err != nil {
+		return sem, fmt.Errorf("datadog_semantics.json: %w", err)
+	}
+	if sem.APIKeyName.Value == "" || sem.APIKeyName.Source == "" {
+		return sem, fmt.Errorf("datadog_semantics.json: api_key_name needs a value and its source")
+	}
+	return sem, nil
+})
 
 // datadogSite is one Datadog site as the stand-in knows it.
 type datadogSite struct {
@@ -92,6 +110,7 @@ type pagerDutyRegion struct {
 type pagerDutyModel struct {
 	Regions      []pagerDutyRegion
 	CodeLifetime time.Duration
+	Semantics    assets.Semantics // what its API does beyond its spec
 }
 
 var pagerDutyFacts = sync.OnceValues(func() (pagerDutyModel, error) {
@@ -110,6 +129,7 @@ func parsePagerDutyModel(b []byte) (pagerDutyModel, error) {
 			Value  string `json:"value"`
 			Source string `json:"source"`
 		} `json:"code_lifetime"`
+		Semantics assets.Semantics `json:"semantics"`
 	}
 	if err := json.Unmarshal(b, &f); err != nil {
 		return pagerDutyModel{}, fmt.Errorf("pagerduty_model.json: %w", err)
@@ -132,7 +152,7 @@ func parsePagerDutyModel(b []byte) (pagerDutyModel, error) {
 	if _, ok := f.Sources[f.CodeLifetime.Source]; !ok {
 		return m, fmt.Errorf("pagerduty_model.json: code_lifetime names source %q, which the file does not describe", f.CodeLifetime.Source)
 	}
-	m.CodeLifetime = d
+	m.CodeLifetime, m.Semantics = d, f.Semantics
 	return m, nil
 }
 

@@ -130,3 +130,19 @@ func TestParsePagerDutyModel(t *testing.T) {
 		})
 	}
 }
+
+// The name Datadog gives the marketplace key, which the product sends the
+// user to revoke, is the name the stand-in gives it: two copies, one
+// source (Datadog's docs), compared.
+func TestAPIKeyNameAgrees(t *testing.T) {
+	sem, err := datadogSemantics()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := assets.Datadog().APIKeyName; p.Value != sem.APIKeyName.Value || p.Source == "" {
+		t.Errorf("the product names the key %q (source %q), the stand-in %q", p.Value, p.Source, sem.APIKeyName.Value)
+	}
+	if !strings.Contains(assets.Diagnose("lost api key")[0].Fix, sem.APIKeyName.Value) {
+		t.Errorf("the lost-key fix does not name the key %q: %q", sem.APIKeyName.Value, assets.Diagnose("lost api key")[0].Fix)
+	}
+}
