@@ -58,27 +58,36 @@ func TestSiteModelsAgree(t *testing.T) {
 	}
 }
 
+// modelFileCase is a model file and the error it must give ("" for none).
+type modelFileCase struct{ name, file, err string }
+
+// checkModelFile parses each case: a good file must give what good accepts,
+// a bad one an error saying the case's words.
+func checkModelFile[T any](t *testing.T, cases []modelFileCase, parse func([]byte) (T, error), good func(T) bool) {
+	t.Helper()
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := parse([]byte(tt.file))
+			switch {
+			case tt.err == "" && (err != nil || !good(got)):
+				t.Fatalf("%+v %v", got, err)
+			case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
+				t.Fatalf("error %v, want one saying %q", err, tt.err)
+			}
+		})
+	}
+}
+
 func TestParseDatadogSites(t *testing.T) {
-	for _, tt := range []struct{ name, file, err string }{
+	checkModelFile(t, []modelFileCase{
 		{"good", `{"sources": {"docs": "x"}, "sites": [{"name": "EU1", "site_url": "https://app.datadoghq.eu", "site_parameter": "datadoghq.eu", "source": "docs"}]}`, ""},
 		{"not JSON", `{`, "datadog_sites.json"},
 		{"no parameter", `{"sources": {"docs": "x"}, "sites": [{"name": "EU1", "site_url": "https://app.datadoghq.eu", "source": "docs"}]}`, "sites[0] needs"},
 		{"plain http", `{"sources": {"docs": "x"}, "sites": [{"name": "EU1", "site_url": "http://app.datadoghq.eu", "site_parameter": "datadoghq.eu", "source": "docs"}]}`, "https site URL"},
 		{"unsourced", `{"sources": {}, "sites": [{"name": "EU1", "site_url": "https://app.datadoghq.eu", "site_parameter": "datadoghq.eu", "source": "docs"}]}`, `names source "docs"`},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			sites, err := parseDatadogSites([]byte(tt.file))
-			if tt.err == "" {
-				if err != nil || len(sites) != 1 || sites[0].ID != "eu1" || sites[0].Param != "datadoghq.eu" {
-					t.Fatalf("%+v %v", sites, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Fatalf("error %v, want one saying %q", err, tt.err)
-			}
-		})
-	}
+	}, parseDatadogSites, func(sites []datadogSite) bool {
+		return len(sites) == 1 && sites[0].ID == "eu1" && sites[0].Param == "datadoghq.eu"
+	})
 }
 
 // The same for PagerDuty: the stand-in's regions and code lifetime
@@ -108,27 +117,16 @@ func TestPagerDutyModelsAgree(t *testing.T) {
 
 func TestParsePagerDutyModel(t *testing.T) {
 	const sources = `"sources": {"pages": "x"}`
-	for _, tt := range []struct{ name, file, err string }{
+	checkModelFile(t, []modelFileCase{
 		{"good", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com", "source": "pages"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, ""},
 		{"not JSON", `[`, "pagerduty_model.json"},
 		{"a path in the URL", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com/v2", "source": "pages"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, "no path"},
 		{"unsourced region", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com", "source": "blog"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, `names source "blog"`},
 		{"no lifetime", `{` + sources + `, "regions": []}`, "code_lifetime"},
 		{"unsourced lifetime", `{` + sources + `, "regions": [], "code_lifetime": {"value": "30s", "source": "blog"}}`, `names source "blog"`},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			m, err := parsePagerDutyModel([]byte(tt.file))
-			if tt.err == "" {
-				if err != nil || len(m.Regions) != 1 || m.Regions[0] != (pagerDutyRegion{ID: "eu", APIHost: "api.eu.pagerduty.com"}) || m.CodeLifetime != 30*time.Second {
-					t.Fatalf("%+v %v", m, err)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(err.Error(), tt.err) {
-				t.Fatalf("error %v, want one saying %q", err, tt.err)
-			}
-		})
-	}
+	}, parsePagerDutyModel, func(m pagerDutyModel) bool {
+		return len(m.Regions) == 1 && m.Regions[0] == (pagerDutyRegion{ID: "eu", APIHost: "api.eu.pagerduty.com"}) && m.CodeLifetime == 30*time.Second
+	})
 }
 
 // The name Datadog gives the marketplace key, which the product sends the
