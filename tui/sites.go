@@ -402,6 +402,11 @@ func (m Model) scopeTable(b *pane, results []scopes.Result, w int) {
 		if r.RequestID != "" {
 			where += " · " + r.RequestID
 		}
+		if where == "" {
+			// Nothing was sent: the reason instead, its first clause
+			// ('oauthwiz scopes check' prints all of it).
+			where, _, _ = strings.Cut(r.Detail, ": ")
+		}
 		line := truncate(fmt.Sprintf("%-6s %-6s %-22s %-8s %-4s %s", mark, r.Site, truncate(r.Scope, 22), r.Probe, status, where), w)
 		if r.Status == scopes.Fail {
 			line = m.st.Error.Render(line)

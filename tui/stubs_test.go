@@ -161,7 +161,7 @@ func (s *stubFlows) CheckScopes(ctx context.Context, sites []string, onResult fu
 	for _, site := range sites {
 		for _, r := range []scopes.Result{
 			{Site: site, Scope: "dashboards_read", Probe: "read", Status: scopes.Pass, HTTPStatus: 200, Endpoint: "GET /api/v1/dashboard"},
-			{Site: site, Scope: "workflows_read", Probe: "manual", Status: scopes.Manual},
+			{Site: site, Scope: "workflows_read", Probe: "manual", Status: scopes.Manual, Detail: "No probe is known for this scope: verify by hand, with the integration, that it can do what the scope allows — and nothing more."},
 		} {
 			onResult(r)
 			rep.Results = append(rep.Results, r)
