@@ -28,14 +28,14 @@ func appCredentialsView(m Model, w int) string {
 		return "  " + s
 	}
 	p("%s", label(0, "Client ID"))
-	p("  %s", inputView(a.clientID, w-6))
+	p("  %s", a.clientID.View())
 	p("%s", label(1, "Client secret"))
-	p("  %s", inputView(a.secret, w-6))
+	p("  %s", a.secret.View())
 	if v := a.secret.Value(); v != "" {
 		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
 	}
 	p("%s", label(2, "Scopes to request (space separated)"))
-	p("  %s", inputView(a.scopesF, w-6))
+	p("  %s", a.scopesF.View())
 	if list := strings.Fields(a.scopesF.Value()); ansi.StringWidth(a.scopesF.Value()) > w-6 {
 		// The field shows a window of a long list: the whole list, to read.
 		p("%s", hanging("  ", words.Count(len(list), "scope")+": "+strings.Join(list, " "), w, m.st.Subtle.Render))

@@ -224,7 +224,7 @@ func (m Model) pasteView(b *pane, w int) {
 	} else {
 		p("%s", hardWrapWords("Paste the whole address the browser landed on and press enter:", w))
 	}
-	p("  %s", inputView(ps.input, w-4))
+	p("  %s", ps.input.View())
 	if ps.note != "" {
 		p("%s", m.st.Warn.Render(hardWrapWords(ps.note, w)))
 	}

@@ -113,6 +113,7 @@ func (m Model) startAuthorize() (tea.Model, tea.Cmd) {
 		return authorizedMsg{res}
 	}, func(u string) tea.Msg { return authURLMsg{u} })
 	m.auth.paste = paste
+	m.sizeInputs()
 	return m, tea.Batch(cmd, paste.waitNote())
 }
 
@@ -180,14 +181,14 @@ func credentialsView(m Model, w int) string {
 		return "  " + s
 	}
 	p("%s", label(0, "Client ID"))
-	p("  %s", inputView(m.creds.clientID, w-6))
+	p("  %s", m.creds.clientID.View())
 	p("%s", label(1, "Client secret"))
-	p("  %s", inputView(m.creds.secret, w-6))
+	p("  %s", m.creds.secret.View())
 	if v := m.creds.secret.Value(); v != "" {
 		p("  %s", m.st.Subtle.Render(fmt.Sprintf("%d characters, %s", len(v), secrets.Mask(v))))
 	}
 	p("%s", label(2, "Redirect URI (for this test)"))
-	p("  %s", inputView(m.creds.redirect, w-6))
+	p("  %s", m.creds.redirect.View())
 	switch r := m.redirect(); {
 	case r.PasteBack:
 		p("%s", m.st.Subtle.Render(hardWrapWords("Paste-back: you paste the address the browser lands on. A live service there may exchange the code first (here: invalid_grant; its log: the callback); a test-only loopback URI avoids it.", w)))

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -243,4 +244,26 @@ func (m Model) wheel(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	}
 	scrolled, _ := m.scrollBy(delta)
 	return scrolled, nil
+}
+
+// sizeInputs gives the text inputs the width their pane draws them at.
+// bubbles' textinput works out which part of a long value to show when it
+// is updated, with the width it has then: with none, a long value ran on
+// past its line. Called when the window changes and when inputs are made.
+func (m *Model) sizeInputs() {
+	if m.width <= 0 {
+		return
+	}
+	w := m.layout().width
+	for _, f := range []struct {
+		in  *textinput.Model
+		pad int // the pane's indent before the field and the cursor's column
+	}{{&m.creds.clientID, 6}, {&m.creds.secret, 6}, {&m.creds.redirect, 6}, {&m.app.clientID, 6}, {&m.app.secret, 6}, {&m.app.scopesF, 6}, {&m.auth.paste.input, 4}} {
+		f.in.Width = max(1, w-f.pad)
+		// The window was worked out for the old width: from the end first,
+		// then back to the cursor, so that it is one of the new width.
+		pos := f.in.Position()
+		f.in.CursorEnd()
+		f.in.SetCursor(pos)
+	}
 }

@@ -259,6 +259,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
+		m.sizeInputs()
 		return m, nil
 	case spinner.TickMsg:
 		if !m.busy() {

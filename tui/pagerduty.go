@@ -79,6 +79,7 @@ func (m Model) enterApp() (tea.Model, tea.Cmd) {
 	s.secret.SetValue(a.ClientSecret)
 	s.scopesF.SetValue(strings.Join(a.Scopes, " "))
 	m.app, m.step = s, stepAppCredentials
+	m.sizeInputs()
 	m.app.setFocus(0)
 	if a.ClientID != "" {
 		m.app.setFocus(2)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -180,5 +181,38 @@ func TestAccessibleAppPath(t *testing.T) {
 	// with Datadog's.
 	if !strings.Contains(text, "Checklist:\n✓ Platform             PagerDuty") || !strings.Contains(text, "✗ Every scope          2 passed, 2 failed") || strings.Contains(text, "Integration & case") {
 		t.Fatalf("the closing checklist is not the app journey's:\n%s", text)
+	}
+}
+
+// A long value scrolls inside its input wherever the cursor is: at the end
+// the field shows the value's end, at the start its start, never wrapped.
+func TestLongInputScrollsWithTheCursor(t *testing.T) {
+	m := send(New(appDeps(&stubAppFlows{}), testStyles()), tea.WindowSizeMsg{Width: 60, Height: 30})
+	m = press(m, "enter", "pd-client-0123456789", "tab", "pdsecret-for-the-test", "tab", " escalation_policies.read incidents.read schedules.read schedules.write users.read users.write")
+	field := func(m tea.Model) string {
+		lines := strings.Split(m.View(), "\n")
+		for i, l := range lines {
+			if strings.Contains(l, "Scopes to request") {
+				if !strings.Contains(lines[i+2], "9 scopes:") {
+					t.Errorf("the field runs on past its line:\n%s", m.View())
+				}
+				return strings.TrimSpace(lines[i+1])
+			}
+		}
+		t.Fatalf("no scopes field:\n%s", m.View())
+		return ""
+	}
+	if got := field(m); !strings.HasSuffix(got, "users.write") || ansi.StringWidth(got) > 56 {
+		t.Errorf("cursor at the end: the field shows %q", got)
+	}
+	if got := field(press(m, "home")); !strings.HasPrefix(got, "services.read") || ansi.StringWidth(got) > 56 {
+		t.Errorf("cursor at the start: the field shows %q", got)
+	}
+	mid := press(m, "home")
+	for range 20 {
+		mid = press(mid, "right")
+	}
+	if got := field(mid); ansi.StringWidth(got) > 56 || !strings.HasPrefix(got, "services.read") {
+		t.Errorf("cursor 20 characters in: the field shows %q", got)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/oauthwiz/oauthwiz/assets"
@@ -144,16 +143,6 @@ func cutWidth(s string, w int) (head, rest string) {
 		end += size
 	}
 	return s[:end], s[end:]
-}
-
-// inputView draws a text input w columns wide. bubbles' textinput works
-// out which part of a long value to show when it is updated, with the
-// width it had then; the width is known here, so the window is worked out
-// again (on this copy) and a long value scrolls instead of running on.
-func inputView(in textinput.Model, w int) string {
-	in.Width = max(1, w)
-	in.SetCursor(in.Position())
-	return in.View()
 }
 
 // hanging writes text after label, word-wrapped to w columns (a word
