@@ -48,13 +48,9 @@ func OpenBase(dir, baseBranch string) (*BaseReader, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := repo.CommitObject(hash)
+	_, tree, err := commitTree(repo, hash, base)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", base, err)
-	}
-	tree, err := c.Tree()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", base, err)
+		return nil, err
 	}
 	return &BaseReader{Branch: base, root: root, tree: tree}, nil
 }

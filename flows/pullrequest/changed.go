@@ -25,11 +25,7 @@ func ChangedFolders(root, ref string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := repo.CommitObject(hash)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", ref, err)
-	}
-	baseTree, err := base.Tree()
+	_, baseTree, err := commitTree(repo, hash, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -40,17 +36,15 @@ func ChangedFolders(root, ref string) ([]string, error) {
 		}
 	}
 	// Committed since ref.
-	if head, err := repo.Head(); err == nil {
-		if c, err := repo.CommitObject(head.Hash()); err == nil {
-			if tree, err := c.Tree(); err == nil {
-				changes, err := object.DiffTree(baseTree, tree)
-				if err != nil {
-					return nil, err
-				}
-				for _, ch := range changes {
-					add(ch.From.Name)
-					add(ch.To.Name)
-				}
+	if head, err := repo.Head(); err == nil { // none yet in a new repository
+		if _, tree, err := commitTree(repo, head.Hash(), "HEAD"); err == nil {
+			changes, err := object.DiffTree(baseTree, tree)
+			if err != nil {
+				return nil, err
+			}
+			for _, ch := range changes {
+				add(ch.From.Name)
+				add(ch.To.Name)
 			}
 		}
 	}

@@ -522,13 +522,19 @@ func refTree(repo *git.Repository, name plumbing.ReferenceName) (*object.Commit,
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name.Short(), err)
 	}
-	c, err := repo.CommitObject(ref.Hash())
+	return commitTree(repo, ref.Hash(), name.Short())
+}
+
+// commitTree is a commit and its tree; errors name what the commit is (a
+// branch, a ref as given).
+func commitTree(repo *git.Repository, hash plumbing.Hash, what string) (*object.Commit, *object.Tree, error) {
+	c, err := repo.CommitObject(hash)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name.Short(), err)
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	}
 	t, err := c.Tree()
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", name.Short(), err)
+		return nil, nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return c, t, nil
 }
