@@ -187,16 +187,12 @@ func TestPagerDutyDemoInRealTerminal(t *testing.T) {
 	needTmux(t)
 	bin := buildBinary(t)
 	s := startTmux(t, bin+" demo --no-browser --provider pagerduty")
-	s.waitFor("▸ Another platform: PagerDuty")
-	s.keys("Enter")
-	s.waitFor("Scopes to request")
-	s.keys("Enter")
-	s.waitFor("Authorized: the account is in region us")
-	s.keys("Enter")
-	s.waitFor("0 failed")
-	s.keys("Enter")
-	s.waitFor("Press enter to finish")
-	s.keys("Enter")
+	// Each screen, then Enter: the platform, the credentials, the
+	// authorization, the scope checks, the summary.
+	for _, want := range []string{"▸ Another platform: PagerDuty", "Scopes to request", "Authorized: the account is in region us", "0 failed", "Press enter to finish"} {
+		s.waitFor(want)
+		s.keys("Enter")
+	}
 	s.waitFor("EXIT=0")
 }
 
