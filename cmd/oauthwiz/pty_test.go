@@ -26,12 +26,29 @@ var silentTerminals = []terminalKind{
 	{name: "stderr on it, stdout piped"},
 }
 
+// userEnviron is the test's environment as the user of a colour terminal
+// would have it: without CI, which CI machines set and for which termenv
+// treats every terminal as having no colour, nor the colour switches a
+// machine may set for its logs (NO_COLOR, CLICOLOR).
+func userEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "CI", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
 // onPty runs the binary on a pseudo-terminal of a kind and collects what
 // the wizard writes until its first screen shows.
 func onPty(tb testing.TB, bin string, kind terminalKind) (out []byte, firstFrame time.Duration) {
 	tb.Helper()
 	cmd := exec.Command(bin, "demo", "--no-browser")
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color", "OAUTHWIZ_STATE_DIR="+tb.TempDir())
+	cmd.Env = append(userEnviron(), "TERM=xterm-256color", "OAUTHWIZ_STATE_DIR="+tb.TempDir())
 	if !kind.stdoutOnPty {
 		cmd.Stdout = io.Discard
 	}
