@@ -144,3 +144,27 @@ func TestAPIKeyNameAgrees(t *testing.T) {
 		t.Errorf("the lost-key fix does not name the key %q: %q", sem.APIKeyName.Value, assets.Diagnose("lost api key")[0].Fix)
 	}
 }
+
+// The consent page says what each scope opens from the spec alone: a
+// description in oauthwiz's words would let the product's scope table
+// vouch for itself.
+func TestScopeReachFromTheSpec(t *testing.T) {
+	api := &assets.API{Operations: []assets.APIOperation{
+		{Method: "GET", Path: "/api/v1/monitor", Scopes: [][]string{{"monitors_read"}}},
+		{Method: "GET", Path: "/api/v1/monitor/{monitor_id}", Scopes: [][]string{{"monitors_read"}, {"monitors_write"}}},
+		{Method: "POST", Path: "/api/v1/monitor", Scopes: [][]string{{"monitors_read", "monitors_write"}}},
+	}}
+	for _, tc := range []struct{ scope, want string }{
+		{"monitors_read", "3 operations of the API, such as GET /api/v1/monitor"},
+		{"monitors_write", "2 operations of the API, such as GET /api/v1/monitor/{monitor_id}"},
+		{"dashboards_read", "no operation of the API asks for it"},
+	} {
+		if got := scopeReach(api, tc.scope); got != tc.want {
+			t.Errorf("scopeReach(%s) = %q, want %q", tc.scope, got, tc.want)
+		}
+	}
+	api.Operations = api.Operations[:1]
+	if got := scopeReach(api, "monitors_read"); got != "1 operation of the API: GET /api/v1/monitor" {
+		t.Errorf("one operation: %q", got)
+	}
+}

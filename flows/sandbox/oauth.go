@@ -60,7 +60,7 @@ var pageTmpl = template.Must(template.New("page").Parse(`<!doctype html>
 <form method="post" action="/oauth2/v1/authorize/decision">
 <input type="hidden" name="request" value="{{.Request}}">
 <p><label>Signed in to <select name="org" id="org">{{range .Orgs}}<option value="{{.ID}}"{{if .Selected}} selected{{end}}>{{.Name}}</option>{{end}}</select></label></p>
-<p>It will be able to:</p><ul id="scopes">{{range .Scopes}}<li><code>{{.Name}}</code> — {{.Description}}</li>{{end}}</ul>
+<p>It will be able to:</p><ul id="scopes">{{range .Scopes}}<li><code>{{.Name}}</code> — {{.Reach}}</li>{{end}}</ul>
 <button type="submit" name="decision" value="authorize" id="authorize">Authorize</button>
 <button type="submit" name="decision" value="deny" id="deny">Deny</button>
 </form>
@@ -89,8 +89,35 @@ type pageData struct {
 	Orgs                      []orgOption
 	Regions                   []regionOption
 	Query                     string // the authorize request's, carried to another region
-	Scopes                    []assets.Scope
+	Scopes                    []consentScope
 	Clients                   []StateClient
+}
+
+// consentScope is a line of the consent page's scope list.
+type consentScope struct{ Name, Reach string }
+
+// scopeReach says what a scope opens, from Datadog's spec alone (never
+// from oauthwiz's descriptions): how many operations accept it and the
+// first of them in the spec's order, e.g. "3 operations of the API, such as GET /api/v1/monitor".
+// Datadog's own consent page shows its own description of each scope; the
+// stand-in does not copy those sentences.
+func scopeReach(api *assets.API, scope string) string {
+	var ops []string
+	for _, op := range api.Operations {
+		for _, alt := range op.Scopes {
+			if slices.Contains(alt, scope) {
+				ops = append(ops, op.Method+" "+op.Path)
+				break
+			}
+		}
+	}
+	switch len(ops) {
+	case 0:
+		return "no operation of the API asks for it"
+	case 1:
+		return "1 operation of the API: " + ops[0]
+	}
+	return fmt.Sprintf("%d operations of the API, such as %s", len(ops), ops[0])
 }
 
 func (s *Server) page(w http.ResponseWriter, status int, site datadogSite, d pageData) {
@@ -208,9 +235,9 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request, site datadogS
 		}
 	}
 	s.mu.Unlock()
+	api := assets.DatadogAPI()
 	for _, sc := range scopes {
-		entry, _ := assets.LookupScope(sc)
-		d.Scopes = append(d.Scopes, entry)
+		d.Scopes = append(d.Scopes, consentScope{Name: sc, Reach: scopeReach(&api, sc)})
 	}
 	s.page(w, http.StatusOK, site, d)
 }

@@ -421,6 +421,11 @@ func TestConsentPageDeny(t *testing.T) {
 	if status != 200 || !strings.Contains(body, `id="authorize"`) || !strings.Contains(body, "dashboards_read") {
 		t.Fatalf("consent page: %d %s", status, body)
 	}
+	// What each scope opens, from Datadog's spec (12 operations of its v1
+	// and v2 specs name dashboards_read, at v2.67.0).
+	if want := "<code>dashboards_read</code> — 12 operations of the API, such as GET /api/v1/dashboard"; !strings.Contains(body, want) {
+		t.Errorf("consent page lacks %q:\n%s", want, body)
+	}
 	i := strings.Index(body, `name="request" value="`)
 	req := body[i+len(`name="request" value="`):]
 	req = req[:strings.Index(req, `"`)]
