@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -110,7 +111,10 @@ type pagerDutyRegion struct {
 type pagerDutyModel struct {
 	Regions      []pagerDutyRegion
 	CodeLifetime time.Duration
-	Semantics    assets.Semantics // what its API does beyond its spec
+	// ImplicitScopes are granted beside the app's API scopes although no
+	// operation of the spec requires them (openid).
+	ImplicitScopes []string
+	Semantics      assets.Semantics // what its API does beyond its spec
 }
 
 var pagerDutyFacts = sync.OnceValues(func() (pagerDutyModel, error) {
@@ -129,6 +133,10 @@ func parsePagerDutyModel(b []byte) (pagerDutyModel, error) {
 			Value  string `json:"value"`
 			Source string `json:"source"`
 		} `json:"code_lifetime"`
+		ImplicitScopes struct {
+			Value  []string `json:"value"`
+			Source string   `json:"source"`
+		} `json:"implicit_scopes"`
 		Semantics assets.Semantics `json:"semantics"`
 	}
 	if err := json.Unmarshal(b, &f); err != nil {
@@ -152,8 +160,24 @@ func parsePagerDutyModel(b []byte) (pagerDutyModel, error) {
 	if _, ok := f.Sources[f.CodeLifetime.Source]; !ok {
 		return m, fmt.Errorf("pagerduty_model.json: code_lifetime names source %q, which the file does not describe", f.CodeLifetime.Source)
 	}
-	m.CodeLifetime, m.Semantics = d, f.Semantics
+	if len(f.ImplicitScopes.Value) > 0 {
+		if _, ok := f.Sources[f.ImplicitScopes.Source]; !ok {
+			return m, fmt.Errorf("pagerduty_model.json: implicit_scopes names source %q, which the file does not describe", f.ImplicitScopes.Source)
+		}
+	}
+	m.CodeLifetime, m.ImplicitScopes, m.Semantics = d, f.ImplicitScopes.Value, f.Semantics
 	return m, nil
+}
+
+// pagerDutyScope says whether PagerDuty knows a scope: one that an
+// operation of its spec requires, or an implicit one. The product's own
+// catalog is not consulted, so a scope it invents is refused here.
+func pagerDutyScope(name string) bool {
+	m, _ := pagerDutyFacts()
+	if slices.Contains(m.ImplicitScopes, name) {
+		return true
+	}
+	return slices.ContainsFunc(assets.PagerDuty().API.Scopes, func(s assets.Scope) bool { return s.Name == name })
 }
 
 // pagerDutyRegionByID finds a region the stand-in can emulate.

@@ -113,6 +113,20 @@ func TestPagerDutyModelsAgree(t *testing.T) {
 	if d, err := time.ParseDuration(product.CodeLifetime); err != nil || d != model.CodeLifetime {
 		t.Errorf("the product's code lifetime is %q, PagerDuty's %s", product.CodeLifetime, model.CodeLifetime)
 	}
+	if !slices.Equal(product.ImplicitScopes, model.ImplicitScopes) {
+		t.Errorf("the product's implicit scopes are %v, PagerDuty's %v", product.ImplicitScopes, model.ImplicitScopes)
+	}
+	// Every scope of the product's catalog is one PagerDuty knows.
+	for _, sc := range product.Scopes {
+		if !pagerDutyScope(sc) {
+			t.Errorf("the product's PagerDuty catalog has %q; PagerDuty's spec and pages do not", sc)
+		}
+	}
+	for _, sc := range []string{"services.read", "openid", "services.list", "read"} {
+		if got, want := pagerDutyScope(sc), slices.Contains(product.Scopes, sc); got != want {
+			t.Errorf("pagerDutyScope(%q) = %v, the product's catalog says %v", sc, got, want)
+		}
+	}
 }
 
 func TestParsePagerDutyModel(t *testing.T) {
@@ -124,6 +138,7 @@ func TestParsePagerDutyModel(t *testing.T) {
 		{"unsourced region", `{` + sources + `, "regions": [{"name": "EU", "api_url": "https://api.eu.pagerduty.com", "source": "blog"}], "code_lifetime": {"value": "30s", "source": "pages"}}`, `names source "blog"`},
 		{"no lifetime", `{` + sources + `, "regions": []}`, "code_lifetime"},
 		{"unsourced lifetime", `{` + sources + `, "regions": [], "code_lifetime": {"value": "30s", "source": "blog"}}`, `names source "blog"`},
+		{"unsourced implicit scopes", `{` + sources + `, "regions": [], "code_lifetime": {"value": "30s", "source": "pages"}, "implicit_scopes": {"value": ["openid"]}}`, "implicit_scopes"},
 	}, parsePagerDutyModel, func(m pagerDutyModel) bool {
 		return len(m.Regions) == 1 && m.Regions[0] == (pagerDutyRegion{ID: "eu", APIHost: "api.eu.pagerduty.com"}) && m.CodeLifetime == 30*time.Second
 	})

@@ -62,7 +62,7 @@ func (s *Server) startPagerDuty() error {
 		scopes = DefaultPagerDutyScopes
 	}
 	for _, sc := range scopes {
-		if !assets.KnownPagerDutyScope(sc) {
+		if !pagerDutyScope(sc) {
 			return fmt.Errorf("sandbox: %q is not a PagerDuty scope", sc)
 		}
 	}
