@@ -70,7 +70,7 @@ func (s *Server) startPagerDuty() error {
 		signingKey: []byte(randomHex(32)),
 		account:    &org{ID: "P" + strings.ToUpper(randomHex(3)), Name: "Acme Ops (" + region + ")", Site: "pagerduty:" + region, Kind: "account"},
 		client: &client{ID: randomHex(16), Secret: "pdsbx_secret_" + randomHex(20), Name: "oauthwiz sandbox PagerDuty app", Site: "pagerduty", Kind: "test",
-			RedirectURIs: []string{onFreePort(assets.PagerDuty().DefaultRedirectURI)}, Scopes: append([]string(nil), scopes...)}}
+			RedirectURIs: append([]string(nil), s.opts.RedirectURIs...), Scopes: append([]string(nil), scopes...)}}
 	s.pd = pd
 	id, err := s.serve(s.pdIdentityHandler())
 	if err != nil {

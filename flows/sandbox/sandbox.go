@@ -47,6 +47,8 @@ type Options struct {
 	// Assumption: no Datadog source documents a code lifetime.
 	CodeTTL time.Duration
 	// RedirectURIs, OnboardingURL and Scopes shape the seeded test clients.
+	// The PagerDuty stand-in's app registers the same redirect URIs: the
+	// product must use the URI registered there, not its own default.
 	RedirectURIs  []string
 	OnboardingURL string
 	Scopes        []string

@@ -36,7 +36,7 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 	f.Bool(&o.JSON, "json", false, "print the sandbox description as one JSON line on stdout")
 	f.Bool(&o.AutoApprove, "auto-approve", false, "approve valid authorize requests at once (no consent page), for headless use")
 	f.String(&o.Sites, "sites", "", "site ids to emulate, comma separated (default: all nine)")
-	f.String(&o.RedirectURIs, "redirect-uris", sandbox.DefaultRedirectURI, "redirect URIs of the seeded test clients, comma separated")
+	f.String(&o.RedirectURIs, "redirect-uris", sandbox.DefaultRedirectURI, "redirect URIs of the seeded test clients (and of the PagerDuty stand-in's app), comma separated")
 	f.String(&o.OnboardingURL, "onboarding-url", sandbox.DefaultOnboardingURL, "onboarding URL of the seeded test clients")
 	f.String(&o.Scopes, "scopes", "api_keys_write,dashboards_read,monitors_read", "scopes of the seeded test clients")
 	f.String(&o.LoginOrg, "login-org", "sandbox", "org the emulated browser session is signed in to: sandbox or customer")
