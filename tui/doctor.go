@@ -69,12 +69,13 @@ func (m Model) stepLabel(name string) (string, bool) {
 }
 
 // doctorKeys are the doctor's keys: enter diagnoses the pasted text (? is
-// typed into it), then g goes to the step the diagnosis names.
+// typed into it: F1 is the help there), then g goes to the step the
+// diagnosis names.
 func (m Model) doctorKeys(k KeyMap) KeyMap {
 	k.Back.SetHelp("esc", "close")
 	switch _, ok := m.doctor.doctorStep(); {
 	case !m.doctor.judged:
-		k.Help.SetEnabled(false)
+		k.Help = k.HelpInField
 		k.Next.SetHelp("enter", "diagnose")
 		k.active = []key.Binding{k.Next, k.Back}
 	case ok:
@@ -88,6 +89,11 @@ func (m Model) doctorKeys(k KeyMap) KeyMap {
 func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	d := &m.doctor
+	if key.Matches(msg, k.HelpInField) || d.judged && key.Matches(msg, k.Help) {
+		m.showHelp = !m.showHelp
+		m.help.ShowAll = m.showHelp
+		return m, nil
+	}
 	if !d.judged {
 		switch {
 		case key.Matches(msg, k.Back):
@@ -106,9 +112,6 @@ func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	switch {
-	case key.Matches(msg, k.Help):
-		m.showHelp = !m.showHelp
-		m.help.ShowAll = m.showHelp
 	case key.Matches(msg, k.Back):
 		d.open = false
 	case key.Matches(msg, k.Edit):

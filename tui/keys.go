@@ -22,6 +22,8 @@ type KeyMap struct {
 	// Confirm is y where a step asks before acting; Rebase is b after a
 	// push the fork refused; Write and Cancel answer a fix preview.
 	Confirm, Rebase, Write, Cancel key.Binding
+	// HelpInField is F1: the help where a text field takes '?' as a character.
+	HelpInField key.Binding
 	// Doctor opens the doctor over any step; Edit and GoTo act on its answer.
 	Doctor, Edit, GoTo key.Binding
 	// which bindings the current screen uses, and the few its one-line help
@@ -61,6 +63,7 @@ func DefaultKeyMap() KeyMap {
 		Edit:          key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit the text")),
 		GoTo:          key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "go to that step")),
 		Help:          key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		HelpInField:   key.NewBinding(key.WithKeys("f1"), key.WithHelp("f1", "help")),
 		Quit:          key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

@@ -225,6 +225,9 @@ func (m Model) keyMap() KeyMap {
 		return m.doctorKeys(m.keys)
 	}
 	k := screens[m.step].Keys(m, m.keys)
+	if m.typing() {
+		k.Help = k.HelpInField
+	}
 	if _, v := m.copyValue(); v != "" && !m.typing() {
 		k.active = append([]key.Binding{k.Copy}, k.active...)
 		if k.short != nil {
@@ -302,7 +305,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if key.Matches(msg, m.keys.Doctor) {
 			return m.openDoctor()
 		}
-		if key.Matches(msg, m.keys.Help) && !m.typing() {
+		// '?' is a character in a text field: there, F1 (which no one
+		// types) opens the help instead, as the bar then says.
+		if key.Matches(msg, m.keys.HelpInField) || key.Matches(msg, m.keys.Help) && !m.typing() {
 			m.showHelp = !m.showHelp
 			m.help.ShowAll = m.showHelp
 			return m, nil

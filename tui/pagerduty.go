@@ -106,7 +106,6 @@ func (m Model) appRedirectURI() string {
 }
 
 func appCredentialsKeys(m Model, k KeyMap) KeyMap {
-	k.Help.SetEnabled(false) // ? may be typed into a field
 	k.Next.SetHelp("enter", "authorize")
 	k.active = []key.Binding{k.Tab, k.Next, k.Back}
 	return k

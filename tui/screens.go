@@ -53,6 +53,9 @@ func always(Model) bool { return true }
 
 // typing is true when a text input takes the keys.
 func (m Model) typing() bool {
+	if m.doctor.open {
+		return !m.doctor.judged // its text field has the keys
+	}
 	t := screens[m.step].Typing
 	return t != nil && t(m)
 }

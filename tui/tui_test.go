@@ -64,6 +64,8 @@ func keyMsg(k string) tea.KeyMsg {
 		msg = tea.KeyMsg{Type: tea.KeyUp}
 	case "ctrl+t":
 		msg = tea.KeyMsg{Type: tea.KeyCtrlT}
+	case "f1":
+		msg = tea.KeyMsg{Type: tea.KeyF1}
 	case "ctrl+u":
 		msg = tea.KeyMsg{Type: tea.KeyCtrlU}
 	default:
@@ -331,13 +333,55 @@ func checkScreen(t *testing.T, m tea.Model, want, secret string) {
 			if strings.Contains(view, secret) {
 				t.Fatal("the secret is shown in clear")
 			}
-			// Help is one key away on every screen, and the bar says so
-			// (but while typing, when '?' is a character).
-			if mm, ok := m.(Model); ok && !mm.typing() && !mm.showHelp && !strings.Contains(lines[len(lines)-1], "? help") {
-				t.Errorf("the help bar does not offer '? help': %q", lines[len(lines)-1])
+			// Help is one key away on every screen, and the bar says so:
+			// F1 while typing, when '?' is a character.
+			if mm, ok := m.(Model); ok && !mm.showHelp {
+				want := "? help"
+				if mm.typing() {
+					want = "f1 help"
+				}
+				if !strings.Contains(lines[len(lines)-1], want) {
+					t.Errorf("the help bar does not offer %q: %q", want, lines[len(lines)-1])
+				}
 			}
 			golden.RequireEqual(t, []byte(view))
 		})
+	}
+}
+
+// In a text field '?' is a character (a secret may hold one) and F1 is
+// the help, as the bar says; elsewhere '?' is the help.
+func TestHelpWhileTyping(t *testing.T) {
+	start := New(testDeps(&stubFlows{}), testStyles())
+	tests := []struct {
+		name  string
+		keys  []string
+		typed func(Model) string
+	}{
+		{"client ID field", []string{"enter", "enter", "ab?"}, func(m Model) string { return m.creds.clientID.Value() }},
+		{"doctor's text", []string{"ctrl+t", "why?"}, func(m Model) string { return m.doctor.input.Value() }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := press(start, tt.keys...).(Model)
+			last := tt.keys[len(tt.keys)-1]
+			if got := tt.typed(m); got != last || m.showHelp {
+				t.Fatalf("typing %q: the field holds %q, help shown %v", last, got, m.showHelp)
+			}
+			if bar := m.helpView(); !strings.Contains(bar, "f1 help") || strings.Contains(bar, "? help") {
+				t.Errorf("the bar while typing: %q", bar)
+			}
+			m = press(m, "f1").(Model)
+			if !m.showHelp || tt.typed(m) != last || !strings.Contains(m.View(), "ctrl+t") {
+				t.Fatalf("after f1: help shown %v, field %q:\n%s", m.showHelp, tt.typed(m), m.View())
+			}
+			if m = press(m, "f1").(Model); m.showHelp {
+				t.Error("a second f1 does not close the help")
+			}
+		})
+	}
+	if m := press(start, "?").(Model); !m.showHelp {
+		t.Error("'?' outside a text field does not open the help")
 	}
 }
 
