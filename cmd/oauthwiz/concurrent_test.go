@@ -88,6 +88,6 @@ func sandboxIntegration(t *testing.T, opts sandbox.Options) (sb *sandbox.Server,
 	if err := integration.WriteScratch(dir, "acme", integration.OAuthClient{Name: "Acme", RedirectURIs: c.RedirectURIs, Scopes: c.Scopes, OnboardingURL: "https://acme.example/on"}); err != nil {
 		t.Fatal(err)
 	}
-	env = append(os.Environ(), "HOME="+work, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+state, "OAUTHWIZ_KEYRING=file", "DISPLAY=", "BROWSER=")
+	env = append(userEnviron(), "HOME="+work, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+state, "OAUTHWIZ_KEYRING=file", "DISPLAY=", "BROWSER=")
 	return sb, dir, state, env
 }

@@ -49,7 +49,7 @@ func TestKillAndRestart(t *testing.T) {
 	home := filepath.Join(work, "home")
 	os.MkdirAll(home, 0o755)
 	os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
-	env := append(os.Environ(), "HOME="+home, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+filepath.Join(work, "state"),
+	env := append(userEnviron(), "HOME="+home, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+filepath.Join(work, "state"),
 		"OAUTHWIZ_KEYRING=file", "GH_TOKEN=sandbox", "DISPLAY=", "BROWSER=")
 	export := filepath.Join(work, "us1.json")
 

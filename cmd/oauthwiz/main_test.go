@@ -47,9 +47,31 @@ func startTmuxSized(t *testing.T, command string, width, height int) *tmuxSessio
 	return s
 }
 
+// userEnviron is the test's environment as the user of a colour terminal
+// would have it, whatever machine runs the tests: without CI (termenv
+// then treats every terminal as colourless), the colour switches a machine
+// may set for its logs (NO_COLOR, CLICOLOR), ACCESSIBLE (plain prompts
+// instead of the wizard), or oauthwiz's own OAUTHWIZ_ variables (every
+// flag has one). A test adds what it needs after these.
+func userEnviron() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "CI", name == "NO_COLOR", name == "CLICOLOR", name == "CLICOLOR_FORCE", name == "ACCESSIBLE",
+			strings.HasPrefix(name, "OAUTHWIZ_"):
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	cmd := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...)
+	cmd.Env = userEnviron() // the server, started by the first command, passes it on
+	out, err := cmd.CombinedOutput()
 	if err != nil {
 		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"io"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -24,23 +23,6 @@ type terminalKind struct {
 var silentTerminals = []terminalKind{
 	{name: "stdout and stderr on it", stdoutOnPty: true},
 	{name: "stderr on it, stdout piped"},
-}
-
-// userEnviron is the test's environment as the user of a colour terminal
-// would have it: without CI, which CI machines set and for which termenv
-// treats every terminal as having no colour, nor the colour switches a
-// machine may set for its logs (NO_COLOR, CLICOLOR).
-func userEnviron() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		switch name {
-		case "CI", "NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE":
-			continue
-		}
-		env = append(env, kv)
-	}
-	return env
 }
 
 // onPty runs the binary on a pseudo-terminal of a kind and collects what
