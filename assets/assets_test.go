@@ -87,6 +87,8 @@ func TestDiagnose(t *testing.T) {
 		{"x509: certificate has expired or is not yet valid", "tls-untrusted"},
 		{`{"error":"redirect_uri_mismatch"}`, "mismatching-redirect-uri"},
 		{`{"error":"unsupported_grant_type"}`, "unsupported-grant-type"},
+		// A refused refresh: invalid_grant without Datadog's PKCE message.
+		{`refresh on us1: {"error":"invalid_grant","error_description":"the refresh token is invalid or revoked"}`, "invalid-grant"},
 	}
 	for _, tt := range tests {
 		got := Diagnose(tt.text)
