@@ -69,6 +69,43 @@ func Explain(err error) error {
 	return err
 }
 
+// explainPullRefusal says in words why GitHub would not open a pull
+// request (its 422 carries error objects, which go-github prints as Go
+// structs), else what Explain says.
+func explainPullRefusal(err error, baseRepo, head, base string) error {
+	var er *github.ErrorResponse
+	if !errors.As(err, &er) || er.Response == nil || er.Response.StatusCode != http.StatusUnprocessableEntity || len(er.Errors) == 0 {
+		return Explain(err)
+	}
+	branch := head[strings.Index(head, ":")+1:]
+	var why []string
+	field := inputs.Field("")
+	for _, e := range er.Errors {
+		switch {
+		case e.Field == "head" && e.Code == "invalid":
+			why = append(why, fmt.Sprintf("the branch %s is not on the fork (%s): the push did not land there; run 'oauthwiz pr' again to push it", branch, head))
+			field = inputs.Branch
+		case e.Field == "base" && e.Code == "invalid":
+			why = append(why, fmt.Sprintf("%s has no branch %s: choose the base branch it has", baseRepo, base))
+			field = inputs.BaseBranch
+		case strings.HasPrefix(e.Message, "A pull request already exists"):
+			why = append(why, fmt.Sprintf("%s (GitHub did not list it as open a moment ago): run 'oauthwiz pr' again to update it", e.Message))
+		case strings.HasPrefix(e.Message, "No commits between"):
+			why = append(why, fmt.Sprintf("%s: the branch has nothing %s lacks; commit the integration's changes first", e.Message, base))
+			field = inputs.Branch
+		case e.Message != "":
+			why = append(why, e.Message)
+		default:
+			why = append(why, strings.TrimSpace(e.Resource+" "+e.Field+" "+e.Code))
+		}
+	}
+	msg := fmt.Sprintf("GitHub would not open the pull request from %s into %s:%s (422): %s", head, baseRepo, base, strings.Join(why, "; "))
+	if field != "" {
+		return inputs.Errorf(field, err, msg)
+	}
+	return fmt.Errorf("%s: %w", msg, err)
+}
+
 // Login is the token's user.
 func (g *GitHub) Login(ctx context.Context) (string, error) {
 	u, _, err := g.Client.Users.Get(ctx, "")
@@ -151,7 +188,7 @@ func (g *GitHub) OpenOrUpdate(ctx context.Context, owner, repo, login, branch, b
 	}
 	pr, _, err := g.Client.PullRequests.Create(ctx, owner, repo, &github.NewPullRequest{Title: github.String(title), Head: github.String(head), Base: github.String(base), Body: github.String(body), Draft: github.Bool(draft)})
 	if err != nil {
-		return nil, body, Explain(err)
+		return nil, body, explainPullRefusal(err, owner+"/"+repo, head, base)
 	}
 	return &PR{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Action: "created"}, body, nil
 }

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/google/go-github/v60/github"
 
+	"github.com/oauthwiz/oauthwiz/flows/inputs"
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
 
@@ -62,5 +64,55 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	}
 	if b, err := os.ReadFile(filepath.Join(back, ".github", "CODEOWNERS")); err != nil || !strings.Contains(string(b), "/acme/ support@acme.example") {
 		t.Fatalf("fork's CODEOWNERS: %q %v", b, err)
+	}
+	// GitHub opens no second pull request for the same head and base (one
+	// that its list missed): said in words, with what to do.
+	_, _, err = gh.Client.PullRequests.Create(context.Background(), "DataDog", "integrations-extras", &github.NewPullRequest{Title: github.String("again"), Head: github.String(sandbox.GitHubLogin + ":acme-oauth"), Base: github.String("master")})
+	err = explainPullRefusal(err, "DataDog/integrations-extras", sandbox.GitHubLogin+":acme-oauth", "master")
+	if err == nil || !strings.Contains(err.Error(), "A pull request already exists for partner:acme-oauth. (GitHub did not list it as open a moment ago): run 'oauthwiz pr' again") {
+		t.Fatalf("a second pull request: %v", err)
+	}
+	if n := len(sb.PullRequests("DataDog/integrations-extras")); n != 1 {
+		t.Errorf("%d pull requests after the refused one", n)
+	}
+}
+
+// The pull requests GitHub will not open, said in words and pointing at
+// the input to change: a head branch that is not on the fork, a base
+// branch the repository lacks, a head with nothing the base lacks.
+func TestPullRequestRefusalsSaidPlainly(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
+	gh.Wait = func(context.Context, time.Duration) error { return nil }
+	ctx := context.Background()
+	if _, _, err := gh.Fork(ctx, "DataDog", "integrations-extras", sandbox.GitHubLogin); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, branch, base string
+		field              inputs.Field
+		want               string
+	}{
+		{"head not pushed", "acme-oauth", "master", inputs.Branch, "the branch acme-oauth is not on the fork (partner:acme-oauth): the push did not land there; run 'oauthwiz pr' again"},
+		{"no such base", "acme-oauth", "main", inputs.BaseBranch, "DataDog/integrations-extras has no branch main"},
+		{"nothing to merge", "master", "master", inputs.Branch, "No commits between master and partner:master: the branch has nothing master lacks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := gh.OpenOrUpdate(ctx, "DataDog", "integrations-extras", sandbox.GitHubLogin, tt.branch, tt.base, "Acme", "body", false, false)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "(422)") {
+				t.Fatalf("got %v, want it to say %q", err, tt.want)
+			}
+			if f, _ := inputs.FieldOf(err); f != tt.field {
+				t.Errorf("the error is about %q, want %q", f, tt.field)
+			}
+		})
+	}
+	if n := len(sb.PullRequests("DataDog/integrations-extras")); n != 0 {
+		t.Errorf("%d pull requests opened", n)
 	}
 }

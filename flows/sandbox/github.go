@@ -227,6 +227,10 @@ func (g *gitHub) handler() http.Handler {
 		key := r.PathValue("owner") + "/" + r.PathValue("repo")
 		g.mu.Lock()
 		defer g.mu.Unlock()
+		if refused := g.refusePull(key, body.Head, body.Base); refused != nil {
+			ghJSON(w, 422, refused)
+			return
+		}
 		n := len(g.prs[key]) + 1
 		pr := &ghPR{Number: n, Head: body.Head, Base: body.Base, Title: body.Title, Body: body.Body, URL: g.url + "/" + key + "/pull/" + strconv.Itoa(n), Created: time.Now()}
 		g.prs[key] = append(g.prs[key], pr)
@@ -263,6 +267,69 @@ func (g *gitHub) handler() http.Handler {
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// refusePull is GitHub's 422 for a pull request it will not open, or nil.
+// GitHub's reference says only "Validation failed" for 422; the error
+// objects are those GitHub is seen answering (issue threads of octokit,
+// Octokit.NET and gh users; an assumption, not documented): a head branch
+// that does not exist is field "head", code "invalid" (base likewise); a
+// second open pull request for the same head and base is code "custom",
+// "A pull request already exists for owner:branch."; a head whose tip is
+// the base's is "No commits between base and head". Called with g.mu held.
+func (g *gitHub) refusePull(baseRepo, head, base string) map[string]any {
+	invalid := func(field string) map[string]any {
+		return map[string]any{"message": "Validation Failed", "errors": []any{map[string]any{"resource": "PullRequest", "field": field, "code": "invalid"}}}
+	}
+	custom := func(msg string) map[string]any {
+		return map[string]any{"message": "Validation Failed", "errors": []any{map[string]any{"resource": "PullRequest", "code": "custom", "message": msg}}}
+	}
+	parent := g.repos[baseRepo]
+	if parent == nil {
+		return invalid("base")
+	}
+	baseTip, ok := g.branchTip(parent, base)
+	if !ok {
+		return invalid("base")
+	}
+	// head is "owner:branch" (a fork in the same network) or a branch of
+	// the base repository itself.
+	headRepo, branch := parent, head
+	if owner, b, ok := strings.Cut(head, ":"); ok {
+		headRepo, branch = nil, b
+		for _, r := range g.repos {
+			if r.owner == owner && (r.parent == baseRepo || r == parent) {
+				headRepo = r
+			}
+		}
+	}
+	if headRepo == nil {
+		return invalid("head")
+	}
+	headTip, ok := g.branchTip(headRepo, branch)
+	if !ok {
+		return invalid("head")
+	}
+	for _, pr := range g.prs[baseRepo] {
+		if pr.Head == head && pr.Base == base {
+			return custom("A pull request already exists for " + head + ".")
+		}
+	}
+	if headTip == baseTip {
+		return custom("No commits between " + base + " and " + head)
+	}
+	return nil
+}
+
+// branchTip is the commit a branch of a repository points at.
+func (g *gitHub) branchTip(r *ghRepo, branch string) (plumbing.Hash, bool) {
+	g.gitMu.Lock()
+	defer g.gitMu.Unlock()
+	ref, err := r.store.Reference(plumbing.NewBranchReferenceName(branch))
+	if err != nil {
+		return plumbing.ZeroHash, false
+	}
+	return ref.Hash(), true
 }
 
 func prJSON(pr *ghPR) map[string]any {
