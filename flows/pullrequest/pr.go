@@ -301,7 +301,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if err == nil || errors.Is(err, ErrPushRejected) || attempt == 3 || !strings.Contains(err.Error(), "not found") {
 			break
 		}
-		if werr := o.GitHub.Wait(ctx, time.Duration(attempt+1)*2*time.Second); werr != nil {
+		pause := time.Duration(attempt+1) * 2 * time.Second
+		progress("The fork is not there yet (GitHub copies a new fork in the background); pushing again in %s…", pause)
+		if werr := o.GitHub.Wait(ctx, pause); werr != nil {
 			return res, werr
 		}
 	}

@@ -15,15 +15,16 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/sandbox"
 )
 
-// TestAgainstTheSandboxGitHub clones, forks, pushes and opens the pull
-// request against the sandbox's GitHub stand-in: git over HTTP served by
-// go-git, no git binary and no network.
-func TestAgainstTheSandboxGitHub(t *testing.T) {
-	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+// sandboxIntegration starts a sandbox with its GitHub stand-in, clones
+// its integrations-extras and writes an integration, acme, in the clone.
+func sandboxIntegration(t *testing.T, opts sandbox.Options) (*sandbox.Server, string) {
+	t.Helper()
+	opts.Sites, opts.GitHub = []string{"us1"}, true
+	sb, err := sandbox.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sb.Close()
+	t.Cleanup(sb.Close)
 	clone := filepath.Join(t.TempDir(), "integrations-extras")
 	if err := Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
 		t.Fatal(err)
@@ -36,6 +37,14 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	os.WriteFile(filepath.Join(acme, "README.md"), []byte("# Acme\n\n## Overview\n\nx\n\n## Setup\n\nx\n\n## Uninstallation\n\nUninstalling Acme revokes all authorizations. Disable its keys on the [API Keys page][1].\n\n[1]: /organization-settings/api-keys?filter=Acme\n"), 0o644)
 	os.WriteFile(filepath.Join(acme, "manifest.json"), []byte(`{"app_id": "acme", "tile": {"support": "README.md#Support", "uninstallation": "README.md#Uninstallation", "title": "Acme"}, "assets": {"oauth": "assets/oauth_clients.json"}, "author": {"support_email": "support@acme.example"}}`), 0o644)
 	os.WriteFile(filepath.Join(acme, "assets", "oauth_clients.json"), []byte(`{"integration": {"redirect_uris": ["https://acme.example/cb"], "scopes": ["api_keys_write"], "onboarding_url": "https://acme.example/on", "client_role": "integration"}}`), 0o644)
+	return sb, acme
+}
+
+// TestAgainstTheSandboxGitHub clones, forks, pushes and opens the pull
+// request against the sandbox's GitHub stand-in: git over HTTP served by
+// go-git, no git binary and no network.
+func TestAgainstTheSandboxGitHub(t *testing.T) {
+	sb, acme := sandboxIntegration(t, sandbox.Options{})
 	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
 	gh.Wait = func(context.Context, time.Duration) error { return nil }
 	var stages []string
@@ -114,5 +123,33 @@ func TestPullRequestRefusalsSaidPlainly(t *testing.T) {
 	}
 	if n := len(sb.PullRequests("DataDog/integrations-extras")); n != 0 {
 		t.Errorf("%d pull requests opened", n)
+	}
+}
+
+// A new fork's git objects come a moment after GitHub answers the fork
+// request (GitHub documents forking as asynchronous): the push waits, says
+// so, and lands.
+func TestPushWaitsForANewFork(t *testing.T) {
+	sb, acme := sandboxIntegration(t, sandbox.Options{GitHubForkDelay: 500 * time.Millisecond})
+	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
+	var waits []time.Duration
+	gh.Wait = func(ctx context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		time.Sleep(200 * time.Millisecond) // not d: the test need not last seconds
+		return ctx.Err()
+	}
+	var stages []string
+	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()), Gate: checksGate,
+		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()},
+		Progress: func(s string) { stages = append(stages, s) }})
+	if err != nil {
+		t.Fatalf("%v\nstages:\n%s", err, strings.Join(stages, "\n"))
+	}
+	said := strings.Join(stages, "\n")
+	if len(waits) == 0 || waits[0] != 2*time.Second || !strings.Contains(said, "The fork is not there yet (GitHub copies a new fork in the background); pushing again in 2s…") {
+		t.Errorf("waits %v; stages:\n%s", waits, said)
+	}
+	if res.PullRequest == nil || res.PullRequest.Action != "created" {
+		t.Fatalf("result %+v", res)
 	}
 }

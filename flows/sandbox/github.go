@@ -32,6 +32,10 @@ const GitHubLogin = "partner"
 type ghRepo struct {
 	owner, name, parent string
 	store               *memory.Storage
+	// ready is when a fork's git objects can be fetched and pushed to:
+	// GitHub documents that forking happens asynchronously and that the
+	// git objects may take a short while to be there.
+	ready time.Time
 }
 
 type ghPR struct {
@@ -48,6 +52,8 @@ type gitHub struct {
 	repos  map[string]*ghRepo
 	prs    map[string][]*ghPR // by base repository
 	faults *Server            // the sandbox's fault injection reaches GitHub too
+	// forkDelay is how long a new fork's git objects stay out of reach.
+	forkDelay time.Duration
 }
 
 // PullRequestTemplate is the stand-in's .github/PULL_REQUEST_TEMPLATE.md,
@@ -55,7 +61,7 @@ type gitHub struct {
 const PullRequestTemplate = "### What does this PR do?\n\n### Motivation\n\n### Review checklist (to be filled by reviewers)\n\n- [ ] Feature or bugfix MUST have appropriate tests\n- [ ] Add the `qa/skip-qa` label if the PR does not need QA\n\n### Additional Notes\n"
 
 func (s *Server) startGitHub() error {
-	g := &gitHub{repos: map[string]*ghRepo{}, prs: map[string][]*ghPR{}, faults: s}
+	g := &gitHub{repos: map[string]*ghRepo{}, prs: map[string][]*ghPR{}, faults: s, forkDelay: s.opts.GitHubForkDelay}
 	base, err := newBaseRepo()
 	if err != nil {
 		return err
@@ -203,7 +209,7 @@ func (g *gitHub) handler() http.Handler {
 				ghJSON(w, 500, map[string]any{"message": err.Error()})
 				return
 			}
-			g.repos[key] = &ghRepo{owner: GitHubLogin, name: parent.name, parent: parent.owner + "/" + parent.name, store: st}
+			g.repos[key] = &ghRepo{owner: GitHubLogin, name: parent.name, parent: parent.owner + "/" + parent.name, store: st, ready: time.Now().Add(g.forkDelay)}
 		}
 		ghJSON(w, 202, g.repoJSON(g.repos[key]))
 	})
@@ -343,7 +349,7 @@ func (g *gitHub) gitSession(owner, repo, service string) (transport.UploadPackSe
 	g.mu.Lock()
 	r := g.repos[owner+"/"+name]
 	g.mu.Unlock()
-	if r == nil {
+	if r == nil || time.Now().Before(r.ready) {
 		return nil, nil, fmt.Errorf("repository %s/%s not found", owner, name)
 	}
 	ep, err := transport.NewEndpoint("/" + owner + "/" + name)

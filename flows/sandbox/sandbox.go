@@ -65,6 +65,9 @@ type Options struct {
 	Faults []Fault
 	// GitHub starts the GitHub stand-in (REST API and git over HTTP).
 	GitHub bool
+	// GitHubForkDelay keeps a new fork's git objects out of reach (404)
+	// that long, as GitHub's asynchronous forking may (default 0).
+	GitHubForkDelay time.Duration
 	// PagerDuty starts the PagerDuty stand-in: an identity host, an API
 	// host per region, one account in PagerDutyRegion (default us) and an
 	// app configured with PagerDutyScopes (default DefaultPagerDutyScopes).

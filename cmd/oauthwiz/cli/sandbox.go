@@ -25,6 +25,7 @@ type SandboxOptions struct {
 	RatePeriod    time.Duration
 	RefuseScopes  string
 	GitHub        bool
+	ForkDelay     time.Duration
 	PagerDuty     bool
 	PDRegion      string
 	PDScopes      string
@@ -45,6 +46,7 @@ func runSandboxCmd(ctx context.Context, sys *IO, args []string) error {
 	f.IntVar(&o.RateLimit, "rate-limit", 0, "API requests allowed per credential and site in each --rate-period (0: no limit)")
 	f.Duration(&o.RatePeriod, "rate-period", 10*time.Second, "length of a rate-limit window")
 	f.Bool(&o.GitHub, "github", false, "also serve the GitHub stand-in (REST API and git over HTTP; its URL is github_url, for 'oauthwiz pr --github-api-url')")
+	f.Duration(&o.ForkDelay, "github-fork-delay", 0, "keep a new fork's git objects out of reach this long, as GitHub's asynchronous forking may (to rehearse 'oauthwiz pr' waiting for it)")
 	f.String(&o.RefuseScopes, "refuse-scopes", "", "scopes the API refuses with 403 even when granted (to rehearse failures)")
 	f.Bool(&o.PagerDuty, "pagerduty", false, "also serve the PagerDuty stand-in (identity host, API per region, one account and one scoped OAuth app)")
 	f.String(&o.PDRegion, "pagerduty-region", "us", "region of the PagerDuty stand-in's account: us or eu (its ID token names that API host)")
@@ -60,7 +62,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 	sb, err := sandbox.Start(sandbox.Options{
 		Sites: splitList(o.Sites), AutoApprove: o.AutoApprove, LoginOrg: o.LoginOrg, OrgSubdomain: o.OrgSubdomain, AccessTokenTTL: o.TokenTTL,
 		RedirectURIs: splitList(o.RedirectURIs), OnboardingURL: o.OnboardingURL, Scopes: splitList(o.Scopes),
-		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes), GitHub: o.GitHub,
+		RateLimit: o.RateLimit, RatePeriod: o.RatePeriod, RefuseScopes: splitList(o.RefuseScopes), GitHub: o.GitHub, GitHubForkDelay: o.ForkDelay,
 		PagerDuty: o.PagerDuty, PagerDutyRegion: o.PDRegion, PagerDutyScopes: splitList(o.PDScopes),
 	})
 	if err != nil {
