@@ -38,7 +38,7 @@ func (m Model) frame() (l layout, side, footer string) {
 	if l.compact {
 		l.width = max(20, m.width)
 	} else {
-		side = m.sidebar()
+		side = m.sidebar(0)
 		l.width = m.mainWidthBeside(side)
 	}
 	footer = m.footer()

@@ -361,6 +361,9 @@ func (m Model) View() string {
 	if l.compact {
 		return lipgloss.JoinVertical(lipgloss.Left, title, m.stepLine(), "", pane, "", footer)
 	}
+	if h := lipgloss.Height(pane); h > lipgloss.Height(side) {
+		side = m.sidebar(h)
+	}
 	body := lipgloss.JoinHorizontal(lipgloss.Top, side, pane)
 	if below := m.below(); below != "" {
 		body += "\n\n" + below

@@ -138,7 +138,7 @@ func (m Model) updatePR(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Tab) && m.pr.previewing():
 		m.pr.showBody, m.pr.offset = !m.pr.showBody, 0
 	case key.Matches(msg, k.Scroll) && m.pr.previewing():
-		vp, _ := m.prPreviewIn(m.mainWidthBeside(m.sidebar())).Update(msg)
+		vp, _ := m.prPreviewIn(m.mainWidthBeside(m.sidebar(0))).Update(msg)
 		m.pr.offset = vp.YOffset
 	case key.Matches(msg, k.Rebase) && m.pr.rejected():
 		return m.openPR(true)

@@ -83,7 +83,9 @@ func (m Model) facts() journey.Facts {
 	return f
 }
 
-func (m Model) sidebar() string {
+// sidebar is the journey's steps and their evidence, beside the pane; at
+// least minHeight rows tall.
+func (m Model) sidebar(minHeight int) string {
 	var b strings.Builder
 	b.WriteString(m.st.Key.Render("Journey") + "\n")
 	j := m.journey()
@@ -112,7 +114,9 @@ func (m Model) sidebar() string {
 		}
 		b.WriteString(line + "\n")
 	}
-	return m.st.Sidebar.Width(26).Render(strings.TrimRight(b.String(), "\n"))
+	// As tall as the pane beside it, so that its border runs the pane's
+	// whole length instead of stopping at the journey's last step.
+	return m.st.Sidebar.Width(26).Height(minHeight).Render(strings.TrimRight(b.String(), "\n"))
 }
 
 // journeyLabels are the journey's step names, as the sidebar lists them.
