@@ -18,12 +18,16 @@ import (
 // colour (ANSI, for freeze to draw) and as text (for screen readers).
 var pictures = flag.String("pictures", "", "write the README's screens in colour to this folder")
 
-// TestPictures writes the screens the README shows, drawn as a 256-colour
-// terminal draws them. It runs only for 'make pictures'.
-func TestPictures(t *testing.T) {
-	if *pictures == "" {
-		t.Skip("only for 'make pictures' (go test ./tui -run TestPictures -pictures DIR)")
-	}
+// pictureShot is one of the README's screens.
+type pictureShot struct {
+	name string
+	w, h int
+	m    tea.Model
+}
+
+// pictureShots are the screens the README shows, drawn as a 256-colour
+// terminal draws them.
+func pictureShots() []pictureShot {
 	r := lipgloss.NewRenderer(io.Discard)
 	r.SetColorProfile(termenv.ANSI256)
 	st := NewStyles(r)
@@ -33,24 +37,57 @@ func TestPictures(t *testing.T) {
 		m := send(press(base(), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter"), authURLMsg{fakeURL})
 		return pressDrain(send(m, authorizedMsg{Authorized{Site: "us1", Org: "Partner Sandbox", Granted: f.granted, Expiry: fixedNow}}), "enter")
 	}
-	for _, shot := range []struct {
-		name string
-		w, h int
-		m    tea.Model
-	}{
+	return []pictureShot{
 		{"authorize", 80, 24, send(press(base(), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter"), authURLMsg{fakeURL})},
 		{"every-site", 120, 32, pressDrain(keyed(), "enter", "i", "a", "s")},
 		{"pull-request", 80, 24, pressDrain(keyed(), "enter", "enter", "enter")},
-	} {
-		view := send(shot.m, tea.WindowSizeMsg{Width: shot.w, Height: shot.h}).View()
-		if err := os.MkdirAll(*pictures, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		plain := strings.Join(trimRight(strings.Split(ansi.Strip(view), "\n")), "\n") + "\n"
-		for name, text := range map[string]string{shot.name + ".ans": view + "\n", shot.name + ".txt": plain} {
+	}
+}
+
+// view draws the shot in colour, and as plain text for screen readers.
+func (s pictureShot) view() (colour, plain string) {
+	colour = send(s.m, tea.WindowSizeMsg{Width: s.w, Height: s.h}).View()
+	return colour, strings.Join(trimRight(strings.Split(ansi.Strip(colour), "\n")), "\n") + "\n"
+}
+
+// TestPictures writes the README's screens. It runs only for 'make
+// pictures'.
+func TestPictures(t *testing.T) {
+	if *pictures == "" {
+		t.Skip("only for 'make pictures' (go test ./tui -run TestPictures -pictures DIR)")
+	}
+	if err := os.MkdirAll(*pictures, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, shot := range pictureShots() {
+		colour, plain := shot.view()
+		for name, text := range map[string]string{shot.name + ".ans": colour + "\n", shot.name + ".txt": plain} {
 			if err := os.WriteFile(filepath.Join(*pictures, name), []byte(text), 0o644); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// The README's pictures and their text are the wizard's screens as they
+// are drawn now: a change of layout that leaves them behind fails here
+// (run 'make pictures', then copy the .txt into the README).
+func TestREADMEShowsTheScreensAsDrawn(t *testing.T) {
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inREADME := strings.Join(trimRight(strings.Split(string(readme), "\n")), "\n")
+	for _, shot := range pictureShots() {
+		colour, plain := shot.view()
+		dir := filepath.Join("..", "assets", "pictures")
+		for name, want := range map[string]string{shot.name + ".ans": colour + "\n", shot.name + ".txt": plain} {
+			if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != want {
+				t.Errorf("assets/pictures/%s is not the screen as drawn now (%v): run 'make pictures'", name, err)
+			}
+		}
+		if !strings.Contains(inREADME, strings.TrimRight(plain, "\n")) {
+			t.Errorf("README.md lacks the text of assets/pictures/%s.txt as drawn now: copy it into the README", shot.name)
 		}
 	}
 }
