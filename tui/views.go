@@ -164,8 +164,28 @@ func hanging(label, text string, w int, render func(...string) string) string {
 	return strings.Join(lines, "\n")
 }
 
+// hardWrapWords wraps prose to w columns at spaces only (a branch name,
+// a command, a URL in a sentence stay whole, where x/ansi's wrappers break
+// after hyphens), keeping the text's own line breaks and, on a wrapped
+// line's continuations, its indent.
 func hardWrapWords(s string, w int) string {
-	return lipgloss.NewStyle().Width(max(10, w)).Render(s)
+	w = max(10, w)
+	var out []string
+	for _, line := range strings.Split(s, "\n") {
+		if ansi.StringWidth(line) <= w {
+			out = append(out, line)
+			continue
+		}
+		rest := strings.TrimLeft(line, " ")
+		indent := line[:len(line)-len(rest)]
+		if len(indent) > w/2 {
+			indent = ""
+		}
+		for _, l := range wrapWords(rest, w-len(indent)) {
+			out = append(out, indent+l)
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func fmtDuration(d time.Duration) string { return words.Minutes(d) }

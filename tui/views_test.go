@@ -52,7 +52,46 @@ func FuzzWrapWords(f *testing.F) {
 		if got != want {
 			t.Fatalf("wrapWords(%q, %d) = %q: the words' characters changed", text, w, lines)
 		}
+		if w < 10 {
+			return
+		}
+		// Prose wrapping: within the width, every line of the text kept.
+		wrapped := hardWrapWords(text, w)
+		for _, l := range strings.Split(wrapped, "\n") {
+			if ansi.StringWidth(l) > w && utf8.RuneCountInString(strings.TrimSpace(l)) > 1 {
+				t.Fatalf("hardWrapWords: line %q is wider than %d", l, w)
+			}
+		}
+		if a, b := strings.Count(wrapped, "\n"), strings.Count(text, "\n"); a < b {
+			t.Fatalf("hardWrapWords(%q, %d) = %q: the text's line breaks were lost", text, w, wrapped)
+		}
 	})
+}
+
+// Prose wraps at spaces only, so that what a sentence names (a branch, a
+// URL, a command) stays whole, and keeps its line breaks and indents.
+func TestHardWrapWordsKeepsNamesWhole(t *testing.T) {
+	for _, tt := range []struct {
+		name, text string
+		w          int
+		want       string
+	}{
+		{"a hyphenated branch", "Your working tree will switch to branch acme-oauth now.", 40,
+			"Your working tree will switch to branch\nacme-oauth now."},
+		{"a URL longer than a line", "pushing to https://github.com/partner/integrations-extras.git failed", 30,
+			"pushing to\nhttps://github.com/partner/int\negrations-extras.git failed"},
+		{"its own line breaks", "first line\nsecond line that is long", 12,
+			"first line\nsecond line\nthat is long"},
+		{"an indent on continuations", "  Dropped by PagerDuty: teams.read users.read", 20,
+			"  Dropped by\n  PagerDuty:\n  teams.read\n  users.read"},
+		{"a line that fits, spaces and all", "a  b   c", 20, "a  b   c"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := hardWrapWords(tt.text, tt.w); got != tt.want {
+				t.Errorf("hardWrapWords(%q, %d) =\n%s\nwant\n%s", tt.text, tt.w, got, tt.want)
+			}
+		})
+	}
 }
 
 // A value wrapped for copying keeps every character whole (a byte-wise
