@@ -50,7 +50,7 @@ func integrationView(m Model, w int) string {
 	p := b.line
 	p(m.st.Title.Render("1. The integration"))
 	info := m.deps.Info
-	p("Folder: %s", truncate(info.Dir, w-8))
+	p("%s", field("Folder: ", info.Dir, w)) // whole: it says which integration this is
 	p("Name:   %s", info.Name)
 	if info.Client != nil {
 		p("Client: %s (%d scopes) in %s", info.Client.Name, len(info.Client.Scopes), "assets/oauth_clients.json")
@@ -60,7 +60,7 @@ func integrationView(m Model, w int) string {
 	p("")
 	p("Which case is this?")
 	if why := m.deps.DefaultCaseWhy; why != "" {
-		p("%s", m.st.Subtle.Render(truncate("Proposed: "+string(m.deps.DefaultCase)+" ("+why+")", w)))
+		p("%s", m.st.Subtle.Render(hardWrapWords("Proposed: "+string(m.deps.DefaultCase)+" ("+why+")", w)))
 	}
 	for i, c := range integration.Cases {
 		line := "  " + c.Title

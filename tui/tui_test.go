@@ -157,6 +157,13 @@ func TestScreens(t *testing.T) {
 		want  string
 	}{
 		{"integration", base, "Which case is this?"},
+		{"integration-long-folder", func() tea.Model {
+			d := testDeps(f)
+			// The folder says which integration this is: wrapped whole at
+			// 60 columns, not cut before its last segment.
+			d.Info.Dir = "/home/partner/src/github.com/partner-org/integrations-extras/acme_cloud_monitoring"
+			return New(d, testStyles())
+		}, "monitoring"}, // the end of the folder, at every size
 		{"site", func() tea.Model { return press(base(), "down", "enter", "down", "down", "down") }, "▸ eu1"},
 		{"credentials", creds, "25 characters, s3cr…test"},
 		{"credentials-test-redirect", func() tea.Model {
