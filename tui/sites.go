@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/progress"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/oauthwiz/oauthwiz/assets"
 	"github.com/oauthwiz/oauthwiz/flows/devplatform"
@@ -387,9 +388,13 @@ func (m Model) scopeTable(b *pane, results []scopes.Result, w int) {
 	if len(results) == 0 {
 		return
 	}
-	fmt.Fprintln(b)
-	fmt.Fprintln(b, m.st.Subtle.Render(truncate(fmt.Sprintf("%-6s %-6s %-22s %-8s %-4s %s", "", "site", "scope", "probe", "HTTP", "endpoint · request id"), w)))
-	for _, r := range results {
+	type row struct{ mark, site, scope, probe, status, where string }
+	rows := make([]row, len(results))
+	// Columns as wide as what they hold (a PagerDuty scope such as
+	// escalation_policies.read is whole), the endpoint taking the rest; a
+	// scope wider than half the pane is cut there.
+	markW, siteW, scopeW, probeW := 1, len("site"), len("scope"), len("probe")
+	for i, r := range results {
 		mark := map[string]string{scopes.Pass: "✓", scopes.Fail: "✗", scopes.Manual: "manual"}[r.Status]
 		if mark == "" {
 			mark = r.Status
@@ -407,8 +412,17 @@ func (m Model) scopeTable(b *pane, results []scopes.Result, w int) {
 			// ('oauthwiz scopes check' prints all of it).
 			where, _, _ = strings.Cut(r.Detail, ": ")
 		}
-		line := truncate(fmt.Sprintf("%-6s %-6s %-22s %-8s %-4s %s", mark, r.Site, truncate(r.Scope, 22), r.Probe, status, where), w)
-		if r.Status == scopes.Fail {
+		rows[i] = row{mark, r.Site, r.Scope, r.Probe, status, where}
+		markW, siteW = max(markW, ansi.StringWidth(mark)), max(siteW, ansi.StringWidth(r.Site))
+		scopeW, probeW = max(scopeW, ansi.StringWidth(r.Scope)), max(probeW, ansi.StringWidth(r.Probe))
+	}
+	scopeW = min(scopeW, max(len("scope"), w/2))
+	format := fmt.Sprintf("%%-%ds %%-%ds %%-%ds %%-%ds %%-4s %%s", markW, siteW, scopeW, probeW)
+	fmt.Fprintln(b)
+	fmt.Fprintln(b, m.st.Subtle.Render(truncate(fmt.Sprintf(format, "", "site", "scope", "probe", "HTTP", "endpoint · request id"), w)))
+	for i, r := range rows {
+		line := truncate(fmt.Sprintf(format, r.mark, r.site, truncate(r.scope, scopeW), r.probe, r.status, r.where), w)
+		if results[i].Status == scopes.Fail {
 			line = m.st.Error.Render(line)
 		}
 		fmt.Fprintln(b, line)

@@ -591,12 +591,12 @@ func TestQQuitsOutsideTextFields(t *testing.T) {
 }
 
 // Once the scope checks ran, every probe is listed with what was sent
-// where and what came back.
+// where and what came back, in columns as wide as what they hold.
 func TestScopeTableListsEveryProbe(t *testing.T) {
 	f := &stubFlows{granted: []string{"api_keys_write", "dashboards_read"}}
 	m := pressDrain(New(testDeps(f), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter", "enter", "enter", "i", "a", "s")
 	view := send(m, tea.WindowSizeMsg{Width: 120, Height: 60}).View()
-	for _, want := range []string{"endpoint · request id", "✓      us1    dashboards_read        read     200  GET /api/v1/dashboard", "manual eu1    workflows_read"} {
+	for _, want := range []string{"endpoint · request id", "✓      us1  dashboards_read read   200  GET /api/v1/dashboard", "manual eu1  workflows_read  manual -    No probe is known for this scope"} {
 		if !strings.Contains(view, want) {
 			t.Errorf("the table lacks %q:\n%s", want, view)
 		}
