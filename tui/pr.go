@@ -404,7 +404,7 @@ func (m Model) publishView(w int) string {
 		}
 		sites := slices.Sorted(maps.Keys(r.Retests))
 		for _, s := range sites {
-			p("  re-test on %s: %s", s, truncate(r.Retests[s], w-18))
+			p("%s", hanging("  re-test on "+s+": ", r.Retests[s], w, nil)) // a failure's reason whole
 		}
 		if m.pr.done != nil {
 			p("Paste the pull request link into the publishing form (c copies it):")

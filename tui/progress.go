@@ -157,7 +157,7 @@ func summaryView(m Model, w int) string {
 		p("%s", hanging(fmt.Sprintf("%s %-20s ", mark, name), ev, w, m.st.Subtle.Render))
 	}
 	p("")
-	p("Secrets are kept in %s.", truncate(m.deps.Store.Where(), w-24))
+	p("%s", hardWrapWords("Secrets are kept in "+m.deps.Store.Where()+".", w)) // a file's path whole
 	p("Press enter to finish.")
 	return b.text()
 }

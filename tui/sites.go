@@ -439,9 +439,10 @@ func (m Model) failuresView(b *pane, w int) {
 			fmt.Fprintln(b, m.st.Subtle.Render(fmt.Sprintf("… %d more ('oauthwiz scopes check' lists all)", len(run.failures)-2)))
 			break
 		}
-		fmt.Fprintln(b, m.st.Error.Render("✗ ")+truncate(fmt.Sprintf("%s %s %s: %d %s", f.Site, f.Scope, f.Probe, f.HTTPStatus, f.Detail), w-2))
+		// Why it failed and what to do, whole: the pane scrolls.
+		fmt.Fprintln(b, hanging(m.st.Error.Render("✗ "), fmt.Sprintf("%s %s %s: %d %s", f.Site, f.Scope, f.Probe, f.HTTPStatus, f.Detail), w, nil))
 		for _, t := range assets.Diagnose(fmt.Sprintf("%d %s", f.HTTPStatus, f.Detail)) {
-			fmt.Fprintln(b, m.st.Subtle.Render(truncate("  "+t.Fix, w)))
+			fmt.Fprintln(b, hanging("  ", t.Fix, w, m.st.Subtle.Render))
 			break
 		}
 	}

@@ -37,6 +37,8 @@ type stubFlows struct {
 	// appUUIDEdit, when set, is the app_uuid edit publishing asks about.
 	appUUIDEdit *readme.FileEdit
 	publishErr  error
+	// retestErr, when set, is why the published client's re-test failed.
+	retestErr error
 }
 
 func (s *stubFlows) Authorize(ctx context.Context, req AuthorizeRequest, onURL func(string)) (Authorized, error) {
@@ -119,8 +121,12 @@ func (s *stubFlows) Publish(ctx context.Context, req PublishRequest, onURL func(
 		}
 	}
 	onURL(fakeURL)
+	retest := "authorized as Customer Org"
+	if s.retestErr != nil {
+		retest = "failed: " + s.retestErr.Error() // as the journey says it
+	}
 	return PublishResult{ClientID: "published-client", AppUUID: "5b1e5b6e-0d4a-4a8e-9c1f-2d3e4f5a6b7c", Written: written,
-		Retests: map[string]string{req.Site: "authorized as Customer Org"}}, nil
+		Retests: map[string]string{req.Site: retest}}, nil
 }
 
 func (s *stubFlows) SiteMatrix(ctx context.Context) ([]SiteRow, error) {

@@ -204,7 +204,8 @@ func TestScreens(t *testing.T) {
 			// The run is started, not run: one failed probe has come of the
 			// four the two sites' tokens plan.
 			m, _ := pressDrain(everySite(), "i", "a").Update(keyMsg("s"))
-			return send(m, scopeResultMsg{scopes.Result{Site: "us1", Scope: "dashboards_read", Probe: "read", Status: scopes.Fail, HTTPStatus: 403, Endpoint: "GET /api/v1/dashboard", RequestID: "req-7f3a"}})
+			return send(m, scopeResultMsg{scopes.Result{Site: "us1", Scope: "dashboards_read", Probe: "read", Status: scopes.Fail, HTTPStatus: 403, Endpoint: "GET /api/v1/dashboard", RequestID: "req-7f3a",
+				Detail: `{"errors":["Forbidden"]}`}})
 		}, "1/4"},
 		{"checks", checked, "✗ README"},
 		{"checks-manual", func() tea.Model { return press(checked(), "down", "down", "down", "down", "down", "down", " ") }, "ticked (manual)"},
@@ -217,6 +218,14 @@ func TestScreens(t *testing.T) {
 		{"pr-done", func() tea.Model { return pressDrain(checked(), "enter", "y") }, "✓ Pull request #7 created"},
 		{"publish", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter") }, "Press enter to publish."},
 		{"publish-done", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter") }, "re-test on us1"},
+		{"publish-retest-failed", func() tea.Model {
+			// Why the published client failed, whole at every size.
+			sf := &stubFlows{granted: f.granted, retestErr: errors.New("the authorize page said: invalid_request - Invalid client_id parameter value (the published client ID is not the one in use)")}
+			m := pressDrain(New(testDeps(sf), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t-value-for-the-test", "enter")
+			m = send(m, authorizedMsg{Authorized{Site: "us1", Org: "Partner Sandbox", Granted: f.granted, Expiry: fixedNow.Add(time.Hour)}})
+			m = send(press(m, "enter"), apiKeyMsg{&apikey.Result{Site: "us1", Org: "Partner Sandbox", Last4: "abcd", Created: true, Valid: true}})
+			return pressDrain(m, "enter", "enter", "enter", "y", "enter", "enter")
+		}, "use)"}, // the reason's last word: not cut
 		{"summary", func() tea.Model { return pressDrain(checked(), "enter", "y", "enter", "enter", "enter") }, "Summary"},
 		{"help", func() tea.Model { return press(base(), "?") }, "ctrl+c"},
 		{"pr-rejected", func() tea.Model {
