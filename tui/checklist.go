@@ -205,7 +205,7 @@ func (m Model) checklistView(w int) string {
 		} else {
 			line = " " + line
 		}
-		p("%s", truncate(line, w+20))
+		p("%s", truncate(line, w))
 	}
 	p("")
 	row := checkRows[c.cursor]

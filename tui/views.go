@@ -15,13 +15,10 @@ import (
 	"github.com/oauthwiz/oauthwiz/flows/words"
 )
 
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
-}
+// truncate cuts s to n columns, ending in "…" when it was longer; it
+// measures what shows (wide characters count two, colours nothing) and
+// never cuts inside an escape sequence.
+func truncate(s string, n int) string { return ansi.Truncate(s, max(1, n), "…") }
 
 // hardWrap breaks a long token such as a URL into lines of w columns,
 // by characters (never inside one) and by their width.

@@ -116,3 +116,26 @@ func TestHardWrapKeepsCharacters(t *testing.T) {
 		}
 	}
 }
+
+// truncate measures what shows: a wide character counts two columns, a
+// colour none, and an escape sequence is never cut in two.
+func TestTruncateMeasuresWhatShows(t *testing.T) {
+	red := "\x1b[31m"
+	for _, tt := range []struct {
+		name, s string
+		n       int
+		want    string
+	}{
+		{"fits", "scope", 5, "scope"},
+		{"cut", "dashboards_read", 8, "dashboa…"},
+		{"wide characters", "日本語テキスト", 7, "日本語…"},
+		{"a colour is not counted", red + "✗" + "\x1b[0m" + " monitors_read", 9, red + "✗" + "\x1b[0m" + " monito…"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := truncate(tt.s, tt.n)
+			if got != tt.want || ansi.StringWidth(got) > tt.n {
+				t.Errorf("truncate(%q, %d) = %q (%d columns), want %q", tt.s, tt.n, got, ansi.StringWidth(got), tt.want)
+			}
+		})
+	}
+}
