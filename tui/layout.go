@@ -220,6 +220,42 @@ func (m Model) scrollBy(delta int) (Model, bool) {
 	return m, true
 }
 
+// keepCursorInView scrolls a pane taller than the window just enough for
+// the line marked ▸ (a list's cursor, the field in focus) to show, after
+// a key moved it or the step and when the window changes: on a clipped
+// pane the focused field or the cursor would otherwise be out of sight.
+func (m Model) keepCursorInView() Model {
+	if arrows := screens[m.step].ArrowsScroll; arrows != nil && arrows(m) || m.doctor.open || m.height <= 0 {
+		return m // the arrows scroll this pane, or no window to fit
+	}
+	l := m.layout()
+	lines := strings.Split(m.pane(l), "\n")
+	if len(lines) <= l.height {
+		return m
+	}
+	body, room := lines[1:], l.height-2
+	for i, line := range body {
+		if !strings.HasPrefix(strings.TrimLeft(ansi.Strip(line), " "), "▸") {
+			continue
+		}
+		// The marked line and the one under it (a field's input, a list
+		// item's description).
+		last := min(i+1, len(body)-1)
+		off := m.scroll.offset(m.step)
+		switch {
+		case i < off:
+			off = i
+		case last >= off+room:
+			off = max(0, last-room+1)
+		default:
+			return m
+		}
+		m.scroll = paneScroll{step: m.step, off: off}
+		return m
+	}
+	return m
+}
+
 // wheel scrolls with the mouse wheel: the PR preview, else the pane.
 func (m Model) wheel(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	if msg.Action != tea.MouseActionPress || msg.Button != tea.MouseButtonWheelUp && msg.Button != tea.MouseButtonWheelDown {

@@ -263,7 +263,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.width, m.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		m.sizeInputs()
-		return m, nil
+		return m.keepCursorInView(), nil
 	case spinner.TickMsg:
 		if !m.busy() {
 			return m, nil
@@ -320,7 +320,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 		m, msg = m.demoEnter(msg)
-		return screens[m.step].Update(m, msg)
+		next, cmd := screens[m.step].Update(m, msg)
+		// A key that moves a cursor or the focus, or that changed the
+		// step, may have taken the marked line out of a clipped pane (a
+		// typed character does not: it costs no second drawing).
+		if moved, ok := next.(Model); ok && (moved.step != m.step || key.Matches(msg, m.keys.Up, m.keys.Down, m.keys.Tab, m.keys.Next, m.keys.Back)) {
+			next = moved.keepCursorInView()
+		}
+		return next, cmd
 	}
 	if m.doctor.open {
 		var cmd tea.Cmd

@@ -525,8 +525,17 @@ func TestPaneScrollsUnderItsTitle(t *testing.T) {
 	}
 	// The mouse wheel scrolls too, three lines a notch.
 	wheel := tea.MouseMsg{Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress}
-	if view := send(m, tea.WindowSizeMsg{Width: 60, Height: 16}, wheel).View(); !strings.Contains(view, "↑ 3 above") {
-		t.Fatalf("after a wheel notch:\n%s", view)
+	// At 16 rows the pane starts scrolled to the field in focus (3 lines
+	// down); a notch down goes 3 more, a notch up comes back.
+	sized := send(m, tea.WindowSizeMsg{Width: 60, Height: 16})
+	wheelUp := tea.MouseMsg{Button: tea.MouseButtonWheelUp, Action: tea.MouseActionPress}
+	for _, tt := range []struct {
+		m    tea.Model
+		want string
+	}{{sized, "↑ 3 above"}, {send(sized, wheel), "↑ 6 above"}, {send(sized, wheel, wheelUp), "↑ 3 above"}} {
+		if view := tt.m.View(); !strings.Contains(view, tt.want) || !strings.Contains(view, "▸ Client secret") {
+			t.Fatalf("the wheel: want %q and the field in focus:\n%s", tt.want, view)
+		}
 	}
 	// Where the screen has no list, the arrows scroll a line at a time.
 	auth := send(press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter", "abc-123", "tab", "s3cr3t", "enter"), authURLMsg{fakeURL}, tea.WindowSizeMsg{Width: 60, Height: 14})
@@ -715,5 +724,31 @@ func TestHelpBarInColour(t *testing.T) {
 		if w := ansi.StringWidth(lines[len(lines)-1]); w > size.w {
 			t.Errorf("%dx%d: the help bar is %d columns wide", size.w, size.h, w)
 		}
+	}
+}
+
+// On a pane clipped by a short window, the field in focus and a list's
+// cursor stay in view as tab and the arrows move them: the pane scrolls
+// after them.
+func TestFocusStaysInView(t *testing.T) {
+	small := tea.WindowSizeMsg{Width: 60, Height: 11}
+	creds := send(press(New(testDeps(&stubFlows{}), testStyles()), "enter", "enter"), small)
+	for i, want := range []string{"▸ Client ID", "▸ Client secret", "▸ Redirect URI", "▸ Client ID"} {
+		if i > 0 {
+			creds = press(creds, "tab")
+		}
+		if v := creds.View(); !strings.Contains(v, want) {
+			t.Errorf("after %d tabs the screen lacks %q:\n%s", i, want, v)
+		}
+	}
+	sites := send(press(New(testDeps(&stubFlows{}), testStyles()), "enter"), tea.WindowSizeMsg{Width: 60, Height: 9})
+	for i := range 8 {
+		sites = press(sites, "down")
+		if v := sites.View(); !strings.Contains(v, "▸ ") || !strings.Contains(v, "below") && !strings.Contains(v, "above") {
+			t.Fatalf("after %d downs the cursor is not shown on a clipped list:\n%s", i+1, v)
+		}
+	}
+	if v := sites.View(); !strings.Contains(v, "▸ uk1") {
+		t.Errorf("the last site is selected but not shown:\n%s", v)
 	}
 }
