@@ -73,7 +73,7 @@ func TestWizardAgainstSandbox(t *testing.T) {
 	deps := Deps{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, Now: time.Now, Timeout: 10 * time.Second,
 		RedirectURI: d.RedirectURI(), Info: info,
 		Flows: journey.Flows{Provider: sb.Provider(), Store: store, Integration: "acme", Kind: "test", OpenBrowser: sandbox.Browse, DevPlatform: dp, StateDir: t.TempDir(),
-			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
+			Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: sandbox.GitHubToken, Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}}
 	tm := teatest.NewTestModel(t, New(deps, testStyles()), teatest.WithInitialTermSize(80, 24))
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
@@ -158,7 +158,7 @@ func TestWizardPushesWhatItShowed(t *testing.T) {
 	if err := applyFixesNow(dir); err != nil {
 		t.Fatal(err)
 	}
-	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox",
+	f := journey.Flows{Provider: sb.Provider(), Store: &secrets.Memory{}, Integration: "acme", Kind: "test", Dir: dir, GitHubURL: sb.GitHubURL(), GitHubToken: sandbox.GitHubToken,
 		Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()}}
 	plan, err := f.PlanPR(context.Background())
 	if err != nil {
@@ -207,7 +207,7 @@ func applyFixesNow(dir string) error {
 func scratchInClone(t *testing.T, sb *sandbox.Server) string {
 	t.Helper()
 	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth(sandbox.GitHubToken, sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(clone, "acme")

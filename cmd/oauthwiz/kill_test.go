@@ -38,7 +38,7 @@ func TestKillAndRestart(t *testing.T) {
 	defer sb.Close()
 	work := t.TempDir()
 	clone := filepath.Join(work, "integrations-extras")
-	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("x", sb.GitHubURL())); err != nil {
+	if err := pullrequest.Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth(sandbox.GitHubToken, sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	dir := filepath.Join(clone, "acme")
@@ -50,7 +50,7 @@ func TestKillAndRestart(t *testing.T) {
 	os.MkdirAll(home, 0o755)
 	os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
 	env := append(userEnviron(), "HOME="+home, "OAUTHWIZ_SANDBOX="+sb.ControlURL(), "OAUTHWIZ_STATE_DIR="+filepath.Join(work, "state"),
-		"OAUTHWIZ_KEYRING=file", "GH_TOKEN=sandbox", "DISPLAY=", "BROWSER=")
+		"OAUTHWIZ_KEYRING=file", "GH_TOKEN=gh-canary-not-for-the-stand-in", "DISPLAY=", "BROWSER=")
 	export := filepath.Join(work, "us1.json")
 
 	run := func(args []string, kill time.Duration) (int, string) {

@@ -20,6 +20,9 @@ type Discovery struct {
 	Clients    []SeededClient           `json:"clients"`
 	// GitHubURL is the GitHub stand-in (API and git), when it runs.
 	GitHubURL string `json:"github_url,omitempty"`
+	// GitHubToken is the one token the GitHub stand-in takes (a test value,
+	// published on purpose): a user's own GitHub token is never sent to it.
+	GitHubToken string `json:"github_token,omitempty"`
 	// PagerDuty is the PagerDuty stand-in, when it runs.
 	PagerDuty *PagerDutyHosts `json:"pagerduty,omitempty"`
 }

@@ -26,7 +26,7 @@ func sandboxIntegration(t *testing.T, opts sandbox.Options) (*sandbox.Server, st
 	}
 	t.Cleanup(sb.Close)
 	clone := filepath.Join(t.TempDir(), "integrations-extras")
-	if err := Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+	if err := Clone(context.Background(), sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, NewGitAuth(sandbox.GitHubToken, sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(clone, ".github", "PULL_REQUEST_TEMPLATE.md")); err != nil || !strings.Contains(string(b), "What does this PR do?") {
@@ -45,10 +45,10 @@ func sandboxIntegration(t *testing.T, opts sandbox.Options) (*sandbox.Server, st
 // go-git, no git binary and no network.
 func TestAgainstTheSandboxGitHub(t *testing.T) {
 	sb, acme := sandboxIntegration(t, sandbox.Options{})
-	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
+	gh, _ := NewGitHub(nil, sb.GitHubURL(), sandbox.GitHubToken)
 	gh.Wait = func(context.Context, time.Duration) error { return nil }
 	var stages []string
-	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()), Gate: checksGate,
+	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth(sandbox.GitHubToken, sb.GitHubURL()), Gate: checksGate,
 		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()},
 		Progress: func(s string) { stages = append(stages, s) }})
 	if err != nil {
@@ -68,7 +68,7 @@ func TestAgainstTheSandboxGitHub(t *testing.T) {
 	}
 	// The fork has the branch: clone it back and look.
 	back := t.TempDir()
-	if err := Clone(context.Background(), sb.GitHubURL()+"/"+sandbox.GitHubLogin+"/integrations-extras.git", back, "acme-oauth", 0, NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+	if err := Clone(context.Background(), sb.GitHubURL()+"/"+sandbox.GitHubLogin+"/integrations-extras.git", back, "acme-oauth", 0, NewGitAuth(sandbox.GitHubToken, sb.GitHubURL())); err != nil {
 		t.Fatal(err)
 	}
 	if b, err := os.ReadFile(filepath.Join(back, ".github", "CODEOWNERS")); err != nil || !strings.Contains(string(b), "/acme/ support@acme.example") {
@@ -95,7 +95,7 @@ func TestPullRequestRefusalsSaidPlainly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sb.Close()
-	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
+	gh, _ := NewGitHub(nil, sb.GitHubURL(), sandbox.GitHubToken)
 	gh.Wait = func(context.Context, time.Duration) error { return nil }
 	ctx := context.Background()
 	if _, _, err := gh.Fork(ctx, "DataDog", "integrations-extras", sandbox.GitHubLogin); err != nil {
@@ -131,7 +131,7 @@ func TestPullRequestRefusalsSaidPlainly(t *testing.T) {
 // so, and lands.
 func TestPushWaitsForANewFork(t *testing.T) {
 	sb, acme := sandboxIntegration(t, sandbox.Options{GitHubForkDelay: 500 * time.Millisecond})
-	gh, _ := NewGitHub(nil, sb.GitHubURL(), "sandbox-token")
+	gh, _ := NewGitHub(nil, sb.GitHubURL(), sandbox.GitHubToken)
 	var waits []time.Duration
 	gh.Wait = func(ctx context.Context, d time.Duration) error {
 		waits = append(waits, d)
@@ -139,7 +139,7 @@ func TestPushWaitsForANewFork(t *testing.T) {
 		return ctx.Err()
 	}
 	var stages []string
-	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth("sandbox-token", sb.GitHubURL()), Gate: checksGate,
+	res, err := Run(context.Background(), Options{IntegrationDir: acme, BaseRepo: "DataDog/integrations-extras", GitHub: gh, Auth: NewGitAuth(sandbox.GitHubToken, sb.GitHubURL()), Gate: checksGate,
 		CodeOwners: "support@acme.example", Author: &object.Signature{Name: "PE", Email: "pe@acme.example", When: time.Now()},
 		Progress: func(s string) { stages = append(stages, s) }})
 	if err != nil {

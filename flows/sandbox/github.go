@@ -26,8 +26,13 @@ import (
 // uses, and git's smart HTTP protocol over in-memory repositories, so that
 // the demo opens a real pull request without a network.
 
-// GitHubLogin is the user every token of the stand-in belongs to.
+// GitHubLogin is the user the stand-in's token belongs to.
 const GitHubLogin = "partner"
+
+// GitHubToken is the only token the GitHub stand-in takes; any other is
+// refused as GitHub refuses a wrong one (401 "Bad credentials"), so that a
+// product sending a user's real token to the stand-in fails its tests.
+const GitHubToken = "sandbox-github-token"
 
 type ghRepo struct {
 	owner, name, parent string
@@ -271,8 +276,25 @@ func (g *gitHub) handler() http.Handler {
 			ghJSON(w, 401, map[string]any{"message": "Requires authentication"})
 			return
 		}
+		if gitHubCredential(r) != GitHubToken {
+			ghJSON(w, 401, map[string]any{"message": "Bad credentials"})
+			return
+		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// gitHubCredential is the token a request carries: "Bearer T" or
+// "token T" for the REST API, the password of Basic auth for git.
+func gitHubCredential(r *http.Request) string {
+	if _, pass, ok := r.BasicAuth(); ok {
+		return pass
+	}
+	scheme, token, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if strings.EqualFold(scheme, "bearer") || strings.EqualFold(scheme, "token") {
+		return strings.TrimSpace(token)
+	}
+	return ""
 }
 
 // refusePull is GitHub's 422 for a pull request it will not open, or nil.

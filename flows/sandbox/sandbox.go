@@ -312,7 +312,7 @@ func (s *Server) Discovery() devplatform.Discovery {
 	defer s.mu.Unlock()
 	d := devplatform.Discovery{ControlURL: s.ctlURL, Sites: map[string]datadog.Hosts{}}
 	if s.github != nil {
-		d.GitHubURL = s.github.url
+		d.GitHubURL, d.GitHubToken = s.github.url, GitHubToken
 	}
 	for _, id := range s.order {
 		u := s.sites[id].url

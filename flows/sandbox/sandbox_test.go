@@ -494,3 +494,44 @@ func TestSiteParametersAndRegionChoice(t *testing.T) {
 		}
 	}
 }
+
+// The GitHub stand-in takes its own token only, as GitHub takes only a
+// valid one: none is a challenge, any other 401 "Bad credentials" — so a
+// product that sent a user's real token to the stand-in fails.
+func TestGitHubStandInTakesOnlyItsToken(t *testing.T) {
+	sb, err := sandbox.Start(sandbox.Options{Sites: []string{"us1"}, GitHub: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	if d := sb.Discovery(); d.GitHubToken != sandbox.GitHubToken || d.GitHubURL == "" {
+		t.Fatalf("the discovery names GitHub %q with token %q", d.GitHubURL, d.GitHubToken)
+	}
+	for _, tt := range []struct {
+		name, path string
+		auth       func(*http.Request)
+		status     int
+		message    string
+	}{
+		{"no credentials", "/user", func(*http.Request) {}, 401, "Requires authentication"},
+		{"a user's own token", "/user", func(r *http.Request) { r.Header.Set("Authorization", "Bearer ghp_real-user-token") }, 401, "Bad credentials"},
+		{"the stand-in's token", "/user", func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+sandbox.GitHubToken) }, 200, ""},
+		{"its token, token scheme", "/user", func(r *http.Request) { r.Header.Set("Authorization", "token "+sandbox.GitHubToken) }, 200, ""},
+		{"git with another password", "/DataDog/integrations-extras.git/info/refs?service=git-upload-pack", func(r *http.Request) { r.SetBasicAuth("x-access-token", "ghp_real") }, 401, "Bad credentials"},
+		{"git with its token", "/DataDog/integrations-extras.git/info/refs?service=git-upload-pack", func(r *http.Request) { r.SetBasicAuth("x-access-token", sandbox.GitHubToken) }, 200, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest("GET", sb.GitHubURL()+tt.path, nil)
+			tt.auth(req)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.status || !strings.Contains(string(b), tt.message) {
+				t.Errorf("%d %s, want %d %q", resp.StatusCode, b, tt.status, tt.message)
+			}
+		})
+	}
+}

@@ -148,9 +148,9 @@ func TestFaultsOnManifestImportAndGitHub(t *testing.T) {
 			home := t.TempDir()
 			os.WriteFile(filepath.Join(home, ".gitconfig"), []byte("[user]\n\tname = PE\n\temail = pe@acme.example\n"), 0o644)
 			t.Setenv("HOME", home)
-			h.env["GH_TOKEN"] = "sandbox-token"
+			h.env["GH_TOKEN"] = "gh-canary-not-for-the-stand-in" // the stand-in refuses it: pr must send its own
 			clone := filepath.Join(t.TempDir(), "integrations-extras")
-			if err := pullrequest.Clone(context.Background(), h.sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("x", h.sb.GitHubURL())); err != nil {
+			if err := pullrequest.Clone(context.Background(), h.sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth(sandbox.GitHubToken, h.sb.GitHubURL())); err != nil {
 				t.Fatal(err)
 			}
 			h.dir = filepath.Join(clone, "acme")

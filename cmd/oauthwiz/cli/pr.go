@@ -36,6 +36,18 @@ type PROptions struct {
 	CodeOwners   string
 	CloneInto    string
 	Rebase       bool
+	// standInToken is the sandbox's GitHub stand-in token, when the pull
+	// request goes to the stand-in (--sandbox): the user's own token is
+	// not sent there.
+	standInToken string
+}
+
+// githubToken is the token for the pull request's GitHub.
+func (o PROptions) githubToken(sys *IO, store secrets.Store) (string, error) {
+	if o.standInToken != "" {
+		return o.standInToken, nil
+	}
+	return githubToken(sys, store)
 }
 
 // githubTokenKey is where the GitHub token is kept in the secrets store.
@@ -111,7 +123,7 @@ func RunPR(ctx context.Context, sys *IO, o PROptions) error {
 		return nil
 	}
 	if !o.NoPush {
-		token, err := githubToken(sys, store)
+		token, err := o.githubToken(sys, store)
 		if err != nil {
 			return err
 		}
@@ -168,15 +180,20 @@ func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace
 		name = info.Name
 	}
 	store := sys.Store(func(w string) { fmt.Fprintln(sys.Err, w) })
-	if o.Sandbox != "" && o.GitHubAPIURL == "" {
+	if o.Sandbox != "" {
 		_, d, err := provider(ctx, sys, o.Sandbox)
 		if err != nil {
 			return nil, err
 		}
-		if d.GitHubURL == "" {
+		switch {
+		case o.GitHubAPIURL == "" && d.GitHubURL == "":
 			return nil, usagef("--sandbox %s has no GitHub stand-in: start it with 'oauthwiz sandbox --github'", o.Sandbox)
+		case o.GitHubAPIURL == "":
+			o.GitHubAPIURL = d.GitHubURL
 		}
-		o.GitHubAPIURL = d.GitHubURL
+		if o.GitHubAPIURL == d.GitHubURL {
+			o.standInToken = d.GitHubToken // the stand-in's, never the user's
+		}
 	}
 	if _, err := pullrequest.FindRoot(info.Dir); err != nil {
 		dir, cerr := cloneForPR(ctx, sys, store, *o, info.Dir)
@@ -294,7 +311,7 @@ func cloneForPR(ctx context.Context, sys *IO, store secrets.Store, o PROptions, 
 	if !ok {
 		return "", ErrCancelled
 	}
-	token, err := githubToken(sys, store)
+	token, err := o.githubToken(sys, store)
 	if err != nil {
 		return "", err
 	}

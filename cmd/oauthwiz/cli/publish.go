@@ -186,13 +186,18 @@ func publishPush(ctx context.Context, sys *IO, ws *workspace, o PublishOptions, 
 	if _, err := pullrequest.FindRoot(ws.info.Dir); err != nil {
 		return nil, &UsageError{Msg: err.Error() + " (or pass --no-push)"}
 	}
-	apiURL := o.GitHubAPIURL
-	if apiURL == "" && ws.discovery != nil {
-		apiURL = ws.discovery.GitHubURL
+	apiURL, d := o.GitHubAPIURL, ws.discovery
+	if apiURL == "" && d != nil {
+		apiURL = d.GitHubURL
 	}
-	token, err := githubToken(sys, ws.store)
-	if err != nil {
-		return nil, err
+	var token string
+	if d != nil && d.GitHubURL != "" && apiURL == d.GitHubURL {
+		token = d.GitHubToken // the sandbox's stand-in: its own token, never the user's
+	} else {
+		var err error
+		if token, err = githubToken(sys, ws.store); err != nil {
+			return nil, err
+		}
 	}
 	gh, err := pullrequest.NewGitHub(sys.HTTPClient, apiURL, token)
 	if err != nil {

@@ -88,10 +88,8 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	if d != nil {
 		deps.RedirectURI = d.RedirectURI() // registered by the stand-in, port included
 		if rf := deps.Flows.(journey.Flows); d.GitHubURL != "" {
-			rf.GitHubURL = d.GitHubURL
-			if rf.GitHubToken == "" {
-				rf.GitHubToken = "sandbox" // the stand-in takes any token
-			}
+			// The stand-in's own token: the user's is never sent to it.
+			rf.GitHubURL, rf.GitHubToken = d.GitHubURL, d.GitHubToken
 			deps.Flows = rf
 		}
 	}
@@ -213,7 +211,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 	c, _ := sb.Client("us1", "test")
 	// A clone of the sandbox's integrations-extras, as a partner's fork clone.
 	clone := filepath.Join(dir, "integrations-extras")
-	if err := pullrequest.Clone(ctx, sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth("sandbox", sb.GitHubURL())); err != nil {
+	if err := pullrequest.Clone(ctx, sb.GitHubURL()+"/DataDog/integrations-extras.git", clone, "master", 0, pullrequest.NewGitAuth(sandbox.GitHubToken, sb.GitHubURL())); err != nil {
 		return err
 	}
 	folder := filepath.Join(clone, "acme")
@@ -241,7 +239,7 @@ func RunDemo(ctx context.Context, sys *IO, o DemoOptions) error {
 		Provider: p, Store: store, Info: info, Integration: "acme", Kind: secrets.Test, OpenBrowser: open, Now: sys.Now,
 		Version: sys.Version, Demo: true, AutoEnter: o.Auto, Timeout: o.Timeout, RedirectURI: d.RedirectURI(),
 		Flows: journey.Flows{Getenv: sys.Getenv, Provider: p, Store: store, Integration: "acme", Kind: secrets.Test, Now: sys.Now, OpenBrowser: open, DevPlatform: dp, StateDir: filepath.Join(dir, "state"),
-			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: "sandbox", Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
+			Dir: folder, GitHubURL: sb.GitHubURL(), GitHubToken: sandbox.GitHubToken, Author: &object.Signature{Name: "oauthwiz demo", Email: "demo@oauthwiz.invalid", When: time.Now()}},
 	}
 	if err := offerApp(&deps, o.Provider, &d, store, "acme", sys.Now, open); err != nil {
 		return err
