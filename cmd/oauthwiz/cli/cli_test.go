@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -443,6 +444,26 @@ func TestDoctor(t *testing.T) {
 		if code != tt.code || !strings.Contains(stdout, tt.want) {
 			t.Errorf("%v: exit %d\n%s%s\nwant %q", tt.args, code, stdout, stderr, tt.want)
 		}
+	}
+}
+
+// Without --json the sandbox says, for people, how to reach its GitHub
+// stand-in: with its own token, and 'pr --sandbox' to have it sent (a
+// --github-api-url alone would send the user's token, which it refuses).
+func TestSandboxCommandSaysHowToReachGitHub(t *testing.T) {
+	t.Parallel()
+	r, w := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go cli.RunSandbox(ctx, &cli.IO{Out: w, Err: io.Discard, Getenv: func(string) string { return "" }}, cli.SandboxOptions{Sites: "us1", TokenTTL: time.Hour, GitHub: true})
+	var text strings.Builder
+	lines := bufio.NewScanner(r)
+	for lines.Scan() && !strings.HasPrefix(lines.Text(), "State:") {
+		text.WriteString(lines.Text() + "\n")
+	}
+	control := regexp.MustCompile(`control URL (\S+)`).FindStringSubmatch(text.String())
+	if control == nil || !strings.Contains(text.String(), "token "+sandbox.GitHubToken+" (the only one it takes") || !strings.Contains(text.String(), "'oauthwiz pr --sandbox "+control[1]+"' sends it") {
+		t.Fatalf("the sandbox said:\n%s", text.String())
 	}
 }
 
