@@ -198,17 +198,6 @@ func appSummaryKeys(m Model, k KeyMap) KeyMap {
 	return k
 }
 
-func updateAppSummary(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Back):
-		m.step = stepAppScopes
-	case key.Matches(msg, m.keys.Next):
-		m.Finished = true
-		return m, tea.Quit
-	}
-	return m, nil
-}
-
 func (m Model) startAppAuthorize() (tea.Model, tea.Cmd) {
 	a := &m.app
 	id, secret := strings.TrimSpace(a.clientID.Value()), strings.TrimSpace(a.secret.Value())

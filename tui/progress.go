@@ -133,15 +133,19 @@ func summaryKeys(m Model, k KeyMap) KeyMap {
 	return k
 }
 
-func updateSummary(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Back):
-		m.step = stepPublish
-	case key.Matches(msg, m.keys.Next):
-		m.Finished = true
-		return m, tea.Quit
+// updateSummaryBackTo is a journey's last screen: enter finishes, esc goes
+// back to the step before it.
+func updateSummaryBackTo(back step) func(Model, tea.KeyMsg) (tea.Model, tea.Cmd) {
+	return func(m Model, msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+		switch {
+		case key.Matches(msg, m.keys.Back):
+			m.step = back
+		case key.Matches(msg, m.keys.Next):
+			m.Finished = true
+			return m, tea.Quit
+		}
+		return m, nil
 	}
-	return m, nil
 }
 
 func summaryView(m Model, w int) string {

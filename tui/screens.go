@@ -82,11 +82,11 @@ func init() {
 		stepChecks:         {Item: 6, Init: Model.startChecks, Line: lineChecks, Keys: checksKeys, Update: Model.updateChecks, View: Model.checklistView, Busy: func(m Model) bool { return m.check.running }, Primary: checksPrimary, ArrowsScroll: func(m Model) bool { return m.check.plan != nil }},
 		stepPR:             {Item: 7, Init: Model.startPR, Line: linePR, Keys: prKeys, Update: Model.updatePR, View: Model.prView, Busy: func(m Model) bool { return m.pr.running }, Primary: prPrimary, Copy: copyPR, ArrowsScroll: always},
 		stepPublish:        {Item: 8, Init: Model.startPublish, Line: linePublish, Keys: publishKeys, Update: Model.updatePublish, View: Model.publishView, Busy: func(m Model) bool { return m.publish.running }, Primary: publishPrimary, Copy: copyPublish, ArrowsScroll: always},
-		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummary, View: summaryView, ArrowsScroll: always},
+		stepSummary:        {Item: 9, Keys: summaryKeys, Update: updateSummaryBackTo(stepPublish), View: summaryView, ArrowsScroll: always},
 		stepAppCredentials: {Item: 1, Init: Model.enterApp, Line: lineAppCredentials, Keys: appCredentialsKeys, Update: updateAppCredentials, View: appCredentialsView, Typing: always},
 		stepAppAuthorize:   {Item: 2, Init: Model.startAppAuthorize, Line: lineAppAuthorize, Keys: appAuthorizeKeys, Update: updateAppAuthorize, View: appAuthorizeView, Busy: func(m Model) bool { return m.app.auth.running }, Copy: copyAppAuthorize, ArrowsScroll: always},
 		stepAppScopes:      {Item: 3, Init: Model.startAppScopes, Line: lineAppScopes, Keys: appScopesKeys, Update: updateAppScopes, View: appScopesView, Busy: func(m Model) bool { return m.app.checkRunning }, ArrowsScroll: always},
-		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateAppSummary, View: appSummaryView, ArrowsScroll: always},
+		stepAppSummary:     {Item: 4, Keys: appSummaryKeys, Update: updateSummaryBackTo(stepAppScopes), View: appSummaryView, ArrowsScroll: always},
 	}
 }
 
