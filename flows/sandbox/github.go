@@ -182,86 +182,97 @@ func ghJSON(w http.ResponseWriter, status int, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
+// restRoutes are the part of GitHub's REST API the stand-in answers, by
+// their patterns in GitHub's reference (TestGitHubRoutesAreGitHubs checks
+// them against GitHub's published operations).
+func (g *gitHub) restRoutes() map[string]http.HandlerFunc {
+	return map[string]http.HandlerFunc{
+		"GET /user": func(w http.ResponseWriter, r *http.Request) {
+			ghJSON(w, 200, map[string]any{"login": GitHubLogin})
+		},
+		"GET /repos/{owner}/{repo}": func(w http.ResponseWriter, r *http.Request) {
+			g.mu.Lock()
+			repo := g.repos[r.PathValue("owner")+"/"+r.PathValue("repo")]
+			g.mu.Unlock()
+			if repo == nil {
+				ghJSON(w, 404, map[string]any{"message": "Not Found"})
+				return
+			}
+			ghJSON(w, 200, g.repoJSON(repo))
+		},
+		"POST /repos/{owner}/{repo}/forks": func(w http.ResponseWriter, r *http.Request) {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			parent := g.repos[r.PathValue("owner")+"/"+r.PathValue("repo")]
+			if parent == nil {
+				ghJSON(w, 404, map[string]any{"message": "Not Found"})
+				return
+			}
+			key := GitHubLogin + "/" + parent.name
+			if g.repos[key] == nil {
+				g.gitMu.Lock()
+				st, err := copyRepo(parent.store)
+				g.gitMu.Unlock()
+				if err != nil {
+					ghJSON(w, 500, map[string]any{"message": err.Error()})
+					return
+				}
+				g.repos[key] = &ghRepo{owner: GitHubLogin, name: parent.name, parent: parent.owner + "/" + parent.name, store: st, ready: time.Now().Add(g.forkDelay)}
+			}
+			ghJSON(w, 202, g.repoJSON(g.repos[key]))
+		},
+		"GET /repos/{owner}/{repo}/pulls": func(w http.ResponseWriter, r *http.Request) {
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			out := []any{}
+			for _, pr := range g.prs[r.PathValue("owner")+"/"+r.PathValue("repo")] {
+				if h := r.URL.Query().Get("head"); h == "" || h == pr.Head {
+					out = append(out, prJSON(pr))
+				}
+			}
+			ghJSON(w, 200, out)
+		},
+		"POST /repos/{owner}/{repo}/pulls": func(w http.ResponseWriter, r *http.Request) {
+			var body struct{ Title, Head, Base, Body string }
+			if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Head == "" || body.Base == "" {
+				ghJSON(w, 422, map[string]any{"message": "Validation Failed"})
+				return
+			}
+			key := r.PathValue("owner") + "/" + r.PathValue("repo")
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			if refused := g.refusePull(key, body.Head, body.Base); refused != nil {
+				ghJSON(w, 422, refused)
+				return
+			}
+			n := len(g.prs[key]) + 1
+			pr := &ghPR{Number: n, Head: body.Head, Base: body.Base, Title: body.Title, Body: body.Body, URL: g.url + "/" + key + "/pull/" + strconv.Itoa(n), Created: time.Now()}
+			g.prs[key] = append(g.prs[key], pr)
+			ghJSON(w, 201, prJSON(pr))
+		},
+		"PATCH /repos/{owner}/{repo}/pulls/{pull_number}": func(w http.ResponseWriter, r *http.Request) {
+			var body struct{ Title, Body string }
+			json.NewDecoder(r.Body).Decode(&body)
+			n, _ := strconv.Atoi(r.PathValue("pull_number"))
+			g.mu.Lock()
+			defer g.mu.Unlock()
+			for _, pr := range g.prs[r.PathValue("owner")+"/"+r.PathValue("repo")] {
+				if pr.Number == n {
+					pr.Title, pr.Body, pr.UpdatedAt = body.Title, body.Body, time.Now()
+					ghJSON(w, 200, prJSON(pr))
+					return
+				}
+			}
+			ghJSON(w, 404, map[string]any{"message": "Not Found"})
+		},
+	}
+}
+
 func (g *gitHub) handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /user", func(w http.ResponseWriter, r *http.Request) {
-		ghJSON(w, 200, map[string]any{"login": GitHubLogin})
-	})
-	mux.HandleFunc("GET /repos/{owner}/{repo}", func(w http.ResponseWriter, r *http.Request) {
-		g.mu.Lock()
-		repo := g.repos[r.PathValue("owner")+"/"+r.PathValue("repo")]
-		g.mu.Unlock()
-		if repo == nil {
-			ghJSON(w, 404, map[string]any{"message": "Not Found"})
-			return
-		}
-		ghJSON(w, 200, g.repoJSON(repo))
-	})
-	mux.HandleFunc("POST /repos/{owner}/{repo}/forks", func(w http.ResponseWriter, r *http.Request) {
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		parent := g.repos[r.PathValue("owner")+"/"+r.PathValue("repo")]
-		if parent == nil {
-			ghJSON(w, 404, map[string]any{"message": "Not Found"})
-			return
-		}
-		key := GitHubLogin + "/" + parent.name
-		if g.repos[key] == nil {
-			g.gitMu.Lock()
-			st, err := copyRepo(parent.store)
-			g.gitMu.Unlock()
-			if err != nil {
-				ghJSON(w, 500, map[string]any{"message": err.Error()})
-				return
-			}
-			g.repos[key] = &ghRepo{owner: GitHubLogin, name: parent.name, parent: parent.owner + "/" + parent.name, store: st, ready: time.Now().Add(g.forkDelay)}
-		}
-		ghJSON(w, 202, g.repoJSON(g.repos[key]))
-	})
-	mux.HandleFunc("GET /repos/{owner}/{repo}/pulls", func(w http.ResponseWriter, r *http.Request) {
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		out := []any{}
-		for _, pr := range g.prs[r.PathValue("owner")+"/"+r.PathValue("repo")] {
-			if h := r.URL.Query().Get("head"); h == "" || h == pr.Head {
-				out = append(out, prJSON(pr))
-			}
-		}
-		ghJSON(w, 200, out)
-	})
-	mux.HandleFunc("POST /repos/{owner}/{repo}/pulls", func(w http.ResponseWriter, r *http.Request) {
-		var body struct{ Title, Head, Base, Body string }
-		if err := json.NewDecoder(r.Body).Decode(&body); err != nil || body.Head == "" || body.Base == "" {
-			ghJSON(w, 422, map[string]any{"message": "Validation Failed"})
-			return
-		}
-		key := r.PathValue("owner") + "/" + r.PathValue("repo")
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		if refused := g.refusePull(key, body.Head, body.Base); refused != nil {
-			ghJSON(w, 422, refused)
-			return
-		}
-		n := len(g.prs[key]) + 1
-		pr := &ghPR{Number: n, Head: body.Head, Base: body.Base, Title: body.Title, Body: body.Body, URL: g.url + "/" + key + "/pull/" + strconv.Itoa(n), Created: time.Now()}
-		g.prs[key] = append(g.prs[key], pr)
-		ghJSON(w, 201, prJSON(pr))
-	})
-	mux.HandleFunc("PATCH /repos/{owner}/{repo}/pulls/{n}", func(w http.ResponseWriter, r *http.Request) {
-		var body struct{ Title, Body string }
-		json.NewDecoder(r.Body).Decode(&body)
-		n, _ := strconv.Atoi(r.PathValue("n"))
-		g.mu.Lock()
-		defer g.mu.Unlock()
-		for _, pr := range g.prs[r.PathValue("owner")+"/"+r.PathValue("repo")] {
-			if pr.Number == n {
-				pr.Title, pr.Body, pr.UpdatedAt = body.Title, body.Body, time.Now()
-				ghJSON(w, 200, prJSON(pr))
-				return
-			}
-		}
-		ghJSON(w, 404, map[string]any{"message": "Not Found"})
-	})
+	for pattern, h := range g.restRoutes() {
+		mux.HandleFunc(pattern, h)
+	}
 	mux.HandleFunc("GET /{owner}/{repo}/info/refs", g.advertise)
 	mux.HandleFunc("POST /{owner}/{repo}/{service}", g.serviceRPC)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
