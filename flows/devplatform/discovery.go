@@ -49,6 +49,16 @@ type SeededClient struct {
 	TestAuthURL   string       `json:"test_authorization_url,omitempty"`
 }
 
+// GitHubTokenFor is the token to send to the GitHub API at apiURL when it
+// is this sandbox's stand-in (ok), so that a user's own token is never sent
+// there; not ok for any other GitHub.
+func (d *Discovery) GitHubTokenFor(apiURL string) (token string, ok bool) {
+	if d == nil || d.GitHubURL == "" || apiURL != d.GitHubURL {
+		return "", false
+	}
+	return d.GitHubToken, true
+}
+
 // Platform is the seeded client's platform ("" is Datadog).
 func (c SeededClient) Platform() string {
 	if c.Provider == "" {

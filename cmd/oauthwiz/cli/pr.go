@@ -191,9 +191,7 @@ func prWorkspace(ctx context.Context, sys *IO, o *PROptions) (*journey.Workspace
 		case o.GitHubAPIURL == "":
 			o.GitHubAPIURL = d.GitHubURL
 		}
-		if o.GitHubAPIURL == d.GitHubURL {
-			o.standInToken = d.GitHubToken // the stand-in's, never the user's
-		}
+		o.standInToken, _ = d.GitHubTokenFor(o.GitHubAPIURL) // the stand-in's, never the user's
 	}
 	if _, err := pullrequest.FindRoot(info.Dir); err != nil {
 		dir, cerr := cloneForPR(ctx, sys, store, *o, info.Dir)

@@ -190,10 +190,8 @@ func publishPush(ctx context.Context, sys *IO, ws *workspace, o PublishOptions, 
 	if apiURL == "" && d != nil {
 		apiURL = d.GitHubURL
 	}
-	var token string
-	if d != nil && d.GitHubURL != "" && apiURL == d.GitHubURL {
-		token = d.GitHubToken // the sandbox's stand-in: its own token, never the user's
-	} else {
+	token, standIn := d.GitHubTokenFor(apiURL) // the stand-in's own, never the user's
+	if !standIn {
 		var err error
 		if token, err = githubToken(sys, ws.store); err != nil {
 			return nil, err

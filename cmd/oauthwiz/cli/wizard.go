@@ -88,8 +88,8 @@ func RunWizard(ctx context.Context, sys *IO, o WizardOptions) error {
 	if d != nil {
 		deps.RedirectURI = d.RedirectURI() // registered by the stand-in, port included
 		if rf := deps.Flows.(journey.Flows); d.GitHubURL != "" {
-			// The stand-in's own token: the user's is never sent to it.
-			rf.GitHubURL, rf.GitHubToken = d.GitHubURL, d.GitHubToken
+			rf.GitHubURL = d.GitHubURL
+			rf.GitHubToken, _ = d.GitHubTokenFor(d.GitHubURL) // the stand-in's own, never the user's
 			deps.Flows = rf
 		}
 	}
