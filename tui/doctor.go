@@ -75,7 +75,6 @@ func (m Model) doctorKeys(k KeyMap) KeyMap {
 	k.Back.SetHelp("esc", "close")
 	switch _, ok := m.doctor.doctorStep(); {
 	case !m.doctor.judged:
-		k.Help = k.HelpInField
 		k.Next.SetHelp("enter", "diagnose")
 		k.active = []key.Binding{k.Next, k.Back}
 	case ok:
@@ -89,11 +88,6 @@ func (m Model) doctorKeys(k KeyMap) KeyMap {
 func (m Model) updateDoctor(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	d := &m.doctor
-	if key.Matches(msg, k.HelpInField) || d.judged && key.Matches(msg, k.Help) {
-		m.showHelp = !m.showHelp
-		m.help.ShowAll = m.showHelp
-		return m, nil
-	}
 	if !d.judged {
 		switch {
 		case key.Matches(msg, k.Back):

@@ -89,14 +89,13 @@ func (m Model) helpView() string {
 	// bubbles ends a bar it had to cut with its (styled) ellipsis (or,
 	// where the ellipsis would not fit either, overflows).
 	if !m.help.ShowAll && (strings.HasSuffix(strings.TrimRight(ansi.Strip(v), " "), m.help.Ellipsis) || ansi.StringWidth(v) > m.width) {
-		// When the bar is too narrow for every key, '? help' stays at its
-		// end (the keys cut are in the full help), instead of being the
-		// first to go.
+		// When the bar is too narrow for every key, '? help' (or, in a
+		// text field, 'f1 help') stays at its end (the keys cut are in the
+		// full help), instead of being the first to go.
 		unlimited := m.help
 		unlimited.Width = 0
 		k := m.keyMap()
-		// Not while typing: '?' is a character then, and Help is off.
-		if all := unlimited.View(k); ansi.StringWidth(all) > m.width && k.Help.Enabled() {
+		if all := unlimited.View(k); ansi.StringWidth(all) > m.width {
 			keys := k.ShortHelp()
 			keys = keys[:len(keys)-2] // without Help and Quit, ShortHelp's last two
 			tail := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator) + unlimited.ShortHelpView([]key.Binding{k.Help})

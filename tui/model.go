@@ -222,12 +222,9 @@ func (m *Model) resume(r *Resume) {
 // keyMap is the key map with the bindings of the current screen.
 func (m Model) keyMap() KeyMap {
 	if m.doctor.open {
-		return m.doctorKeys(m.keys)
+		return m.helpKeyIn(m.doctorKeys(m.keys))
 	}
-	k := screens[m.step].Keys(m, m.keys)
-	if m.typing() {
-		k.Help = k.HelpInField
-	}
+	k := m.helpKeyIn(screens[m.step].Keys(m, m.keys))
 	if _, v := m.copyValue(); v != "" && !m.typing() {
 		k.active = append([]key.Binding{k.Copy}, k.active...)
 		if k.short != nil {
@@ -241,6 +238,15 @@ func (m Model) keyMap() KeyMap {
 		if k.short != nil {
 			k.short = append([]key.Binding{k.Next}, withoutKey(k.short, k.Next)...)
 		}
+	}
+	return k
+}
+
+// helpKeyIn shows the help's key as it works now: F1 where a text field
+// takes '?' as a character.
+func (m Model) helpKeyIn(k KeyMap) KeyMap {
+	if m.typing() {
+		k.Help = k.HelpInField
 	}
 	return k
 }
@@ -299,18 +305,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.Cancelled = true
 			return m, tea.Quit
 		}
+		// '?' is a character in a text field (the doctor's too): there,
+		// F1 (which no one types) opens the help instead, as the bar says.
+		if key.Matches(msg, m.keys.HelpInField) || key.Matches(msg, m.keys.Help) && !m.typing() {
+			m.showHelp = !m.showHelp
+			m.help.ShowAll = m.showHelp
+			return m, nil
+		}
 		if m.doctor.open {
 			return m.updateDoctor(msg)
 		}
 		if key.Matches(msg, m.keys.Doctor) {
 			return m.openDoctor()
-		}
-		// '?' is a character in a text field: there, F1 (which no one
-		// types) opens the help instead, as the bar then says.
-		if key.Matches(msg, m.keys.HelpInField) || key.Matches(msg, m.keys.Help) && !m.typing() {
-			m.showHelp = !m.showHelp
-			m.help.ShowAll = m.showHelp
-			return m, nil
 		}
 		m.flash = ""
 		if scrolled, ok := m.scrollPane(msg); ok {
