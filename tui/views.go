@@ -52,7 +52,7 @@ func (m Model) diffView(diff string, w int) []string {
 		}
 		if w > 2 && ansi.StringWidth(l) > w {
 			mark, rest := l[:1], l[1:]
-			parts := strings.Split(ansi.Hardwrap(rest, w-1, true), "\n")
+			parts := strings.Split(hardWrap(rest, w-1), "\n")
 			for i := range parts {
 				if i == 0 {
 					parts[i] = mark + parts[i]
@@ -175,12 +175,10 @@ func hardWrapWords(s string, w int) string {
 		}
 		rest := strings.TrimLeft(line, " ")
 		indent := line[:len(line)-len(rest)]
-		if len(indent) > w/2 {
-			indent = ""
+		if w-len(indent) < 10 {
+			indent = "" // no room to keep it: hanging's lines are 10 wide at least
 		}
-		for _, l := range wrapWords(rest, w-len(indent)) {
-			out = append(out, indent+l)
-		}
+		out = append(out, hanging(indent, rest, w, nil))
 	}
 	return strings.Join(out, "\n")
 }
