@@ -83,7 +83,7 @@ func RunSandbox(ctx context.Context, sys *IO, o SandboxOptions) error {
 			fmt.Fprintf(sys.Out, "  %-7s %s  %s client %s  secret %s\n", c.Site, where, c.Kind, c.ClientID, c.ClientSecret)
 		}
 		if d.GitHubURL != "" {
-			fmt.Fprintf(sys.Out, "GitHub stand-in: %s, token %s (the only one it takes; git asks for it as the password): clone %s/DataDog/integrations-extras.git; 'oauthwiz pr --sandbox %s' sends it\n", d.GitHubURL, d.GitHubToken, d.GitHubURL, d.ControlURL)
+			fmt.Fprintf(sys.Out, "GitHub stand-in: %s\n  token %s (the only one it takes; git asks for it as the password)\n  clone %s/DataDog/integrations-extras.git\n  'oauthwiz pr --sandbox %s' sends it\n", d.GitHubURL, d.GitHubToken, d.GitHubURL, d.ControlURL)
 		}
 		fmt.Fprintln(sys.Out, "State: GET "+d.ControlURL+"/sandbox/state. Ctrl+C stops it.")
 	}
